@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { AppContext } from './platform/context.js';
+import { createMailer, type Mailer } from './platform/mail/mailer.js';
+import { createEventBus, type EventBus } from './platform/events/event-bus.js';
+import { registerErrorHandler } from './platform/http/error-handler.js';
+import { registerValidator } from './platform/http/validator.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
+import { authPlugin } from './platform/auth/auth.plugin.js';
+import { openApiPlugin } from './platform/openapi/openapi.plugin.js';
+import { healthRoutes } from './platform/health.routes.js';
+import { platformRoutes } from './platform/index.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  mailer?: Mailer;
+  events?: EventBus;
+  now?: () => Date;
+  /** Pino logger options, or false to stay quiet (tests). */
+  logger?: boolean | object;
+}
+
+export type App = FastifyInstance & { ctx: AppContext };
+
+/** Builds the HTTP application without listening, so tests can use inject(). */
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const log = (message: string, error?: unknown) => app.log.warn({ err: error }, message);
+  const ctx: AppContext = {
+    config,
+    database,
+    mailer: options.mailer ?? createMailer({ database, smtpUrl: config.smtpUrl, from: config.mailFrom, log: (m) => app.log.info(m) }),
+    events: options.events ?? createEventBus({ database, log }),
+    now: options.now ?? (() => new Date()),
+  };
+  app.decorate('ctx', ctx);
+
+  await app.register(cookie);
+  registerValidator(app);
+  registerErrorHandler(app);
+  registerSecurityHeaders(app);
+  await app.register(authPlugin, { ctx });
+  await app.register(openApiPlugin);
+  await app.register(healthRoutes, { ctx });
+  await app.register(platformRoutes, { ctx, prefix: '/api/v1' });
+
+  if (config.webDir && fs.existsSync(path.join(config.webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });
+    // The single-page app answers every other GET that is not an API call.
+    const indexHtml = fs.readFileSync(path.join(config.webDir, 'index.html'));
+    app.get('/*', { schema: { hide: true }, config: { access: 'public' } }, async (request, reply) => {
+      const file = path.join(config.webDir!, path.normalize(request.url.split('?')[0]!).replace(/^(\.\.[/\\])+/, ''));
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      if (file.startsWith(config.webDir!) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+        const relative = path.relative(config.webDir!, file);
+        if (relative.startsWith('assets')) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        return reply.sendFile(relative);
+      }
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+    });
+  }
+
+  await app.ready();
+  return app as unknown as App;
+}

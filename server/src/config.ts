@@ -1,0 +1,94 @@
+import path from 'node:path';
+
+/**
+ * Every setting Clave reads, from the environment. Each one is documented in
+ * the README ("Settings"); keep the two in step.
+ */
+export interface Config {
+  /** HTTP port. */
+  port: number;
+  /** Address to bind. */
+  host: string;
+  /** Folder for the embedded database, attachments and the lock file. */
+  dataDir: string;
+  /** PostgreSQL connection string; when empty the embedded database is used. */
+  databaseUrl: string | undefined;
+  /** SMTP server for outgoing mail (smtp://user:pass@host:port); when empty mail goes to the outbox. */
+  smtpUrl: string | undefined;
+  /** The From address of mail Clave sends. */
+  mailFrom: string;
+  /** The address users reach Clave at; used in links inside e-mails. */
+  publicUrl: string;
+  /** Lets anyone create a new organization from the sign-in page. */
+  allowSignup: boolean;
+  /** Log level of the server log (pino). */
+  logLevel: string;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Session lifetime in hours. */
+  sessionHours: number;
+  /** Folder of the built web app to serve; empty disables it. */
+  webDir: string | undefined;
+  /** Run background workers (jobs, schedules, outbox) in this process. */
+  runWorkers: boolean;
+  /** A backup file (from `npm run backup`) to load into an empty embedded database at start. */
+  restoreFrom: string | undefined;
+}
+
+export class ConfigError extends Error {}
+
+function readBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${value}"`);
+}
+
+function readInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, not "${value}"`);
+  }
+  return parsed;
+}
+
+function readUrl(name: string, value: string | undefined, protocols: string[]): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${value}"`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => p + '//').join(' or ')}`);
+  }
+  return value;
+}
+
+/** Reads and validates the configuration; throws ConfigError with a message a person can act on. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = readInteger('PORT', env.PORT, 3000, 0, 65535);
+  const publicUrl = readUrl('PUBLIC_URL', env.PUBLIC_URL, ['http:', 'https:']) ?? `http://localhost:${port}`;
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || 'data'),
+    databaseUrl: readUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
+    smtpUrl: readUrl('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM || 'Clave <no-reply@localhost>',
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    allowSignup: readBoolean('ALLOW_SIGNUP', env.ALLOW_SIGNUP, false),
+    logLevel: env.LOG_LEVEL || 'info',
+    bodyLimit: readInteger('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
+    sessionHours: readInteger('SESSION_HOURS', env.SESSION_HOURS, 24 * 14, 1, 24 * 365),
+    webDir: env.WEB_DIR === '' ? undefined : path.resolve(env.WEB_DIR || defaultWebDir()),
+    runWorkers: readBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
+    restoreFrom: env.RESTORE_FROM ? path.resolve(env.RESTORE_FROM) : undefined,
+  };
+}
+
+function defaultWebDir(): string {
+  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
+}

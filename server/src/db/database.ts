@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PlatformDatabase } from './platform-schema.js';
+import { assertNotInTransaction, runInTransactionContext } from './transaction-guard.js';
+import { openEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
+
+// Dates travel as YYYY-MM-DD strings (a Date would shift across time zones);
+// bigint counts fit in a JS number for everything Clave counts.
+pg.types.setTypeParser(1082, (value) => value);
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export type Db = Kysely<PlatformDatabase>;
+export type Trx = Transaction<PlatformDatabase>;
+/** Either the shared handle or an open transaction: repositories accept both. */
+export type Executor = Db | Trx;
+
+export interface Database {
+  kind: 'embedded' | 'postgres';
+  /** Queries outside a transaction. */
+  db: Db;
+  /** Runs fn in one transaction; hooks registered with afterCommit run once it commits. */
+  transaction<T>(label: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
+  /** Raw SQL for a query outside a transaction (pg-boss, health checks). */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  /** Writes dirty pages to disk (embedded) — a no-op on PostgreSQL. */
+  checkpoint(): Promise<void>;
+  /** The embedded engine, when there is one (backups, vacuum). */
+  embedded?: EmbeddedPostgres;
+  close(): Promise<void>;
+}
+
+const commitHooks = new AsyncLocalStorage<Array<() => void>>();
+
+/** Registers work to run after the current transaction commits (never if it rolls back). */
+export function afterCommit(hook: () => void): void {
+  const hooks = commitHooks.getStore();
+  if (!hooks) throw new Error('afterCommit() called outside a transaction');
+  hooks.push(hook);
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  /** Folder of the embedded database files; `memory://` keeps them in memory. */
+  embeddedDir?: string;
+  /** A dump (tar) to load into a new in-memory embedded database (tests). */
+  embeddedSnapshot?: Blob;
+  poolSize?: number;
+}
+
+/** Opens the embedded database or PostgreSQL behind one interface. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  let pool: pg.Pool;
+  let embedded: EmbeddedPostgres | undefined;
+  if (options.databaseUrl) {
+    pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      // A backend that touched many org schemas keeps their catalogs cached:
+      // recycle connections so memory stays bounded.
+      maxUses: 5000,
+      maxLifetimeSeconds: 600,
+      idleTimeoutMillis: 30_000,
+    });
+  } else {
+    embedded = await openEmbeddedPostgres({ dir: options.embeddedDir ?? 'memory://', snapshot: options.embeddedSnapshot });
+    // One session: the pool of one connection is what serializes transactions.
+    pool = new pg.Pool({ ...embedded.pgConfig, max: 1 });
+  }
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use.
+  });
+
+  const guardedPool = {
+    connect: () => {
+      assertNotInTransaction();
+      return pool.connect();
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<PlatformDatabase>({ dialect: new PostgresDialect({ pool: guardedPool as unknown as pg.Pool }) });
+
+  return {
+    kind: embedded ? 'embedded' : 'postgres',
+    db,
+    embedded,
+    async transaction(label, fn) {
+      const hooks: Array<() => void> = [];
+      const result = await db
+        .transaction()
+        .execute((trx) => commitHooks.run(hooks, () => runInTransactionContext(label, () => fn(trx))));
+      for (const hook of hooks) hook();
+      return result;
+    },
+    async query(text, values) {
+      assertNotInTransaction();
+      const result = await pool.query(text, values as unknown[]);
+      return { rows: result.rows, rowCount: result.rowCount };
+    },
+    async checkpoint() {
+      if (embedded) await sql`CHECKPOINT`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+      if (embedded) await embedded.close();
+    },
+  };
+}
+
+export function ensureDir(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  return path.resolve(dir);
+}

@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { Database, Trx } from './database.js';
+import { foundation } from './migrations/platform-0001-foundation.js';
+
+/** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
+const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [{ name: '0001-foundation', sql: foundation }];
+
+/**
+ * Migrations of each organization's own schema (its record tables). They run
+ * with search_path set to the org schema. Append only.
+ */
+const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
+  {
+    name: '0001-org-base',
+    sql: `
+      CREATE TABLE _migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+      -- Auto-numbers come from counter rows, never from sequences (Citus-friendly).
+      CREATE TABLE _counters (name text PRIMARY KEY, value bigint NOT NULL DEFAULT 0);
+    `,
+  },
+];
+
+// Any constant works: it only has to be the same for every Clave process.
+const MIGRATION_LOCK_KEY = 7_202_611;
+
+/** Brings the platform schema and every organization schema up to date. */
+export async function migrate(database: Database): Promise<{ applied: string[] }> {
+  const applied: string[] = [];
+  await database.transaction('migrate', async (trx) => {
+    // One process migrates at a time (several app nodes may start together).
+    await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+    await sql`CREATE SCHEMA IF NOT EXISTS platform`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS platform.migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
+    const done = new Set((await trx.selectFrom('platform.migrations').select('name').execute()).map((row) => row.name));
+    for (const migration of PLATFORM_MIGRATIONS) {
+      if (done.has(migration.name)) continue;
+      await sql.raw(migration.sql).execute(trx);
+      await trx.insertInto('platform.migrations').values({ name: migration.name }).execute();
+      applied.push(migration.name);
+    }
+    const orgs = await trx.selectFrom('platform.organizations').select('schema_name').execute();
+    for (const org of orgs) {
+      applied.push(...(await migrateOrgSchema(trx, org.schema_name)));
+    }
+  });
+  return { applied };
+}
+
+/** Creates (if needed) and migrates one organization's schema, inside the caller's transaction. */
+export async function migrateOrgSchema(trx: Trx, schemaName: string): Promise<string[]> {
+  if (!/^org_[0-9a-f]{32}$/.test(schemaName)) throw new Error(`Invalid org schema name ${schemaName}`);
+  await sql.raw(`CREATE SCHEMA IF NOT EXISTS ${schemaName}`).execute(trx);
+  await sql.raw(`SET LOCAL search_path TO ${schemaName}`).execute(trx);
+  const exists = await sql<{ found: boolean }>`SELECT to_regclass(${schemaName + '._migrations'}) IS NOT NULL AS found`.execute(trx);
+  const done = new Set<string>();
+  if (exists.rows[0]?.found) {
+    const rows = await sql<{ name: string }>`SELECT name FROM _migrations`.execute(trx);
+    for (const row of rows.rows) done.add(row.name);
+  }
+  const applied: string[] = [];
+  for (const migration of ORG_MIGRATIONS) {
+    if (done.has(migration.name)) continue;
+    await sql.raw(migration.sql).execute(trx);
+    await sql`INSERT INTO _migrations (name) VALUES (${migration.name})`.execute(trx);
+    applied.push(`${schemaName}:${migration.name}`);
+  }
+  await sql.raw('SET LOCAL search_path TO public').execute(trx);
+  return applied;
+}

@@ -1,0 +1,237 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Column types of the platform schema, for typed queries. Tables live in schema "platform". */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  schema_name: string;
+  logo: string | null;
+  default_language: string;
+  time_zone: string;
+  currency: string;
+  exchange_rates: Json<Record<string, string>>;
+  fiscal_year_start_month: number;
+  business_hours: Json<BusinessHours>;
+  holidays: Json<Holiday[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface BusinessHours {
+  /** ISO weekday 1 (Monday) … 7 (Sunday) → opening intervals "HH:MM". */
+  days: Array<{ day: number; start: string; end: string }>;
+}
+export interface Holiday {
+  date: string;
+  name: string;
+}
+
+export interface UsersTable {
+  id: string;
+  org_id: string;
+  name: string;
+  password_hash: string | null;
+  role_id: string | null;
+  profile_id: string;
+  active: boolean;
+  language: string | null;
+  time_zone: string | null;
+  totp_secret: string | null;
+  totp_enabled: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserEmailsTable {
+  id: string;
+  user_id: string;
+  email: string;
+  is_primary: boolean;
+  verified_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie value
+  user_id: string;
+  csrf_token: string;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+  created_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface OneTimeTokensTable {
+  token_hash: string;
+  purpose: 'invitation' | 'password_reset' | 'email_verification';
+  org_id: string;
+  user_id: string | null;
+  /** The invitation or user e-mail row this token is for. */
+  subject_id: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: string;
+  org_id: string;
+  email: string;
+  name: string;
+  role_id: string | null;
+  profile_id: string | null;
+  invited_by: string;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  accepted_user_id: string | null;
+  revoked_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface SignInThrottleTable {
+  key: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  blocked_until: Timestamp;
+}
+
+export interface RolesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  parent_id: string | null;
+  /** Peers in the same role see each other's records. */
+  share_with_peers: boolean;
+  created_at: Timestamp;
+}
+
+export type ModuleAction = 'create' | 'read' | 'edit' | 'delete' | 'import' | 'export';
+export type ModulePermissions = Record<string, Partial<Record<ModuleAction, boolean>>>;
+export type FieldPermissions = Record<string, Record<string, 'hidden' | 'read_only'>>;
+
+export interface ProfilesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string | null;
+  /** 'administrator' or 'standard' for the built-in profiles, null for custom ones. */
+  builtin: string | null;
+  module_permissions: Json<ModulePermissions>;
+  field_permissions: Json<FieldPermissions>;
+  created_at: Timestamp;
+}
+
+export interface GroupsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  description: string | null;
+  created_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  /** 'user' | 'role' | 'group' */
+  member_type: string;
+  member_id: string;
+}
+
+export interface SharingDefaultsTable {
+  org_id: string;
+  module: string;
+  access: 'private' | 'public_read' | 'public_read_write';
+}
+
+export interface AuditLogTable {
+  id: string;
+  org_id: string | null;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
+  ip: string | null;
+  created_at: Timestamp;
+}
+
+export interface OutboxTable {
+  id: string;
+  org_id: string | null;
+  type: string;
+  payload: Json<unknown>;
+  created_at: Timestamp;
+  processed_at: NullableTimestamp;
+  attempts: Generated<number>;
+  claimed_until: NullableTimestamp;
+  last_error: string | null;
+}
+
+export interface NotificationsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  created_at: Timestamp;
+  read_at: NullableTimestamp;
+  ignored_at: NullableTimestamp;
+  snoozed_until: NullableTimestamp;
+}
+
+export interface MailOutboxTable {
+  id: string;
+  org_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  status: 'sent' | 'stored' | 'failed';
+  error: string | null;
+  created_at: Timestamp;
+  sent_at: NullableTimestamp;
+}
+
+export interface MigrationsTable {
+  name: string;
+  applied_at: Timestamp;
+}
+
+export interface PlatformDatabase {
+  'platform.organizations': OrganizationsTable;
+  'platform.users': UsersTable;
+  'platform.user_emails': UserEmailsTable;
+  'platform.sessions': SessionsTable;
+  'platform.api_tokens': ApiTokensTable;
+  'platform.one_time_tokens': OneTimeTokensTable;
+  'platform.invitations': InvitationsTable;
+  'platform.sign_in_throttle': SignInThrottleTable;
+  'platform.roles': RolesTable;
+  'platform.profiles': ProfilesTable;
+  'platform.groups': GroupsTable;
+  'platform.group_members': GroupMembersTable;
+  'platform.sharing_defaults': SharingDefaultsTable;
+  'platform.audit_log': AuditLogTable;
+  'platform.outbox': OutboxTable;
+  'platform.notifications': NotificationsTable;
+  'platform.mail_outbox': MailOutboxTable;
+  'platform.migrations': MigrationsTable;
+}

@@ -1,0 +1,32 @@
+import type { ModulePermissions, FieldPermissions } from '../../db/platform-schema.js';
+
+/** Who is calling, resolved once per request from the session cookie or the Bearer token. */
+export interface AuthContext {
+  userId: string;
+  orgId: string;
+  orgSchema: string;
+  name: string;
+  email: string;
+  roleId: string | null;
+  profileId: string;
+  isAdmin: boolean;
+  modulePermissions: ModulePermissions;
+  fieldPermissions: FieldPermissions;
+  via: 'session' | 'token';
+  sessionId?: string;
+  csrfToken?: string;
+  language: string;
+  timeZone: string;
+}
+
+/** What a route requires: nobody, a signed-in user, or an administrator. */
+export type RouteAccess = 'public' | 'user' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+}

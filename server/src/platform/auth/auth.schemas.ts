@@ -1,0 +1,33 @@
+import { Type } from 'typebox';
+import { Email, Password, PersonName, Uuid } from '../http/common.schemas.js';
+
+export const SetupBody = Type.Object(
+  {
+    organization: Type.String({ minLength: 1, maxLength: 120, description: 'The organization’s name.' }),
+    name: PersonName,
+    email: Email,
+    password: Password,
+    language: Type.Optional(Type.Union([Type.Literal('es'), Type.Literal('en')], { description: 'Default language of the organization.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    code: Type.Optional(Type.String({ pattern: '^[0-9]{6}$', description: 'The six-digit two-factor code, when the account has two-factor on.' })),
+  },
+  { additionalProperties: false },
+);
+
+export const SignedIn = Type.Object({
+  userId: Uuid,
+  orgId: Uuid,
+  csrfToken: Type.String({ description: 'Send it as the x-csrf-token header on every write made with the session cookie.' }),
+});
+
+export const SetupStatus = Type.Object({
+  needsSetup: Type.Boolean({ description: 'True until the first organization exists.' }),
+  allowSignup: Type.Boolean({ description: 'Whether anyone may create a new organization.' }),
+});

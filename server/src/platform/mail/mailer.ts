@@ -1,0 +1,62 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Database } from '../../db/database.js';
+import { newId } from '../ids.js';
+
+export interface OutgoingMail {
+  orgId: string | null;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+export interface Mailer {
+  /** Sends (or, with no SMTP server configured, stores) one mail. Never call inside a transaction. */
+  send(mail: OutgoingMail): Promise<{ id: string; status: 'sent' | 'stored' | 'failed' }>;
+  close(): void;
+}
+
+/**
+ * Mail goes to SMTP_URL through nodemailer. Every message is also written to
+ * the mail outbox: with no SMTP server it is the only copy, and administrators
+ * read it in Settings → Mail outbox.
+ */
+export function createMailer(options: { database: Database; smtpUrl?: string; from: string; log?: (msg: string) => void }): Mailer {
+  const transport: Transporter | null = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  return {
+    async send(mail) {
+      const id = newId();
+      let status: 'sent' | 'stored' | 'failed' = 'stored';
+      let error: string | null = null;
+      if (transport) {
+        try {
+          await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+          status = 'sent';
+        } catch (err) {
+          status = 'failed';
+          error = (err as Error).message;
+        }
+      } else {
+        options.log?.(`Mail to ${mail.to} stored in the outbox (no SMTP_URL): ${mail.subject}`);
+      }
+      await options.database.db
+        .insertInto('platform.mail_outbox')
+        .values({
+          id,
+          org_id: mail.orgId,
+          to_address: mail.to,
+          subject: mail.subject,
+          text_body: mail.text,
+          html_body: mail.html ?? null,
+          status,
+          error,
+          sent_at: status === 'sent' ? new Date() : null,
+        })
+        .execute();
+      return { id, status };
+    },
+    close() {
+      transport?.close();
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '../db/database.js';
+import { randomSecret } from '../platform/ids.js';
+
+export const EMBEDDED_SNAPSHOT = path.resolve(import.meta.dirname, '../../.test-data/embedded-snapshot.tar');
+export const POSTGRES_TEMPLATE = 'clave_test_template';
+
+export const testDatabaseKind = (): 'embedded' | 'postgres' => (process.env.CLAVE_TEST_DB === 'postgres' ? 'postgres' : 'embedded');
+
+/** A fresh, migrated database for one test file: a PGlite snapshot loaded, or a PostgreSQL database copied from the template. */
+export async function openTestDatabase(): Promise<Database> {
+  if (testDatabaseKind() === 'postgres') {
+    const url = process.env.TEST_DATABASE_URL!;
+    const name = `clave_t_${randomSecret(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${POSTGRES_TEMPLATE}`);
+    } finally {
+      await admin.end();
+    }
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${name}`;
+    const database = await openDatabase({ databaseUrl: dbUrl.toString(), poolSize: 5 });
+    const close = database.close;
+    database.close = async () => {
+      await close();
+      const dropper = new pg.Client({ connectionString: url });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await dropper.end();
+    };
+    return database;
+  }
+  return openDatabase({ embeddedDir: 'memory://', embeddedSnapshot: new Blob([fs.readFileSync(EMBEDDED_SNAPSHOT)]) });
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One `npm test` for the whole repository:
+ * - server tests on the embedded database (always),
+ * - the same tests on PostgreSQL when TEST_DATABASE_URL is set (CI sets it),
+ * - browser journeys in real Chromium (web/e2e), skipped with a message when no Chromium is installed.
+ */
+const server = {
+  root: 'server',
+  include: ['src/**/*.test.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  pool: 'forks' as const,
+  globalSetup: ['src/test/global-setup.ts'],
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...server, name: 'embedded', env: { CLAVE_TEST_DB: 'embedded' } } },
+      ...(process.env.TEST_DATABASE_URL ? [{ test: { ...server, name: 'postgres', env: { CLAVE_TEST_DB: 'postgres' } } }] : []),
+      {
+        test: {
+          name: 'e2e',
+          root: 'web',
+          include: ['e2e/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks' as const,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,11 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type Database } from '../db/database.js';
 import { randomSecret } from '../platform/ids.js';
 
-export const EMBEDDED_SNAPSHOT = path.resolve(import.meta.dirname, '../../.test-data/embedded-snapshot.tar');
-export const POSTGRES_TEMPLATE = 'clave_test_template';
+export const embeddedSnapshotPath = (runId: string) => path.resolve(import.meta.dirname, `../../.test-data/embedded-snapshot-${runId}.tar`);
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testRunId: string;
+  }
+}
 
 export const testDatabaseKind = (): 'embedded' | 'postgres' => (process.env.CLAVE_TEST_DB === 'postgres' ? 'postgres' : 'embedded');
 
@@ -13,11 +19,12 @@ export const testDatabaseKind = (): 'embedded' | 'postgres' => (process.env.CLAV
 export async function openTestDatabase(): Promise<Database> {
   if (testDatabaseKind() === 'postgres') {
     const url = process.env.TEST_DATABASE_URL!;
-    const name = `clave_t_${randomSecret(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const runId = inject('testRunId');
+    const name = `clave_t_${runId}_${randomSecret(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${POSTGRES_TEMPLATE}`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE clave_tpl_${runId}`);
     } finally {
       await admin.end();
     }
@@ -34,5 +41,5 @@ export async function openTestDatabase(): Promise<Database> {
     };
     return database;
   }
-  return openDatabase({ embeddedDir: 'memory://', embeddedSnapshot: new Blob([fs.readFileSync(EMBEDDED_SNAPSHOT)]) });
+  return openDatabase({ embeddedDir: 'memory://', embeddedSnapshot: new Blob([fs.readFileSync(embeddedSnapshotPath(inject('testRunId')))]) });
 }

@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSmtpCapture } from '../../server/src/test/smtp-capture';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = fs.existsSync(CHROMIUM_PATH);
+const ROOT = path.resolve(import.meta.dirname, '../..');
+export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
+
+if (!hasChromium) {
+  const message = `Browser journeys skipped: no Chromium at ${CHROMIUM_PATH}. Install it with "apt-get install chromium" (Debian/Ubuntu) or set CHROMIUM_PATH.`;
+  if (process.env.CLAVE_REQUIRE_CHROMIUM) throw new Error(message);
+  console.warn(message);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** A real Clave server (the built one) on a fresh embedded database, a real SMTP catcher and headless Chromium. */
+export async function startJourney() {
+  const serverEntry = path.join(ROOT, 'server/dist/main.js');
+  if (!fs.existsSync(serverEntry) || !fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
+    throw new Error('Build first: npm run build (npm install does it).');
+  }
+  const smtp = await startSmtpCapture();
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clave-e2e-'));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server: ChildProcess = spawn(process.execPath, [serverEntry], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SMTP_URL: smtp.url, PUBLIC_URL: baseUrl, LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`The server exited with ${server.exitCode}`);
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('The server did not become ready in 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+  return {
+    baseUrl,
+    smtp,
+    browser,
+    /** A new browser context (a separate person) with its own page. */
+    async newPage(locale = 'es-ES'): Promise<Page> {
+      const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
+      return context.newPage();
+    },
+    async screenshot(page: Page, name: string) {
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    },
+    /** The first link to PUBLIC_URL in the newest mail to `to` whose link contains `pathPart`. */
+    async linkFromMail(to: string, pathPart: string): Promise<string> {
+      const mail = await smtp.waitFor((m) => m.to.includes(to) && m.text.includes(pathPart), 10_000);
+      const match = new RegExp(`${baseUrl.replace(/[.:/]/g, '\\$&')}${pathPart}[^\\s"<>]*`).exec(mail.text);
+      if (!match) throw new Error(`No ${pathPart} link in the mail to ${to}`);
+      return match[0].replace(/&amp;/g, '&');
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+      await smtp.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Journey = Awaited<ReturnType<typeof startJourney>>;

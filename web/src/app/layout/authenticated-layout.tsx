@@ -1,0 +1,85 @@
+import { useEffect } from 'react';
+import { AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { spotlight } from '@mantine/spotlight';
+import { IconHome, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
+import { Link, Navigate, Outlet, useRouterState } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { useMe, useSetupStatus } from '../session';
+import { changeLanguage } from '../i18n';
+import { CommandPalette } from './command-palette';
+import { UserMenu } from './user-menu';
+import { NotificationBell } from '../../notifications/components/notification-bell';
+
+/** The app shell for signed-in users: navigation, search, notifications, user menu. */
+export function AuthenticatedLayout() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const setup = useSetupStatus();
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useRouterState({ select: (state) => state.location });
+
+  useEffect(() => {
+    const language = me.data?.user.language;
+    if (language && language !== i18n.language) changeLanguage(language);
+  }, [me.data?.user.language, i18n.language]);
+
+  if (me.isPending || setup.isPending) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label={t('common.loading')} />
+      </Center>
+    );
+  }
+  if (setup.data?.needsSetup) return <Navigate to="/setup" />;
+  if (!me.data) return <Navigate to="/sign-in" search={location.href === '/' ? {} : { next: location.href }} />;
+
+  const isActive = (path: string) => (path === '/' ? location.pathname === '/' : location.pathname.startsWith(path));
+  const nav = [
+    { to: '/', label: t('nav.home'), icon: IconHome },
+    { to: '/account', label: t('nav.account'), icon: IconUserCircle },
+    ...(me.data.permissions.isAdmin ? [{ to: '/settings', label: t('nav.settings'), icon: IconSettings }] : []),
+  ];
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="menu" />
+            <Title order={3} c="blue.7">
+              {t('appName')}
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="sm">
+              {me.data.organization.name}
+            </Text>
+          </Group>
+          <UnstyledButton onClick={() => spotlight.open()} aria-label={t('search.placeholder')} visibleFrom="xs">
+            <Group gap="xs" px="sm" py={6} style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8, minWidth: 260 }}>
+              <IconSearch size={16} />
+              <Text size="sm" c="dimmed" flex={1}>
+                {t('search.placeholder')}
+              </Text>
+              <Kbd size="xs">Ctrl K</Kbd>
+            </Group>
+          </UnstyledButton>
+          <Group gap="xs" wrap="nowrap">
+            <NotificationBell />
+            <UserMenu me={me.data} />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <ScrollArea>
+          {nav.map((item) => (
+            <NavLink key={item.to} component={Link} to={item.to} label={item.label} leftSection={<item.icon size={18} />} active={isActive(item.to)} onClick={close} />
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+      <CommandPalette me={me.data} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,50 @@
+import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import { AuthenticatedLayout } from './layout/authenticated-layout';
+import { PublicLayout } from './layout/public-layout';
+import { NotFoundPage } from './not-found-page';
+import { HomePage } from '../home/pages/home-page';
+import { SetupPage } from '../auth/pages/setup-page';
+import { SignInPage } from '../auth/pages/sign-in-page';
+import { SignUpPage } from '../auth/pages/sign-up-page';
+import { AcceptInvitePage } from '../auth/pages/accept-invite-page';
+import { VerifyEmailPage } from '../auth/pages/verify-email-page';
+import { ResetPasswordPage } from '../auth/pages/reset-password-page';
+import { AccountPage } from '../account/pages/account-page';
+import { settingsRoutes } from '../settings/routes';
+
+const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
+
+/** Pages for people who are not signed in. */
+const publicLayout = createRoute({ getParentRoute: () => rootRoute, id: 'public', component: PublicLayout });
+const tokenSearch = (search: Record<string, unknown>): { token?: string } => (typeof search.token === 'string' ? { token: search.token } : {});
+const publicRoutes = [
+  createRoute({ getParentRoute: () => publicLayout, path: '/setup', component: SetupPage }),
+  createRoute({
+    getParentRoute: () => publicLayout,
+    path: '/sign-in',
+    component: SignInPage,
+    validateSearch: (search: Record<string, unknown>): { next?: string } => (typeof search.next === 'string' ? { next: search.next } : {}),
+  }),
+  createRoute({ getParentRoute: () => publicLayout, path: '/sign-up', component: SignUpPage }),
+  createRoute({ getParentRoute: () => publicLayout, path: '/accept-invite', component: AcceptInvitePage, validateSearch: tokenSearch }),
+  createRoute({ getParentRoute: () => publicLayout, path: '/verify-email', component: VerifyEmailPage, validateSearch: tokenSearch }),
+  createRoute({ getParentRoute: () => publicLayout, path: '/reset-password', component: ResetPasswordPage, validateSearch: tokenSearch }),
+];
+
+/** Everything else needs a signed-in user and shows the app shell. */
+export const appLayout = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AuthenticatedLayout });
+const appRoutes = [
+  createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
+  createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
+  ...settingsRoutes(appLayout),
+];
+
+const routeTree = rootRoute.addChildren([publicLayout.addChildren(publicRoutes), appLayout.addChildren(appRoutes)]);
+
+export const router = createRouter({ routeTree, defaultPreload: 'intent' });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

@@ -1,0 +1,8 @@
+/** Strings of the home feature, Spanish and English with the same keys. */
+const es = {
+  title: '',
+};
+const en: typeof es = {
+  title: '',
+};
+export const homeMessages = { es, en };

@@ -17,6 +17,7 @@ const server = {
 
 export default defineConfig({
   test: {
+    reporters: ['default', './vitest-summary-reporter.ts'],
     projects: [
       { test: { ...server, name: 'embedded', env: { CLAVE_TEST_DB: 'embedded' } } },
       ...(process.env.TEST_DATABASE_URL ? [{ test: { ...server, name: 'postgres', env: { CLAVE_TEST_DB: 'postgres' } } }] : []),

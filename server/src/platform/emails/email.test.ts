@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../../test/test-app.js';
 import { waitForLink } from '../../test/mail-links.js';
 import { newId, sha256 } from '../ids.js';
+import { isUniqueViolation } from '../../db/pg-errors.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -59,6 +60,26 @@ describe('listing and adding addresses', () => {
       expect(response.data.error.code).toBe('email_taken');
     }
     expect(await emailRows(user.userId)).toHaveLength(1);
+  });
+
+  it('gives an address to one of two users adding it at the same time; the other gets 409, never a 500', async () => {
+    const first = await t.make.org();
+    const second = await t.make.org();
+    const email = address('race');
+    const results = await Promise.all([first, second].map((user) => t.request('POST', '/api/v1/me/emails', { as: user, body: { email } })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    expect(results.find((r) => r.statusCode === 409)!.data.error.code).toBe('email_taken');
+  });
+
+  it('recognises the unique-address violation on this database (the race above relies on it)', async () => {
+    const user = await t.make.org();
+    const error = await t.database.db
+      .insertInto('platform.user_emails')
+      .values({ id: newId(), user_id: user.userId, email: user.email.toUpperCase(), is_primary: false, verified_at: null })
+      .execute()
+      .then(() => null, (e: unknown) => e);
+    expect(isUniqueViolation(error, 'user_emails_email')).toBe(true);
+    expect(isUniqueViolation(error, 'invitations_pending_email')).toBe(false);
   });
 
   it('rejects bad input with 400 and writes nothing', async () => {

@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from './database.js';
 import { foundation } from './migrations/platform-0001-foundation.js';
+import { accounts } from './migrations/platform-0002-accounts.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
-const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [{ name: '0001-foundation', sql: foundation }];
+const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
+  { name: '0001-foundation', sql: foundation },
+  { name: '0002-accounts', sql: accounts },
+];
 
 /**
  * Migrations of each organization's own schema (its record tables). They run

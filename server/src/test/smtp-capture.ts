@@ -10,6 +10,22 @@ export interface CapturedMail {
   text: string;
 }
 
+/** Quoted-printable to text: soft line breaks joined, =XX escapes decoded as UTF-8 bytes. */
+function decodeQuotedPrintable(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === '=' && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i]!, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
 /** A real SMTP server on loopback that keeps what it receives, for tests. */
 export async function startSmtpCapture(): Promise<{ url: string; messages: CapturedMail[]; waitFor: (predicate: (m: CapturedMail) => boolean, ms?: number) => Promise<CapturedMail>; close: () => Promise<void> }> {
   const messages: CapturedMail[] = [];
@@ -22,7 +38,7 @@ export async function startSmtpCapture(): Promise<{ url: string; messages: Captu
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const subject = /^Subject: (.*)$/m.exec(raw)?.[1]?.trim() ?? '';
-        const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+        const text = decodeQuotedPrintable(raw);
         messages.push({
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ActionIcon, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -35,7 +35,8 @@ export function OrgCurrenciesSection({ organization }: { organization: Organizat
   const [errors, setErrors] = useState<Record<number, { currency?: string; rate?: string }>>({});
   const currencies = useCurrencyOptions(rows.map((row) => row.currency ?? ''));
   const base = organization.currency;
-  const dirty = JSON.stringify(toRates(rows)) !== JSON.stringify(toRates(toRows(organization.exchangeRates))) || rows.some((row) => !row.currency);
+  const saved = useMemo(() => JSON.stringify(toRates(toRows(organization.exchangeRates))), [organization.exchangeRates]);
+  const dirty = JSON.stringify(toRates(rows)) !== saved || rows.some((row) => !row.currency);
 
   function validate(): boolean {
     const found: typeof errors = {};

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ActionIcon, Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -28,7 +28,8 @@ export function OrgHolidaysSection({ organization }: { organization: Organizatio
   const update = useUpdateOrganization();
   const [rows, setRows] = useState<HolidayRow[]>(() => toRows(organization.holidays));
   const [errors, setErrors] = useState<Record<number, { date?: string; name?: string }>>({});
-  const dirty = JSON.stringify(toHolidays(rows)) !== JSON.stringify(toHolidays(toRows(organization.holidays)));
+  const saved = useMemo(() => JSON.stringify(toHolidays(toRows(organization.holidays))), [organization.holidays]);
+  const dirty = JSON.stringify(toHolidays(rows)) !== saved;
   const weekday = new Intl.DateTimeFormat(i18n.language, { weekday: 'long', timeZone: 'UTC' });
 
   function handleSubmit() {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Badge, Button, Group, Paper, SimpleGrid, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -55,7 +55,7 @@ export function ProfileEditor({ profile }: { profile: Profile }) {
   const [fieldErrors, setFieldErrors] = useState<Record<number, { module?: string; field?: string }>>({});
   const [nameMissing, setNameMissing] = useState(false);
 
-  const saved = JSON.stringify([profile.name, profile.description ?? '', modulesOf(toModuleRows(profile)), fieldsOf(toFieldRows(profile))]);
+  const saved = useMemo(() => JSON.stringify([profile.name, profile.description ?? '', modulesOf(toModuleRows(profile)), fieldsOf(toFieldRows(profile))]), [profile]);
   const dirty = JSON.stringify([name, description, modulesOf(moduleRows), fieldsOf(fieldRows)]) !== saved;
 
   function handleSave() {

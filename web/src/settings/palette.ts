@@ -1,6 +1,28 @@
 import type { TFunction } from 'i18next';
 
-/** Command-palette entries for the settings pages (administrators only). */
-export function settingsPaletteActions(t: TFunction): Array<{ id: string; label: string; to: string }> {
-  return [{ id: 'settings', label: t('app:nav.settings'), to: '/settings' }];
+/** The settings sections, in menu order; the layout's menu and the command palette both read this list. */
+export const SETTINGS_SECTIONS = [
+  { id: 'organization', to: '/settings/organization' },
+  { id: 'users', to: '/settings/users' },
+  { id: 'roles', to: '/settings/roles' },
+  { id: 'profiles', to: '/settings/profiles' },
+  { id: 'groups', to: '/settings/groups' },
+  { id: 'sharing', to: '/settings/sharing' },
+  { id: 'auditLog', to: '/settings/audit-log' },
+  { id: 'mailOutbox', to: '/settings/mail-outbox' },
+] as const;
+
+export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];
+
+/** Command-palette entries for the settings pages (administrators only): "Configuración › Usuarios", and so on. */
+export function settingsPaletteActions(t: TFunction): Array<{ id: string; label: string; to: string; description?: string }> {
+  return [
+    { id: 'settings', label: t('app:nav.settings'), to: '/settings/organization' },
+    ...SETTINGS_SECTIONS.map((section) => ({
+      id: `settings-${section.id}`,
+      label: `${t('app:nav.settings')} › ${t(`settings:sections.${section.id}`)}`,
+      description: t(`settings:sectionHints.${section.id}`),
+      to: section.to,
+    })),
+  ];
 }

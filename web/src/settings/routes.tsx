@@ -1,8 +1,38 @@
-import { createRoute, type AnyRoute } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+import { createRoute, redirect, type AnyRoute } from '@tanstack/react-router';
 import { SettingsLayout } from './pages/settings-layout';
+import { OrganizationPage } from './pages/organization-page';
+import { UsersPage } from './pages/users-page';
+import { RolesPage } from './pages/roles-page';
+import { ProfilesPage } from './pages/profiles-page';
+import { ProfilePage } from './pages/profile-page';
+import { GroupsPage } from './pages/groups-page';
+import { SharingPage } from './pages/sharing-page';
+import { AuditLogPage } from './pages/audit-log-page';
+import { MailOutboxPage } from './pages/mail-outbox-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
   const layout = createRoute({ getParentRoute: () => parent, path: '/settings', component: SettingsLayout });
-  return [layout.addChildren([])];
+  const page = (path: string, component: () => ReactNode) => createRoute({ getParentRoute: () => layout, path, component });
+  return [
+    layout.addChildren([
+      createRoute({
+        getParentRoute: () => layout,
+        path: '/',
+        beforeLoad: () => {
+          throw redirect({ to: '/settings/organization', replace: true });
+        },
+      }),
+      page('/organization', OrganizationPage),
+      page('/users', UsersPage),
+      page('/roles', RolesPage),
+      page('/profiles', ProfilesPage),
+      page('/profiles/$id', ProfilePage),
+      page('/groups', GroupsPage),
+      page('/sharing', SharingPage),
+      page('/audit-log', AuditLogPage),
+      page('/mail-outbox', MailOutboxPage),
+    ]),
+  ];
 }

@@ -1,0 +1,123 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { errorMessage, fieldError } from '../../app/errors';
+import { useCreateInvitation } from '../hooks/use-invitations';
+import type { Role } from '../hooks/use-roles';
+import { RoleSelect } from './role-select';
+import type { Profile } from '../hooks/use-profiles';
+import { profileName } from './profile-label';
+import { namesAnyField, notifySuccess } from './feedback';
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+interface InviteUserModalProps {
+  opened: boolean;
+  onClose: () => void;
+  roles: Role[];
+  profiles: Profile[];
+}
+
+/** "Invite user": name, e-mail, role and profile; the person gets a link to choose a password. */
+export function InviteUserModal({ opened, onClose, roles, profiles }: InviteUserModalProps) {
+  const { t } = useTranslation('settings');
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('users.invite.title')} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+      {/* Mounted only while open, so every invitation starts from a clean form. */}
+      {opened && <InviteForm onDone={onClose} roles={roles} profiles={profiles} />}
+    </Modal>
+  );
+}
+
+function InviteForm({ onDone, roles, profiles }: { onDone: () => void; roles: Role[]; profiles: Profile[] }) {
+  const { t } = useTranslation('settings');
+  const create = useCreateInvitation();
+  const standard = profiles.find((profile) => profile.builtin === 'standard');
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [roleId, setRoleId] = useState<string | null>(null);
+  const [profileId, setProfileId] = useState<string | null>(standard?.id ?? null);
+  const [errors, setErrors] = useState<{ name?: string; email?: string }>({});
+
+  function handleSubmit() {
+    const found: typeof errors = {};
+    if (!name.trim()) found.name = t('validation.required');
+    if (!email.trim()) found.email = t('validation.required');
+    else if (!EMAIL.test(email.trim())) found.email = t('validation.email');
+    setErrors(found);
+    if (found.name || found.email) return;
+    create.mutate(
+      { name: name.trim(), email: email.trim(), ...(roleId ? { roleId } : {}), ...(profileId ? { profileId } : {}) },
+      {
+        onSuccess: () => {
+          notifySuccess(t('users.invite.sent', { email: email.trim() }));
+          onDone();
+        },
+      },
+    );
+  }
+
+  const fields = ['name', 'email', 'roleId', 'profileId'];
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        handleSubmit();
+      }}
+    >
+      <Stack>
+        <Text size="sm" c="dimmed">
+          {t('users.invite.intro')}
+        </Text>
+        {create.error && !namesAnyField(create.error, fields) && (
+          <Alert color="red" role="alert">
+            {errorMessage(create.error, t)}
+          </Alert>
+        )}
+        <TextInput label={t('app:common.name')} required value={name} onChange={(event) => {
+            setName(event.currentTarget.value);
+            setErrors((previous) => ({ ...previous, name: undefined }));
+          }} error={errors.name ?? fieldError(create.error, 'name')} data-autofocus />
+        <TextInput
+          label={t('app:common.email')}
+          type="email"
+          required
+          value={email}
+          onChange={(event) => {
+            setEmail(event.currentTarget.value);
+            setErrors((previous) => ({ ...previous, email: undefined }));
+          }}
+          error={errors.email ?? fieldError(create.error, 'email')}
+        />
+        <RoleSelect
+          label={t('users.role')}
+          placeholder={t('users.noRole')}
+          roles={roles}
+          value={roleId}
+          onChange={setRoleId}
+          clearable
+          error={fieldError(create.error, 'roleId')}
+        />
+        <Select
+          label={t('users.profile')}
+          placeholder={t('users.defaultProfile')}
+          data={profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }))}
+          value={profileId}
+          onChange={setProfileId}
+          searchable
+          nothingFoundMessage={t('nothingFound')}
+          error={fieldError(create.error, 'profileId')}
+        />
+        <Group justify="flex-end" mt="xs">
+          <Button variant="default" onClick={onDone}>
+            {t('app:common.cancel')}
+          </Button>
+          <Button type="submit" loading={create.isPending}>
+            {t('users.invite.submit')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

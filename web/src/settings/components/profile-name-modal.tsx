@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { useNavigate } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { errorMessage, fieldError } from '../../app/errors';
+import { useCloneProfile, useCreateProfile, type Profile } from '../hooks/use-profiles';
+import { profileName } from './profile-label';
+import { namesAnyField, notifySuccess } from './feedback';
+
+/** A new profile, blank (read-only access everywhere) or copied from `source`; opens the editor afterwards. */
+export type ProfileDialog = { mode: 'create' } | { mode: 'clone'; source: Profile };
+
+export function ProfileNameModal({ dialog, profiles, onClose }: { dialog: ProfileDialog | null; profiles: Profile[]; onClose: () => void }) {
+  const { t } = useTranslation('settings');
+  return (
+    <Modal opened={dialog !== null} onClose={onClose} title={dialog?.mode === 'clone' ? t('profiles.cloneTitle', { name: dialog.source.name }) : t('profiles.createTitle')} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+      {dialog && <ProfileNameForm dialog={dialog} profiles={profiles} onDone={onClose} />}
+    </Modal>
+  );
+}
+
+function ProfileNameForm({ dialog, profiles, onDone }: { dialog: ProfileDialog; profiles: Profile[]; onDone: () => void }) {
+  const { t } = useTranslation('settings');
+  const navigate = useNavigate();
+  const create = useCreateProfile();
+  const clone = useCloneProfile();
+  const [name, setName] = useState(dialog.mode === 'clone' ? t('profiles.copyOf', { name: dialog.source.name }) : '');
+  const [description, setDescription] = useState('');
+  const [sourceId, setSourceId] = useState<string | null>(dialog.mode === 'clone' ? dialog.source.id : null);
+  const [missing, setMissing] = useState(false);
+  const mutation = sourceId ? clone : create;
+
+  const opened = (profile: Profile) => {
+    notifySuccess(t('profiles.created', { name: profile.name }));
+    onDone();
+    void navigate({ to: `/settings/profiles/${profile.id}` });
+  };
+
+  function handleSubmit() {
+    const trimmed = name.trim();
+    setMissing(!trimmed);
+    if (!trimmed) return;
+    if (sourceId) clone.mutate({ id: sourceId, name: trimmed }, { onSuccess: opened });
+    else
+      create.mutate(
+        {
+          name: trimmed,
+          description: description.trim() || null,
+          modules: { '*': { create: false, read: true, edit: false, delete: false, import: false, export: false } },
+          fields: {},
+        },
+        { onSuccess: opened },
+      );
+  }
+
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        handleSubmit();
+      }}
+    >
+      <Stack>
+        {mutation.error && !namesAnyField(mutation.error, ['name', 'description']) && (
+          <Alert color="red" role="alert">
+            {errorMessage(mutation.error, t)}
+          </Alert>
+        )}
+        <TextInput
+          label={t('profiles.name')}
+          required
+          value={name}
+          onChange={(event) => {
+            setName(event.currentTarget.value);
+            setMissing(false);
+          }}
+          error={missing ? t('validation.required') : fieldError(mutation.error, 'name')}
+          maxLength={100}
+          data-autofocus
+        />
+        {dialog.mode === 'create' && (
+          <>
+            <Select
+              label={t('profiles.startFrom')}
+              description={t('profiles.startFromHint')}
+              placeholder={t('profiles.startBlank')}
+              data={profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }))}
+              value={sourceId}
+              onChange={setSourceId}
+              clearable
+            />
+            {!sourceId && (
+              <Textarea label={t('profiles.descriptionLabel')} value={description} onChange={(event) => setDescription(event.currentTarget.value)} autosize minRows={2} maxLength={500} error={fieldError(mutation.error, 'description')} />
+            )}
+          </>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            {t('app:common.cancel')}
+          </Button>
+          <Button type="submit" loading={mutation.isPending}>
+            {dialog.mode === 'clone' ? t('profiles.clone') : t('app:common.create')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,164 @@
+import { useState } from 'react';
+import { ActionIcon, Badge, Box, Button, EmptyState, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { IconHierarchy2, IconPencil, IconPlus, IconTrash, IconUser, IconUsersGroup } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { useDeleteGroup, useGroups, type Group as SettingsGroup, type GroupMember } from '../hooks/use-groups';
+import { useRoles } from '../hooks/use-roles';
+import { useUsers } from '../hooks/use-users';
+import { SettingsPageHeader } from '../components/settings-page-header';
+import { QueryBoundary } from '../components/settings-states';
+import { GroupFormModal, type GroupDialog } from '../components/group-form-modal';
+import { ConfirmModal } from '../components/confirm-modal';
+import { notifySuccess } from '../components/feedback';
+
+const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGroup };
+const SHOWN_MEMBERS = 6;
+
+/** /settings/groups: named sets of users, roles and other groups, for sharing and assignment. */
+export function GroupsPage() {
+  const { t } = useTranslation('settings');
+  const groups = useGroups();
+  const users = useUsers({});
+  const roles = useRoles();
+  const remove = useDeleteGroup();
+  const [dialog, setDialog] = useState<GroupDialog | null>(null);
+  const [deleting, setDeleting] = useState<SettingsGroup | null>(null);
+  const directory = { users: users.data ?? [], roles: roles.data ?? [], groups: groups.data ?? [] };
+
+  const memberName = (member: GroupMember) => {
+    if (member.name) return member.name;
+    if (member.type === 'user') return directory.users.find((user) => user.id === member.id)?.name ?? '—';
+    if (member.type === 'role') return directory.roles.find((role) => role.id === member.id)?.name ?? '—';
+    return directory.groups.find((group) => group.id === member.id)?.name ?? '—';
+  };
+
+  return (
+    <>
+      <SettingsPageHeader
+        title={t('sections.groups')}
+        description={t('groups.description')}
+        actions={
+          groups.data && (
+            <Button leftSection={<IconPlus size={18} />} onClick={() => setDialog({ mode: 'create' })}>
+              {t('groups.create')}
+            </Button>
+          )
+        }
+      />
+      <QueryBoundary query={groups}>
+        {(list) =>
+          list.length === 0 ? (
+            <EmptyState mt="xl" icon={<IconUsersGroup size={28} />} withIndicatorBackground title={t('groups.emptyTitle')} description={t('groups.emptyBody')}>
+              <EmptyState.Actions>
+                <Button onClick={() => setDialog({ mode: 'create' })}>{t('groups.create')}</Button>
+              </EmptyState.Actions>
+            </EmptyState>
+          ) : (
+            <Paper withBorder radius="md" role="list" aria-label={t('sections.groups')}>
+              {[...list]
+                .sort((a, b) => a.name.localeCompare(b.name))
+                .map((group, index) => (
+                  <Group
+                    key={group.id}
+                    role="listitem"
+                    justify="space-between"
+                    align="flex-start"
+                    wrap="nowrap"
+                    gap="sm"
+                    px="md"
+                    py="sm"
+                    style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
+                    data-testid="group-row"
+                  >
+                    <Stack gap={6} style={{ minWidth: 0 }}>
+                      <Box>
+                        <Text size="sm" fw={600}>
+                          {group.name}
+                        </Text>
+                        {group.description && (
+                          <Text size="xs" c="dimmed" lineClamp={2}>
+                            {group.description}
+                          </Text>
+                        )}
+                      </Box>
+                      {group.members.length === 0 ? (
+                        <Text size="xs" c="dimmed">
+                          {t('groups.noMembers')}
+                        </Text>
+                      ) : (
+                        <Group gap={4}>
+                          {group.members.slice(0, SHOWN_MEMBERS).map((member) => {
+                            const MemberIcon = MEMBER_ICONS[member.type];
+                            return (
+                              <Badge
+                                key={`${member.type}:${member.id}`}
+                                variant="light"
+                                color={member.type === 'user' ? 'blue' : member.type === 'role' ? 'grape' : 'teal'}
+                                leftSection={<MemberIcon size={12} />}
+                                tt="none"
+                                title={t(`groups.memberTypes.${member.type}`)}
+                              >
+                                {memberName(member)}
+                              </Badge>
+                            );
+                          })}
+                          {group.members.length > SHOWN_MEMBERS && (
+                            <Badge variant="outline" color="gray" tt="none">
+                              {t('groups.more', { count: group.members.length - SHOWN_MEMBERS })}
+                            </Badge>
+                          )}
+                        </Group>
+                      )}
+                      <Text size="xs" c="dimmed">
+                        {t('groups.shareRecords')}: {t(`groups.share.${group.shareRecords ?? 'none'}`)}
+                      </Text>
+                    </Stack>
+                    <Group gap={2} wrap="nowrap">
+                      <Tooltip label={t('app:common.edit')}>
+                        <ActionIcon variant="subtle" color="gray" aria-label={t('groups.editNamed', { name: group.name })} onClick={() => setDialog({ mode: 'edit', group })}>
+                          <IconPencil size={18} />
+                        </ActionIcon>
+                      </Tooltip>
+                      <Tooltip label={t('app:common.delete')}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={t('groups.deleteNamed', { name: group.name })}
+                          onClick={() => {
+                            remove.reset();
+                            setDeleting(group);
+                          }}
+                        >
+                          <IconTrash size={18} />
+                        </ActionIcon>
+                      </Tooltip>
+                    </Group>
+                  </Group>
+                ))}
+            </Paper>
+          )
+        }
+      </QueryBoundary>
+      <GroupFormModal dialog={dialog} directory={directory} onClose={() => setDialog(null)} />
+      <ConfirmModal
+        opened={deleting !== null}
+        title={t('groups.deleteTitle', { name: deleting?.name ?? '' })}
+        message={t('groups.deleteBody')}
+        confirmLabel={t('app:common.delete')}
+        danger
+        loading={remove.isPending}
+        error={remove.error}
+        onClose={() => setDeleting(null)}
+        onConfirm={() =>
+          deleting &&
+          remove.mutate(deleting.id, {
+            onSuccess: () => {
+              notifySuccess(t('groups.deleted', { name: deleting.name }));
+              setDeleting(null);
+            },
+          })
+        }
+      />
+    </>
+  );
+}

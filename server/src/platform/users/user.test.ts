@@ -119,6 +119,19 @@ describe('PATCH /users/{id}', () => {
     expect(await userRow(second.userId)).toMatchObject({ name: 'Test User', profile_id: await profileId(admin.orgId, 'administrator') });
   });
 
+  it('two administrators deactivating each other at the same time leave one active administrator', async () => {
+    const first = await t.make.org();
+    const second = await t.make.user(first, { profile: 'administrator' });
+    const responses = await Promise.all([
+      t.request('PATCH', `/api/v1/users/${second.userId}`, { as: first, body: { active: false } }),
+      t.request('PATCH', `/api/v1/users/${first.userId}`, { as: second, body: { active: false } }),
+    ]);
+    // Whichever runs second sees a deactivated caller (401) or the last administrator (409); never two 200s.
+    expect(responses.map((r) => r.statusCode).filter((status) => status === 200)).toHaveLength(1);
+    const active = await t.database.db.selectFrom('platform.users').select('id').where('org_id', '=', first.orgId).where('active', '=', true).execute();
+    expect(active).toHaveLength(1);
+  });
+
   it('refuses bad input with 400 naming the field, changing nothing', async () => {
     const admin = await t.make.org();
     const other = await t.make.org();

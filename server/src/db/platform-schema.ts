@@ -143,7 +143,11 @@ export interface GroupsTable {
   name: string;
   description: string | null;
   created_at: Timestamp;
+  /** Members see each other's records: 'none', 'read' or 'read_write' (migration 0003). */
+  share_records: ColumnType<GroupShareLevel, GroupShareLevel | undefined, GroupShareLevel>;
 }
+
+export type GroupShareLevel = 'none' | 'read' | 'read_write';
 
 export interface GroupMembersTable {
   group_id: string;

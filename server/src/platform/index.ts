@@ -8,6 +8,11 @@ import { emailRoutes } from './emails/email.routes.js';
 import { passwordRoutes } from './auth/passwords.routes.js';
 import { twoFactorRoutes } from './auth/two-factor.routes.js';
 import { preferenceRoutes } from './users/preferences.routes.js';
+import { accessRoutes } from './access/index.js';
+import { userRoutes } from './users/user.routes.js';
+import { organizationRoutes } from './orgs/organization.routes.js';
+import { auditLogRoutes } from './audit/audit-log.routes.js';
+import { mailOutboxRoutes } from './mail/mail-outbox.routes.js';
 
 /** Every platform API route, mounted under /api/v1. Add a module's routes here. */
 export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -19,4 +24,9 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   await app.register(passwordRoutes, { ctx });
   await app.register(twoFactorRoutes, { ctx });
   await app.register(preferenceRoutes, { ctx });
+  await app.register(accessRoutes, { ctx });
+  await app.register(userRoutes, { ctx });
+  await app.register(organizationRoutes, { ctx });
+  await app.register(auditLogRoutes, { ctx });
+  await app.register(mailOutboxRoutes, { ctx });
 };

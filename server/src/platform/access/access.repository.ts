@@ -1,0 +1,104 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/database.js';
+import type { SharingDefaultsTable } from '../../db/platform-schema.js';
+
+export type SharingAccess = SharingDefaultsTable['access'];
+
+/** The org-wide default of one module, when an administrator has set one. */
+export async function findSharingAccess(executor: Executor, orgId: string, module: string): Promise<SharingAccess | undefined> {
+  const row = await executor.selectFrom('platform.sharing_defaults').select('access').where('org_id', '=', orgId).where('module', '=', module).executeTakeFirst();
+  return row?.access;
+}
+
+export function listSharingDefaults(executor: Executor, orgId: string) {
+  return executor.selectFrom('platform.sharing_defaults').select(['module', 'access']).where('org_id', '=', orgId).orderBy('module').execute();
+}
+
+export async function upsertSharingDefault(executor: Executor, orgId: string, module: string, access: SharingAccess): Promise<void> {
+  await executor
+    .insertInto('platform.sharing_defaults')
+    .values({ org_id: orgId, module, access })
+    .onConflict((oc) => oc.columns(['org_id', 'module']).doUpdateSet({ access }))
+    .execute();
+}
+
+/**
+ * The other users of the org whose records this user reaches through the
+ * hierarchy and groups, each with a level:
+ * - users in every role below the user's role (managers see subordinates): read_write;
+ * - users in the same role when it shares with peers: read_write;
+ * - effective members of every group the user belongs to (directly, through
+ *   their role, or through a nested group) that shares records: its level.
+ * One round trip; UNION (not UNION ALL) in the recursive parts stops at cycles.
+ */
+export async function listSharedOwners(
+  executor: Executor,
+  input: { orgId: string; userId: string; roleId: string | null },
+): Promise<Array<{ userId: string; level: 'read' | 'read_write' }>> {
+  const { orgId, userId, roleId } = input;
+  const result = await sql<{ user_id: string; level: 'read' | 'read_write' }>`
+    WITH RECURSIVE
+    sub_roles AS (
+      SELECT r.id FROM platform.roles r WHERE r.org_id = ${orgId} AND r.parent_id = ${roleId}::uuid
+      UNION
+      SELECT r.id FROM platform.roles r JOIN sub_roles s ON r.parent_id = s.id WHERE r.org_id = ${orgId}
+    ),
+    my_groups AS (
+      SELECT gm.group_id FROM platform.group_members gm
+      WHERE (gm.member_type = 'user' AND gm.member_id = ${userId}::uuid) OR (gm.member_type = 'role' AND gm.member_id = ${roleId}::uuid)
+      UNION
+      SELECT gm.group_id FROM platform.group_members gm JOIN my_groups mg ON gm.member_type = 'group' AND gm.member_id = mg.group_id
+    ),
+    sharing_groups AS (
+      SELECT g.share_records AS level, g.id AS group_id FROM platform.groups g
+      WHERE g.org_id = ${orgId} AND g.share_records <> 'none' AND g.id IN (SELECT group_id FROM my_groups)
+      UNION
+      SELECT sg.level, gm.member_id FROM sharing_groups sg
+      JOIN platform.group_members gm ON gm.group_id = sg.group_id AND gm.member_type = 'group'
+    )
+    SELECT u.id AS user_id, 'read_write' AS level FROM platform.users u
+      WHERE u.org_id = ${orgId} AND u.role_id IN (SELECT id FROM sub_roles)
+    UNION ALL
+    SELECT u.id, 'read_write' FROM platform.users u JOIN platform.roles r ON r.id = u.role_id
+      WHERE u.org_id = ${orgId} AND r.org_id = ${orgId} AND r.id = ${roleId}::uuid AND r.share_with_peers
+    UNION ALL
+    SELECT u.id, sg.level FROM sharing_groups sg
+      JOIN platform.group_members gm ON gm.group_id = sg.group_id AND gm.member_type = 'user'
+      JOIN platform.users u ON u.id = gm.member_id AND u.org_id = ${orgId}
+    UNION ALL
+    SELECT u.id, sg.level FROM sharing_groups sg
+      JOIN platform.group_members gm ON gm.group_id = sg.group_id AND gm.member_type = 'role'
+      JOIN platform.users u ON u.role_id = gm.member_id AND u.org_id = ${orgId}
+  `.execute(executor);
+  return result.rows.map((row) => ({ userId: row.user_id, level: row.level }));
+}
+
+/**
+ * Serializes the access-model writes of one organization (roles, profiles,
+ * groups, users' role and profile): checks such as "no cycle" and "one active
+ * administrator left" read, then write, and two concurrent requests must not
+ * both pass them. An advisory lock, so ordinary writes that touch the
+ * organization row are not blocked.
+ */
+export async function lockOrgAccess(executor: Executor, orgId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(7202620, hashtext(${orgId}))`.execute(executor);
+}
+
+/** Invitations still waiting to be accepted that would give this role or profile. */
+export async function countPendingInvitations(executor: Executor, orgId: string, column: 'role_id' | 'profile_id', id: string, now: Date): Promise<number> {
+  const row = await executor
+    .selectFrom('platform.invitations')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('org_id', '=', orgId)
+    .where(column, '=', id)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Spent invitations (accepted, revoked, expired) keep no hold on a role or profile that is deleted. */
+export async function detachSpentInvitations(executor: Executor, orgId: string, column: 'role_id' | 'profile_id', id: string): Promise<void> {
+  await executor.updateTable('platform.invitations').set({ [column]: null }).where('org_id', '=', orgId).where(column, '=', id).execute();
+}

@@ -5,6 +5,7 @@ const es = {
   tabs: { profile: 'Perfil', emails: 'Correos electrónicos', password: 'Contraseña', twoFactor: 'Verificación en dos pasos', tokens: 'Tokens de API' },
   profile: {
     title: 'Perfil',
+    intro: 'Cómo te ven tus compañeros y cómo te muestra Clave las fechas y los textos.',
     name: 'Nombre',
     language: 'Idioma',
     languageHint: 'El idioma de la aplicación y de los correos que te enviamos.',
@@ -115,6 +116,7 @@ const en: typeof es = {
   tabs: { profile: 'Profile', emails: 'E-mail addresses', password: 'Password', twoFactor: 'Two-factor authentication', tokens: 'API tokens' },
   profile: {
     title: 'Profile',
+    intro: 'How your colleagues see you, and how Clave shows you dates and text.',
     name: 'Name',
     language: 'Language',
     languageHint: 'The language of the app and of the e-mails we send you.',

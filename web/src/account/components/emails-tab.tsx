@@ -163,6 +163,11 @@ export function EmailsTab() {
           <Button
             variant="light"
             leftSection={<IconPlus size={16} />}
+            h="auto"
+            mih={36}
+            py={6}
+            maw="100%"
+            styles={{ label: { whiteSpace: 'normal' } }}
             onClick={() => {
               setSentTo(null);
               setAdding(true);

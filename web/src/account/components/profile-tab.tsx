@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -51,6 +51,12 @@ export function ProfileTab({ me }: { me: Me }) {
       }}
     >
       <Stack maw={480}>
+        <Stack gap={4}>
+          <Title order={3}>{t('profile.title')}</Title>
+          <Text size="sm" c="dimmed">
+            {t('profile.intro')}
+          </Text>
+        </Stack>
         {save.error && !nameError && !zoneError && (
           <Alert color="red" role="alert">
             {describeError(save.error, t)}

@@ -63,7 +63,7 @@ function EnableTwoFactor() {
         <Stack gap="sm">
           <Text fw={600}>{t('twoFactor.step1')}</Text>
           <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
-            <Paper withBorder p="xs" radius="md" w="fit-content" bg="white">
+            <Paper withBorder p={4} radius="md" w="fit-content" h="fit-content" bg="white">
               <QrCode value={otpauthUrl} label={t('twoFactor.qrLabel')} />
             </Paper>
             <Stack gap="md">
@@ -118,7 +118,7 @@ function EnableTwoFactor() {
                 required
                 value={code}
                 onChange={(event) => setCode(event.currentTarget.value.replace(/\D/g, ''))}
-                w={180}
+                w={240}
                 styles={{ input: { letterSpacing: 4, fontFamily: 'monospace' } }}
               />
               <Button type="submit" loading={enable.isPending} disabled={code.length !== 6}>

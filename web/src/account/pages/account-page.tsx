@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { Center, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconKey, IconLock, IconMail, IconShieldCheck, IconUser } from '@tabler/icons-react';
@@ -27,6 +28,12 @@ export function AccountPage() {
   const hash = useRouterState({ select: (state) => state.location.hash });
   const wide = useMediaQuery('(min-width: 62em)', true);
   const tab: TabValue = TABS.some((item) => item.value === hash) ? (hash as TabValue) : 'profile';
+  const tabList = useRef<HTMLDivElement>(null);
+
+  // On a phone the tabs scroll sideways: keep the open one in view (e.g. arriving at /account#tokens).
+  useEffect(() => {
+    tabList.current?.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [tab, wide, me.data]);
 
   if (!me.data) {
     return (
@@ -50,9 +57,9 @@ export function AccountPage() {
         keepMounted={false}
         variant={wide ? 'pills' : 'default'}
       >
-        <Tabs.List mb={wide ? 0 : 'lg'} mr={wide ? 'xl' : 0} miw={wide ? 240 : undefined} style={wide ? undefined : { flexWrap: 'nowrap', overflowX: 'auto', scrollbarWidth: 'none' }}>
+        <Tabs.List ref={tabList} mb={wide ? 0 : 'lg'} mr={wide ? 'xl' : 0} miw={wide ? 220 : undefined} style={wide ? undefined : { flexWrap: 'nowrap', overflowX: 'auto', scrollbarWidth: 'none' }}>
           {TABS.map((item) => (
-            <Tabs.Tab key={item.value} value={item.value} leftSection={<item.icon size={16} />} style={{ whiteSpace: 'nowrap' }}>
+            <Tabs.Tab key={item.value} value={item.value} leftSection={<item.icon size={16} />} style={{ whiteSpace: 'nowrap', justifyContent: 'flex-start' }}>
               {t(item.label)}
             </Tabs.Tab>
           ))}

@@ -65,8 +65,8 @@ export function HomePage() {
   return (
     <Stack gap="xl" maw={1100}>
       <Stack gap={4}>
-        <Text size="sm" c="dimmed" tt="capitalize">
-          {today}
+        <Text size="sm" c="dimmed">
+          {today.charAt(0).toLocaleUpperCase(i18n.language) + today.slice(1)}
         </Text>
         <Title order={1} size="h2">
           {t(greeting, { name: firstName })}

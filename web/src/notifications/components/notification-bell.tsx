@@ -59,7 +59,7 @@ export function NotificationBell() {
   const notFound = feed.error instanceof ApiError && feed.error.status === 404;
 
   return (
-    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" radius="md" trapFocus={false} offset={8}>
+    <Popover opened={opened} onChange={setOpened} position="bottom-end" width={400} shadow="md" radius="md" trapFocus={false} offset={8}>
       <Popover.Target>
         <Indicator label={count && count > 99 ? '99+' : count} size={18} offset={6} color="red" disabled={!count} withBorder>
           <ActionIcon variant="subtle" color="gray" size="lg" aria-label={label} aria-expanded={opened} aria-haspopup="dialog" onClick={() => setOpened((value) => !value)}>
@@ -72,7 +72,7 @@ export function NotificationBell() {
           <Title order={4} size="h5">
             {t('title')}
           </Title>
-          <Button variant="subtle" size="compact-sm" leftSection={<IconChecks size={16} />} disabled={!feed.data || feed.data.unreadCount === 0} onClick={() => actions.markAllRead().catch(failed)}>
+          <Button variant="subtle" size="compact-xs" leftSection={<IconChecks size={14} />} disabled={!feed.data || feed.data.unreadCount === 0} onClick={() => actions.markAllRead().catch(failed)}>
             {t('markAllRead')}
           </Button>
         </Group>

@@ -56,6 +56,7 @@ export function AccountPage() {
         orientation={wide ? 'vertical' : 'horizontal'}
         keepMounted={false}
         variant={wide ? 'pills' : 'default'}
+        styles={{ tabLabel: { textAlign: 'start' } }}
       >
         <Tabs.List ref={tabList} mb={wide ? 0 : 'lg'} mr={wide ? 'xl' : 0} miw={wide ? 220 : undefined} style={wide ? undefined : { flexWrap: 'nowrap', overflowX: 'auto', scrollbarWidth: 'none' }}>
           {TABS.map((item) => (

@@ -68,11 +68,11 @@ export function NotificationBell() {
         </Indicator>
       </Popover.Target>
       <Popover.Dropdown p={0} maw="calc(100vw - 16px)" role="dialog" aria-label={t('title')}>
-        <Group justify="space-between" px="md" py="sm" wrap="nowrap">
-          <Title order={4} size="h5">
+        <Group justify="space-between" px="md" py="sm" gap="xs" wrap="nowrap">
+          <Title order={4} size="h6" style={{ whiteSpace: 'nowrap' }}>
             {t('title')}
           </Title>
-          <Button variant="subtle" size="compact-xs" leftSection={<IconChecks size={14} />} disabled={!feed.data || feed.data.unreadCount === 0} onClick={() => actions.markAllRead().catch(failed)}>
+          <Button variant="subtle" size="compact-xs" leftSection={<IconChecks size={14} />} px={6} styles={{ section: { marginInlineEnd: 4 } }} disabled={!feed.data || feed.data.unreadCount === 0} onClick={() => actions.markAllRead().catch(failed)}>
             {t('markAllRead')}
           </Button>
         </Group>

@@ -17,7 +17,10 @@ export function AuthenticatedLayout() {
   const me = useMe();
   const setup = useSetupStatus();
   const [opened, { toggle, close }] = useDisclosure();
-  const location = useRouterState({ select: (state) => state.location });
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  // Where the person was: the last *loaded* location. Reading the pending one made each render's
+  // <Navigate> redirect again (to /sign-in?next=/sign-in?next=…), an endless loop.
+  const href = useRouterState({ select: (state) => (state.resolvedLocation ?? state.location).href });
 
   useEffect(() => {
     const language = me.data?.user.language;
@@ -32,9 +35,9 @@ export function AuthenticatedLayout() {
     );
   }
   if (setup.data?.needsSetup) return <Navigate to="/setup" />;
-  if (!me.data) return <Navigate to="/sign-in" search={location.href === '/' ? {} : { next: location.href }} />;
+  if (!me.data) return <Navigate to="/sign-in" search={href === '/' ? {} : { next: href }} />;
 
-  const isActive = (path: string) => (path === '/' ? location.pathname === '/' : location.pathname.startsWith(path));
+  const isActive = (path: string) => (path === '/' ? pathname === '/' : pathname.startsWith(path));
   const nav = [
     { to: '/', label: t('nav.home'), icon: IconHome },
     { to: '/account', label: t('nav.account'), icon: IconUserCircle },

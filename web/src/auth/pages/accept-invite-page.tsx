@@ -1,6 +1,116 @@
-import { Title } from '@mantine/core';
+import { useState } from 'react';
+import { Alert, Button, Center, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useSearch } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../app/api';
+import { errorMessage, fieldError } from '../../app/errors';
+import { NewPasswordFields, passwordProblem } from '../components/new-password-fields';
+import { PageNotice } from '../components/page-notice';
+import { useEnterApp, type SignedIn } from '../hooks/use-enter-app';
 
-// Placeholder: replaced by the feature's real page.
+interface Invitation {
+  email: string;
+  name: string;
+  organization: string;
+}
+
+/** A used or unknown invitation is a 404, an expired one a 410: both end here with a clear word. */
+function InvalidInvitation({ error }: { error: unknown }) {
+  const { t } = useTranslation('auth');
+  const expired = error instanceof ApiError && error.status === 410;
+  return (
+    <PageNotice kind="warning" title={expired ? t('invite.expiredTitle') : t('invite.notFoundTitle')} action={{ label: t('invite.signIn'), to: '/sign-in' }}>
+      {expired ? t('invite.expired') : t('invite.notFound')}
+    </PageNotice>
+  );
+}
+
+const isLinkProblem = (error: unknown) => error instanceof ApiError && (error.status === 404 || error.status === 410);
+
+/** /accept-invite?token=…: the invited person chooses a password and is signed in. */
 export function AcceptInvitePage() {
-  return <Title order={2}>AcceptInvitePage</Title>;
+  const { t } = useTranslation('auth');
+  const { token } = useSearch({ from: '/public/accept-invite' });
+  const enterApp = useEnterApp();
+  const [password, setPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [triedSubmit, setTriedSubmit] = useState(false);
+
+  const invitation = useQuery({
+    queryKey: ['invitation', token],
+    queryFn: () => api.get<Invitation>(`/invitations/lookup?token=${encodeURIComponent(token ?? '')}`),
+    enabled: Boolean(token),
+    staleTime: Infinity,
+  });
+  const accept = useMutation({
+    mutationFn: () => api.post<SignedIn>('/invitations/accept', { token, password }),
+    onSuccess: (signedIn) => enterApp(signedIn),
+  });
+
+  if (!token) {
+    return (
+      <PageNotice kind="warning" title={t('invite.notFoundTitle')} action={{ label: t('invite.signIn'), to: '/sign-in' }}>
+        {t('invite.missingToken')}
+      </PageNotice>
+    );
+  }
+  if (invitation.isPending) {
+    return (
+      <Center py="xl">
+        <Loader aria-label={t('app:common.loading')} />
+      </Center>
+    );
+  }
+  if (isLinkProblem(invitation.error)) return <InvalidInvitation error={invitation.error} />;
+  if (isLinkProblem(accept.error)) return <InvalidInvitation error={accept.error} />;
+  if (invitation.error) {
+    return (
+      <Alert color="red" role="alert">
+        {errorMessage(invitation.error, t)}
+      </Alert>
+    );
+  }
+
+  const { email, name, organization } = invitation.data;
+  const passwordError = fieldError(accept.error, 'password');
+  return (
+    <form
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setTriedSubmit(true);
+        if (passwordProblem(password, confirmation)) return;
+        accept.mutate();
+      }}
+    >
+      <Stack>
+        <Stack gap={4}>
+          <Title order={2}>{t('invite.title', { organization })}</Title>
+          <Text size="sm" c="dimmed">
+            {t('invite.intro', { name })}
+          </Text>
+        </Stack>
+        {accept.error && !passwordError && (
+          <Alert color="red" role="alert">
+            {errorMessage(accept.error, t)}
+          </Alert>
+        )}
+        {/* The address is fixed by the invitation; shown so the browser can save it with the password. */}
+        <TextInput label={t('fields.workEmail')} type="email" autoComplete="username" value={email} readOnly variant="filled" />
+        <NewPasswordFields
+          password={password}
+          confirmation={confirmation}
+          onPasswordChange={setPassword}
+          onConfirmationChange={setConfirmation}
+          showProblems={triedSubmit}
+          serverError={passwordError}
+          autoFocus
+        />
+        <Button type="submit" loading={accept.isPending} fullWidth>
+          {t('invite.submit')}
+        </Button>
+      </Stack>
+    </form>
+  );
 }

@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import { ActionIcon, Alert, Badge, Button, Code, CopyButton, Group, Modal, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconCheck, IconCopy, IconShieldCheck, IconShieldOff } from '@tabler/icons-react';
+import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useRefreshMe, type Me } from '../../app/session';
+import { accountApi } from '../api';
+import { describeError } from './describe-error';
+import { QrCode } from './qr-code';
+
+/** The base32 secret in groups of four, the way people copy it into an app. */
+const groupSecret = (secret: string) => secret.replace(/\s+/g, '').match(/.{1,4}/g)?.join(' ') ?? secret;
+
+function CopyValue({ value, label }: { value: string; label: string }) {
+  const { t } = useTranslation('account');
+  return (
+    <CopyButton value={value}>
+      {({ copied, copy }) => (
+        <Tooltip label={copied ? t('twoFactor.copied') : t('twoFactor.copy')}>
+          <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={`${t('twoFactor.copy')}: ${label}`}>
+            {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+          </ActionIcon>
+        </Tooltip>
+      )}
+    </CopyButton>
+  );
+}
+
+/** Set-up: scan (or type) the secret, then prove it works with a code; only then is two-factor on. */
+function EnableTwoFactor() {
+  const { t } = useTranslation('account');
+  const refreshMe = useRefreshMe();
+  const [code, setCode] = useState('');
+  const setup = useMutation({ mutationFn: accountApi.setUpTwoFactor });
+  const enable = useMutation({
+    mutationFn: () => accountApi.enableTwoFactor(code),
+    onSuccess: async () => {
+      notifications.show({ color: 'teal', message: t('twoFactor.enabled') });
+      await refreshMe();
+    },
+  });
+
+  if (!setup.data) {
+    return (
+      <Stack align="flex-start">
+        {setup.error && (
+          <Alert color="red" role="alert" w="100%">
+            {describeError(setup.error, t)}
+          </Alert>
+        )}
+        <Button leftSection={<IconShieldCheck size={18} />} loading={setup.isPending} onClick={() => setup.mutate()}>
+          {t('twoFactor.start')}
+        </Button>
+      </Stack>
+    );
+  }
+
+  const { secret, otpauthUrl } = setup.data;
+  return (
+    <Paper withBorder p="lg" radius="md">
+      <Stack gap="lg">
+        <Stack gap="sm">
+          <Text fw={600}>{t('twoFactor.step1')}</Text>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+            <Paper withBorder p={4} radius="md" w="fit-content" h="fit-content" bg="white">
+              <QrCode value={otpauthUrl} label={t('twoFactor.qrLabel')} />
+            </Paper>
+            <Stack gap="md">
+              <Stack gap={4}>
+                <Text size="sm" fw={500}>
+                  {t('twoFactor.secret')}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t('twoFactor.secretHint')}
+                </Text>
+                <Group gap="xs" wrap="nowrap">
+                  <Code fz="md" ff="monospace" style={{ letterSpacing: 1, overflowWrap: 'anywhere' }} data-testid="two-factor-secret">
+                    {groupSecret(secret)}
+                  </Code>
+                  <CopyValue value={secret} label={t('twoFactor.secret')} />
+                </Group>
+              </Stack>
+              <Stack gap={4}>
+                <Text size="sm" fw={500}>
+                  {t('twoFactor.otpauthUrl')}
+                </Text>
+                <Group gap="xs" wrap="nowrap" align="flex-start">
+                  <Code fz="xs" style={{ overflowWrap: 'anywhere', wordBreak: 'break-all' }}>
+                    {otpauthUrl}
+                  </Code>
+                  <CopyValue value={otpauthUrl} label={t('twoFactor.otpauthUrl')} />
+                </Group>
+              </Stack>
+            </Stack>
+          </SimpleGrid>
+        </Stack>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            enable.mutate();
+          }}
+        >
+          <Stack gap="sm">
+            <Text fw={600}>{t('twoFactor.step2')}</Text>
+            {enable.error && (
+              <Alert color="red" role="alert">
+                {describeError(enable.error, t, 'code')}
+              </Alert>
+            )}
+            <Group align="flex-end" gap="sm">
+              <TextInput
+                label={t('twoFactor.code')}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9]{6}"
+                maxLength={6}
+                required
+                value={code}
+                onChange={(event) => setCode(event.currentTarget.value.replace(/\D/g, ''))}
+                w={240}
+                styles={{ input: { letterSpacing: 4, fontFamily: 'monospace' } }}
+              />
+              <Button type="submit" loading={enable.isPending} disabled={code.length !== 6}>
+                {t('twoFactor.enable')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Stack>
+    </Paper>
+  );
+}
+
+function DisableTwoFactor() {
+  const { t } = useTranslation('account');
+  const refreshMe = useRefreshMe();
+  const [opened, setOpened] = useState(false);
+  const [password, setPassword] = useState('');
+  const disable = useMutation({
+    mutationFn: () => accountApi.disableTwoFactor(password),
+    onSuccess: async () => {
+      notifications.show({ color: 'teal', message: t('twoFactor.disabled') });
+      handleClose();
+      await refreshMe();
+    },
+  });
+  function handleClose() {
+    setOpened(false);
+    setPassword('');
+    disable.reset();
+  }
+  return (
+    <>
+      <Group>
+        <Button variant="light" color="red" leftSection={<IconShieldOff size={18} />} onClick={() => setOpened(true)}>
+          {t('twoFactor.disable')}
+        </Button>
+      </Group>
+      <Modal opened={opened} onClose={handleClose} title={t('twoFactor.disableTitle')} centered>
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            disable.mutate();
+          }}
+        >
+          <Stack>
+            <Text size="sm">{t('twoFactor.disableBody')}</Text>
+            {disable.error && (
+              <Alert color="red" role="alert">
+                {describeError(disable.error, t, 'password')}
+              </Alert>
+            )}
+            <PasswordInput label={t('twoFactor.disablePassword')} autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.currentTarget.value)} data-autofocus />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={handleClose}>
+                {t('app:common.cancel')}
+              </Button>
+              <Button type="submit" color="red" loading={disable.isPending} disabled={password === ''}>
+                {t('twoFactor.disableSubmit')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}
+
+/** Two-factor sign-in with an authenticator app (TOTP): its state comes from /me. */
+export function TwoFactorTab({ me }: { me: Me }) {
+  const { t } = useTranslation('account');
+  const enabled = me.user.twoFactorEnabled;
+  return (
+    <Stack maw={720}>
+      <Stack gap={4}>
+        <Group gap="sm">
+          <Title order={3}>{t('twoFactor.title')}</Title>
+          <Badge color={enabled ? 'teal' : 'gray'} variant="light">
+            {enabled ? t('twoFactor.statusOn') : t('twoFactor.statusOff')}
+          </Badge>
+        </Group>
+        <Text size="sm" c="dimmed">
+          {enabled ? t('twoFactor.onBody') : t('twoFactor.intro')}
+        </Text>
+      </Stack>
+      {enabled ? <DisableTwoFactor /> : <EnableTwoFactor />}
+    </Stack>
+  );
+}

@@ -1,7 +1,8 @@
 /** Shell strings: navigation, header, common words. */
 const es = {
   appName: 'Clave',
-  nav: { home: 'Inicio', settings: 'Configuración', account: 'Mi cuenta' },
+  tagline: 'CRM para la gestión de cuentas clave',
+  nav: { home: 'Inicio', settings: 'Configuración', account: 'Mi cuenta', menu: 'Menú' },
   search: { placeholder: 'Buscar o ir a…', nothing: 'Nada encontrado', shortcut: 'Ctrl + K' },
   userMenu: { account: 'Mi cuenta', signOut: 'Cerrar sesión', language: 'Idioma' },
   common: { save: 'Guardar', cancel: 'Cancelar', delete: 'Eliminar', edit: 'Editar', create: 'Crear', close: 'Cerrar', loading: 'Cargando…', saved: 'Guardado', error: 'Algo ha fallado', retry: 'Reintentar', yes: 'Sí', no: 'No', confirm: 'Confirmar', back: 'Volver', name: 'Nombre', email: 'Correo electrónico', password: 'Contraseña', actions: 'Acciones', none: 'Ninguno' },
@@ -11,7 +12,8 @@ const es = {
 };
 const en: typeof es = {
   appName: 'Clave',
-  nav: { home: 'Home', settings: 'Settings', account: 'My account' },
+  tagline: 'The CRM for key account management',
+  nav: { home: 'Home', settings: 'Settings', account: 'My account', menu: 'Menu' },
   search: { placeholder: 'Search or jump to…', nothing: 'Nothing found', shortcut: 'Ctrl + K' },
   userMenu: { account: 'My account', signOut: 'Sign out', language: 'Language' },
   common: { save: 'Save', cancel: 'Cancel', delete: 'Delete', edit: 'Edit', create: 'Create', close: 'Close', loading: 'Loading…', saved: 'Saved', error: 'Something went wrong', retry: 'Retry', yes: 'Yes', no: 'No', confirm: 'Confirm', back: 'Back', name: 'Name', email: 'E-mail', password: 'Password', actions: 'Actions', none: 'None' },

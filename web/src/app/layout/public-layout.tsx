@@ -18,7 +18,7 @@ export function PublicLayout() {
               {t('appName')}
             </Title>
             <Text c="dimmed" size="sm">
-              CRM · Key account management
+              {t('tagline')}
             </Text>
           </Stack>
           <Paper withBorder shadow="sm" p="xl" radius="md">

@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from './database.js';
 import { foundation } from './migrations/platform-0001-foundation.js';
+import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
-const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [{ name: '0001-foundation', sql: foundation }];
+const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
+  { name: '0001-foundation', sql: foundation },
+  { name: '0004-jobs', sql: jobsAndNotifications },
+];
 
 /**
  * Migrations of each organization's own schema (its record tables). They run

@@ -10,6 +10,8 @@ export interface SseClient {
   status: number;
   headers: Headers;
   frames: SseFrame[];
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
   /** Resolves with the first frame (after the ones already consumed by `next`) that matches. */
   next(predicate: (frame: SseFrame) => boolean, timeoutMs?: number): Promise<SseFrame>;
   close(): void;
@@ -22,10 +24,11 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const frames: SseFrame[] = [];
   const waiters = new Set<() => void>();
   let consumed = 0;
+  let ended: Promise<void> = Promise.resolve();
 
   if (response.ok && response.body) {
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
+    ended = (async () => {
       let buffer = '';
       try {
         for (;;) {
@@ -50,6 +53,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
     status: response.status,
     headers: response.headers,
     frames,
+    ended,
     async next(predicate, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {

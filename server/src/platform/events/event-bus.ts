@@ -203,7 +203,8 @@ export function createEventBus(options: { database: Database; cluster?: Cluster;
     drain,
     start() {
       if (timer) return;
-      timer = setInterval(drainInBackground, options.pollMs ?? 5000);
+      // The poll is a safety net (retries, a lost LISTEN connection): on the embedded database every commit already triggers a drain in-process.
+      timer = setInterval(drainInBackground, options.pollMs ?? (database.kind === 'embedded' ? 15_000 : 5_000));
       timer.unref();
       cluster
         .subscribe(OUTBOX_CHANNEL, drainInBackground)

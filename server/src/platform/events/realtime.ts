@@ -30,8 +30,14 @@ export interface RealtimeHub {
   snapshot(userId: string): Promise<RealtimeEvent[]>;
   /** Open streams on this node. */
   readonly connections: number;
-  /** Interval of the keep-alive comment on each stream (25 s; tests shorten it). */
+  /** Open streams of one user on this node. */
+  connectionsOf(userId: string): number;
+  /** Stream settings (tests shorten them): the keep-alive comment interval (25 s); how long a stream lives
+   *  before the server ends it and the browser reconnects, signing in again (15 min: a signed-out or
+   *  deactivated user stops receiving within that); open streams allowed per user and node (20). */
   heartbeatMs: number;
+  maxStreamMs: number;
+  maxStreamsPerUser: number;
   close(): Promise<void>;
 }
 
@@ -63,8 +69,13 @@ export function createRealtimeHub(options: { cluster: Cluster; log?: (message: s
 
   return {
     heartbeatMs: 25_000,
+    maxStreamMs: 15 * 60_000,
+    maxStreamsPerUser: 20,
     get connections() {
       return count;
+    },
+    connectionsOf(userId) {
+      return streams.get(userId)?.size ?? 0;
     },
     async publish(userId, event, trx) {
       await cluster.publish(REALTIME_CHANNEL, JSON.stringify({ u: userId, t: event.type, d: event.data }), trx);

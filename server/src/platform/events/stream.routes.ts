@@ -23,10 +23,13 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
       summary: 'Real-time events for the signed-in user (Server-Sent Events)',
       description: EVENT_STREAM_DESCRIPTION,
       produces: ['text/event-stream'],
-      response: { 200: EventStream, ...errorResponses(401, 503) },
+      response: { 200: EventStream, ...errorResponses(401, 429, 503) },
     },
   }, async (request, reply) => {
     const auth = requireAuth(request);
+    if (ctx.realtime.connectionsOf(auth.userId) >= ctx.realtime.maxStreamsPerUser) {
+      throw new AppError('rate_limited', `At most ${ctx.realtime.maxStreamsPerUser} event streams per user are open at once. Close a tab and try again.`, undefined, { 'retry-after': '30' });
+    }
     const response = reply.raw;
     const write = (chunk: string) => {
       if (!response.writableEnded && !response.destroyed) response.write(chunk);
@@ -62,9 +65,12 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
     pending = null;
 
     const heartbeat = setInterval(() => write(': heartbeat\n\n'), ctx.realtime.heartbeatMs);
+    // The browser reconnects by itself (and signs in again: a revoked session gets its 401 then).
+    const maxAge = setTimeout(() => response.end(), ctx.realtime.maxStreamMs);
     open.add(response);
     response.on('close', () => {
       clearInterval(heartbeat);
+      clearTimeout(maxAge);
       disconnect();
       open.delete(response);
     });

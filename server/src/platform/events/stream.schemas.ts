@@ -9,6 +9,8 @@ export const EVENT_STREAM_DESCRIPTION = [
   '- `event: unread-count` with `data: {"unreadCount": n}` whenever the count changes (here or in another tab).',
   '- `: heartbeat` comment lines every 25 seconds keep proxies from closing the connection.',
   '',
+  'The server ends each stream after 15 minutes; the browser reconnects by itself (so a signed-out user stops receiving). At most 20 streams per user at once (429 beyond).',
+  '',
   'On a lost connection the browser reconnects by itself and receives the current state again.',
 ].join('\n');
 

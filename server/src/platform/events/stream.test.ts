@@ -70,6 +70,23 @@ describe('GET /events/stream', () => {
     expect(theirs.frames.filter((f) => f.event === 'unread-count')).toHaveLength(1);
   });
 
+  it('shortens a long body in the pushed copy (NOTIFY carries under 8 kB); the feed has it whole', async () => {
+    const admin = await t.make.org();
+    const stream = await open(admin);
+    await stream.next((f) => f.event === 'unread-count');
+    const body = '€'.repeat(1000) + '\u0001'.repeat(1000); // 9,000 bytes as JSON: over PostgreSQL's NOTIFY limit
+    const id = await t.database.transaction('notify', (trx) =>
+      createNotifier(t.app.ctx).notify(trx, { orgId: admin.orgId, userId: admin.userId, kind: 'note.long', title: 'Long', body }),
+    );
+    const pushed = (await stream.next((f) => f.event === 'notification')).data as { id: string; body: string };
+    expect(pushed.id).toBe(id);
+    expect(Buffer.byteLength(JSON.stringify(pushed))).toBeLessThan(6000);
+    expect(body.startsWith(pushed.body.slice(0, -1))).toBe(true);
+    const list = await t.request('GET', '/api/v1/notifications', { as: admin });
+    expect(list.data.data[0].body).toBe(body);
+    stream.close();
+  });
+
   it('sends a heartbeat comment at the configured interval (25 s by default)', async () => {
     expect(t.app.ctx.realtime.heartbeatMs).toBe(25_000);
     const admin = await t.make.org();
@@ -80,6 +97,40 @@ describe('GET /events/stream', () => {
       stream.close();
     } finally {
       t.app.ctx.realtime.heartbeatMs = 25_000;
+    }
+  });
+
+  it('ends a stream after its maximum age, so the browser reconnects and signs in again', async () => {
+    expect(t.app.ctx.realtime.maxStreamMs).toBe(15 * 60_000);
+    const admin = await t.make.org();
+    t.app.ctx.realtime.maxStreamMs = 300;
+    try {
+      const stream = await open(admin);
+      await stream.next((f) => f.event === 'unread-count');
+      const ended = await Promise.race([stream.ended.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))]);
+      expect(ended).toBe('ended');
+    } finally {
+      t.app.ctx.realtime.maxStreamMs = 15 * 60_000;
+    }
+  });
+
+  it('refuses more streams per user than allowed with 429, and lets other users in', async () => {
+    expect(t.app.ctx.realtime.maxStreamsPerUser).toBe(20);
+    const admin = await t.make.org();
+    const colleague = await t.make.user(admin);
+    t.app.ctx.realtime.maxStreamsPerUser = 3;
+    try {
+      const three = [await open(admin), await open(admin), await open(admin)];
+      expect(three.map((s) => s.status)).toEqual([200, 200, 200]);
+      const fourth = await open(admin);
+      expect(fourth.status).toBe(429);
+      expect(fourth.headers.get('retry-after')).toBe('30');
+      expect((await open(colleague)).status).toBe(200);
+      three[0]!.close();
+      await waitFor(() => t.app.ctx.realtime.connectionsOf(admin.userId) === 2, 'the closed stream to be released');
+      expect((await open(admin)).status).toBe(200);
+    } finally {
+      t.app.ctx.realtime.maxStreamsPerUser = 20;
     }
   });
 

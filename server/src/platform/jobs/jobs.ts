@@ -213,6 +213,9 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
     start() {
       starting ??= (async () => {
         const startedAt = Date.now();
+        // Queues that exist need no create_queue call (a plpgsql function: slow on a cold embedded database).
+        const existing = await adapter.executeSql(`SELECT name FROM ${JOBS_SCHEMA}.queue`);
+        for (const row of existing.rows as Array<{ name: string }>) knownQueues.add(row.name);
         await boss.start();
         for (const name of declared.keys()) await startWorker(name);
         started = true;

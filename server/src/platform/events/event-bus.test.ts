@@ -52,7 +52,7 @@ describe('the outbox', () => {
     const id = await database.transaction('committed', (trx) => bus.emit(trx, type, null, { n: 'committed' }));
 
     // Handled after commit without waiting for the (one-minute) poll.
-    await waitFor(async () => (await outboxRow(id)).processed_at, 'the committed event to be handled', 5000);
+    await waitFor(async () => (await outboxRow(id)).processed_at, 'the committed event to be handled (the poll is a minute)', 10_000);
     // Several drains at once (a second node, a poll…) still handle it once.
     const other = makeBus();
     other.on(type, async (event) => void seen.push(`other:${event.payload.n}`));
@@ -180,10 +180,9 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('between app nodes on Postgre
       worker.start();
       await new Promise((resolve) => setTimeout(resolve, 300)); // B is listening
 
-      const started = Date.now();
       const id = await database.transaction('emit-on-a', (trx) => emitter.emit(trx, type, null, {}));
-      await waitFor(() => seen.includes(id), 'node B to handle the event', 5000);
-      expect(Date.now() - started).toBeLessThan(3000);
+      // B polls once a minute: handling within seconds is the NOTIFY.
+      await waitFor(() => seen.includes(id), 'node B to handle the event', 10_000);
       await worker.stop();
     } finally {
       await second.close();

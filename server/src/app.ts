@@ -9,6 +9,9 @@ import type { Database } from './db/database.js';
 import type { AppContext } from './platform/context.js';
 import { createMailer, type Mailer } from './platform/mail/mailer.js';
 import { createEventBus, type EventBus } from './platform/events/event-bus.js';
+import { createCluster } from './platform/events/cluster.js';
+import { createRealtimeHub } from './platform/events/realtime.js';
+import { createJobs } from './platform/jobs/jobs.js';
 import { registerErrorHandler } from './platform/http/error-handler.js';
 import { registerValidator } from './platform/http/validator.js';
 import { registerSecurityHeaders } from './platform/http/security-headers.js';
@@ -40,14 +43,23 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const log = (message: string, error?: unknown) => app.log.warn({ err: error }, message);
+  // Messages between app nodes (LISTEN/NOTIFY on PostgreSQL, memory on the embedded database).
+  const cluster = createCluster({ database, log });
   const ctx: AppContext = {
     config,
     database,
     mailer: options.mailer ?? createMailer({ database, smtpUrl: config.smtpUrl, from: config.mailFrom, log: (m) => app.log.info(m) }),
-    events: options.events ?? createEventBus({ database, log }),
+    events: options.events ?? createEventBus({ database, cluster, log }),
+    jobs: createJobs({ database, log }),
+    realtime: createRealtimeHub({ cluster, log }),
     now: options.now ?? (() => new Date()),
   };
   app.decorate('ctx', ctx);
+  app.addHook('onClose', async () => {
+    await ctx.jobs.stop();
+    await ctx.realtime.close();
+    await cluster.close();
+  });
 
   await app.register(cookie);
   registerValidator(app);

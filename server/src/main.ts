@@ -24,11 +24,12 @@ async function main() {
     database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: dbDir, embeddedSnapshot: snapshot });
     await migrate(database);
     const app = await buildApp({ config, database });
-    const background = config.runWorkers ? await startBackgroundWork(app.ctx, app.log) : null;
     await app.listen({ port: config.port, host: config.host });
     app.log.info(
       `Clave is ready at ${config.publicUrl} in ${Date.now() - startedAt} ms on ${database.kind === 'embedded' ? `the embedded database in ${dbDir} (for production, set DATABASE_URL to PostgreSQL)` : 'PostgreSQL'}`,
     );
+    // Workers start once the server answers: on a cold embedded database pg-boss's first queries take ~0.3–0.6 s.
+    const background = config.runWorkers ? await startBackgroundWork(app.ctx, app.log) : null;
 
     let stopping = false;
     const stop = async (signal: string) => {

@@ -29,6 +29,8 @@ export interface Database {
   checkpoint(): Promise<void>;
   /** The embedded engine, when there is one (backups, vacuum). */
   embedded?: EmbeddedPostgres;
+  /** The PostgreSQL connection string (not set on the embedded database): a dedicated LISTEN connection uses it. */
+  connectionString?: string;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     kind: embedded ? 'embedded' : 'postgres',
     db,
     embedded,
+    connectionString: options.databaseUrl,
     async transaction(label, fn) {
       const hooks: Array<() => void> = [];
       const result = await db

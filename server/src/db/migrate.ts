@@ -3,12 +3,14 @@ import type { Database, Trx } from './database.js';
 import { foundation } from './migrations/platform-0001-foundation.js';
 import { accounts } from './migrations/platform-0002-accounts.js';
 import { access } from './migrations/platform-0003-access.js';
+import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0001-foundation', sql: foundation },
   { name: '0002-accounts', sql: accounts },
   { name: '0003-access', sql: access },
+  { name: '0004-jobs', sql: jobsAndNotifications },
 ];
 
 /**

@@ -185,6 +185,8 @@ export interface OutboxTable {
   attempts: Generated<number>;
   claimed_until: NullableTimestamp;
   last_error: string | null;
+  /** Names of the handlers that already succeeded for this event. */
+  handled: Generated<string[]>;
 }
 
 export interface NotificationsTable {

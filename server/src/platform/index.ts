@@ -13,6 +13,8 @@ import { userRoutes } from './users/user.routes.js';
 import { organizationRoutes } from './orgs/organization.routes.js';
 import { auditLogRoutes } from './audit/audit-log.routes.js';
 import { mailOutboxRoutes } from './mail/mail-outbox.routes.js';
+import { notificationsPlugin } from './notifications/index.js';
+import { eventStreamRoutes } from './events/stream.routes.js';
 
 /** Every platform API route, mounted under /api/v1. Add a module's routes here. */
 export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -29,4 +31,6 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   await app.register(organizationRoutes, { ctx });
   await app.register(auditLogRoutes, { ctx });
   await app.register(mailOutboxRoutes, { ctx });
+  await app.register(notificationsPlugin, { ctx });
+  await app.register(eventStreamRoutes, { ctx });
 };

@@ -1,118 +1,228 @@
 import { sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.js';
-import { afterCommit } from '../../db/database.js';
 import { newId } from '../ids.js';
+import { createCluster, type Cluster } from './cluster.js';
 
+/**
+ * Domain events through a transactional outbox.
+ *
+ * `emit(trx, …)` writes the event row in the caller's transaction, so the event
+ * exists if and only if the change that caused it commits. After the commit the
+ * event is handled by the nodes that run workers (`start()`): right away on
+ * this node, promptly on the others (PostgreSQL NOTIFY, sent on commit), and by
+ * a poll as the safety net (crashes, a lost LISTEN connection, retries).
+ *
+ * The contract for handlers (`on`):
+ * - **At least once.** A handler runs once per event in the normal case, but it
+ *   may run again for the same event: after a crash between the handler and the
+ *   bookkeeping, or when a claim expires while it is still running. Handlers
+ *   must be idempotent: use `event.id` as the idempotency key (a unique column,
+ *   `ON CONFLICT DO NOTHING`), or make the effect naturally repeatable (set a
+ *   state, push a message that clients de-duplicate by id).
+ * - **Independent.** Each handler of an event runs even when another one fails.
+ *   A failing handler is retried alone, with a growing delay (10 s, 20 s, 40 s…
+ *   at most 1 hour), up to MAX_ATTEMPTS claims of the event; the handlers that
+ *   succeeded are not run again. After the last attempt the event stays in
+ *   `platform.outbox` with `last_error` for someone to look at.
+ * - **Named.** Which handlers succeeded is stored by name, so a handler's name
+ *   must stay the same across deployments (`on(type, fn, {name})`; the default
+ *   is the type plus the function's name).
+ * - **Outside any transaction, after commit,** in no guaranteed order between
+ *   events. A handler opens its own transaction when it writes.
+ */
 export interface DomainEvent<P = Record<string, unknown>> {
   id: string;
   type: string;
   orgId: string | null;
   payload: P;
   createdAt: Date;
+  /** 1 on the first delivery, 2 on the first retry… */
+  attempt: number;
 }
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;
 
 export interface EventBus {
-  /** Writes the event in the caller's transaction (transactional outbox); handlers run after commit. */
+  /** Writes the event in the caller's transaction (transactional outbox); handlers run after commit. Returns the event id. */
   emit(trx: Trx, type: string, orgId: string | null, payload: Record<string, unknown>): Promise<string>;
-  /** Subscribes a handler to a type ('*' for all). Handlers must be idempotent: an event may be delivered twice after a crash. */
-  on(type: string, handler: EventHandler): void;
-  /** Handles pending events now; returns how many were handled. */
+  /** Subscribes a handler to a type ('*' for all). Read the contract above: handlers must be idempotent. */
+  on(type: string, handler: EventHandler, options?: { name?: string }): void;
+  /** Handles every pending event now (this node); resolves with how many events were claimed. */
   drain(): Promise<number>;
-  /** Starts handling events after each commit, and polling as a safety net (crashes, other nodes). */
+  /** Starts handling events on this node: after each commit, on NOTIFY from other nodes, and by polling. */
   start(): void;
   stop(): Promise<void>;
 }
 
-const BATCH = 50;
-const MAX_ATTEMPTS = 10;
-const CLAIM_SECONDS = 60;
+/** Events claimed per query. */
+const BATCH = 25;
+/** Claims per event before giving up. */
+export const MAX_ATTEMPTS = 10;
+/** How long a claim keeps other nodes away; longer than a batch takes. */
+const CLAIM_SECONDS = 300;
+/** A handler that takes longer counts as failed (it would otherwise hold the whole batch). */
+const HANDLER_TIMEOUT_MS = 60_000;
+/** The delay before retry number `attempt` (1-based): 10 s, 20 s, 40 s… at most an hour. */
+export const retryDelaySeconds = (attempt: number) => Math.min(3600, 5 * 2 ** attempt);
 
-export function createEventBus(options: { database: Database; log?: (msg: string, err?: unknown) => void; pollMs?: number }): EventBus {
+export const OUTBOX_CHANNEL = 'clave_outbox';
+
+interface NamedHandler {
+  name: string;
+  fn: EventHandler;
+}
+
+interface ClaimedRow {
+  id: string;
+  type: string;
+  org_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: Date;
+  attempts: number;
+  handled: string[];
+}
+
+export function createEventBus(options: { database: Database; cluster?: Cluster; log?: (msg: string, err?: unknown) => void; pollMs?: number }): EventBus {
   const { database } = options;
-  const handlers = new Map<string, EventHandler[]>();
+  const cluster = options.cluster ?? createCluster({ database, log: options.log });
+  const log = (message: string, error?: unknown) => options.log?.(message, error);
+  const handlers = new Map<string, NamedHandler[]>();
+  /** Transactions that already sent the NOTIFY (one per transaction is enough). */
+  const notified = new WeakSet<Trx>();
   let timer: NodeJS.Timeout | null = null;
-  let draining: Promise<number> | null = null;
-  let again = false;
+  let unsubscribe: (() => void) | null = null;
+  let running: Promise<number> | null = null;
+  let queued: Promise<number> | null = null;
 
   /** Claims a batch so that another node does not handle the same events at the same time. */
-  async function claimBatch() {
-    const result = await sql<{ id: string; type: string; org_id: string | null; payload: Record<string, unknown>; created_at: Date; attempts: number }>`
+  async function claimBatch(): Promise<ClaimedRow[]> {
+    const result = await sql<ClaimedRow>`
       UPDATE platform.outbox SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM platform.outbox
         WHERE processed_at IS NULL AND attempts < ${MAX_ATTEMPTS} AND (claimed_until IS NULL OR claimed_until < now())
         ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-      RETURNING id, type, org_id, payload, created_at, attempts`.execute(database.db);
+      RETURNING id, type, org_id, payload, created_at, attempts, handled`.execute(database.db);
     return result.rows.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
 
-  async function handleBatch(): Promise<number> {
-    const rows = await claimBatch();
-    for (const row of rows) {
-      const event: DomainEvent = { id: row.id, type: row.type, orgId: row.org_id, payload: row.payload, createdAt: row.created_at };
-      const list = [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])];
+  async function runHandler(handler: NamedHandler, event: DomainEvent): Promise<void> {
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        handler.fn(event),
+        new Promise((_, reject) => {
+          timeout = setTimeout(() => reject(new Error(`timed out after ${HANDLER_TIMEOUT_MS} ms`)), HANDLER_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timeout);
+    }
+  }
+
+  async function handleRow(row: ClaimedRow): Promise<void> {
+    const event: DomainEvent = { id: row.id, type: row.type, orgId: row.org_id, payload: row.payload, createdAt: row.created_at, attempt: row.attempts };
+    const handled = [...row.handled];
+    const failures: string[] = [];
+    for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) {
+      if (handled.includes(handler.name)) continue;
       try {
-        for (const handler of list) await handler(event);
-        await database.db.updateTable('platform.outbox').set({ processed_at: new Date(), claimed_until: null }).where('id', '=', row.id).execute();
+        await runHandler(handler, event);
+        handled.push(handler.name);
       } catch (error) {
-        options.log?.(`event ${row.type} ${row.id} failed (attempt ${row.attempts})`, error);
-        // Retry later with a growing delay.
-        const delaySeconds = Math.min(3600, 2 ** row.attempts * 5);
-        await sql`UPDATE platform.outbox SET last_error = ${String((error as Error)?.message ?? error)},
-                  claimed_until = now() + make_interval(secs => ${delaySeconds}) WHERE id = ${row.id}`.execute(database.db);
+        failures.push(`${handler.name}: ${String((error as Error)?.message ?? error)}`);
+        const final = row.attempts >= MAX_ATTEMPTS;
+        log(`event ${row.type} ${row.id}: handler ${handler.name} failed (attempt ${row.attempts} of ${MAX_ATTEMPTS}${final ? ', giving up' : ''})`, error);
       }
     }
-    return rows.length;
+    if (failures.length === 0) {
+      await sql`UPDATE platform.outbox SET processed_at = now(), claimed_until = NULL, handled = ${handled}::text[], last_error = NULL
+                WHERE id = ${row.id}`.execute(database.db);
+    } else {
+      // Only the failed handlers run again, after a growing delay.
+      await sql`UPDATE platform.outbox SET handled = ${handled}::text[], last_error = ${failures.join('\n').slice(0, 4000)},
+                claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(database.db);
+    }
   }
 
   async function drainAll(): Promise<number> {
     let total = 0;
     for (;;) {
-      const count = await handleBatch();
-      total += count;
-      if (count < BATCH) return total;
+      const rows = await claimBatch();
+      for (const row of rows) {
+        try {
+          await handleRow(row);
+        } catch (error) {
+          // The bookkeeping failed (database gone?): the claim expires and the event is handled again.
+          log(`event ${row.type} ${row.id} could not be recorded as handled`, error);
+        }
+      }
+      total += rows.length;
+      if (rows.length < BATCH) return total;
     }
   }
 
+  /** One drain at a time; a drain asked for while one runs starts right after it, so nothing committed meanwhile waits for the poll. */
   function drain(): Promise<number> {
-    if (draining) {
-      again = true;
-      return draining;
+    if (!running) {
+      running = drainAll().finally(() => {
+        running = null;
+      });
+      return running;
     }
-    draining = drainAll().finally(() => {
-      draining = null;
-      if (again) {
-        again = false;
-        void drain().catch((error) => options.log?.('outbox drain failed', error));
-      }
-    });
-    return draining;
+    queued ??= running
+      .catch(() => 0)
+      .then(() => {
+        queued = null;
+        return drain();
+      });
+    return queued;
   }
+
+  const drainInBackground = () => void drain().catch((error) => log('outbox drain failed', error));
 
   return {
     async emit(trx, type, orgId, payload) {
       const id = newId();
       await trx.insertInto('platform.outbox').values({ id, org_id: orgId, type, payload: JSON.stringify(payload) }).execute();
-      afterCommit(() => {
-        if (timer) setImmediate(() => void drain().catch((error) => options.log?.('outbox drain failed', error)));
-      });
+      if (!notified.has(trx)) {
+        notified.add(trx);
+        await cluster.publish(OUTBOX_CHANNEL, '', trx);
+      }
       return id;
     },
-    on(type, handler) {
-      handlers.set(type, [...(handlers.get(type) ?? []), handler]);
+    on(type, handler, handlerOptions) {
+      const list = handlers.get(type) ?? [];
+      let name = handlerOptions?.name ?? `${type}:${handler.name || 'handler'}`;
+      if (list.some((h) => h.name === name)) {
+        if (handlerOptions?.name) throw new Error(`An event handler named "${name}" is already registered for ${type}`);
+        name = `${name}#${list.length + 1}`;
+      }
+      handlers.set(type, [...list, { name, fn: handler }]);
     },
     drain,
     start() {
       if (timer) return;
-      timer = setInterval(() => void drain().catch((error) => options.log?.('outbox drain failed', error)), options.pollMs ?? 2000);
+      // The poll is a safety net (retries, a lost LISTEN connection): on the embedded database every commit already triggers a drain in-process.
+      timer = setInterval(drainInBackground, options.pollMs ?? (database.kind === 'embedded' ? 15_000 : 5_000));
       timer.unref();
+      cluster
+        .subscribe(OUTBOX_CHANNEL, drainInBackground)
+        .then((off) => {
+          if (timer) unsubscribe = off;
+          else off();
+        })
+        .catch((error) => log('could not listen for outbox notifications; polling only', error));
+      cluster.onReconnect(() => timer && drainInBackground());
+      // Events committed while no node was running workers.
+      setImmediate(() => timer && drainInBackground());
     },
     async stop() {
       if (timer) clearInterval(timer);
       timer = null;
-      if (draining) await draining.catch(() => undefined);
+      unsubscribe?.();
+      unsubscribe = null;
+      await (queued ?? running)?.catch(() => undefined);
     },
   };
 }

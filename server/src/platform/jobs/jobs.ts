@@ -1,0 +1,239 @@
+import PgBoss from 'pg-boss';
+import { CompiledQuery } from 'kysely';
+import type { Database, Trx } from '../../db/database.js';
+import { afterCommit } from '../../db/database.js';
+
+/**
+ * Job names and their payloads. Each module adds its own jobs by augmenting
+ * this interface, so `send`, `work` and `schedule` are type-checked:
+ *
+ *     declare module '../platform/jobs/jobs.js' {
+ *       interface JobPayloads { 'crm.recalculate-score': { orgId: string; recordId: string } }
+ *     }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobPayloads {}
+
+export type JobName = keyof JobPayloads & string;
+
+export interface Job<T> {
+  id: string;
+  name: string;
+  data: T;
+}
+
+export interface SendOptions {
+  /** Not before this moment (a Date) or this many seconds from now. */
+  startAfter?: Date | number;
+  /** At most one queued job with this key per queue (pg-boss singletonKey). */
+  singletonKey?: string;
+  /** Attempts after the first failure (default 3), the delay before the first retry in seconds (default 10), doubling when `retryBackoff` (default true). */
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  /** A run that takes longer fails (default 15 minutes, at most 23 hours). */
+  expireInSeconds?: number;
+  /** Insert the job in this transaction: it exists only if the transaction commits. */
+  trx?: Trx;
+}
+
+export interface WorkOptions {
+  /** How often an idle worker looks for jobs. Keep it slow: a job sent by this process wakes its worker anyway. */
+  pollingIntervalSeconds?: number;
+}
+
+export interface Jobs {
+  /** Queues a job; returns its id (null when a singleton key suppressed it). Works on nodes that run no workers too. */
+  send<N extends JobName>(name: N, data: JobPayloads[N], options?: SendOptions): Promise<string | null>;
+  /**
+   * Declares the handler of a queue. Workers start with `start()` (only on nodes
+   * that run workers). A job that throws is retried; handlers must be idempotent
+   * (a job can run twice after a crash or an expiry).
+   */
+  work<N extends JobName>(name: N, handler: (job: Job<JobPayloads[N]>) => Promise<void>, options?: WorkOptions): Promise<void>;
+  /** A recurring job (cron, 5 fields, in `tz`, default UTC); stored in the database, so one node sends it. Re-scheduling replaces it. */
+  schedule<N extends JobName>(name: N, cron: string, data?: JobPayloads[N], options?: { tz?: string; expireInSeconds?: number }): Promise<void>;
+  unschedule(name: JobName): Promise<void>;
+  /** Makes this node's worker of `name` look for due jobs now. */
+  wake(name: JobName): void;
+  /** Starts pg-boss (schema check, maintenance, schedules) and the declared workers. Resolves with the milliseconds it took. */
+  start(): Promise<number>;
+  /** Stops the workers, waiting for running jobs (at most `timeoutMs`). */
+  stop(timeoutMs?: number): Promise<void>;
+  readonly started: boolean;
+}
+
+type Log = (message: string, error?: unknown) => void;
+type SqlResult = { rows: unknown[] };
+
+export const JOBS_SCHEMA = 'pgboss';
+/** setTimeout's limit is ~24.8 days; later wake-ups are left to polling. */
+const MAX_WAKE_MS = 24 * 3600_000;
+
+/**
+ * pg-boss's database adapter: every statement through our database handle, on
+ * one connection together with its ROLLBACK when it fails. pg-boss sends
+ * `BEGIN; …; COMMIT;` as one string, and a failure inside it would leave the
+ * session in an aborted transaction — on PGlite, the only session there is.
+ */
+export function createPgBossDb(database: Database) {
+  let inFlight = 0;
+  return {
+    /** Statements started and not finished yet. */
+    inFlight: () => inFlight,
+    async executeSql(text: string, values?: unknown[]): Promise<SqlResult> {
+      inFlight++;
+      try {
+        return await database.db.connection().execute(async (connection) => {
+          try {
+            const result = await connection.executeQuery(CompiledQuery.raw(text, values ?? []));
+            return { rows: result.rows as unknown[] };
+          } catch (error) {
+            if (/^\s*BEGIN\b/i.test(text)) await connection.executeQuery(CompiledQuery.raw('ROLLBACK')).catch(() => undefined);
+            throw error;
+          }
+        });
+      } finally {
+        inFlight--;
+      }
+    },
+  };
+}
+
+/**
+ * Background jobs on the application database with pg-boss 10, on PostgreSQL
+ * and on the embedded database alike. pg-boss gets no pool of its own: every
+ * statement goes through our database handle (on PGlite there is one session).
+ */
+export function createJobs(options: { database: Database; log?: Log }): Jobs {
+  const { database } = options;
+  const log: Log = (message, error) => options.log?.(message, error);
+  const embedded = database.kind === 'embedded';
+  const adapter = createPgBossDb(database);
+
+  const inTransaction = (trx: Trx) => ({
+    executeSql: async (text: string, values?: unknown[]): Promise<SqlResult> => ({
+      rows: (await trx.executeQuery(CompiledQuery.raw(text, values ?? []))).rows as unknown[],
+    }),
+  });
+
+  const boss = new PgBoss({
+    db: { executeSql: adapter.executeSql as PgBoss.Db['executeSql'] },
+    schema: JOBS_SCHEMA,
+    migrate: true,
+    supervise: true,
+    schedule: true,
+    // Modest polling: on the embedded database every query waits its turn.
+    maintenanceIntervalSeconds: embedded ? 600 : 120,
+    cronMonitorIntervalSeconds: 30,
+    cronWorkerIntervalSeconds: embedded ? 30 : 10,
+    clockMonitorIntervalMinutes: 10,
+    pollingIntervalSeconds: embedded ? 30 : 10,
+    retryLimit: 3,
+    retryDelay: 10,
+    retryBackoff: true,
+    deleteAfterDays: 7,
+  });
+  boss.on('error', (error) => log('background jobs: error', error));
+
+  const knownQueues = new Set<string>();
+  const declared = new Map<string, { handler: (job: Job<never>) => Promise<void>; options: WorkOptions }>();
+  const workerIds = new Map<string, string>();
+  const wakeTimers = new Set<NodeJS.Timeout>();
+  let started = false;
+  let starting: Promise<number> | null = null;
+
+  async function ensureQueue(name: string, trx?: Trx): Promise<void> {
+    if (knownQueues.has(name)) return;
+    if (trx) {
+      // Creating a queue is idempotent (ON CONFLICT DO NOTHING in pg-boss's function), so it may run in the caller's transaction.
+      await trx.executeQuery(CompiledQuery.raw(`SELECT ${JOBS_SCHEMA}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard' })]));
+      afterCommit(() => knownQueues.add(name));
+    } else {
+      await boss.createQueue(name);
+      knownQueues.add(name);
+    }
+  }
+
+  async function startWorker(name: string): Promise<void> {
+    const entry = declared.get(name)!;
+    await ensureQueue(name);
+    const id = await boss.work<object>(name, { batchSize: 1, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) }, async (batch) => {
+      for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never });
+    });
+    workerIds.set(name, id);
+  }
+
+  function wakeLater(name: string, startAfter: Date | number | undefined) {
+    const workerId = workerIds.get(name);
+    if (!workerId) return;
+    const delayMs = startAfter === undefined ? 0 : startAfter instanceof Date ? startAfter.getTime() - Date.now() : startAfter * 1000;
+    if (delayMs <= 0) return boss.notifyWorker(workerId);
+    if (delayMs > MAX_WAKE_MS) return;
+    // pg-boss takes jobs whose start_after < now(): wake a little after it.
+    const timer = setTimeout(() => {
+      wakeTimers.delete(timer);
+      boss.notifyWorker(workerId);
+    }, delayMs + 250);
+    timer.unref();
+    wakeTimers.add(timer);
+  }
+
+  return {
+    get started() {
+      return started;
+    },
+    async send(name, data, sendOptions = {}) {
+      const { trx, startAfter, ...rest } = sendOptions;
+      await ensureQueue(name, trx);
+      const pgBossOptions: PgBoss.SendOptions = { ...rest };
+      if (startAfter !== undefined) pgBossOptions.startAfter = startAfter;
+      if (trx) pgBossOptions.db = inTransaction(trx);
+      const id = await boss.send(name, data as object, pgBossOptions);
+      if (trx) afterCommit(() => wakeLater(name, startAfter));
+      else wakeLater(name, startAfter);
+      return id;
+    },
+    async work(name, handler, workOptions = {}) {
+      if (declared.has(name)) throw new Error(`A handler for job ${name} is already declared`);
+      declared.set(name, { handler: handler as (job: Job<never>) => Promise<void>, options: workOptions });
+      if (started) await startWorker(name);
+    },
+    async schedule(name, cron, data, scheduleOptions = {}) {
+      await ensureQueue(name);
+      await boss.schedule(name, cron, (data ?? {}) as object, { tz: scheduleOptions.tz ?? 'UTC', ...(scheduleOptions.expireInSeconds ? { expireInSeconds: scheduleOptions.expireInSeconds } : {}) });
+    },
+    async unschedule(name) {
+      await boss.unschedule(name);
+    },
+    wake(name) {
+      const workerId = workerIds.get(name);
+      if (workerId) boss.notifyWorker(workerId);
+    },
+    start() {
+      starting ??= (async () => {
+        const startedAt = Date.now();
+        // Queues that exist need no create_queue call (a plpgsql function: slow on a cold embedded database).
+        const existing = await adapter.executeSql(`SELECT name FROM ${JOBS_SCHEMA}.queue`);
+        for (const row of existing.rows as Array<{ name: string }>) knownQueues.add(row.name);
+        await boss.start();
+        for (const name of declared.keys()) await startWorker(name);
+        started = true;
+        return Date.now() - startedAt;
+      })();
+      return starting;
+    },
+    async stop(timeoutMs = 10_000) {
+      await starting?.catch(() => undefined);
+      for (const timer of wakeTimers) clearTimeout(timer);
+      wakeTimers.clear();
+      if (started) await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+      started = false;
+      starting = null;
+      workerIds.clear();
+      // pg-boss does not await every statement it starts (completions, the last poll): let them finish before the database closes.
+      const until = Date.now() + 5000;
+      while (adapter.inFlight() > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    },
+  };
+}

@@ -1,19 +1,26 @@
 import type { TFunction } from 'i18next';
+import i18n from 'i18next';
 import { ApiError } from './api';
 
 /**
- * The message to show for a failed call: the server's message (written for
- * people) when there is one, else a translated generic one.
+ * The message to show for a failed call. The server writes its messages in
+ * English for API users; in English the UI shows them as they are (they are
+ * the most precise), in other languages it translates by error code (and the
+ * reason of a conflict), falling back to a generic message.
  */
 export function errorMessage(error: unknown, t: TFunction): string {
-  if (error instanceof ApiError) {
-    if (error.code === 'network') return t('app:errors.network');
-    if (error.message) return error.message;
-  }
+  if (!(error instanceof ApiError)) return t('app:errors.unknown');
+  if (error.code === 'network') return t('app:errors.network');
+  if (i18n.language === 'en' && error.message) return error.message;
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
+  if (reason && i18n.exists(`app:conflictReasons.${reason}`)) return t(`app:conflictReasons.${reason}`);
+  if (i18n.exists(`app:errorCodes.${error.code}`)) return t(`app:errorCodes.${error.code}`);
   return t('app:errors.unknown');
 }
 
 /** For forms: the field the server named, so the message can sit beside that input. */
 export function fieldError(error: unknown, field: string): string | undefined {
-  return error instanceof ApiError && error.field === field ? error.message : undefined;
+  if (!(error instanceof ApiError) || error.field !== field) return undefined;
+  if (i18n.language === 'en') return error.message;
+  return error.code === 'validation_failed' ? i18n.t('app:errors.invalidValue') : errorMessage(error, i18n.t);
 }

@@ -33,7 +33,7 @@ async function askRunningServer(dataDir: string, pid: number) {
     await sleep(100);
   }
   console.log(`Backup written by the running server: ${file} (${fs.statSync(file).size} bytes).`);
-  console.log('To restore: stop Clave, move DATA_DIR aside, and start once with RESTORE_FROM=<that file>.');
+  console.log(`To restore: stop Clave, move ${embeddedDbDir(dataDir)} aside, and start once with RESTORE_FROM=<that file>.`);
 }
 
 function copyClosedFolder(dataDir: string) {
@@ -51,7 +51,7 @@ function copyClosedFolder(dataDir: string) {
     fs.cpSync(source, partial, { recursive: true });
     fs.renameSync(partial, target);
     console.log(`No server is running: copied the closed database folder to ${target}.`);
-    console.log('To restore: move DATA_DIR aside, and start once with RESTORE_FROM=<that folder>.');
+    console.log(`To restore: move ${source} aside, and start once with RESTORE_FROM=<that folder>.`);
   } finally {
     lock.release();
   }

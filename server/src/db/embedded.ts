@@ -45,8 +45,8 @@ const START_PARAMS = [...DEFAULT_START_PARAMS, ...MEMORY_PARAMS];
 const REQUIRED_ENTRIES = ['base', 'global/pg_control', 'pg_wal', 'pg_xact'];
 
 const RESTORE_ADVICE =
-  'Restore the latest backup into an empty DATA_DIR (start with RESTORE_FROM=<backup>; `npm run backup` writes them to DATA_DIR/backups), ' +
-  'or move the folder aside to start with a new, empty database.';
+  'Move the folder aside, then start with RESTORE_FROM=<the latest backup> (`npm run backup` writes them to DATA_DIR/backups), ' +
+  'or without it to start with a new, empty database.';
 
 /**
  * Checks a database folder before PGlite opens it. Returns whether it holds a

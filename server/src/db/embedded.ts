@@ -98,15 +98,46 @@ export function damagedFolderError(dir: string, error: unknown): DamagedDataFold
 }
 
 // The script that creates a database folder in a child process (see createDatabaseFolder).
+// A new database is made in memory, where initdb writes its files directly,
+// and written out from a tar dump: twice as fast as initdb on a folder.
 const CREATE_SCRIPT = `
 const fs = require('node:fs');
+const path = require('node:path');
 const [pglitePath, target, startParams, source] = process.argv.slice(1);
 const { PGlite } = require(pglitePath);
+
+/** Writes the regular files and folders of a ustar archive under dir. */
+function extract(tar, dir) {
+  const text = (start, length) => tar.toString('utf8', start, start + length).replace(/\\0.*$/s, '');
+  for (let offset = 0; offset + 512 <= tar.length; ) {
+    if (tar[offset] === 0) break;
+    const name = [text(offset + 345, 155), text(offset, 100)].filter(Boolean).join('/');
+    const size = parseInt(text(offset + 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(tar[offset + 156] || 48);
+    const file = path.join(dir, name);
+    if (!file.startsWith(dir)) throw new Error('unexpected path in the database dump: ' + name);
+    if (type === '5') fs.mkdirSync(file, { recursive: true, mode: 0o700 });
+    else if (type === '0') {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(file, tar.subarray(offset + 512, offset + 512 + size), { mode: 0o600 });
+    } else throw new Error('unexpected entry type ' + type + ' in the database dump');
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+}
+
 (async () => {
-  const loadDataDir = source ? new Blob([fs.readFileSync(source)]) : undefined;
-  const pg = await PGlite.create({ dataDir: target, loadDataDir, startParams: JSON.parse(startParams) });
-  await pg.query('SELECT 1');
+  if (source) {
+    const pg = await PGlite.create({ dataDir: target, loadDataDir: new Blob([fs.readFileSync(source)]), startParams: JSON.parse(startParams) });
+    await pg.query('SELECT 1');
+    await pg.close();
+    return;
+  }
+  const pg = await PGlite.create({ startParams: JSON.parse(startParams) });
+  await pg.query('CHECKPOINT');
+  const dump = Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer());
   await pg.close();
+  fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+  extract(dump, target);
 })().catch((error) => {
   process.stderr.write(String(error && error.message || error));
   process.exit(1);

@@ -6,7 +6,56 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config.js';
-import { backupRequestFile, backupsDir, embeddedDbDir, timestampedName } from './backup.js';
+import { backupFailureFile, backupRequestFile, backupsDir, embeddedDbDir, timestampedName } from './backup.js';
+import { findLockHolder, lockDataFolder } from './data-folder-lock.js';
+
+const PICKUP_TIMEOUT_MS = 30_000;
+const WRITE_TIMEOUT_MS = 10 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function askRunningServer(dataDir: string, pid: number) {
+  const file = path.join(backupsDir(dataDir), `${timestampedName('clave')}.tar.gz`);
+  const requestFile = backupRequestFile(dataDir);
+  fs.writeFileSync(`${requestFile}.tmp`, JSON.stringify({ file }));
+  fs.renameSync(`${requestFile}.tmp`, requestFile);
+  process.kill(pid, 'SIGUSR2');
+  const started = Date.now();
+  while (!fs.existsSync(file)) {
+    if (fs.existsSync(backupFailureFile(file))) {
+      throw new Error(`The server could not write the backup: ${fs.readFileSync(backupFailureFile(file), 'utf8')}`);
+    }
+    if (fs.existsSync(requestFile) && Date.now() - started > PICKUP_TIMEOUT_MS) {
+      fs.rmSync(requestFile, { force: true });
+      throw new Error(`The server (process ${pid}) did not take the backup request within ${PICKUP_TIMEOUT_MS / 1000} s; see its log.`);
+    }
+    if (Date.now() - started > WRITE_TIMEOUT_MS) throw new Error('The server did not write the backup within 10 minutes; see its log.');
+    await sleep(100);
+  }
+  console.log(`Backup written by the running server: ${file} (${fs.statSync(file).size} bytes).`);
+  console.log(`To restore: stop Clave, move ${embeddedDbDir(dataDir)} aside, and start once with RESTORE_FROM=<that file>.`);
+}
+
+function copyClosedFolder(dataDir: string) {
+  const source = embeddedDbDir(dataDir);
+  if (!fs.existsSync(path.join(source, 'PG_VERSION'))) {
+    console.error(`No database in ${source}: nothing to back up.`);
+    process.exitCode = 1;
+    return;
+  }
+  // Hold the lock while copying, so that no server starts on the folder meanwhile.
+  const lock = lockDataFolder(dataDir);
+  try {
+    const target = path.join(backupsDir(dataDir), timestampedName('clave-folder'));
+    const partial = `${target}.partial`;
+    fs.cpSync(source, partial, { recursive: true });
+    fs.renameSync(partial, target);
+    console.log(`No server is running: copied the closed database folder to ${target}.`);
+    console.log(`To restore: move ${source} aside, and start once with RESTORE_FROM=<that folder>.`);
+  } finally {
+    lock.release();
+  }
+}
 
 async function main() {
   const config = loadConfig();
@@ -14,41 +63,10 @@ async function main() {
     console.log('Clave uses PostgreSQL (DATABASE_URL is set): back it up with pg_dump, e.g.\n  pg_dump --format=custom --file=clave.dump "$DATABASE_URL"');
     return;
   }
-  const lockFile = path.join(config.dataDir, 'clave.lock');
-  const pid = fs.existsSync(lockFile) ? Number(fs.readFileSync(lockFile, 'utf8')) : 0;
-  let running = false;
-  if (pid > 0) {
-    try {
-      process.kill(pid, 0);
-      running = true;
-    } catch {
-      running = false;
-    }
-  }
   fs.mkdirSync(backupsDir(config.dataDir), { recursive: true });
-  if (running) {
-    const file = path.join(backupsDir(config.dataDir), `${timestampedName('clave')}.tar.gz`);
-    fs.writeFileSync(backupRequestFile(config.dataDir), JSON.stringify({ file }));
-    process.kill(pid, 'SIGUSR2');
-    const deadline = Date.now() + 10 * 60_000;
-    while (!fs.existsSync(file)) {
-      if (Date.now() > deadline) throw new Error('The server did not write the backup within 10 minutes; see its log.');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    console.log(`Backup written by the running server: ${file} (${fs.statSync(file).size} bytes).`);
-    console.log('To restore: stop Clave, move DATA_DIR aside, and start with RESTORE_FROM=<that file> once.');
-    return;
-  }
-  const source = embeddedDbDir(config.dataDir);
-  if (!fs.existsSync(path.join(source, 'PG_VERSION'))) {
-    console.error(`No database in ${source}: nothing to back up.`);
-    process.exitCode = 1;
-    return;
-  }
-  const target = path.join(backupsDir(config.dataDir), timestampedName('clave-folder'));
-  fs.cpSync(source, target, { recursive: true });
-  console.log(`No server is running: copied the closed database folder to ${target}.`);
-  console.log(`To restore: stop Clave and copy that folder back to ${source}.`);
+  const pid = findLockHolder(config.dataDir);
+  if (pid !== null) await askRunningServer(config.dataDir, pid);
+  else copyClosedFolder(config.dataDir);
 }
 
 main().catch((error) => {

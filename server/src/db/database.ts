@@ -23,8 +23,13 @@ export interface Database {
   db: Db;
   /** Runs fn in one transaction; hooks registered with afterCommit run once it commits. */
   transaction<T>(label: string, fn: (trx: Trx) => Promise<T>): Promise<T>;
-  /** Raw SQL for a query outside a transaction (pg-boss, health checks). */
-  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  /**
+   * Raw SQL for a query outside a transaction (pg-boss, health checks, hot paths).
+   * With `name`, the statement is parsed and planned once per connection and then
+   * reused: for queries run on every request. Give such statements an explicit
+   * column list (never `*`), so that a column added later cannot change their result.
+   */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number | null }>;
   /** Writes dirty pages to disk (embedded) — a no-op on PostgreSQL. */
   checkpoint(): Promise<void>;
   /** The embedded engine, when there is one (backups, vacuum). */
@@ -49,6 +54,8 @@ export interface OpenDatabaseOptions {
   embeddedDir?: string;
   /** A dump (tar) to load into a new in-memory embedded database (tests). */
   embeddedSnapshot?: Blob;
+  /** A backup (.tar.gz from `npm run backup`, or a copied database folder) to restore when embeddedDir holds no database yet. */
+  embeddedRestoreFrom?: string;
   poolSize?: number;
 }
 
@@ -67,7 +74,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       idleTimeoutMillis: 30_000,
     });
   } else {
-    embedded = await openEmbeddedPostgres({ dir: options.embeddedDir ?? 'memory://', snapshot: options.embeddedSnapshot });
+    embedded = await openEmbeddedPostgres({ dir: options.embeddedDir ?? 'memory://', snapshot: options.embeddedSnapshot, restoreFrom: options.embeddedRestoreFrom });
     // One session: the pool of one connection is what serializes transactions.
     pool = new pg.Pool({ ...embedded.pgConfig, max: 1 });
   }
@@ -97,9 +104,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       for (const hook of hooks) hook();
       return result;
     },
-    async query(text, values) {
+    async query(text, values, options) {
       assertNotInTransaction();
-      const result = await pool.query(text, values as unknown[]);
+      const result = options?.name ? await pool.query({ name: options.name, text, values: values as unknown[] }) : await pool.query(text, values as unknown[]);
       return { rows: result.rows, rowCount: result.rowCount };
     },
     async checkpoint() {

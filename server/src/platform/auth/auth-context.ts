@@ -17,6 +17,9 @@ export interface AuthContext {
   csrfToken?: string;
   language: string;
   timeZone: string;
+  twoFactorEnabled: boolean;
+  /** The caller's organization as settings show it (read with the caller, in the same statement). */
+  organization: { name: string; logo: string | null; currency: string; timeZone: string; defaultLanguage: string };
 }
 
 /** What a route requires: nobody, a signed-in user, or an administrator. */

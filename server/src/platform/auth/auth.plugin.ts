@@ -30,11 +30,11 @@ export const authPlugin = fp(async (app: FastifyInstance, { ctx }: { ctx: AppCon
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match) throw new AppError('invalid_token', 'The Authorization header must be "Bearer <token>".');
-      auth = await resolveApiToken(ctx.database.db, match[1]!, ctx.now());
+      auth = await resolveApiToken(ctx.database, match[1]!, ctx.now());
       if (!auth) throw new AppError('invalid_token', 'The API token is not valid or has been revoked.');
     } else {
       const cookie = request.cookies[SESSION_COOKIE];
-      if (cookie) auth = await resolveSession(ctx.database.db, cookie, ctx.now());
+      if (cookie) auth = await resolveSession(ctx.database, cookie, ctx.now());
       if (auth && access !== 'public' && UNSAFE_METHODS.has(request.method)) {
         const sent = request.headers['x-csrf-token'];
         if (typeof sent !== 'string' || !auth.csrfToken || !safeEqual(sent, auth.csrfToken)) {

@@ -1,4 +1,5 @@
-import type { Executor } from '../../db/database.js';
+import type { Database, Executor } from '../../db/database.js';
+import type { FieldPermissions, ModulePermissions } from '../../db/platform-schema.js';
 
 /** Loads everything the request context needs about a user in one query. */
 export function findUserContext(executor: Executor, userId: string) {
@@ -18,6 +19,10 @@ export function findUserContext(executor: Executor, userId: string) {
       'u.active',
       'u.language',
       'u.time_zone as timeZone',
+      'u.totp_enabled as twoFactorEnabled',
+      'o.name as orgName',
+      'o.logo as orgLogo',
+      'o.currency as orgCurrency',
       'o.default_language as orgLanguage',
       'o.time_zone as orgTimeZone',
       'p.builtin',
@@ -37,4 +42,69 @@ export function findUserByPrimaryEmail(executor: Executor, email: string) {
     .where((eb) => eb(eb.fn('lower', ['e.email']), '=', email.trim().toLowerCase()))
     .where('e.is_primary', '=', true)
     .executeTakeFirst();
+}
+
+/** What the request context needs about the caller, their profile and their organization. */
+export interface UserContextRow {
+  userId: string;
+  orgId: string;
+  orgSchema: string;
+  name: string;
+  email: string;
+  roleId: string | null;
+  profileId: string;
+  active: boolean;
+  language: string | null;
+  timeZone: string | null;
+  twoFactorEnabled: boolean;
+  orgName: string;
+  orgLogo: string | null;
+  orgCurrency: string;
+  orgLanguage: string;
+  orgTimeZone: string;
+  builtin: string | null;
+  modulePermissions: ModulePermissions;
+  fieldPermissions: FieldPermissions;
+}
+
+// The columns and joins of UserContextRow, shared by the two statements below.
+const USER_CONTEXT_COLUMNS = `
+  u.id AS "userId", u.org_id AS "orgId", o.schema_name AS "orgSchema", u.name, e.email,
+  u.role_id AS "roleId", u.profile_id AS "profileId", u.active, u.language, u.time_zone AS "timeZone",
+  u.totp_enabled AS "twoFactorEnabled", o.name AS "orgName", o.logo AS "orgLogo", o.currency AS "orgCurrency",
+  o.default_language AS "orgLanguage", o.time_zone AS "orgTimeZone",
+  p.builtin, p.module_permissions AS "modulePermissions", p.field_permissions AS "fieldPermissions"`;
+const USER_CONTEXT_JOINS = `
+  JOIN platform.users u ON u.id = x.user_id
+  JOIN platform.organizations o ON o.id = u.org_id
+  JOIN platform.profiles p ON p.id = u.profile_id
+  JOIN platform.user_emails e ON e.user_id = u.id AND e.is_primary`;
+
+/*
+ * The two statements below run on every authenticated request, so they are
+ * prepared statements (parsed and planned once per connection) and each
+ * resolves the caller in one round trip. They read the current rows every
+ * time: a revoked token, an ended session or a deactivated user stops working
+ * at once. Only active users come back.
+ */
+const API_TOKEN_CONTEXT = `
+  SELECT x.id AS "tokenId", x.last_used_at AS "lastUsedAt", ${USER_CONTEXT_COLUMNS}
+  FROM platform.api_tokens x ${USER_CONTEXT_JOINS}
+  WHERE x.token_hash = $1 AND x.revoked_at IS NULL AND u.active`;
+
+const SESSION_CONTEXT = `
+  SELECT x.csrf_token AS "csrfToken", x.expires_at AS "expiresAt", x.last_seen_at AS "lastSeenAt", ${USER_CONTEXT_COLUMNS}
+  FROM platform.sessions x ${USER_CONTEXT_JOINS}
+  WHERE x.id = $1 AND u.active`;
+
+/** The active caller behind a personal API token (by its SHA-256), unless the token is revoked. */
+export async function findApiTokenContext(database: Database, tokenHash: string) {
+  const result = await database.query<UserContextRow & { tokenId: string; lastUsedAt: Date | null }>(API_TOKEN_CONTEXT, [tokenHash], { name: 'auth_api_token_context' });
+  return result.rows[0];
+}
+
+/** The active caller behind a session (by the SHA-256 of its cookie); the caller checks expiry. */
+export async function findSessionContext(database: Database, sessionId: string) {
+  const result = await database.query<UserContextRow & { csrfToken: string; expiresAt: Date; lastSeenAt: Date }>(SESSION_CONTEXT, [sessionId], { name: 'auth_session_context' });
+  return result.rows[0];
 }

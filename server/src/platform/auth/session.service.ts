@@ -1,8 +1,8 @@
-import type { Db, Executor } from '../../db/database.js';
+import type { Database, Executor } from '../../db/database.js';
 import type { FieldPermissions, ModulePermissions } from '../../db/platform-schema.js';
 import { randomSecret, sha256 } from '../ids.js';
 import type { AuthContext } from './auth-context.js';
-import { findUserContext } from './auth.repository.js';
+import { findApiTokenContext, findSessionContext, findUserContext, type UserContextRow } from './auth.repository.js';
 
 export const SESSION_COOKIE = 'clave_session';
 
@@ -21,6 +21,7 @@ export async function createSession(
   return { cookieValue, csrfToken, expiresAt };
 }
 
+/** Loads a user's request context; inactive users have none. */
 export async function toAuthContext(
   executor: Executor,
   userId: string,
@@ -29,6 +30,10 @@ export async function toAuthContext(
 ): Promise<AuthContext | null> {
   const row = await findUserContext(executor, userId);
   if (!row || !row.active) return null;
+  return authContextFromRow(row as UserContextRow, via, session);
+}
+
+function authContextFromRow(row: UserContextRow, via: AuthContext['via'], session?: { id: string; csrfToken: string }): AuthContext {
   return {
     userId: row.userId,
     orgId: row.orgId,
@@ -45,34 +50,34 @@ export async function toAuthContext(
     csrfToken: session?.csrfToken,
     language: row.language ?? row.orgLanguage,
     timeZone: row.timeZone ?? row.orgTimeZone,
+    twoFactorEnabled: row.twoFactorEnabled,
+    organization: { name: row.orgName, logo: row.orgLogo, currency: row.orgCurrency, timeZone: row.orgTimeZone, defaultLanguage: row.orgLanguage },
   };
 }
 
-/** Resolves a session cookie to its user; expired sessions count as none. */
-export async function resolveSession(db: Db, cookieValue: string, now: Date): Promise<AuthContext | null> {
+/**
+ * Resolves a session cookie to its user in one statement; expired sessions
+ * and inactive users count as none.
+ */
+export async function resolveSession(database: Database, cookieValue: string, now: Date): Promise<AuthContext | null> {
   const id = sha256(cookieValue);
-  const session = await db.selectFrom('platform.sessions').select(['id', 'user_id', 'csrf_token', 'expires_at', 'last_seen_at']).where('id', '=', id).executeTakeFirst();
-  if (!session || new Date(session.expires_at) <= now) return null;
+  const row = await findSessionContext(database, id);
+  if (!row || new Date(row.expiresAt) <= now) return null;
   // Touch last_seen at most once a minute: a write per request would cost more than the read.
-  if (now.getTime() - new Date(session.last_seen_at).getTime() > 60_000) {
-    await db.updateTable('platform.sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  if (now.getTime() - new Date(row.lastSeenAt).getTime() > 60_000) {
+    await database.db.updateTable('platform.sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
-  return toAuthContext(db, session.user_id, 'session', { id, csrfToken: session.csrf_token });
+  return authContextFromRow(row, 'session', { id, csrfToken: row.csrfToken });
 }
 
-/** Resolves a personal API token; revoked tokens and inactive users count as none. */
-export async function resolveApiToken(db: Db, token: string, now: Date): Promise<AuthContext | null> {
-  const row = await db
-    .selectFrom('platform.api_tokens')
-    .select(['id', 'user_id', 'last_used_at'])
-    .where('token_hash', '=', sha256(token))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
+/** Resolves a personal API token in one statement; revoked tokens and inactive users count as none. */
+export async function resolveApiToken(database: Database, token: string, now: Date): Promise<AuthContext | null> {
+  const row = await findApiTokenContext(database, sha256(token));
   if (!row) return null;
-  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
-    await db.updateTable('platform.api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  if (!row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() > 60_000) {
+    await database.db.updateTable('platform.api_tokens').set({ last_used_at: now }).where('id', '=', row.tokenId).execute();
   }
-  return toAuthContext(db, row.user_id, 'token');
+  return authContextFromRow(row, 'token');
 }
 
 /** Ends every session and token of a user (deactivation, password change). */

@@ -36,6 +36,13 @@ export interface Database {
   embedded?: EmbeddedPostgres;
   /** The PostgreSQL connection string (not set on the embedded database): a dedicated LISTEN connection uses it. */
   connectionString?: string;
+  /**
+   * Embedded only: a number that changes whenever any statement other than a
+   * SELECT runs. This process is the only one that can write the embedded
+   * database, so a value read while the number stays the same is still current.
+   * Null on PostgreSQL, which other processes write too.
+   */
+  writeGeneration(): number | null;
   close(): Promise<void>;
 }
 
@@ -77,11 +84,13 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     embedded = await openEmbeddedPostgres({ dir: options.embeddedDir ?? 'memory://', snapshot: options.embeddedSnapshot, restoreFrom: options.embeddedRestoreFrom });
     // One session: the pool of one connection is what serializes transactions.
     pool = new pg.Pool({ ...embedded.pgConfig, max: 1 });
+    pool.on('connect', (client) => countWrites(client, () => writes++));
   }
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it on next use.
   });
 
+  let writes = 0;
   const guardedPool = {
     connect: () => {
       assertNotInTransaction();
@@ -96,6 +105,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     db,
     embedded,
     connectionString: options.databaseUrl,
+    writeGeneration: () => (embedded ? writes : null),
     async transaction(label, fn) {
       const hooks: Array<() => void> = [];
       const result = await db
@@ -116,6 +126,20 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       await db.destroy();
       if (embedded) await embedded.close();
     },
+  };
+}
+
+/**
+ * Calls onWrite before every statement that is not a plain SELECT (counted
+ * before it runs, so a read that starts later sees the new count).
+ */
+function countWrites(client: pg.PoolClient, onWrite: () => void): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = typeof first === 'string' ? first : first?.text;
+    if (typeof text !== 'string' || !/^\s*select\b/i.test(text)) onWrite();
+    return query(...args);
   };
 }
 

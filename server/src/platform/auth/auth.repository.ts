@@ -99,12 +99,40 @@ const SESSION_CONTEXT = `
 
 /** The active caller behind a personal API token (by its SHA-256), unless the token is revoked. */
 export async function findApiTokenContext(database: Database, tokenHash: string) {
-  const result = await database.query<UserContextRow & { tokenId: string; lastUsedAt: Date | null }>(API_TOKEN_CONTEXT, [tokenHash], { name: 'auth_api_token_context' });
-  return result.rows[0];
+  return readThroughCache(database, `token:${tokenHash}`, async () => {
+    const result = await database.query<UserContextRow & { tokenId: string; lastUsedAt: Date | null }>(API_TOKEN_CONTEXT, [tokenHash], { name: 'auth_api_token_context' });
+    return result.rows[0];
+  });
 }
 
 /** The active caller behind a session (by the SHA-256 of its cookie); the caller checks expiry. */
 export async function findSessionContext(database: Database, sessionId: string) {
-  const result = await database.query<UserContextRow & { csrfToken: string; expiresAt: Date; lastSeenAt: Date }>(SESSION_CONTEXT, [sessionId], { name: 'auth_session_context' });
-  return result.rows[0];
+  return readThroughCache(database, `session:${sessionId}`, async () => {
+    const result = await database.query<UserContextRow & { csrfToken: string; expiresAt: Date; lastSeenAt: Date }>(SESSION_CONTEXT, [sessionId], { name: 'auth_session_context' });
+    return result.rows[0];
+  });
+}
+
+const CACHE_LIMIT = 1000;
+const callerCaches = new WeakMap<Database, Map<string, { generation: number; row: unknown }>>();
+
+/**
+ * On the embedded database the caller's identity is kept between requests for
+ * as long as nothing at all has been written since it was read (see
+ * Database.writeGeneration): a revoked token, a deactivated user or a changed
+ * profile is a write, so it is seen at once. One PGlite query costs more than
+ * the rest of a typical request. On PostgreSQL, where other nodes write, every
+ * request reads.
+ */
+async function readThroughCache<T>(database: Database, key: string, load: () => Promise<T>): Promise<T> {
+  const generation = database.writeGeneration();
+  if (generation === null) return load();
+  let cache = callerCaches.get(database);
+  if (!cache) callerCaches.set(database, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit && hit.generation === generation) return hit.row as T;
+  const row = await load();
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, { generation, row });
+  return row;
 }

@@ -234,11 +234,22 @@ async function main() {
     LOG_LEVEL: LOG_LEVEL,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
-  console.log(`Clave foundation benchmark — ${kind}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(
+    `Clave foundation benchmark — ${kind}, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`DATA_DIR ${dataDir}, port ${port}, ${CONNECTIONS} connections, ${SECONDS} s per endpoint\n`);
 
   // Baseline: a bare Node HTTP server, started and measured the same way.
-  const bare = await startAndWait({ label: 'bare Node server', args: ['-e', BARE_SERVER], env: { PATH: process.env.PATH, PORT: String(port) }, port, readyPath: '/' });
+  const bare = await startAndWait({
+    label: 'bare Node server',
+    args: ['-e', BARE_SERVER],
+    env: { PATH: process.env.PATH, PORT: String(port) },
+    port,
+    readyPath: '/',
+  });
   const bareFigures = processFigures(bare.child.pid);
   await bare.stop();
 
@@ -256,11 +267,15 @@ async function main() {
     });
     if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${JSON.stringify(setup.json)}`);
     const cookie = String(setup.headers['set-cookie']?.[0] ?? '').split(';')[0];
-    const created = await request(port, 'POST', '/api/v1/tokens', { headers: { cookie, 'x-csrf-token': setup.json.csrfToken }, body: { name: 'bench' } });
+    const created = await request(port, 'POST', '/api/v1/tokens', {
+      headers: { cookie, 'x-csrf-token': setup.json.csrfToken },
+      body: { name: 'bench' },
+    });
     if (created.status !== 201) throw new Error(`POST /api/v1/tokens answered ${created.status}: ${JSON.stringify(created.json)}`);
     const bearer = { authorization: `Bearer ${created.json.token}` };
     const me = await request(port, 'GET', '/api/v1/me', { headers: bearer });
-    if (me.status !== 200 || me.json?.organization?.name !== 'Bench Co') throw new Error(`GET /api/v1/me answered ${me.status}: ${JSON.stringify(me.json)}`);
+    if (me.status !== 200 || me.json?.organization?.name !== 'Bench Co')
+      throw new Error(`GET /api/v1/me answered ${me.status}: ${JSON.stringify(me.json)}`);
     for (let i = 0; i < 20; i++) {
       await request(port, 'GET', '/healthz');
       await request(port, 'GET', '/api/v1/me', { headers: bearer });
@@ -276,7 +291,10 @@ async function main() {
     const rounds = 3;
     const totals = { healthz: { requests: 0, seconds: 0, errors: 0, cpuMs: 0 }, me: { requests: 0, seconds: 0, errors: 0, cpuMs: 0 } };
     for (let i = 0; i < rounds; i++) {
-      for (const [key, url, headers] of [['healthz', '/healthz', {}], ['me', '/api/v1/me', bearer]]) {
+      for (const [key, url, headers] of [
+        ['healthz', '/healthz', {}],
+        ['me', '/api/v1/me', bearer],
+      ]) {
         const cpuBefore = processFigures(later.child.pid).cpuMs;
         const result = await load(port, url, headers, SECONDS / rounds);
         totals[key].cpuMs += processFigures(later.child.pid).cpuMs - cpuBefore;
@@ -327,11 +345,46 @@ async function idleFigures(pid) {
 
 function printReport(f) {
   const rows = [
-    ['(a) first start → /readyz 200', `${f.firstStartReadyMs} ms (CPU ${f.firstStartCpuMs} ms)`, `${f.bareNodeReadyMs} ms bare Node`, `×${round(f.firstStartReadyMs / f.bareNodeReadyMs, 1)}`, `≤ ${TARGETS.firstStartMs} ms`, ratioToTarget(f.firstStartReadyMs, TARGETS.firstStartMs)],
-    ['(a) later start → /readyz 200', `${f.laterStartReadyMs} ms (CPU ${f.laterStartCpuMs} ms)`, `${f.bareNodeReadyMs} ms bare Node`, `×${round(f.laterStartReadyMs / f.bareNodeReadyMs, 1)}`, `≤ ${TARGETS.laterStartMs} ms`, ratioToTarget(f.laterStartReadyMs, TARGETS.laterStartMs)],
-    ['(b) idle RSS after later start', `${f.idleRssMb} MB`, `${f.bareNodeRssMb} MB bare Node`, `×${round(f.idleRssMb / f.bareNodeRssMb, 1)}`, `≤ ${TARGETS.idleRssMb} MB`, ratioToTarget(f.idleRssMb, TARGETS.idleRssMb)],
-    ['    idle RSS after first start', `${f.firstStartIdleRssMb} MB`, `${f.bareNodeRssMb} MB bare Node`, `×${round(f.firstStartIdleRssMb / f.bareNodeRssMb, 1)}`, `≤ ${TARGETS.idleRssMb} MB`, ratioToTarget(f.firstStartIdleRssMb, TARGETS.idleRssMb)],
-    ['(c) GET /api/v1/me (Bearer)', `${f.meRps} req/s`, `${f.healthzRps} req/s /healthz`, `×${f.meToHealthz}`, `≥ ×${TARGETS.meRatio}`, f.meToHealthz >= TARGETS.meRatio ? 'met' : 'MISSED'],
+    [
+      '(a) first start → /readyz 200',
+      `${f.firstStartReadyMs} ms (CPU ${f.firstStartCpuMs} ms)`,
+      `${f.bareNodeReadyMs} ms bare Node`,
+      `×${round(f.firstStartReadyMs / f.bareNodeReadyMs, 1)}`,
+      `≤ ${TARGETS.firstStartMs} ms`,
+      ratioToTarget(f.firstStartReadyMs, TARGETS.firstStartMs),
+    ],
+    [
+      '(a) later start → /readyz 200',
+      `${f.laterStartReadyMs} ms (CPU ${f.laterStartCpuMs} ms)`,
+      `${f.bareNodeReadyMs} ms bare Node`,
+      `×${round(f.laterStartReadyMs / f.bareNodeReadyMs, 1)}`,
+      `≤ ${TARGETS.laterStartMs} ms`,
+      ratioToTarget(f.laterStartReadyMs, TARGETS.laterStartMs),
+    ],
+    [
+      '(b) idle RSS after later start',
+      `${f.idleRssMb} MB`,
+      `${f.bareNodeRssMb} MB bare Node`,
+      `×${round(f.idleRssMb / f.bareNodeRssMb, 1)}`,
+      `≤ ${TARGETS.idleRssMb} MB`,
+      ratioToTarget(f.idleRssMb, TARGETS.idleRssMb),
+    ],
+    [
+      '    idle RSS after first start',
+      `${f.firstStartIdleRssMb} MB`,
+      `${f.bareNodeRssMb} MB bare Node`,
+      `×${round(f.firstStartIdleRssMb / f.bareNodeRssMb, 1)}`,
+      `≤ ${TARGETS.idleRssMb} MB`,
+      ratioToTarget(f.firstStartIdleRssMb, TARGETS.idleRssMb),
+    ],
+    [
+      '(c) GET /api/v1/me (Bearer)',
+      `${f.meRps} req/s`,
+      `${f.healthzRps} req/s /healthz`,
+      `×${f.meToHealthz}`,
+      `≥ ×${TARGETS.meRatio}`,
+      f.meToHealthz >= TARGETS.meRatio ? 'met' : 'MISSED',
+    ],
   ];
   const header = ['figure', 'measured', 'baseline (same run)', 'ratio', 'target', 'vs target'];
   const widths = header.map((_, i) => Math.max(header[i].length, ...rows.map((row) => String(row[i]).length)));
@@ -339,8 +392,12 @@ function printReport(f) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
-  console.log(`\nserver CPU per request: /healthz ${f.healthzCpuUsPerRequest} µs, /api/v1/me ${f.meCpuUsPerRequest} µs (healthz/me ×${round(f.healthzCpuUsPerRequest / f.meCpuUsPerRequest, 2)})`);
-  console.log(`peak RSS ${f.peakRssMb} MB, RSS after the load ${f.rssAfterLoadMb} MB; stop on SIGTERM took ${f.stopMs.first} / ${f.stopMs.later} ms (exit codes ${f.exitCodes.first} / ${f.exitCodes.later}); ${f.errors} failed requests during the load.`);
+  console.log(
+    `\nserver CPU per request: /healthz ${f.healthzCpuUsPerRequest} µs, /api/v1/me ${f.meCpuUsPerRequest} µs (healthz/me ×${round(f.healthzCpuUsPerRequest / f.meCpuUsPerRequest, 2)})`,
+  );
+  console.log(
+    `peak RSS ${f.peakRssMb} MB, RSS after the load ${f.rssAfterLoadMb} MB; stop on SIGTERM took ${f.stopMs.first} / ${f.stopMs.later} ms (exit codes ${f.exitCodes.first} / ${f.exitCodes.later}); ${f.errors} failed requests during the load.`,
+  );
 }
 
 function ratioToTarget(value, target) {

@@ -28,7 +28,8 @@ async function main() {
     if (!config.databaseUrl && config.restoreFrom) {
       if (!fs.existsSync(config.restoreFrom)) throw new ConfigError(`RESTORE_FROM names ${config.restoreFrom}, which does not exist.`);
       // A backup is only ever loaded into an empty folder: never over a database.
-      if (inspectDataFolder(dbDir)) console.warn(`RESTORE_FROM is ignored: ${dbDir} already holds a database. To restore, move that folder aside first.`);
+      if (inspectDataFolder(dbDir))
+        console.warn(`RESTORE_FROM is ignored: ${dbDir} already holds a database. To restore, move that folder aside first.`);
       else restoreFrom = config.restoreFrom;
     }
     database = await openDatabase({ databaseUrl: config.databaseUrl, embeddedDir: dbDir, embeddedRestoreFrom: restoreFrom });

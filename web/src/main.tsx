@@ -11,7 +11,11 @@ import './app/i18n';
 import { router } from './app/router';
 import { ApiError } from './app/api';
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontFamily: 'Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif' });
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'md',
+  fontFamily: 'Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif',
+});
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -60,7 +60,9 @@ function copyClosedFolder(dataDir: string) {
 async function main() {
   const config = loadConfig();
   if (config.databaseUrl) {
-    console.log('Clave uses PostgreSQL (DATABASE_URL is set): back it up with pg_dump, e.g.\n  pg_dump --format=custom --file=clave.dump "$DATABASE_URL"');
+    console.log(
+      'Clave uses PostgreSQL (DATABASE_URL is set): back it up with pg_dump, e.g.\n  pg_dump --format=custom --file=clave.dump "$DATABASE_URL"',
+    );
     return;
   }
   fs.mkdirSync(backupsDir(config.dataDir), { recursive: true });

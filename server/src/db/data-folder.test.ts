@@ -23,7 +23,8 @@ describe.skipIf(process.env.CLAVE_TEST_DB === 'postgres')('embedded data folder'
     const embedded = await openEmbeddedPostgres({ dir: goodDb });
     await embedded.pglite.exec(`CREATE SCHEMA platform; CREATE TABLE platform.organizations (id int PRIMARY KEY, name text);
       INSERT INTO platform.organizations SELECT g, 'org ' || g FROM generate_series(1, 500) g;`);
-    organizationsFile = (await embedded.pglite.query<{ file: string }>(`SELECT pg_relation_filepath('platform.organizations') AS file`)).rows[0]!.file;
+    organizationsFile = (await embedded.pglite.query<{ file: string }>(`SELECT pg_relation_filepath('platform.organizations') AS file`))
+      .rows[0]!.file;
     await embedded.close();
   }, 120_000);
 
@@ -78,7 +79,10 @@ describe.skipIf(process.env.CLAVE_TEST_DB === 'postgres')('embedded data folder'
     fs.closeSync(file);
     const embedded = await openEmbeddedPostgres({ dir: damaged });
     try {
-      const error = await embedded.pglite.query('SELECT count(*) FROM platform.organizations').then(() => null, (e: unknown) => e);
+      const error = await embedded.pglite.query('SELECT count(*) FROM platform.organizations').then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).not.toBeNull();
       expect(isDataCorruptionError(error)).toBe(true);
       expect(isDataCorruptionError(new Error('duplicate key value violates unique constraint'))).toBe(false);
@@ -90,7 +94,10 @@ describe.skipIf(process.env.CLAVE_TEST_DB === 'postgres')('embedded data folder'
   it('lets one process hold the lock: a live holder is refused, a dead one is taken over', async () => {
     const dataDir = newDir();
     // A live process holds the lock (the lock file names it with its start time).
-    const holder = spawn(process.execPath, ['-e', `require('node:fs').writeFileSync(${JSON.stringify(lockFilePath(dataDir))}, process.pid + ' ' + require('node:fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[19]); setTimeout(() => {}, 60000)`]);
+    const holder = spawn(process.execPath, [
+      '-e',
+      `require('node:fs').writeFileSync(${JSON.stringify(lockFilePath(dataDir))}, process.pid + ' ' + require('node:fs').readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[19]); setTimeout(() => {}, 60000)`,
+    ]);
     try {
       await expect.poll(() => findLockHolder(dataDir), { timeout: 10_000 }).toBe(holder.pid);
       expect(() => lockDataFolder(dataDir)).toThrow(DataFolderLockedError);

@@ -34,12 +34,11 @@ describe('transactions', () => {
   it('never interleaves two transactions: concurrent read-modify-write increments are all kept', async () => {
     await sql`UPDATE public.counter SET value = 0 WHERE id = 1`.execute(database.db);
     const increments = Array.from({ length: 20 }, () =>
-      database
-        .transaction('increment', async (trx) => {
-          const { rows } = await sql<{ value: number }>`SELECT value FROM public.counter WHERE id = 1 FOR UPDATE`.execute(trx);
-          await sleep(1);
-          await sql`UPDATE public.counter SET value = ${rows[0]!.value + 1} WHERE id = 1`.execute(trx);
-        }),
+      database.transaction('increment', async (trx) => {
+        const { rows } = await sql<{ value: number }>`SELECT value FROM public.counter WHERE id = 1 FOR UPDATE`.execute(trx);
+        await sleep(1);
+        await sql`UPDATE public.counter SET value = ${rows[0]!.value + 1} WHERE id = 1`.execute(trx);
+      }),
     );
     await Promise.all(increments);
     const { rows } = await sql<{ value: number }>`SELECT value FROM public.counter WHERE id = 1`.execute(database.db);

@@ -29,7 +29,11 @@ export interface Database {
    * reused: for queries run on every request. Give such statements an explicit
    * column list (never `*`), so that a column added later cannot change their result.
    */
-  query<R = Record<string, unknown>>(text: string, values?: unknown[], options?: { name?: string }): Promise<{ rows: R[]; rowCount: number | null }>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+    options?: { name?: string },
+  ): Promise<{ rows: R[]; rowCount: number | null }>;
   /** Writes dirty pages to disk (embedded) — a no-op on PostgreSQL. */
   checkpoint(): Promise<void>;
   /** The embedded engine, when there is one (backups, vacuum). */
@@ -81,7 +85,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       idleTimeoutMillis: 30_000,
     });
   } else {
-    embedded = await openEmbeddedPostgres({ dir: options.embeddedDir ?? 'memory://', snapshot: options.embeddedSnapshot, restoreFrom: options.embeddedRestoreFrom });
+    embedded = await openEmbeddedPostgres({
+      dir: options.embeddedDir ?? 'memory://',
+      snapshot: options.embeddedSnapshot,
+      restoreFrom: options.embeddedRestoreFrom,
+    });
     // One session: the pool of one connection is what serializes transactions.
     pool = new pg.Pool({ ...embedded.pgConfig, max: 1 });
     pool.on('connect', (client) => countWrites(client, () => writes++));
@@ -108,15 +116,15 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     writeGeneration: () => (embedded ? writes : null),
     async transaction(label, fn) {
       const hooks: Array<() => void> = [];
-      const result = await db
-        .transaction()
-        .execute((trx) => commitHooks.run(hooks, () => runInTransactionContext(label, () => fn(trx))));
+      const result = await db.transaction().execute((trx) => commitHooks.run(hooks, () => runInTransactionContext(label, () => fn(trx))));
       for (const hook of hooks) hook();
       return result;
     },
     async query(text, values, options) {
       assertNotInTransaction();
-      const result = options?.name ? await pool.query({ name: options.name, text, values: values as unknown[] }) : await pool.query(text, values as unknown[]);
+      const result = options?.name
+        ? await pool.query({ name: options.name, text, values: values as unknown[] })
+        : await pool.query(text, values as unknown[]);
       return { rows: result.rows, rowCount: result.rowCount };
     },
     async checkpoint() {

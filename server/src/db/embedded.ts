@@ -28,15 +28,26 @@ export const EMBEDDED_PG_MAJOR = '18';
 const MEMORY_PARAMS = ['-c', 'shared_buffers=16MB', '-c', 'work_mem=4MB', '-c', 'maintenance_work_mem=16MB', '-c', 'temp_buffers=2MB'];
 
 const DEFAULT_START_PARAMS = [
-  '--single', '-F', '-O', '-j',
-  '-c', 'search_path=public',
-  '-c', 'exit_on_error=false',
-  '-c', 'log_checkpoints=false',
-  '-c', 'max_worker_processes=0',
-  '-c', 'max_parallel_workers=0',
-  '-c', 'max_parallel_workers_per_gather=0',
-  '-c', 'io_method=sync',
-  '-c', 'max_parallel_maintenance_workers=0',
+  '--single',
+  '-F',
+  '-O',
+  '-j',
+  '-c',
+  'search_path=public',
+  '-c',
+  'exit_on_error=false',
+  '-c',
+  'log_checkpoints=false',
+  '-c',
+  'max_worker_processes=0',
+  '-c',
+  'max_parallel_workers=0',
+  '-c',
+  'max_parallel_workers_per_gather=0',
+  '-c',
+  'io_method=sync',
+  '-c',
+  'max_parallel_maintenance_workers=0',
 ];
 
 const START_PARAMS = [...DEFAULT_START_PARAMS, ...MEMORY_PARAMS];
@@ -55,7 +66,8 @@ const RESTORE_ADVICE =
  */
 export function inspectDataFolder(dir: string): boolean {
   if (!fs.existsSync(dir)) return false;
-  if (!fs.statSync(dir).isDirectory()) throw new DamagedDataFolderError(`The database folder ${dir} is a file, not a folder. Move it aside and start again.`);
+  if (!fs.statSync(dir).isDirectory())
+    throw new DamagedDataFolderError(`The database folder ${dir} is a file, not a folder. Move it aside and start again.`);
   const entries = fs.readdirSync(dir);
   if (entries.length === 0) return false;
   const versionFile = path.join(dir, 'PG_VERSION');
@@ -168,7 +180,11 @@ async function createDatabaseFolder(dir: string, source?: string): Promise<void>
         (error, _stdout, stderr) => {
           if (!error) return resolve();
           const reason = stderr.trim() || error.message;
-          reject(source ? new DamagedDataFolderError(`The backup ${source} could not be restored: ${reason}`) : new Error(`Creating the embedded database in ${dir} failed: ${reason}`));
+          reject(
+            source
+              ? new DamagedDataFolderError(`The backup ${source} could not be restored: ${reason}`)
+              : new Error(`Creating the embedded database in ${dir} failed: ${reason}`),
+          );
         },
       );
     });

@@ -38,7 +38,9 @@ export async function migrate(database: Database): Promise<{ applied: string[] }
     // One process migrates at a time (several app nodes may start together).
     await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
     await sql`CREATE SCHEMA IF NOT EXISTS platform`.execute(trx);
-    await sql`CREATE TABLE IF NOT EXISTS platform.migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS platform.migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(
+      trx,
+    );
     const done = new Set((await trx.selectFrom('platform.migrations').select('name').execute()).map((row) => row.name));
     for (const migration of PLATFORM_MIGRATIONS) {
       if (done.has(migration.name)) continue;
@@ -47,7 +49,10 @@ export async function migrate(database: Database): Promise<{ applied: string[] }
       applied.push(migration.name);
     }
     const orgs = await trx.selectFrom('platform.organizations').select('schema_name').execute();
-    for (const schemaName of await listOrgSchemasBehind(trx, orgs.map((org) => org.schema_name))) {
+    for (const schemaName of await listOrgSchemasBehind(
+      trx,
+      orgs.map((org) => org.schema_name),
+    )) {
       applied.push(...(await migrateOrgSchema(trx, schemaName)));
     }
   });
@@ -70,9 +75,13 @@ async function listOrgSchemasBehind(trx: Trx, schemaNames: string[]): Promise<st
   const candidates = withTable.rows.map((row) => row.nspname).filter((name) => ORG_SCHEMA_NAME.test(name));
   const names = ORG_MIGRATIONS.map((migration) => migration.name);
   for (let start = 0; start < candidates.length; start += 250) {
-    const branches = candidates
-      .slice(start, start + 250)
-      .map((schema) => sql<{ schema_name: string; done: number }>`SELECT ${schema}::text AS schema_name, count(*)::int AS done FROM ${sql.id(schema, '_migrations')} WHERE name = ANY(${names})`);
+    const branches = candidates.slice(start, start + 250).map(
+      (schema) =>
+        sql<{
+          schema_name: string;
+          done: number;
+        }>`SELECT ${schema}::text AS schema_name, count(*)::int AS done FROM ${sql.id(schema, '_migrations')} WHERE name = ANY(${names})`,
+    );
     const counts = await sql<{ schema_name: string; done: number }>`${sql.join(branches, sql` UNION ALL `)}`.execute(trx);
     for (const row of counts.rows) if (row.done === names.length) upToDate.add(row.schema_name);
   }

@@ -28,7 +28,9 @@ export default async function setup(project: { name: string; provide: (key: stri
     await database.close();
     return async () => {
       // Drop the per-file databases this run left behind.
-      const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`clave_t_${runId}_%`]);
+      const { rows } = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+        `clave_t_${runId}_%`,
+      ]);
       for (const row of rows) await admin.query(`DROP DATABASE IF EXISTS ${row.datname} WITH (FORCE)`).catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${POSTGRES_TEMPLATE} WITH (FORCE)`).catch(() => undefined);
       await admin.end();

@@ -62,7 +62,10 @@ function runTs(entry: string, env: Record<string, string>): { child: ChildProces
 }
 
 /** Starts the server; with `waitReady` (default) resolves once /readyz answers 200, and throws if it exits first. */
-export async function startServer(env: Record<string, string>, options: { waitReady?: boolean; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  options: { waitReady?: boolean; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const port = Number(env.PORT ?? (await freePort()));
   const url = `http://127.0.0.1:${port}`;
   const { child, output, exited } = runTs('main.ts', { ...env, PORT: String(port) });
@@ -86,7 +89,10 @@ export async function startServer(env: Record<string, string>, options: { waitRe
       child.kill('SIGKILL');
       throw new Error(`The server was not ready in time:\n${output()}`);
     }
-    const ready = await fetch(`${url}/readyz`).then((res) => res.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
     if (ready) return server;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -27,7 +27,12 @@ function decodeQuotedPrintable(raw: string): string {
 }
 
 /** A real SMTP server on loopback that keeps what it receives, for tests. */
-export async function startSmtpCapture(): Promise<{ url: string; messages: CapturedMail[]; waitFor: (predicate: (m: CapturedMail) => boolean, ms?: number) => Promise<CapturedMail>; close: () => Promise<void> }> {
+export async function startSmtpCapture(): Promise<{
+  url: string;
+  messages: CapturedMail[];
+  waitFor: (predicate: (m: CapturedMail) => boolean, ms?: number) => Promise<CapturedMail>;
+  close: () => Promise<void>;
+}> {
   const messages: CapturedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -60,7 +65,8 @@ export async function startSmtpCapture(): Promise<{ url: string; messages: Captu
       for (;;) {
         const found = messages.find(predicate);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`No matching mail within ${ms} ms; received: ${messages.map((m) => m.subject).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(`No matching mail within ${ms} ms; received: ${messages.map((m) => m.subject).join(', ')}`);
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },

@@ -64,7 +64,8 @@ export async function openEventStream(url: string, headers: Record<string, strin
           }
         }
         const left = until - Date.now();
-        if (left <= 0) throw new Error(`No matching event-stream frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(consumed))}`);
+        if (left <= 0)
+          throw new Error(`No matching event-stream frame within ${timeoutMs} ms; got ${JSON.stringify(frames.slice(consumed))}`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, left);
           function done() {

@@ -34,10 +34,17 @@ export interface TestContext {
   database: Database;
   mail: { messages: CapturedMail[]; waitFor: (predicate: (m: CapturedMail) => boolean, ms?: number) => Promise<CapturedMail> };
   /** Calls the API with a Bearer token (default), as a cookie session (`via: 'cookie'`), or anonymously (user null). */
-  request(method: Method, url: string, options?: { as?: TestUser | null; body?: unknown; via?: 'token' | 'cookie'; headers?: Record<string, string> }): Promise<TestResponse>;
+  request(
+    method: Method,
+    url: string,
+    options?: { as?: TestUser | null; body?: unknown; via?: 'token' | 'cookie'; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   make: {
     org(overrides?: { organization?: string; name?: string; email?: string }): Promise<TestUser>;
-    user(org: TestUser, overrides?: { name?: string; email?: string; profile?: 'administrator' | 'standard'; roleId?: string | null; profileId?: string }): Promise<TestUser>;
+    user(
+      org: TestUser,
+      overrides?: { name?: string; email?: string; profile?: 'administrator' | 'standard'; roleId?: string | null; profileId?: string },
+    ): Promise<TestUser>;
   };
   close(): Promise<void>;
 }
@@ -55,7 +62,10 @@ export async function createTestContext(configOverrides: Partial<Config> = {}): 
 
   async function signIn(userId: string, orgId: string, email: string): Promise<TestUser> {
     const token = `clv_${randomSecret(32)}`;
-    await database.db.insertInto('platform.api_tokens').values({ id: newId(), user_id: userId, name: 'test', token_hash: sha256(token), prefix: token.slice(0, 10), created_at: new Date() }).execute();
+    await database.db
+      .insertInto('platform.api_tokens')
+      .values({ id: newId(), user_id: userId, name: 'test', token_hash: sha256(token), prefix: token.slice(0, 10), created_at: new Date() })
+      .execute();
     const session = await createSession(database.db, { userId, hours: 1, ip: null, userAgent: 'test', now: new Date() });
     return { userId, orgId, email, token, cookie: session.cookieValue, csrfToken: session.csrfToken };
   }
@@ -73,12 +83,17 @@ export async function createTestContext(configOverrides: Partial<Config> = {}): 
       } else if (user) {
         headers.authorization = `Bearer ${user.token}`;
       }
-      const response = await app.inject({ method, url, headers, ...(options.body !== undefined ? { payload: options.body as object } : {}) });
-      let data: unknown = undefined;
+      const response = await app.inject({
+        method,
+        url,
+        headers,
+        ...(options.body !== undefined ? { payload: options.body as object } : {}),
+      });
+      let data: unknown;
       try {
         data = response.body ? JSON.parse(response.body) : undefined;
       } catch {
-        data = undefined;
+        data = undefined; // not JSON (HTML pages, streams)
       }
       return Object.assign(response, { data }) as TestResponse;
     },
@@ -86,7 +101,12 @@ export async function createTestContext(configOverrides: Partial<Config> = {}): 
       async org(overrides = {}) {
         const email = overrides.email ?? uniqueEmail('admin');
         const created = await database.transaction('test-org', async (trx) =>
-          createOrganization(trx, { organization: overrides.organization ?? `Org ${counter++}`, name: overrides.name ?? 'Admin Person', email, passwordHash: await testPasswordHash() }),
+          createOrganization(trx, {
+            organization: overrides.organization ?? `Org ${counter++}`,
+            name: overrides.name ?? 'Admin Person',
+            email,
+            passwordHash: await testPasswordHash(),
+          }),
         );
         return signIn(created.userId, created.orgId, email);
       },
@@ -94,12 +114,37 @@ export async function createTestContext(configOverrides: Partial<Config> = {}): 
         const email = overrides.email ?? uniqueEmail('user');
         const profile =
           overrides.profileId ??
-          (await database.db.selectFrom('platform.profiles').select('id').where('org_id', '=', org.orgId).where('builtin', '=', overrides.profile ?? 'standard').executeTakeFirstOrThrow()).id;
+          (
+            await database.db
+              .selectFrom('platform.profiles')
+              .select('id')
+              .where('org_id', '=', org.orgId)
+              .where('builtin', '=', overrides.profile ?? 'standard')
+              .executeTakeFirstOrThrow()
+          ).id;
         const userId = newId();
         const passwordHash = await testPasswordHash();
         await database.transaction('test-user', async (trx) => {
-          await trx.insertInto('platform.users').values({ id: userId, org_id: org.orgId, name: overrides.name ?? 'Test User', password_hash: passwordHash, role_id: overrides.roleId ?? null, profile_id: profile, active: true, language: null, time_zone: null, totp_secret: null, totp_enabled: false }).execute();
-          await trx.insertInto('platform.user_emails').values({ id: newId(), user_id: userId, email, is_primary: true, verified_at: new Date() }).execute();
+          await trx
+            .insertInto('platform.users')
+            .values({
+              id: userId,
+              org_id: org.orgId,
+              name: overrides.name ?? 'Test User',
+              password_hash: passwordHash,
+              role_id: overrides.roleId ?? null,
+              profile_id: profile,
+              active: true,
+              language: null,
+              time_zone: null,
+              totp_secret: null,
+              totp_enabled: false,
+            })
+            .execute();
+          await trx
+            .insertInto('platform.user_emails')
+            .values({ id: newId(), user_id: userId, email, is_primary: true, verified_at: new Date() })
+            .execute();
         });
         return signIn(userId, org.orgId, email);
       },

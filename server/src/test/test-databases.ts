@@ -20,7 +20,9 @@ export async function openTestDatabase(): Promise<Database> {
   if (testDatabaseKind() === 'postgres') {
     const url = process.env.TEST_DATABASE_URL!;
     const runId = inject('testRunId');
-    const name = `clave_t_${runId}_${randomSecret(6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+    const name = `clave_t_${runId}_${randomSecret(6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, 'x')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
@@ -41,5 +43,8 @@ export async function openTestDatabase(): Promise<Database> {
     };
     return database;
   }
-  return openDatabase({ embeddedDir: 'memory://', embeddedSnapshot: new Blob([fs.readFileSync(embeddedSnapshotPath(inject('testRunId')))]) });
+  return openDatabase({
+    embeddedDir: 'memory://',
+    embeddedSnapshot: new Blob([fs.readFileSync(embeddedSnapshotPath(inject('testRunId')))]),
+  });
 }

@@ -2,7 +2,13 @@
 const es = {
   title: 'Mi cuenta',
   subtitle: 'Tus datos, tus direcciones de correo y la seguridad de tu cuenta.',
-  tabs: { profile: 'Perfil', emails: 'Correos electrónicos', password: 'Contraseña', twoFactor: 'Verificación en dos pasos', tokens: 'Tokens de API' },
+  tabs: {
+    profile: 'Perfil',
+    emails: 'Correos electrónicos',
+    password: 'Contraseña',
+    twoFactor: 'Verificación en dos pasos',
+    tokens: 'Tokens de API',
+  },
   profile: {
     title: 'Perfil',
     intro: 'Cómo te ven tus compañeros y cómo te muestra Clave las fechas y los textos.',
@@ -16,7 +22,8 @@ const es = {
   },
   emails: {
     title: 'Direcciones de correo electrónico',
-    intro: 'Inicias sesión con tu dirección principal. Para cambiarla, añade otra dirección, verifícala con el enlace que te enviamos y conviértela en principal.',
+    intro:
+      'Inicias sesión con tu dirección principal. Para cambiarla, añade otra dirección, verifícala con el enlace que te enviamos y conviértela en principal.',
     primary: 'Principal',
     verified: 'Verificada',
     notVerified: 'Sin verificar',
@@ -53,7 +60,8 @@ const es = {
   },
   twoFactor: {
     title: 'Verificación en dos pasos',
-    intro: 'Además de la contraseña, al iniciar sesión se te pedirá un código de seis cifras de una aplicación de autenticación (Google Authenticator, Microsoft Authenticator, 1Password…).',
+    intro:
+      'Además de la contraseña, al iniciar sesión se te pedirá un código de seis cifras de una aplicación de autenticación (Google Authenticator, Microsoft Authenticator, 1Password…).',
     statusOn: 'Activada',
     statusOff: 'Desactivada',
     start: 'Configurar la verificación en dos pasos',
@@ -79,7 +87,8 @@ const es = {
   },
   tokens: {
     title: 'Tokens de API',
-    intro: 'Un token permite a otros programas usar la API de Clave en tu nombre, con tus mismos permisos. Envíalo en la cabecera Authorization: Bearer.',
+    intro:
+      'Un token permite a otros programas usar la API de Clave en tu nombre, con tus mismos permisos. Envíalo en la cabecera Authorization: Bearer.',
     create: 'Crear token',
     name: 'Nombre del token',
     namePlaceholder: 'Integración con la contabilidad',
@@ -113,7 +122,13 @@ const es = {
 const en: typeof es = {
   title: 'My account',
   subtitle: 'Your details, your e-mail addresses and the security of your account.',
-  tabs: { profile: 'Profile', emails: 'E-mail addresses', password: 'Password', twoFactor: 'Two-factor authentication', tokens: 'API tokens' },
+  tabs: {
+    profile: 'Profile',
+    emails: 'E-mail addresses',
+    password: 'Password',
+    twoFactor: 'Two-factor authentication',
+    tokens: 'API tokens',
+  },
   profile: {
     title: 'Profile',
     intro: 'How your colleagues see you, and how Clave shows you dates and text.',
@@ -127,7 +142,8 @@ const en: typeof es = {
   },
   emails: {
     title: 'E-mail addresses',
-    intro: 'You sign in with your primary address. To change it, add another address, verify it with the link we send you and make it primary.',
+    intro:
+      'You sign in with your primary address. To change it, add another address, verify it with the link we send you and make it primary.',
     primary: 'Primary',
     verified: 'Verified',
     notVerified: 'Not verified',
@@ -164,7 +180,8 @@ const en: typeof es = {
   },
   twoFactor: {
     title: 'Two-factor authentication',
-    intro: 'Besides your password, signing in will ask for a six-digit code from an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…).',
+    intro:
+      'Besides your password, signing in will ask for a six-digit code from an authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…).',
     statusOn: 'On',
     statusOff: 'Off',
     start: 'Set up two-factor authentication',
@@ -190,7 +207,8 @@ const en: typeof es = {
   },
   tokens: {
     title: 'API tokens',
-    intro: 'A token lets other programs use the Clave API on your behalf, with your permissions. Send it in the Authorization: Bearer header.',
+    intro:
+      'A token lets other programs use the Clave API on your behalf, with your permissions. Send it in the Authorization: Bearer header.',
     create: 'Create token',
     name: 'Token name',
     namePlaceholder: 'Accounting integration',

@@ -14,7 +14,14 @@ export const LANGUAGES: Language[] = ['es', 'en'];
  * Every feature keeps its strings in its own `messages.ts` ({es, en} with the
  * same keys), one namespace per feature. Spanish and English from day one.
  */
-const features = { app: appMessages, auth: authMessages, account: accountMessages, settings: settingsMessages, notifications: notificationsMessages, home: homeMessages };
+const features = {
+  app: appMessages,
+  auth: authMessages,
+  account: accountMessages,
+  settings: settingsMessages,
+  notifications: notificationsMessages,
+  home: homeMessages,
+};
 
 const resources = Object.fromEntries(
   LANGUAGES.map((language) => [language, Object.fromEntries(Object.entries(features).map(([ns, messages]) => [ns, messages[language]]))]),

@@ -16,7 +16,8 @@ const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFou
 
 /** Pages for people who are not signed in. */
 const publicLayout = createRoute({ getParentRoute: () => rootRoute, id: 'public', component: PublicLayout });
-const tokenSearch = (search: Record<string, unknown>): { token?: string } => (typeof search.token === 'string' ? { token: search.token } : {});
+const tokenSearch = (search: Record<string, unknown>): { token?: string } =>
+  typeof search.token === 'string' ? { token: search.token } : {};
 const publicRoutes = [
   createRoute({ getParentRoute: () => publicLayout, path: '/setup', component: SetupPage }),
   createRoute({

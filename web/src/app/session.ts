@@ -2,7 +2,16 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from './api';
 
 export interface Me {
-  user: { id: string; name: string; email: string; language: 'es' | 'en'; timeZone: string; roleId: string | null; profileId: string; twoFactorEnabled: boolean };
+  user: {
+    id: string;
+    name: string;
+    email: string;
+    language: 'es' | 'en';
+    timeZone: string;
+    roleId: string | null;
+    profileId: string;
+    twoFactorEnabled: boolean;
+  };
   organization: { id: string; name: string; logo: string | null; currency: string; timeZone: string; defaultLanguage: string };
   permissions: { isAdmin: boolean; modules: Record<string, Record<string, boolean>>; fields: Record<string, Record<string, string>> };
   csrfToken: string | null;
@@ -35,5 +44,9 @@ export function useRefreshMe() {
 }
 
 export function useSetupStatus() {
-  return useQuery({ queryKey: ['setup'], queryFn: () => api.get<{ needsSetup: boolean; allowSignup: boolean }>('/setup'), staleTime: 30_000 });
+  return useQuery({
+    queryKey: ['setup'],
+    queryFn: () => api.get<{ needsSetup: boolean; allowSignup: boolean }>('/setup'),
+    staleTime: 30_000,
+  });
 }

@@ -1,6 +1,12 @@
 /** Strings of the auth pages: sign-in, set-up, sign-up, invitations, e-mail verification, password reset. */
 const es = {
-  signIn: { title: 'Iniciar sesión', submit: 'Entrar', forgot: '¿Has olvidado tu contraseña?', createOrganization: 'Crear una organización', twoFactorCode: 'Código de verificación en dos pasos' },
+  signIn: {
+    title: 'Iniciar sesión',
+    submit: 'Entrar',
+    forgot: '¿Has olvidado tu contraseña?',
+    createOrganization: 'Crear una organización',
+    twoFactorCode: 'Código de verificación en dos pasos',
+  },
   fields: {
     organization: 'Nombre de la organización',
     organizationPlaceholder: 'Mi empresa, S. L.',
@@ -17,7 +23,8 @@ const es = {
   },
   setup: {
     title: 'Crea tu organización y tu administrador',
-    intro: 'Es la primera vez que se abre Clave aquí. Crea tu organización y la cuenta de administrador; podrás invitar a tus compañeros después.',
+    intro:
+      'Es la primera vez que se abre Clave aquí. Crea tu organización y la cuenta de administrador; podrás invitar a tus compañeros después.',
     submit: 'Crear organización',
     doneTitle: 'Clave ya está configurado',
     doneBody: 'Ya existe una organización en este servidor. Inicia sesión con tu cuenta o pide una invitación a tu administrador.',
@@ -72,7 +79,13 @@ const es = {
   },
 };
 const en: typeof es = {
-  signIn: { title: 'Sign in', submit: 'Sign in', forgot: 'Forgot your password?', createOrganization: 'Create an organization', twoFactorCode: 'Two-factor code' },
+  signIn: {
+    title: 'Sign in',
+    submit: 'Sign in',
+    forgot: 'Forgot your password?',
+    createOrganization: 'Create an organization',
+    twoFactorCode: 'Two-factor code',
+  },
   fields: {
     organization: 'Organization name',
     organizationPlaceholder: 'My Company Ltd',
@@ -89,7 +102,8 @@ const en: typeof es = {
   },
   setup: {
     title: 'Create your organization and administrator',
-    intro: 'This is the first time Clave runs here. Create your organization and the administrator account; you can invite your colleagues afterwards.',
+    intro:
+      'This is the first time Clave runs here. Create your organization and the administrator account; you can invite your colleagues afterwards.',
     submit: 'Create organization',
     doneTitle: 'Clave is already set up',
     doneBody: 'An organization already exists on this server. Sign in with your account or ask your administrator for an invitation.',

@@ -22,7 +22,10 @@ const es = {
   },
   menu: { label: 'Sección de configuración' },
   states: {
-    adminOnly: { title: 'Solo para administradores', body: 'La configuración de la organización solo la pueden ver y cambiar los administradores. Si necesitas cambiar algo, pídeselo a un administrador.' },
+    adminOnly: {
+      title: 'Solo para administradores',
+      body: 'La configuración de la organización solo la pueden ver y cambiar los administradores. Si necesitas cambiar algo, pídeselo a un administrador.',
+    },
     unavailable: { title: 'Aún no disponible', body: 'Este servidor todavía no ofrece esta sección. Actualiza Clave para usarla.' },
     loadFailed: 'No se ha podido cargar',
   },
@@ -58,7 +61,8 @@ const es = {
     },
     currencies: {
       title: 'Monedas y tipos de cambio',
-      description: 'Otras monedas con las que trabajas. El tipo de cambio indica cuántas unidades de cada moneda equivalen a 1 {{currency}}.',
+      description:
+        'Otras monedas con las que trabajas. El tipo de cambio indica cuántas unidades de cada moneda equivalen a 1 {{currency}}.',
       empty: 'Solo trabajas en {{currency}}. Añade otra moneda si tienes clientes o precios en ella.',
       currency: 'Moneda',
       rate: 'Tipo de cambio (por 1 {{currency}})',
@@ -130,7 +134,8 @@ const es = {
     renamed: 'Nombre cambiado',
     deactivate: 'Desactivar',
     deactivateTitle: '¿Desactivar a {{name}}?',
-    deactivateBody: 'Se cerrarán sus sesiones y dejarán de funcionar sus tokens de API; sus registros se conservan. Podrás reactivarlo más tarde.',
+    deactivateBody:
+      'Se cerrarán sus sesiones y dejarán de funcionar sus tokens de API; sus registros se conservan. Podrás reactivarlo más tarde.',
     deactivated: '{{name}} se ha desactivado',
     cannotDeactivateSelf: 'No puedes desactivarte a ti mismo',
     reactivate: 'Reactivar',
@@ -208,7 +213,10 @@ const es = {
     users: 'Usuarios',
     builtin: 'Integrado',
     builtinNames: { administrator: 'Administrador', standard: 'Estándar' },
-    builtinDescriptions: { administrator: 'Acceso completo, configuración incluida.', standard: 'Trabaja con registros; sin importar, exportar ni configuración.' },
+    builtinDescriptions: {
+      administrator: 'Acceso completo, configuración incluida.',
+      standard: 'Trabaja con registros; sin importar, exportar ni configuración.',
+    },
     custom: 'Personalizado',
     actionsFor: 'Acciones para {{name}}',
     startFrom: 'Copiar permisos de',
@@ -220,7 +228,8 @@ const es = {
     deleteTitle: '¿Eliminar el perfil {{name}}?',
     deleteBody: 'Solo se puede eliminar un perfil que no tiene usuarios. Esta acción no se puede deshacer.',
     cannotDeleteBuiltin: 'Los perfiles integrados no se eliminan',
-    adminReadOnly: 'El perfil Administrador integrado tiene todos los permisos y no se puede modificar. Cópialo para crear un perfil parecido.',
+    adminReadOnly:
+      'El perfil Administrador integrado tiene todos los permisos y no se puede modificar. Cópialo para crear un perfil parecido.',
     notFound: 'Perfil no encontrado',
     notFoundBody: 'Puede que lo hayan eliminado.',
     matrix: 'Permisos por módulo',
@@ -275,7 +284,8 @@ const es = {
     emptyBody: 'Crea un grupo para un equipo, un proyecto o una región.',
   },
   sharing: {
-    description: 'El acceso predeterminado a los registros de cada módulo. Los roles, los grupos y las reglas de uso compartido lo amplían.',
+    description:
+      'El acceso predeterminado a los registros de cada módulo. Los roles, los grupos y las reglas de uso compartido lo amplían.',
     levelsTitle: 'Niveles de acceso',
     levels: { private: 'Privado', public_read: 'Lectura pública', public_read_write: 'Lectura y escritura públicas' },
     explain: {
@@ -322,13 +332,23 @@ const es = {
         password_reset: 'Contraseña restablecida',
         reauthentication_failed: 'Confirmación de contraseña fallida',
       },
-      user: { created: 'Usuario creado', updated: 'Usuario modificado', deactivated: 'Usuario desactivado', reactivated: 'Usuario reactivado' },
+      user: {
+        created: 'Usuario creado',
+        updated: 'Usuario modificado',
+        deactivated: 'Usuario desactivado',
+        reactivated: 'Usuario reactivado',
+      },
       role: { created: 'Rol creado', updated: 'Rol modificado', deleted: 'Rol eliminado' },
       profile: { created: 'Perfil creado', updated: 'Perfil modificado', deleted: 'Perfil eliminado' },
       group: { created: 'Grupo creado', updated: 'Grupo modificado', deleted: 'Grupo eliminado' },
       sharing: { updated: 'Uso compartido modificado' },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
-      invitation: { created: 'Invitación enviada', resent: 'Invitación reenviada', revoked: 'Invitación revocada', accepted: 'Invitación aceptada' },
+      invitation: {
+        created: 'Invitación enviada',
+        resent: 'Invitación reenviada',
+        revoked: 'Invitación revocada',
+        accepted: 'Invitación aceptada',
+      },
       email: {
         added: 'Correo añadido',
         verification_sent: 'Verificación de correo enviada',
@@ -337,7 +357,11 @@ const es = {
         removed: 'Correo eliminado',
       },
       token: { created: 'Token de API creado', revoked: 'Token de API revocado' },
-      two_factor: { setup_started: 'Verificación en dos pasos iniciada', enabled: 'Verificación en dos pasos activada', disabled: 'Verificación en dos pasos desactivada' },
+      two_factor: {
+        setup_started: 'Verificación en dos pasos iniciada',
+        enabled: 'Verificación en dos pasos activada',
+        disabled: 'Verificación en dos pasos desactivada',
+      },
     },
     targets: {
       auth: 'Acceso',
@@ -356,7 +380,8 @@ const es = {
   mail: {
     description: 'Los correos que Clave ha enviado o guardado: invitaciones, verificaciones, restablecimientos de contraseña…',
     smtpTitle: 'Sin servidor de correo, el correo se queda aquí',
-    smtpBody: 'Si el servidor no tiene configurado un servidor SMTP, los correos no salen: se guardan aquí (estado «Guardado») para que puedas leerlos y pasar el enlace a mano. Para enviarlos de verdad, configura la variable',
+    smtpBody:
+      'Si el servidor no tiene configurado un servidor SMTP, los correos no salen: se guardan aquí (estado «Guardado») para que puedas leerlos y pasar el enlace a mano. Para enviarlos de verdad, configura la variable',
     date: 'Fecha',
     to: 'Para',
     subject: 'Asunto',
@@ -392,7 +417,10 @@ const en: typeof es = {
   },
   menu: { label: 'Settings section' },
   states: {
-    adminOnly: { title: 'Administrators only', body: 'Only administrators can see and change the organization’s settings. If something needs changing, ask an administrator.' },
+    adminOnly: {
+      title: 'Administrators only',
+      body: 'Only administrators can see and change the organization’s settings. If something needs changing, ask an administrator.',
+    },
     unavailable: { title: 'Not available yet', body: 'This server does not offer this section yet. Update Clave to use it.' },
     loadFailed: 'Could not load',
   },
@@ -578,7 +606,10 @@ const en: typeof es = {
     users: 'Users',
     builtin: 'Built-in',
     builtinNames: { administrator: 'Administrator', standard: 'Standard' },
-    builtinDescriptions: { administrator: 'Full access, including Settings.', standard: 'Works with records; no import, export or Settings.' },
+    builtinDescriptions: {
+      administrator: 'Full access, including Settings.',
+      standard: 'Works with records; no import, export or Settings.',
+    },
     custom: 'Custom',
     actionsFor: 'Actions for {{name}}',
     startFrom: 'Copy permissions from',
@@ -698,7 +729,12 @@ const en: typeof es = {
       group: { created: 'Group created', updated: 'Group changed', deleted: 'Group deleted' },
       sharing: { updated: 'Sharing changed' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
-      invitation: { created: 'Invitation sent', resent: 'Invitation resent', revoked: 'Invitation revoked', accepted: 'Invitation accepted' },
+      invitation: {
+        created: 'Invitation sent',
+        resent: 'Invitation resent',
+        revoked: 'Invitation revoked',
+        accepted: 'Invitation accepted',
+      },
       email: {
         added: 'E-mail added',
         verification_sent: 'E-mail verification sent',
@@ -726,7 +762,8 @@ const en: typeof es = {
   mail: {
     description: 'The mail Clave sent or kept: invitations, verifications, password resets…',
     smtpTitle: 'Without a mail server, mail stays here',
-    smtpBody: 'When the server has no SMTP server configured, mail does not leave it: it is kept here (status “Stored”) so you can read it and pass the link on by hand. To send it for real, set the variable',
+    smtpBody:
+      'When the server has no SMTP server configured, mail does not leave it: it is kept here (status “Stored”) so you can read it and pass the link on by hand. To send it for real, set the variable',
     date: 'Date',
     to: 'To',
     subject: 'Subject',

@@ -54,9 +54,30 @@ afterAll(() => t.close());
 describe('record scope matrix (owner = a sales rep)', () => {
   // [read, write] on the rep's records.
   const matrix = {
-    private: { owner: [true, true], manager: [true, true], topManager: [true, true], peer: [false, false], stranger: [false, false], otherOrg: [false, false] },
-    public_read: { owner: [true, true], manager: [true, true], topManager: [true, true], peer: [true, false], stranger: [true, false], otherOrg: [false, false] },
-    public_read_write: { owner: [true, true], manager: [true, true], topManager: [true, true], peer: [true, true], stranger: [true, true], otherOrg: [false, false] },
+    private: {
+      owner: [true, true],
+      manager: [true, true],
+      topManager: [true, true],
+      peer: [false, false],
+      stranger: [false, false],
+      otherOrg: [false, false],
+    },
+    public_read: {
+      owner: [true, true],
+      manager: [true, true],
+      topManager: [true, true],
+      peer: [true, false],
+      stranger: [true, false],
+      otherOrg: [false, false],
+    },
+    public_read_write: {
+      owner: [true, true],
+      manager: [true, true],
+      topManager: [true, true],
+      peer: [true, true],
+      stranger: [true, true],
+      otherOrg: [false, false],
+    },
   } as const;
 
   for (const [sharing, expected] of Object.entries(matrix)) {
@@ -122,7 +143,14 @@ describe('peers and groups', () => {
 
   it('a group shares its members’ records at its level (read, read_write, none); a role member brings its users', async () => {
     await api('PUT', '/api/v1/sharing/deals', { access: 'private' });
-    const group = await api('POST', '/api/v1/groups', { name: 'Deal desk', shareRecords: 'read', members: [{ type: 'user', id: user.stranger!.userId }, { type: 'role', id: role.rep }] });
+    const group = await api('POST', '/api/v1/groups', {
+      name: 'Deal desk',
+      shareRecords: 'read',
+      members: [
+        { type: 'user', id: user.stranger!.userId },
+        { type: 'role', id: role.rep },
+      ],
+    });
     expect(await reach(user.stranger!, user.rep1!)).toEqual([true, false]);
     expect(await reach(user.rep1!, user.stranger!)).toEqual([true, false]);
     // Members reach each other, not the rest of the organization.
@@ -137,7 +165,14 @@ describe('peers and groups', () => {
   it('nested groups: members of an inner group reach the outer group’s members', async () => {
     await api('PUT', '/api/v1/sharing/deals', { access: 'private' });
     const inner = await api('POST', '/api/v1/groups', { name: 'Inner', members: [{ type: 'user', id: user.stranger!.userId }] });
-    const outer = await api('POST', '/api/v1/groups', { name: 'Outer', shareRecords: 'read_write', members: [{ type: 'group', id: inner.id }, { type: 'user', id: user.roleless!.userId }] });
+    const outer = await api('POST', '/api/v1/groups', {
+      name: 'Outer',
+      shareRecords: 'read_write',
+      members: [
+        { type: 'group', id: inner.id },
+        { type: 'user', id: user.roleless!.userId },
+      ],
+    });
     expect(await reach(user.stranger!, user.roleless!)).toEqual([true, true]);
     expect(await reach(user.roleless!, user.stranger!)).toEqual([true, true]);
     // The inner group itself shares nothing: only the outer one does.
@@ -149,7 +184,14 @@ describe('peers and groups', () => {
 
   it('public_read with a read_write group: everyone reads, the group members also write', async () => {
     await api('PUT', '/api/v1/sharing/deals', { access: 'public_read' });
-    const group = await api('POST', '/api/v1/groups', { name: 'Writers', shareRecords: 'read_write', members: [{ type: 'user', id: user.stranger!.userId }, { type: 'user', id: user.rep1!.userId }] });
+    const group = await api('POST', '/api/v1/groups', {
+      name: 'Writers',
+      shareRecords: 'read_write',
+      members: [
+        { type: 'user', id: user.stranger!.userId },
+        { type: 'user', id: user.rep1!.userId },
+      ],
+    });
     expect(await reach(user.stranger!, user.rep1!)).toEqual([true, true]);
     expect(await reach(user.rep2!, user.rep1!)).toEqual([true, false]);
     await api('DELETE', `/api/v1/groups/${group.id}`);

@@ -6,12 +6,22 @@ export type SharingAccess = SharingDefaultsTable['access'];
 
 /** The org-wide default of one module, when an administrator has set one. */
 export async function findSharingAccess(executor: Executor, orgId: string, module: string): Promise<SharingAccess | undefined> {
-  const row = await executor.selectFrom('platform.sharing_defaults').select('access').where('org_id', '=', orgId).where('module', '=', module).executeTakeFirst();
+  const row = await executor
+    .selectFrom('platform.sharing_defaults')
+    .select('access')
+    .where('org_id', '=', orgId)
+    .where('module', '=', module)
+    .executeTakeFirst();
   return row?.access;
 }
 
 export function listSharingDefaults(executor: Executor, orgId: string) {
-  return executor.selectFrom('platform.sharing_defaults').select(['module', 'access']).where('org_id', '=', orgId).orderBy('module').execute();
+  return executor
+    .selectFrom('platform.sharing_defaults')
+    .select(['module', 'access'])
+    .where('org_id', '=', orgId)
+    .orderBy('module')
+    .execute();
 }
 
 export async function upsertSharingDefault(executor: Executor, orgId: string, module: string, access: SharingAccess): Promise<void> {
@@ -85,7 +95,13 @@ export async function lockOrgAccess(executor: Executor, orgId: string): Promise<
 }
 
 /** Invitations still waiting to be accepted that would give this role or profile. */
-export async function countPendingInvitations(executor: Executor, orgId: string, column: 'role_id' | 'profile_id', id: string, now: Date): Promise<number> {
+export async function countPendingInvitations(
+  executor: Executor,
+  orgId: string,
+  column: 'role_id' | 'profile_id',
+  id: string,
+  now: Date,
+): Promise<number> {
   const row = await executor
     .selectFrom('platform.invitations')
     .select((eb) => eb.fn.countAll<number>().as('count'))
@@ -99,6 +115,16 @@ export async function countPendingInvitations(executor: Executor, orgId: string,
 }
 
 /** Spent invitations (accepted, revoked, expired) keep no hold on a role or profile that is deleted. */
-export async function detachSpentInvitations(executor: Executor, orgId: string, column: 'role_id' | 'profile_id', id: string): Promise<void> {
-  await executor.updateTable('platform.invitations').set({ [column]: null }).where('org_id', '=', orgId).where(column, '=', id).execute();
+export async function detachSpentInvitations(
+  executor: Executor,
+  orgId: string,
+  column: 'role_id' | 'profile_id',
+  id: string,
+): Promise<void> {
+  await executor
+    .updateTable('platform.invitations')
+    .set({ [column]: null })
+    .where('org_id', '=', orgId)
+    .where(column, '=', id)
+    .execute();
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../http/app-error.js';
-import { assertModuleAction, buildRecordScope, canModuleAction, fieldAccess, isOwnerInScope, type AccessSubject } from './access.service.js';
+import {
+  assertModuleAction,
+  buildRecordScope,
+  canModuleAction,
+  fieldAccess,
+  isOwnerInScope,
+  type AccessSubject,
+} from './access.service.js';
 
 const subject = (overrides: Partial<AccessSubject> = {}): AccessSubject => ({
   userId: 'u-me',
@@ -90,7 +97,15 @@ describe('record scope', () => {
   });
 
   it('public_read_write and administrators: everything in the organization', () => {
-    expect(buildRecordScope({ ...base, sharing: 'public_read_write' })).toMatchObject({ orgId: 'org-a', read: { all: true }, write: { all: true } });
-    expect(buildRecordScope({ ...base, sharing: 'private', isAdmin: true })).toMatchObject({ orgId: 'org-a', read: { all: true }, write: { all: true } });
+    expect(buildRecordScope({ ...base, sharing: 'public_read_write' })).toMatchObject({
+      orgId: 'org-a',
+      read: { all: true },
+      write: { all: true },
+    });
+    expect(buildRecordScope({ ...base, sharing: 'private', isAdmin: true })).toMatchObject({
+      orgId: 'org-a',
+      read: { all: true },
+      write: { all: true },
+    });
   });
 });

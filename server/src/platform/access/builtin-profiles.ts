@@ -13,6 +13,16 @@ export const STANDARD_PERMISSIONS: ModulePermissions = {
 };
 
 export const BUILTIN_PROFILES = [
-  { builtin: 'administrator', name: 'Administrator', description: 'Full access, including Settings.', permissions: ADMINISTRATOR_PERMISSIONS },
-  { builtin: 'standard', name: 'Standard', description: 'Works with records; no import, export or Settings.', permissions: STANDARD_PERMISSIONS },
+  {
+    builtin: 'administrator',
+    name: 'Administrator',
+    description: 'Full access, including Settings.',
+    permissions: ADMINISTRATOR_PERMISSIONS,
+  },
+  {
+    builtin: 'standard',
+    name: 'Standard',
+    description: 'Works with records; no import, export or Settings.',
+    permissions: STANDARD_PERMISSIONS,
+  },
 ] as const;

@@ -30,7 +30,11 @@ export function findGroup(executor: Executor, orgId: string, id: string): Promis
 }
 
 export function findGroupByName(executor: Executor, orgId: string, name: string, exceptId?: string) {
-  let query = executor.selectFrom('platform.groups').select('id').where('org_id', '=', orgId).where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+  let query = executor
+    .selectFrom('platform.groups')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
   if (exceptId) query = query.where('id', '!=', exceptId);
   return query.executeTakeFirst();
 }
@@ -72,14 +76,21 @@ export async function listContainingGroupIds(executor: Executor, groupId: string
   return result.rows.map((row) => row.group_id);
 }
 
-export async function insertGroup(executor: Executor, group: { id: string; orgId: string; name: string; description: string | null; shareRecords: GroupShareLevel }) {
+export async function insertGroup(
+  executor: Executor,
+  group: { id: string; orgId: string; name: string; description: string | null; shareRecords: GroupShareLevel },
+) {
   await executor
     .insertInto('platform.groups')
     .values({ id: group.id, org_id: group.orgId, name: group.name, description: group.description, share_records: group.shareRecords })
     .execute();
 }
 
-export async function updateGroup(executor: Executor, id: string, changes: { name?: string; description?: string | null; share_records?: GroupShareLevel }) {
+export async function updateGroup(
+  executor: Executor,
+  id: string,
+  changes: { name?: string; description?: string | null; share_records?: GroupShareLevel },
+) {
   await executor.updateTable('platform.groups').set(changes).where('id', '=', id).execute();
 }
 

@@ -70,13 +70,29 @@ async function validateMembers(trx: Executor, orgId: string, members: GroupMembe
   const unique = new Map<string, GroupMember>();
   for (const member of members) unique.set(memberKey(member), member);
   const found: Record<MemberType, Set<string>> = {
-    user: await findOrgIds(trx, orgId, 'user', members.filter((m) => m.type === 'user').map((m) => m.id)),
-    role: await findOrgIds(trx, orgId, 'role', members.filter((m) => m.type === 'role').map((m) => m.id)),
-    group: await findOrgIds(trx, orgId, 'group', members.filter((m) => m.type === 'group').map((m) => m.id)),
+    user: await findOrgIds(
+      trx,
+      orgId,
+      'user',
+      members.filter((m) => m.type === 'user').map((m) => m.id),
+    ),
+    role: await findOrgIds(
+      trx,
+      orgId,
+      'role',
+      members.filter((m) => m.type === 'role').map((m) => m.id),
+    ),
+    group: await findOrgIds(
+      trx,
+      orgId,
+      'group',
+      members.filter((m) => m.type === 'group').map((m) => m.id),
+    ),
   };
   const enclosing = groupId ? new Set([groupId, ...(await listContainingGroupIds(trx, groupId))]) : new Set<string>();
   members.forEach((member, index) => {
-    if (!found[member.type].has(member.id)) throw badRequest(`There is no ${member.type} ${member.id} in this organization.`, `members.${index}.id`);
+    if (!found[member.type].has(member.id))
+      throw badRequest(`There is no ${member.type} ${member.id} in this organization.`, `members.${index}.id`);
     if (member.type === 'group' && enclosing.has(member.id)) {
       throw badRequest('A group cannot contain itself, directly or through other groups.', `members.${index}.id`);
     }
@@ -104,7 +120,10 @@ export function createGroupService({ database }: Pick<AppContext, 'database'>) {
   return {
     async list(auth: AuthContext) {
       const rows = await listGroups(database.db, auth.orgId);
-      const members = await listMembers(database.db, rows.map((row) => row.id));
+      const members = await listMembers(
+        database.db,
+        rows.map((row) => row.id),
+      );
       return rows.map((row) => present(row, members));
     },
 
@@ -120,10 +139,24 @@ export function createGroupService({ database }: Pick<AppContext, 'database'>) {
         if (await findGroupByName(trx, auth.orgId, name)) throw nameTaken();
         const members = await validateMembers(trx, auth.orgId, input.members ?? [], undefined);
         const id = newId();
-        await insertGroup(trx, { id, orgId: auth.orgId, name, description: input.description?.trim() || null, shareRecords: input.shareRecords ?? 'none' });
+        await insertGroup(trx, {
+          id,
+          orgId: auth.orgId,
+          name,
+          description: input.description?.trim() || null,
+          shareRecords: input.shareRecords ?? 'none',
+        });
         await replaceMembers(trx, id, members);
         const created = await load(trx, auth.orgId, id);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'group.created', targetType: 'group', targetId: id, after: snapshot(created.row, created.members), ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'group.created',
+          targetType: 'group',
+          targetId: id,
+          after: snapshot(created.row, created.members),
+          ip,
+        });
         return present(created.row, created.members);
       });
     },
@@ -136,12 +169,26 @@ export function createGroupService({ database }: Pick<AppContext, 'database'>) {
         if (name !== undefined && (await findGroupByName(trx, auth.orgId, name, id))) throw nameTaken();
         const members = input.members === undefined ? undefined : await validateMembers(trx, auth.orgId, input.members, id);
         const description = input.description === undefined ? undefined : input.description?.trim() || null;
-        const diff = changedKeys(snapshot(existing.row, existing.members), { name, description, shareRecords: input.shareRecords, members });
+        const diff = changedKeys(snapshot(existing.row, existing.members), {
+          name,
+          description,
+          shareRecords: input.shareRecords,
+          members,
+        });
         if (!diff) return present(existing.row, existing.members);
         const { members: newMembers, shareRecords, ...columns } = diff.after;
-        if (Object.keys(columns).length > 0 || shareRecords !== undefined) await updateGroup(trx, id, { ...columns, share_records: shareRecords });
+        if (Object.keys(columns).length > 0 || shareRecords !== undefined)
+          await updateGroup(trx, id, { ...columns, share_records: shareRecords });
         if (newMembers) await replaceMembers(trx, id, newMembers);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'group.updated', targetType: 'group', targetId: id, ...diff, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'group.updated',
+          targetType: 'group',
+          targetId: id,
+          ...diff,
+          ip,
+        });
         const updated = await load(trx, auth.orgId, id);
         return present(updated.row, updated.members);
       });
@@ -152,7 +199,15 @@ export function createGroupService({ database }: Pick<AppContext, 'database'>) {
         await lockOrgAccess(trx, auth.orgId);
         const existing = await load(trx, auth.orgId, id);
         await deleteGroup(trx, id);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'group.deleted', targetType: 'group', targetId: id, before: snapshot(existing.row, existing.members), ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'group.deleted',
+          targetType: 'group',
+          targetId: id,
+          before: snapshot(existing.row, existing.members),
+          ip,
+        });
       });
     },
   };

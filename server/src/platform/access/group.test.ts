@@ -7,10 +7,23 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const groupsOf = (orgId: string) => t.database.db.selectFrom('platform.groups').select(['id', 'name', 'description', 'share_records']).where('org_id', '=', orgId).orderBy('name').execute();
+const groupsOf = (orgId: string) =>
+  t.database.db
+    .selectFrom('platform.groups')
+    .select(['id', 'name', 'description', 'share_records'])
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .execute();
 const membersOf = (groupId: string) =>
-  t.database.db.selectFrom('platform.group_members').select(['member_type', 'member_id']).where('group_id', '=', groupId).orderBy('member_type').orderBy('member_id').execute();
-const auditOf = (orgId: string, action: string) => t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
+  t.database.db
+    .selectFrom('platform.group_members')
+    .select(['member_type', 'member_id'])
+    .where('group_id', '=', groupId)
+    .orderBy('member_type')
+    .orderBy('member_id')
+    .execute();
+const auditOf = (orgId: string, action: string) =>
+  t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
 
 async function topRole(admin: TestUser): Promise<string> {
   return (await t.request('GET', '/api/v1/roles', { as: admin })).data.data[0].id;
@@ -66,7 +79,13 @@ describe('POST /groups and GET /groups', () => {
     const foreignGroup = (await t.request('POST', '/api/v1/groups', { as: other, body: { name: 'Theirs' } })).data;
     const mine = await t.make.user(admin);
     const cases: Array<[unknown, string]> = [
-      [[{ type: 'user', id: mine.userId }, { type: 'user', id: foreignUser.userId }], 'members.1.id'],
+      [
+        [
+          { type: 'user', id: mine.userId },
+          { type: 'user', id: foreignUser.userId },
+        ],
+        'members.1.id',
+      ],
       [[{ type: 'role', id: await topRole(other) }], 'members.0.id'],
       [[{ type: 'group', id: foreignGroup.id }], 'members.0.id'],
       // A user's id given as a role is not a role.
@@ -100,8 +119,13 @@ describe('PATCH /groups/{id}', () => {
     const admin = await t.make.org();
     const a = await t.make.user(admin);
     const b = await t.make.user(admin);
-    const group = (await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'Team', members: [{ type: 'user', id: a.userId }] } })).data;
-    const updated = await t.request('PATCH', `/api/v1/groups/${group.id}`, { as: admin, body: { members: [{ type: 'user', id: b.userId }], shareRecords: 'read_write' } });
+    const group = (
+      await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'Team', members: [{ type: 'user', id: a.userId }] } })
+    ).data;
+    const updated = await t.request('PATCH', `/api/v1/groups/${group.id}`, {
+      as: admin,
+      body: { members: [{ type: 'user', id: b.userId }], shareRecords: 'read_write' },
+    });
     expect(updated.statusCode).toBe(200);
     expect(updated.data.members.map((m: { id: string }) => m.id)).toEqual([b.userId]);
     expect(updated.data.shareRecords).toBe('read_write');
@@ -121,7 +145,10 @@ describe('PATCH /groups/{id}', () => {
       [c.id, b.id],
       [b.id, a.id],
     ] as const) {
-      const response = await t.request('PATCH', `/api/v1/groups/${target}`, { as: admin, body: { members: [{ type: 'group', id: member }], name: 'Renamed' } });
+      const response = await t.request('PATCH', `/api/v1/groups/${target}`, {
+        as: admin,
+        body: { members: [{ type: 'group', id: member }], name: 'Renamed' },
+      });
       expect(response.statusCode).toBe(400);
       expect(response.data.error.details.field).toBe('members.0.id');
     }
@@ -129,7 +156,9 @@ describe('PATCH /groups/{id}', () => {
     expect((await groupsOf(admin.orgId)).map((g) => g.name)).toEqual(['A', 'B', 'C']);
     // A sibling is fine.
     const d = (await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'D' } })).data;
-    expect((await t.request('PATCH', `/api/v1/groups/${c.id}`, { as: admin, body: { members: [{ type: 'group', id: d.id }] } })).statusCode).toBe(200);
+    expect(
+      (await t.request('PATCH', `/api/v1/groups/${c.id}`, { as: admin, body: { members: [{ type: 'group', id: d.id }] } })).statusCode,
+    ).toBe(200);
   });
 
   it('answers 403 to a standard user and 404 for another organization’s group', async () => {
@@ -147,7 +176,9 @@ describe('DELETE /groups/{id}', () => {
   it('deletes a group and its membership in other groups', async () => {
     const admin = await t.make.org();
     const inner = (await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'Inner' } })).data;
-    const outer = (await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'Outer', members: [{ type: 'group', id: inner.id }] } })).data;
+    const outer = (
+      await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'Outer', members: [{ type: 'group', id: inner.id }] } })
+    ).data;
     expect((await t.request('DELETE', `/api/v1/groups/${inner.id}`, { as: admin })).statusCode).toBe(204);
     expect(await membersOf(outer.id)).toEqual([]);
     expect((await auditOf(admin.orgId, 'group.deleted'))[0]!.before).toMatchObject({ name: 'Inner' });

@@ -16,7 +16,13 @@ const profileColumns = (executor: Executor) =>
   executor
     .selectFrom('platform.profiles as p')
     .select(['p.id', 'p.name', 'p.description', 'p.builtin', 'p.module_permissions', 'p.field_permissions', 'p.created_at'])
-    .select((eb) => eb.selectFrom('platform.users as u').select((c) => c.fn.countAll<number>().as('n')).whereRef('u.profile_id', '=', 'p.id').as('user_count'));
+    .select((eb) =>
+      eb
+        .selectFrom('platform.users as u')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('u.profile_id', '=', 'p.id')
+        .as('user_count'),
+    );
 
 export async function listProfiles(executor: Executor, orgId: string): Promise<ProfileRow[]> {
   // Built-in profiles first (Administrator, Standard), then custom ones by name.
@@ -34,7 +40,11 @@ export async function findProfile(executor: Executor, orgId: string, id: string)
 }
 
 export async function findProfileByName(executor: Executor, orgId: string, name: string, exceptId?: string) {
-  let query = executor.selectFrom('platform.profiles').select('id').where('org_id', '=', orgId).where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+  let query = executor
+    .selectFrom('platform.profiles')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
   if (exceptId) query = query.where('id', '!=', exceptId);
   return query.executeTakeFirst();
 }

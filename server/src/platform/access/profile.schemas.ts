@@ -18,13 +18,18 @@ export const ModuleActions = Type.Object(
 
 export const ProfileModules = Type.Record(Type.String(), ModuleActions, {
   maxProperties: 500,
-  description: 'Per module API name, the actions allowed; "*" applies to every module not named (modules added later included). A module in neither is not allowed at all.',
+  description:
+    'Per module API name, the actions allowed; "*" applies to every module not named (modules added later included). A module in neither is not allowed at all.',
 });
 
-export const ProfileFields = Type.Record(Type.String(), Type.Record(Type.String(), Type.Union([Type.Literal('hidden'), Type.Literal('read_only')]), { maxProperties: 1000 }), {
-  maxProperties: 500,
-  description: 'Per module API name, the fields that are hidden or read_only; unnamed fields are editable.',
-});
+export const ProfileFields = Type.Record(
+  Type.String(),
+  Type.Record(Type.String(), Type.Union([Type.Literal('hidden'), Type.Literal('read_only')]), { maxProperties: 1000 }),
+  {
+    maxProperties: 500,
+    description: 'Per module API name, the fields that are hidden or read_only; unnamed fields are editable.',
+  },
+);
 
 export const Profile = Type.Object({
   id: Uuid,
@@ -47,7 +52,12 @@ export const CreateProfileBody = Type.Object(
 );
 
 export const UpdateProfileBody = Type.Object(
-  { name: Type.Optional(ProfileName), description: Type.Optional(Description), modules: Type.Optional(ProfileModules), fields: Type.Optional(ProfileFields) },
+  {
+    name: Type.Optional(ProfileName),
+    description: Type.Optional(Description),
+    modules: Type.Optional(ProfileModules),
+    fields: Type.Optional(ProfileFields),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 

@@ -9,7 +9,15 @@ import { AppError, badRequest, notFound } from '../http/app-error.js';
 import { newId } from '../ids.js';
 import { MODULE_ACTIONS, MODULE_NAME_PATTERN } from './access.service.js';
 import { countPendingInvitations, detachSpentInvitations, lockOrgAccess } from './access.repository.js';
-import { deleteProfile, findProfile, findProfileByName, insertProfile, listProfiles, updateProfile, type ProfileRow } from './profile.repository.js';
+import {
+  deleteProfile,
+  findProfile,
+  findProfileByName,
+  insertProfile,
+  listProfiles,
+  updateProfile,
+  type ProfileRow,
+} from './profile.repository.js';
 
 const FIELD_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -33,7 +41,12 @@ function present(row: ProfileRow) {
   };
 }
 
-const snapshot = (row: ProfileRow) => ({ name: row.name, description: row.description, modules: row.module_permissions, fields: row.field_permissions });
+const snapshot = (row: ProfileRow) => ({
+  name: row.name,
+  description: row.description,
+  modules: row.module_permissions,
+  fields: row.field_permissions,
+});
 
 const nameTaken = () => new AppError('conflict', 'Another profile already has this name.', { field: 'name' });
 
@@ -44,11 +57,17 @@ function cleanName(name: string): string {
 }
 
 /** Module keys are '*' or module API names; field maps name real modules and fields. Empty field maps are dropped. */
-export function validatePermissions(input: { modules?: ModulePermissions; fields?: FieldPermissions }): { modules?: ModulePermissions; fields?: FieldPermissions } {
+export function validatePermissions(input: { modules?: ModulePermissions; fields?: FieldPermissions }): {
+  modules?: ModulePermissions;
+  fields?: FieldPermissions;
+} {
   if (input.modules) {
     for (const module of Object.keys(input.modules)) {
       if (module !== '*' && !MODULE_NAME_PATTERN.test(module)) {
-        throw badRequest(`"${module}" is not a module API name (lower case letters, digits and _; or "*" for every module).`, `modules.${module}`);
+        throw badRequest(
+          `"${module}" is not a module API name (lower case letters, digits and _; or "*" for every module).`,
+          `modules.${module}`,
+        );
       }
     }
   }
@@ -70,9 +89,13 @@ export function validatePermissions(input: { modules?: ModulePermissions; fields
 function assertFullAccess(input: { modules?: ModulePermissions; fields?: FieldPermissions }): void {
   if (input.modules) {
     const all = input.modules['*'];
-    const full = (actions: ModulePermissions[string] | undefined) => !!actions && MODULE_ACTIONS.every((action) => actions[action] === true);
+    const full = (actions: ModulePermissions[string] | undefined) =>
+      !!actions && MODULE_ACTIONS.every((action) => actions[action] === true);
     if (!full(all) || !Object.values(input.modules).every(full)) {
-      throw badRequest('The Administrator profile keeps every permission on every module ("*" included); clone it to make a restricted profile.', 'modules');
+      throw badRequest(
+        'The Administrator profile keeps every permission on every module ("*" included); clone it to make a restricted profile.',
+        'modules',
+      );
     }
   }
   if (input.fields && Object.keys(input.fields).length > 0) {
@@ -97,12 +120,26 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
     return row;
   }
 
-  async function insertAudited(trx: Trx, auth: AuthContext, values: { name: string; description: string | null; modules: ModulePermissions; fields: FieldPermissions }, ip: string, extra?: object) {
+  async function insertAudited(
+    trx: Trx,
+    auth: AuthContext,
+    values: { name: string; description: string | null; modules: ModulePermissions; fields: FieldPermissions },
+    ip: string,
+    extra?: object,
+  ) {
     if (await findProfileByName(trx, auth.orgId, values.name)) throw nameTaken();
     const id = newId();
     await insertProfile(trx, { id, orgId: auth.orgId, ...values });
     const row = (await findProfile(trx, auth.orgId, id))!;
-    await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'profile.created', targetType: 'profile', targetId: id, after: { ...snapshot(row), ...extra }, ip });
+    await recordAudit(trx, {
+      orgId: auth.orgId,
+      actorId: auth.userId,
+      action: 'profile.created',
+      targetType: 'profile',
+      targetId: id,
+      after: { ...snapshot(row), ...extra },
+      ip,
+    });
     return present(row);
   }
 
@@ -115,12 +152,21 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
       return present(await getProfile(database.db, auth.orgId, id));
     },
 
-    async create(auth: AuthContext, input: { name: string; description?: string | null; modules: ModulePermissions; fields?: FieldPermissions }, ip: string) {
+    async create(
+      auth: AuthContext,
+      input: { name: string; description?: string | null; modules: ModulePermissions; fields?: FieldPermissions },
+      ip: string,
+    ) {
       const name = cleanName(input.name);
       const { modules, fields } = validatePermissions(input);
       return write('create-profile', async (trx) => {
         await lockOrgAccess(trx, auth.orgId);
-        return insertAudited(trx, auth, { name, description: input.description?.trim() || null, modules: modules!, fields: fields ?? {} }, ip);
+        return insertAudited(
+          trx,
+          auth,
+          { name, description: input.description?.trim() || null, modules: modules!, fields: fields ?? {} },
+          ip,
+        );
       });
     },
 
@@ -141,7 +187,9 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
           }
         }
         const description = input.description === undefined ? source.description : input.description?.trim() || null;
-        return insertAudited(trx, auth, { name, description, modules: source.module_permissions, fields: source.field_permissions }, ip, { clonedFrom: id });
+        return insertAudited(trx, auth, { name, description, modules: source.module_permissions, fields: source.field_permissions }, ip, {
+          clonedFrom: id,
+        });
       });
     },
 
@@ -157,7 +205,15 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
         const diff = changedKeys(snapshot(existing), { name, description, modules, fields });
         if (!diff) return present(existing);
         await updateProfile(trx, id, diff.after);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'profile.updated', targetType: 'profile', targetId: id, ...diff, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'profile.updated',
+          targetType: 'profile',
+          targetId: id,
+          ...diff,
+          ip,
+        });
         return present((await findProfile(trx, auth.orgId, id))!);
       });
     },
@@ -167,7 +223,8 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
       await database.transaction('delete-profile', async (trx) => {
         await lockOrgAccess(trx, auth.orgId);
         const existing = await getProfile(trx, auth.orgId, id);
-        if (existing.builtin) throw new AppError('conflict', `The built-in ${existing.name} profile cannot be deleted.`, { reason: 'builtin' });
+        if (existing.builtin)
+          throw new AppError('conflict', `The built-in ${existing.name} profile cannot be deleted.`, { reason: 'builtin' });
         const pendingInvitations = await countPendingInvitations(trx, auth.orgId, 'profile_id', id, now());
         if (existing.user_count + pendingInvitations > 0) {
           throw new AppError(
@@ -178,7 +235,15 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
         }
         await detachSpentInvitations(trx, auth.orgId, 'profile_id', id);
         await deleteProfile(trx, id);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'profile.deleted', targetType: 'profile', targetId: id, before: snapshot(existing), ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'profile.deleted',
+          targetType: 'profile',
+          targetId: id,
+          before: snapshot(existing),
+          ip,
+        });
       });
     },
   };

@@ -11,8 +11,14 @@ const ALL = { create: true, read: true, edit: true, delete: true, import: true, 
 const READ_ONLY = { create: false, read: true, edit: false, delete: false, import: false, export: false };
 
 const profilesOf = (orgId: string) =>
-  t.database.db.selectFrom('platform.profiles').select(['id', 'name', 'description', 'module_permissions', 'field_permissions']).where('org_id', '=', orgId).orderBy('name').execute();
-const auditOf = (orgId: string, action: string) => t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
+  t.database.db
+    .selectFrom('platform.profiles')
+    .select(['id', 'name', 'description', 'module_permissions', 'field_permissions'])
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .execute();
+const auditOf = (orgId: string, action: string) =>
+  t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
 
 async function builtin(admin: TestUser, which: 'administrator' | 'standard'): Promise<{ id: string; name: string }> {
   const list = await t.request('GET', '/api/v1/profiles', { as: admin });
@@ -40,14 +46,29 @@ describe('GET /profiles and /profiles/{id}', () => {
 describe('POST /profiles', () => {
   it('creates a profile with module and field permissions, audited, that applies to its users at once', async () => {
     const admin = await t.make.org();
-    const body = { name: 'Sales read-only', description: 'Looks, does not touch', modules: { '*': READ_ONLY, deals: { ...READ_ONLY, export: true } }, fields: { deals: { amount: 'hidden', stage: 'read_only' }, contacts: {} } };
+    const body = {
+      name: 'Sales read-only',
+      description: 'Looks, does not touch',
+      modules: { '*': READ_ONLY, deals: { ...READ_ONLY, export: true } },
+      fields: { deals: { amount: 'hidden', stage: 'read_only' }, contacts: {} },
+    };
     const created = await t.request('POST', '/api/v1/profiles', { as: admin, body });
     expect(created.statusCode).toBe(201);
-    expect(created.data).toMatchObject({ name: 'Sales read-only', builtin: null, modules: body.modules, fields: { deals: { amount: 'hidden', stage: 'read_only' } }, userCount: 0 });
+    expect(created.data).toMatchObject({
+      name: 'Sales read-only',
+      builtin: null,
+      modules: body.modules,
+      fields: { deals: { amount: 'hidden', stage: 'read_only' } },
+      userCount: 0,
+    });
     expect((await auditOf(admin.orgId, 'profile.created'))[0]!.after).toMatchObject({ name: 'Sales read-only', modules: body.modules });
     const member = await t.make.user(admin, { profileId: created.data.id });
     const me = await t.request('GET', '/api/v1/me', { as: member });
-    expect(me.data.permissions).toEqual({ isAdmin: false, modules: body.modules, fields: { deals: { amount: 'hidden', stage: 'read_only' } } });
+    expect(me.data.permissions).toEqual({
+      isAdmin: false,
+      modules: body.modules,
+      fields: { deals: { amount: 'hidden', stage: 'read_only' } },
+    });
   });
 
   it('refuses bad input with 400 naming the field and duplicates with 409, writing nothing', async () => {
@@ -77,7 +98,9 @@ describe('POST /profiles', () => {
   it('is for administrators only', async () => {
     const admin = await t.make.org();
     const standard = await t.make.user(admin);
-    expect((await t.request('POST', '/api/v1/profiles', { as: standard, body: { name: 'Mine', modules: { '*': ALL } } })).statusCode).toBe(403);
+    expect((await t.request('POST', '/api/v1/profiles', { as: standard, body: { name: 'Mine', modules: { '*': ALL } } })).statusCode).toBe(
+      403,
+    );
     expect(await profilesOf(admin.orgId)).toHaveLength(2);
   });
 });
@@ -86,7 +109,10 @@ describe('PATCH /profiles/{id}', () => {
   it('changes permissions, auditing before and after of the changed keys', async () => {
     const admin = await t.make.org();
     const standard = await builtin(admin, 'standard');
-    const updated = await t.request('PATCH', `/api/v1/profiles/${standard.id}`, { as: admin, body: { modules: { '*': READ_ONLY }, description: 'Reads only' } });
+    const updated = await t.request('PATCH', `/api/v1/profiles/${standard.id}`, {
+      as: admin,
+      body: { modules: { '*': READ_ONLY }, description: 'Reads only' },
+    });
     expect(updated.statusCode).toBe(200);
     expect(updated.data.modules).toEqual({ '*': READ_ONLY });
     const [entry] = await auditOf(admin.orgId, 'profile.updated');
@@ -98,13 +124,21 @@ describe('PATCH /profiles/{id}', () => {
     const admin = await t.make.org();
     const administrator = await builtin(admin, 'administrator');
     const before = await profilesOf(admin.orgId);
-    for (const body of [{ modules: { '*': READ_ONLY } }, { modules: { '*': ALL, deals: READ_ONLY } }, { modules: {} }, { fields: { deals: { amount: 'hidden' } } }]) {
+    for (const body of [
+      { modules: { '*': READ_ONLY } },
+      { modules: { '*': ALL, deals: READ_ONLY } },
+      { modules: {} },
+      { fields: { deals: { amount: 'hidden' } } },
+    ]) {
       const response = await t.request('PATCH', `/api/v1/profiles/${administrator.id}`, { as: admin, body });
       expect(response.statusCode, JSON.stringify(body)).toBe(400);
       expect(['modules', 'fields']).toContain(response.data.error.details.field);
     }
     expect(await profilesOf(admin.orgId)).toEqual(before);
-    const renamed = await t.request('PATCH', `/api/v1/profiles/${administrator.id}`, { as: admin, body: { name: 'Admins', modules: { '*': ALL, deals: ALL } } });
+    const renamed = await t.request('PATCH', `/api/v1/profiles/${administrator.id}`, {
+      as: admin,
+      body: { name: 'Admins', modules: { '*': ALL, deals: ALL } },
+    });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.data.name).toBe('Admins');
   });
@@ -114,9 +148,13 @@ describe('PATCH /profiles/{id}', () => {
     const other = await t.make.org();
     const standardUser = await t.make.user(admin);
     const standard = await builtin(admin, 'standard');
-    expect((await t.request('PATCH', `/api/v1/profiles/${standard.id}`, { as: standardUser, body: { modules: { '*': ALL } } })).statusCode).toBe(403);
+    expect(
+      (await t.request('PATCH', `/api/v1/profiles/${standard.id}`, { as: standardUser, body: { modules: { '*': ALL } } })).statusCode,
+    ).toBe(403);
     expect((await t.request('PATCH', `/api/v1/profiles/${standard.id}`, { as: other, body: { name: 'Mine' } })).statusCode).toBe(404);
-    expect((await t.request('PATCH', `/api/v1/profiles/${standard.id}`, { as: admin, body: { name: 'ADMINISTRATOR' } })).statusCode).toBe(409);
+    expect((await t.request('PATCH', `/api/v1/profiles/${standard.id}`, { as: admin, body: { name: 'ADMINISTRATOR' } })).statusCode).toBe(
+      409,
+    );
     expect((await profilesOf(admin.orgId)).map((p) => p.name)).toEqual(['Administrator', 'Standard']);
   });
 });
@@ -130,10 +168,15 @@ describe('POST /profiles/{id}/clone', () => {
     expect(first.data).toMatchObject({ name: 'Administrator (copy)', builtin: null, modules: { '*': ALL } });
     // No body at all works too.
     expect((await t.request('POST', `/api/v1/profiles/${administrator.id}/clone`, { as: admin })).data.name).toBe('Administrator (copy 2)');
-    const named = await t.request('POST', `/api/v1/profiles/${first.data.id}/clone`, { as: admin, body: { name: 'Managers', description: 'Like admins' } });
+    const named = await t.request('POST', `/api/v1/profiles/${first.data.id}/clone`, {
+      as: admin,
+      body: { name: 'Managers', description: 'Like admins' },
+    });
     expect(named.data).toMatchObject({ name: 'Managers', description: 'Like admins' });
     // The copy is not the Administrator: it can be reduced.
-    expect((await t.request('PATCH', `/api/v1/profiles/${named.data.id}`, { as: admin, body: { modules: { '*': READ_ONLY } } })).statusCode).toBe(200);
+    expect(
+      (await t.request('PATCH', `/api/v1/profiles/${named.data.id}`, { as: admin, body: { modules: { '*': READ_ONLY } } })).statusCode,
+    ).toBe(200);
     const audit = await auditOf(admin.orgId, 'profile.created');
     expect(audit.find((entry) => entry.target_id === first.data.id)!.after).toMatchObject({ clonedFrom: administrator.id });
     expect(audit.find((entry) => entry.target_id === named.data.id)!.after).toMatchObject({ clonedFrom: first.data.id });
@@ -144,7 +187,9 @@ describe('POST /profiles/{id}/clone', () => {
     const other = await t.make.org();
     const standardUser = await t.make.user(admin);
     const standard = await builtin(admin, 'standard');
-    expect((await t.request('POST', `/api/v1/profiles/${standard.id}/clone`, { as: admin, body: { name: 'Administrator' } })).statusCode).toBe(409);
+    expect(
+      (await t.request('POST', `/api/v1/profiles/${standard.id}/clone`, { as: admin, body: { name: 'Administrator' } })).statusCode,
+    ).toBe(409);
     expect((await t.request('POST', `/api/v1/profiles/${standard.id}/clone`, { as: admin, body: { name: '' } })).statusCode).toBe(400);
     expect((await t.request('POST', `/api/v1/profiles/${standard.id}/clone`, { as: standardUser, body: {} })).statusCode).toBe(403);
     expect((await t.request('POST', `/api/v1/profiles/${standard.id}/clone`, { as: other, body: {} })).statusCode).toBe(404);

@@ -14,7 +14,13 @@ const roleColumns = (executor: Executor) =>
   executor
     .selectFrom('platform.roles as r')
     .select(['r.id', 'r.name', 'r.parent_id', 'r.share_with_peers', 'r.created_at'])
-    .select((eb) => eb.selectFrom('platform.users as u').select((c) => c.fn.countAll<number>().as('n')).whereRef('u.role_id', '=', 'r.id').as('user_count'));
+    .select((eb) =>
+      eb
+        .selectFrom('platform.users as u')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('u.role_id', '=', 'r.id')
+        .as('user_count'),
+    );
 
 export async function listRoles(executor: Executor, orgId: string): Promise<RoleRow[]> {
   const rows = await roleColumns(executor).where('r.org_id', '=', orgId).orderBy('r.name').execute();
@@ -28,7 +34,11 @@ export async function findRole(executor: Executor, orgId: string, id: string): P
 
 /** A role of the org with this name, ignoring case (optionally other than `exceptId`). */
 export async function findRoleByName(executor: Executor, orgId: string, name: string, exceptId?: string) {
-  let query = executor.selectFrom('platform.roles').select('id').where('org_id', '=', orgId).where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+  let query = executor
+    .selectFrom('platform.roles')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
   if (exceptId) query = query.where('id', '!=', exceptId);
   return query.executeTakeFirst();
 }
@@ -46,26 +56,52 @@ export async function listDescendantRoleIds(executor: Executor, orgId: string, r
 }
 
 export async function countChildRoles(executor: Executor, roleId: string): Promise<number> {
-  const row = await executor.selectFrom('platform.roles').select((eb) => eb.fn.countAll<number>().as('count')).where('parent_id', '=', roleId).executeTakeFirstOrThrow();
+  const row = await executor
+    .selectFrom('platform.roles')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('parent_id', '=', roleId)
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 
-export async function insertRole(executor: Executor, role: { id: string; orgId: string; name: string; parentId: string | null; shareWithPeers: boolean }) {
+export async function insertRole(
+  executor: Executor,
+  role: { id: string; orgId: string; name: string; parentId: string | null; shareWithPeers: boolean },
+) {
   await executor
     .insertInto('platform.roles')
     .values({ id: role.id, org_id: role.orgId, name: role.name, parent_id: role.parentId, share_with_peers: role.shareWithPeers })
     .execute();
 }
 
-export async function updateRole(executor: Executor, id: string, changes: { name?: string; parent_id?: string | null; share_with_peers?: boolean }) {
+export async function updateRole(
+  executor: Executor,
+  id: string,
+  changes: { name?: string; parent_id?: string | null; share_with_peers?: boolean },
+) {
   await executor.updateTable('platform.roles').set(changes).where('id', '=', id).execute();
 }
 
 /** Moves the role's users, child roles and pending invitations to another role. */
 export async function transferRole(executor: Executor, orgId: string, fromId: string, toId: string) {
-  const users = await executor.updateTable('platform.users').set({ role_id: toId }).where('org_id', '=', orgId).where('role_id', '=', fromId).executeTakeFirst();
-  const children = await executor.updateTable('platform.roles').set({ parent_id: toId }).where('org_id', '=', orgId).where('parent_id', '=', fromId).executeTakeFirst();
-  await executor.updateTable('platform.invitations').set({ role_id: toId }).where('org_id', '=', orgId).where('role_id', '=', fromId).execute();
+  const users = await executor
+    .updateTable('platform.users')
+    .set({ role_id: toId })
+    .where('org_id', '=', orgId)
+    .where('role_id', '=', fromId)
+    .executeTakeFirst();
+  const children = await executor
+    .updateTable('platform.roles')
+    .set({ parent_id: toId })
+    .where('org_id', '=', orgId)
+    .where('parent_id', '=', fromId)
+    .executeTakeFirst();
+  await executor
+    .updateTable('platform.invitations')
+    .set({ role_id: toId })
+    .where('org_id', '=', orgId)
+    .where('role_id', '=', fromId)
+    .execute();
   return { users: Number(users.numUpdatedRows), childRoles: Number(children.numUpdatedRows) };
 }
 

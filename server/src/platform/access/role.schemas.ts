@@ -14,7 +14,9 @@ export const Role = Type.Object({
   createdAt: Timestamp,
 });
 
-export const RoleList = Type.Object({ data: Type.Array(Role, { description: 'Every role of the organization, flat; draw the tree from parentId.' }) });
+export const RoleList = Type.Object({
+  data: Type.Array(Role, { description: 'Every role of the organization, flat; draw the tree from parentId.' }),
+});
 
 export const CreateRoleBody = Type.Object(
   { name: RoleName, parentId: Type.Optional(ParentId), shareWithPeers: Type.Optional(ShareWithPeers) },
@@ -29,7 +31,11 @@ export const UpdateRoleBody = Type.Object(
 export const DeleteRoleQuery = Type.Object(
   {
     transferTo: Type.Optional(
-      Type.String({ format: 'uuid', description: 'Moves the role’s users, child roles and pending invitations to this role before deleting. Without it a role in use answers 409.' }),
+      Type.String({
+        format: 'uuid',
+        description:
+          'Moves the role’s users, child roles and pending invitations to this role before deleting. Without it a role in use answers 409.',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -7,7 +7,18 @@ import { recordAudit } from '../audit/audit.service.js';
 import { AppError, badRequest, notFound } from '../http/app-error.js';
 import { newId } from '../ids.js';
 import { countPendingInvitations, detachSpentInvitations, lockOrgAccess } from './access.repository.js';
-import { countChildRoles, deleteRole, findRole, findRoleByName, insertRole, listDescendantRoleIds, listRoles, transferRole, updateRole, type RoleRow } from './role.repository.js';
+import {
+  countChildRoles,
+  deleteRole,
+  findRole,
+  findRoleByName,
+  insertRole,
+  listDescendantRoleIds,
+  listRoles,
+  transferRole,
+  updateRole,
+  type RoleRow,
+} from './role.repository.js';
 
 export interface RoleInput {
   name?: string;
@@ -16,7 +27,14 @@ export interface RoleInput {
 }
 
 function present(row: RoleRow) {
-  return { id: row.id, name: row.name, parentId: row.parent_id, shareWithPeers: row.share_with_peers, userCount: row.user_count, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    parentId: row.parent_id,
+    shareWithPeers: row.share_with_peers,
+    userCount: row.user_count,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 const snapshot = (row: RoleRow) => ({ name: row.name, parentId: row.parent_id, shareWithPeers: row.share_with_peers });
@@ -62,9 +80,23 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
         if (await findRoleByName(trx, auth.orgId, name)) throw nameTaken();
         await assertParent(trx, auth.orgId, input.parentId);
         const id = newId();
-        await insertRole(trx, { id, orgId: auth.orgId, name, parentId: input.parentId ?? null, shareWithPeers: input.shareWithPeers ?? false });
+        await insertRole(trx, {
+          id,
+          orgId: auth.orgId,
+          name,
+          parentId: input.parentId ?? null,
+          shareWithPeers: input.shareWithPeers ?? false,
+        });
         const row = (await findRole(trx, auth.orgId, id))!;
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'role.created', targetType: 'role', targetId: id, after: snapshot(row), ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'role.created',
+          targetType: 'role',
+          targetId: id,
+          after: snapshot(row),
+          ip,
+        });
         return present(row);
       });
     },
@@ -80,7 +112,15 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
         const diff = changedKeys(snapshot(existing), { name, parentId: input.parentId, shareWithPeers: input.shareWithPeers });
         if (!diff) return present(existing);
         await updateRole(trx, id, { name: diff.after.name, parent_id: diff.after.parentId, share_with_peers: diff.after.shareWithPeers });
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'role.updated', targetType: 'role', targetId: id, ...diff, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'role.updated',
+          targetType: 'role',
+          targetId: id,
+          ...diff,
+          ip,
+        });
         return present((await findRole(trx, auth.orgId, id))!);
       });
     },
@@ -94,7 +134,8 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
         let moved: { users: number; childRoles: number } | undefined;
         if (transferTo !== undefined) {
           if (transferTo === id) throw badRequest('Choose another role to move the users and child roles to.', 'transferTo');
-          if (!(await findRole(trx, auth.orgId, transferTo))) throw badRequest('The role to transfer to does not exist in this organization.', 'transferTo');
+          if (!(await findRole(trx, auth.orgId, transferTo)))
+            throw badRequest('The role to transfer to does not exist in this organization.', 'transferTo');
           if ((await listDescendantRoleIds(trx, auth.orgId, id)).includes(transferTo)) {
             throw badRequest('The role to transfer to is below the deleted role; choose one outside its branch.', 'transferTo');
           }
@@ -115,7 +156,16 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
           await detachSpentInvitations(trx, auth.orgId, 'role_id', id);
         }
         await deleteRole(trx, id);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'role.deleted', targetType: 'role', targetId: id, before: snapshot(existing), after: moved && { transferTo, moved }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'role.deleted',
+          targetType: 'role',
+          targetId: id,
+          before: snapshot(existing),
+          after: moved && { transferTo, moved },
+          ip,
+        });
       });
     },
   };

@@ -7,8 +7,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const rolesOf = (orgId: string) => t.database.db.selectFrom('platform.roles').select(['id', 'name', 'parent_id', 'share_with_peers']).where('org_id', '=', orgId).orderBy('name').execute();
-const auditOf = (orgId: string, action: string) => t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
+const rolesOf = (orgId: string) =>
+  t.database.db
+    .selectFrom('platform.roles')
+    .select(['id', 'name', 'parent_id', 'share_with_peers'])
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .execute();
+const auditOf = (orgId: string, action: string) =>
+  t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
 
 async function topRole(admin: TestUser): Promise<string> {
   const list = await t.request('GET', '/api/v1/roles', { as: admin });
@@ -38,11 +45,20 @@ describe('POST /roles', () => {
   it('creates a role under a parent and audits it', async () => {
     const admin = await t.make.org();
     const ceo = await topRole(admin);
-    const created = await t.request('POST', '/api/v1/roles', { as: admin, via: 'cookie', body: { name: ' Sales ', parentId: ceo, shareWithPeers: true } });
+    const created = await t.request('POST', '/api/v1/roles', {
+      as: admin,
+      via: 'cookie',
+      body: { name: ' Sales ', parentId: ceo, shareWithPeers: true },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.data).toMatchObject({ name: 'Sales', parentId: ceo, shareWithPeers: true, userCount: 0 });
     const [entry] = await auditOf(admin.orgId, 'role.created');
-    expect(entry).toMatchObject({ actor_id: admin.userId, target_type: 'role', target_id: created.data.id, after: { name: 'Sales', parentId: ceo, shareWithPeers: true } });
+    expect(entry).toMatchObject({
+      actor_id: admin.userId,
+      target_type: 'role',
+      target_id: created.data.id,
+      after: { name: 'Sales', parentId: ceo, shareWithPeers: true },
+    });
   });
 
   it('refuses bad input with 400 naming the field, and duplicates with 409, writing nothing', async () => {
@@ -84,7 +100,10 @@ describe('PATCH /roles/{id}', () => {
     const ceo = await topRole(admin);
     const sales = (await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Sales', parentId: ceo } })).data;
     const emea = (await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'EMEA', parentId: ceo } })).data;
-    const updated = await t.request('PATCH', `/api/v1/roles/${sales.id}`, { as: admin, body: { name: 'Sales EMEA', parentId: emea.id, shareWithPeers: false } });
+    const updated = await t.request('PATCH', `/api/v1/roles/${sales.id}`, {
+      as: admin,
+      body: { name: 'Sales EMEA', parentId: emea.id, shareWithPeers: false },
+    });
     expect(updated.statusCode).toBe(200);
     expect(updated.data).toMatchObject({ name: 'Sales EMEA', parentId: emea.id, shareWithPeers: false });
     const [entry] = await auditOf(admin.orgId, 'role.updated');
@@ -157,7 +176,11 @@ describe('DELETE /roles/{id}', () => {
     const roles = await rolesOf(admin.orgId);
     expect(roles.map((r) => r.name)).toEqual(['CEO', 'Reps']);
     expect(roles.find((r) => r.name === 'Reps')!.parent_id).toBe(ceo);
-    const user = await t.database.db.selectFrom('platform.users').select('role_id').where('id', '=', member.userId).executeTakeFirstOrThrow();
+    const user = await t.database.db
+      .selectFrom('platform.users')
+      .select('role_id')
+      .where('id', '=', member.userId)
+      .executeTakeFirstOrThrow();
     expect(user.role_id).toBe(ceo);
     expect((await auditOf(admin.orgId, 'role.deleted'))[0]!.after).toEqual({ transferTo: ceo, moved: { users: 1, childRoles: 1 } });
   });

@@ -10,12 +10,30 @@ const tags = ['Sharing'];
 export const sharingRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const sharing = createSharingService(ctx);
 
-  app.get('/sharing', {
-    schema: { tags, summary: 'Org-wide default sharing of every module that has one (the rest are private)', response: { 200: SharingList, ...errorResponses(401) } },
-  }, async (request) => sharing.list(requireAuth(request)));
+  app.get(
+    '/sharing',
+    {
+      schema: {
+        tags,
+        summary: 'Org-wide default sharing of every module that has one (the rest are private)',
+        response: { 200: SharingList, ...errorResponses(401) },
+      },
+    },
+    async (request) => sharing.list(requireAuth(request)),
+  );
 
-  app.put('/sharing/:module', {
-    config: { access: 'admin' },
-    schema: { tags, summary: 'Set a module’s org-wide default sharing', params: ModuleParams, body: PutSharingBody, response: { 200: SharingDefault, ...errorResponses(400, 401, 403) } },
-  }, async (request) => sharing.set(requireAuth(request), request.params.module, request.body.access, request.ip));
+  app.put(
+    '/sharing/:module',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Set a module’s org-wide default sharing',
+        params: ModuleParams,
+        body: PutSharingBody,
+        response: { 200: SharingDefault, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request) => sharing.set(requireAuth(request), request.params.module, request.body.access, request.ip),
+  );
 };

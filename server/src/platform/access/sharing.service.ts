@@ -20,7 +20,16 @@ export function createSharingService({ database }: Pick<AppContext, 'database'>)
         // The row is written even when the value does not change: the module is then listed.
         await upsertSharingDefault(trx, auth.orgId, module, access);
         if (previous !== access) {
-          await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'sharing.updated', targetType: 'module', targetId: module, before: { access: previous }, after: { access }, ip });
+          await recordAudit(trx, {
+            orgId: auth.orgId,
+            actorId: auth.userId,
+            action: 'sharing.updated',
+            targetType: 'module',
+            targetId: module,
+            before: { access: previous },
+            after: { access },
+            ip,
+          });
         }
         return { module, access };
       });

@@ -7,7 +7,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const sharingOf = (orgId: string) => t.database.db.selectFrom('platform.sharing_defaults').select(['module', 'access']).where('org_id', '=', orgId).orderBy('module').execute();
+const sharingOf = (orgId: string) =>
+  t.database.db
+    .selectFrom('platform.sharing_defaults')
+    .select(['module', 'access'])
+    .where('org_id', '=', orgId)
+    .orderBy('module')
+    .execute();
 
 describe('GET /sharing and PUT /sharing/{module}', () => {
   it('starts empty (every module private), sets a default per module and audits the change', async () => {
@@ -23,7 +29,14 @@ describe('GET /sharing and PUT /sharing/{module}', () => {
       { module: 'contacts', access: 'private' },
       { module: 'deals', access: 'public_read_write' },
     ]);
-    const audit = await t.database.db.selectFrom('platform.audit_log').select(['target_id', 'before', 'after']).where('org_id', '=', admin.orgId).where('action', '=', 'sharing.updated').orderBy('created_at').orderBy('id').execute();
+    const audit = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select(['target_id', 'before', 'after'])
+      .where('org_id', '=', admin.orgId)
+      .where('action', '=', 'sharing.updated')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     // Setting contacts to private changed nothing: no entry.
     expect(audit).toEqual([
       { target_id: 'deals', before: { access: 'private' }, after: { access: 'public_read' } },

@@ -5,7 +5,10 @@ import { isDeepStrictEqual } from 'node:util';
  * and after. Keys absent from `next` are not changes (a PATCH leaves them
  * alone). Returns null when nothing changed, so callers skip the entry.
  */
-export function changedKeys<T extends Record<string, unknown>>(previous: T, next: Partial<T>): { before: Partial<T>; after: Partial<T> } | null {
+export function changedKeys<T extends Record<string, unknown>>(
+  previous: T,
+  next: Partial<T>,
+): { before: Partial<T>; after: Partial<T> } | null {
   const before: Partial<T> = {};
   const after: Partial<T> = {};
   for (const key of Object.keys(next) as Array<keyof T>) {

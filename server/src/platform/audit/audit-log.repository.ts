@@ -13,11 +13,28 @@ export interface AuditLogFilter {
 }
 
 /** One page of the org's audit log, newest first: (created_at DESC, id DESC), `limit + 1` rows to tell whether more follow. */
-export function listAuditEntries(executor: Executor, orgId: string, filter: AuditLogFilter, after: KeysetPosition | undefined, limit: number) {
+export function listAuditEntries(
+  executor: Executor,
+  orgId: string,
+  filter: AuditLogFilter,
+  after: KeysetPosition | undefined,
+  limit: number,
+) {
   let query = executor
     .selectFrom('platform.audit_log as a')
     .leftJoin('platform.users as u', 'u.id', 'a.actor_id')
-    .select(['a.id', 'a.action', 'a.actor_id', 'u.name as actor_name', 'a.target_type', 'a.target_id', 'a.before', 'a.after', 'a.ip', 'a.created_at'])
+    .select([
+      'a.id',
+      'a.action',
+      'a.actor_id',
+      'u.name as actor_name',
+      'a.target_type',
+      'a.target_id',
+      'a.before',
+      'a.after',
+      'a.ip',
+      'a.created_at',
+    ])
     .select(keysetTimestamp('a.created_at').as('position'))
     .where('a.org_id', '=', orgId);
   if (filter.action?.endsWith('.*')) {
@@ -32,5 +49,9 @@ export function listAuditEntries(executor: Executor, orgId: string, filter: Audi
   if (filter.from) query = query.where('a.created_at', '>=', filter.from);
   if (filter.to) query = query.where('a.created_at', '<', filter.to);
   if (after) query = query.where(afterKeyset('a.created_at', 'a.id', after));
-  return query.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit + 1).execute();
+  return query
+    .orderBy('a.created_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }

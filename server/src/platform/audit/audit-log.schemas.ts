@@ -3,9 +3,13 @@ import { Timestamp, Uuid } from '../http/common.schemas.js';
 
 export const AuditLogQuery = Type.Object(
   {
-    action: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'An action such as role.updated, or a family such as role.* .' })),
+    action: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'An action such as role.updated, or a family such as role.* .' }),
+    ),
     actorId: Type.Optional(Type.String({ format: 'uuid', description: 'Only changes made by this user.' })),
-    targetType: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'role, profile, group, user, module, organization, api_token…' })),
+    targetType: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 50, description: 'role, profile, group, user, module, organization, api_token…' }),
+    ),
     targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only entries about this target.' })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after this instant.' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before this instant.' })),
@@ -32,4 +36,3 @@ export const AuditLogPage = Type.Object({
   data: Type.Array(AuditEntry, { description: 'Newest first.' }),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for the next page; null on the last page.' }),
 });
-

@@ -44,9 +44,26 @@ describe('GET /audit-log', () => {
     const page = await t.request('GET', '/api/v1/audit-log', { as: admin });
     expect(page.statusCode).toBe(200);
     expect(page.data.nextCursor).toBeNull();
-    expect(page.data.data.map((e: Entry) => e.action)).toEqual(['user.deactivated', 'sharing.updated', 'role.created', 'organization.created']);
-    expect(page.data.data[0]).toMatchObject({ actorId: admin.userId, actorName: 'Ada Admin', targetType: 'user', targetId: standard.userId, before: { active: true }, after: { active: false } });
-    expect(page.data.data[1]).toMatchObject({ targetType: 'module', targetId: 'deals', before: { access: 'private' }, after: { access: 'public_read' } });
+    expect(page.data.data.map((e: Entry) => e.action)).toEqual([
+      'user.deactivated',
+      'sharing.updated',
+      'role.created',
+      'organization.created',
+    ]);
+    expect(page.data.data[0]).toMatchObject({
+      actorId: admin.userId,
+      actorName: 'Ada Admin',
+      targetType: 'user',
+      targetId: standard.userId,
+      before: { active: true },
+      after: { active: false },
+    });
+    expect(page.data.data[1]).toMatchObject({
+      targetType: 'module',
+      targetId: 'deals',
+      before: { access: 'private' },
+      after: { access: 'public_read' },
+    });
   });
 
   it('filters by action (or action family), actor, target and time range', async () => {
@@ -55,7 +72,8 @@ describe('GET /audit-log', () => {
     const role = (await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'A' } })).data;
     await t.request('PATCH', `/api/v1/roles/${role.id}`, { as: second, body: { name: 'B' } });
     await t.request('POST', '/api/v1/groups', { as: second, body: { name: 'G' } });
-    const actions = async (query: string) => (await t.request('GET', `/api/v1/audit-log?${query}`, { as: admin })).data.data.map((e: Entry) => e.action);
+    const actions = async (query: string) =>
+      (await t.request('GET', `/api/v1/audit-log?${query}`, { as: admin })).data.data.map((e: Entry) => e.action);
     expect(await actions('action=role.updated')).toEqual(['role.updated']);
     expect(await actions('action=role.*')).toEqual(['role.updated', 'role.created']);
     expect(await actions(`actorId=${second.userId}`)).toEqual(['group.created', 'role.updated']);
@@ -74,9 +92,20 @@ describe('GET /audit-log', () => {
     const instant = '2020-03-01T10:00:00.123456Z'; // microseconds: a millisecond cursor would lose them
     await t.database.db
       .insertInto('platform.audit_log')
-      .values(Array.from({ length: 12 }, (_, i) => ({ id: newId(), org_id: admin.orgId, actor_id: admin.userId, action: `test.same_${i}`, created_at: instant })))
+      .values(
+        Array.from({ length: 12 }, (_, i) => ({
+          id: newId(),
+          org_id: admin.orgId,
+          actor_id: admin.userId,
+          action: `test.same_${i}`,
+          created_at: instant,
+        })),
+      )
       .execute();
-    await t.database.db.insertInto('platform.audit_log').values({ id: newId(), org_id: admin.orgId, actor_id: null, action: 'test.later', created_at: '2020-03-01T10:00:00.123457Z' }).execute();
+    await t.database.db
+      .insertInto('platform.audit_log')
+      .values({ id: newId(), org_id: admin.orgId, actor_id: null, action: 'test.later', created_at: '2020-03-01T10:00:00.123457Z' })
+      .execute();
     const expected = (await readAll(admin, '', 200)).map((e) => e.id);
     expect(expected.length).toBe(14);
     for (const limit of [1, 5, 13]) {

@@ -19,12 +19,25 @@ export interface ThrottleKey {
 export function createAttemptThrottle(db: Db, now: () => Date, options: { baseSeconds: number; maxSeconds: number; message: string }) {
   return {
     async assertAllowed(keys: ThrottleKey[]): Promise<void> {
-      const rows = await db.selectFrom('platform.sign_in_throttle').select('blocked_until').where('key', 'in', keys.map((k) => k.key)).execute();
+      const rows = await db
+        .selectFrom('platform.sign_in_throttle')
+        .select('blocked_until')
+        .where(
+          'key',
+          'in',
+          keys.map((k) => k.key),
+        )
+        .execute();
       const until = Math.max(0, ...rows.map((row) => new Date(row.blocked_until).getTime()));
       const waitMs = until - now().getTime();
       if (waitMs > 0) {
         const seconds = Math.ceil(waitMs / 1000);
-        throw new AppError('rate_limited', `${options.message} Try again in ${seconds} seconds.`, { retryAfter: seconds }, { 'retry-after': String(seconds) });
+        throw new AppError(
+          'rate_limited',
+          `${options.message} Try again in ${seconds} seconds.`,
+          { retryAfter: seconds },
+          { 'retry-after': String(seconds) },
+        );
       }
     },
     async record(keys: ThrottleKey[]): Promise<void> {

@@ -100,7 +100,9 @@ const SESSION_CONTEXT = `
 /** The active caller behind a personal API token (by its SHA-256), unless the token is revoked. */
 export async function findApiTokenContext(database: Database, tokenHash: string) {
   return readThroughCache(database, `token:${tokenHash}`, async () => {
-    const result = await database.query<UserContextRow & { tokenId: string; lastUsedAt: Date | null }>(API_TOKEN_CONTEXT, [tokenHash], { name: 'auth_api_token_context' });
+    const result = await database.query<UserContextRow & { tokenId: string; lastUsedAt: Date | null }>(API_TOKEN_CONTEXT, [tokenHash], {
+      name: 'auth_api_token_context',
+    });
     return result.rows[0];
   });
 }
@@ -108,7 +110,11 @@ export async function findApiTokenContext(database: Database, tokenHash: string)
 /** The active caller behind a session (by the SHA-256 of its cookie); the caller checks expiry. */
 export async function findSessionContext(database: Database, sessionId: string) {
   return readThroughCache(database, `session:${sessionId}`, async () => {
-    const result = await database.query<UserContextRow & { csrfToken: string; expiresAt: Date; lastSeenAt: Date }>(SESSION_CONTEXT, [sessionId], { name: 'auth_session_context' });
+    const result = await database.query<UserContextRow & { csrfToken: string; expiresAt: Date; lastSeenAt: Date }>(
+      SESSION_CONTEXT,
+      [sessionId],
+      { name: 'auth_session_context' },
+    );
     return result.rows[0];
   });
 }

@@ -23,7 +23,10 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
   const throttle = createSignInThrottle(database.db, now);
 
   async function countOrganizations(): Promise<number> {
-    const row = await database.db.selectFrom('platform.organizations').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('platform.organizations')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
@@ -51,7 +54,8 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
 
     /** ALLOW_SIGNUP: anyone may create a further organization. */
     async signup(input: { organization: string; name: string; email: string; password: string; language?: string }, client: ClientInfo) {
-      if (!config.allowSignup) throw new AppError('forbidden', 'Sign-up is turned off on this installation. Ask an administrator for an invitation.');
+      if (!config.allowSignup)
+        throw new AppError('forbidden', 'Sign-up is turned off on this installation. Ask an administrator for an invitation.');
       assertPasswordAcceptable(input.password, input.email);
       const passwordHash = await hashPassword(input.password);
       const created = await database.transaction('signup', (trx) => createOrganization(trx, { ...input, passwordHash }));
@@ -67,12 +71,21 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
       if (!user || !passwordOk || !user.active) {
         await throttle.recordFailure(input.email, client.ip);
         await database.transaction('audit-failed-sign-in', (trx) =>
-          recordAudit(trx, { orgId: user?.org_id ?? null, actorId: user?.id ?? null, action: 'auth.sign_in_failed', targetType: 'user', targetId: user?.id, after: { email: input.email.toLowerCase() }, ip: client.ip }),
+          recordAudit(trx, {
+            orgId: user?.org_id ?? null,
+            actorId: user?.id ?? null,
+            action: 'auth.sign_in_failed',
+            targetType: 'user',
+            targetId: user?.id,
+            after: { email: input.email.toLowerCase() },
+            ip: client.ip,
+          }),
         );
         throw new AppError('invalid_credentials', 'The e-mail or the password is wrong.');
       }
       if (user.totp_enabled && user.totp_secret) {
-        if (!input.code) throw new AppError('two_factor_required', 'Enter the six-digit code from your authenticator app.', { field: 'code' });
+        if (!input.code)
+          throw new AppError('two_factor_required', 'Enter the six-digit code from your authenticator app.', { field: 'code' });
         if (totpFor(user.totp_secret).validate({ token: input.code, window: 1 }) === null) {
           await throttle.recordFailure(input.email, client.ip);
           throw new AppError('invalid_credentials', 'The two-factor code is wrong.', { field: 'code' });
@@ -81,7 +94,14 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
       await throttle.recordSuccess(input.email);
       const session = await startSession(user.id, client);
       await database.transaction('audit-sign-in', (trx) =>
-        recordAudit(trx, { orgId: user.org_id, actorId: user.id, action: 'auth.signed_in', targetType: 'user', targetId: user.id, ip: client.ip }),
+        recordAudit(trx, {
+          orgId: user.org_id,
+          actorId: user.id,
+          action: 'auth.signed_in',
+          targetType: 'user',
+          targetId: user.id,
+          ip: client.ip,
+        }),
       );
       return { userId: user.id, orgId: user.org_id, session };
     },

@@ -10,24 +10,34 @@ afterAll(() => t.close());
 describe('setup', () => {
   it('creates the first organization once, then answers 409', async () => {
     expect((await t.request('GET', '/api/v1/setup')).data).toEqual({ needsSetup: true, allowSignup: false });
-    const bad = await t.request('POST', '/api/v1/setup', { body: { organization: 'Acme', name: 'Ana', email: 'not-an-email', password: TEST_PASSWORD } });
+    const bad = await t.request('POST', '/api/v1/setup', {
+      body: { organization: 'Acme', name: 'Ana', email: 'not-an-email', password: TEST_PASSWORD },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.data.error.message).toContain('email');
-    const weak = await t.request('POST', '/api/v1/setup', { body: { organization: 'Acme', name: 'Ana', email: 'ana@acme.test', password: 'short' } });
+    const weak = await t.request('POST', '/api/v1/setup', {
+      body: { organization: 'Acme', name: 'Ana', email: 'ana@acme.test', password: 'short' },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.data.error.details.field).toBe('password');
 
-    const created = await t.request('POST', '/api/v1/setup', { body: { organization: 'Acme', name: 'Ana', email: 'ana@acme.test', password: TEST_PASSWORD } });
+    const created = await t.request('POST', '/api/v1/setup', {
+      body: { organization: 'Acme', name: 'Ana', email: 'ana@acme.test', password: TEST_PASSWORD },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.headers['set-cookie']).toMatch(/clave_session=.*HttpOnly.*SameSite=Lax/i);
-    const again = await t.request('POST', '/api/v1/setup', { body: { organization: 'Other', name: 'Bo', email: 'bo@other.test', password: TEST_PASSWORD } });
+    const again = await t.request('POST', '/api/v1/setup', {
+      body: { organization: 'Other', name: 'Bo', email: 'bo@other.test', password: TEST_PASSWORD },
+    });
     expect(again.statusCode).toBe(409);
     expect(again.data.error.code).toBe('already_set_up');
     expect((await t.request('GET', '/api/v1/setup')).data.needsSetup).toBe(false);
   });
 
   it('refuses sign-up unless ALLOW_SIGNUP is on', async () => {
-    const response = await t.request('POST', '/api/v1/signup', { body: { organization: 'Beta', name: 'Bea', email: 'bea@beta.test', password: TEST_PASSWORD } });
+    const response = await t.request('POST', '/api/v1/signup', {
+      body: { organization: 'Beta', name: 'Bea', email: 'bea@beta.test', password: TEST_PASSWORD },
+    });
     expect(response.statusCode).toBe(403);
   });
 });
@@ -44,7 +54,9 @@ describe('sign-in', () => {
     expect(me.data.csrfToken).toBe(ok.data.csrfToken);
 
     const wrong = await t.request('POST', '/api/v1/auth/login', { body: { email: admin.email, password: 'wrong-password-here' } });
-    const unknown = await t.request('POST', '/api/v1/auth/login', { body: { email: 'nobody@nowhere.test', password: 'wrong-password-here' } });
+    const unknown = await t.request('POST', '/api/v1/auth/login', {
+      body: { email: 'nobody@nowhere.test', password: 'wrong-password-here' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
     expect(wrong.data.error.message).toBe(unknown.data.error.message);
@@ -57,7 +69,10 @@ describe('sign-in', () => {
       const statuses: number[] = [];
       let last;
       for (let i = 0; i < 6; i++) {
-        last = await t.request('POST', '/api/v1/auth/login', { body: { email, password: 'wrong-password-here' }, headers: { 'x-forwarded-for': `10.9.0.${i}` } });
+        last = await t.request('POST', '/api/v1/auth/login', {
+          body: { email, password: 'wrong-password-here' },
+          headers: { 'x-forwarded-for': `10.9.0.${i}` },
+        });
         statuses.push(last.statusCode);
       }
       expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
@@ -65,14 +80,20 @@ describe('sign-in', () => {
       expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     }
     // The delay is temporary: once it passes, the right password works again.
-    await t.database.db.updateTable('platform.sign_in_throttle').set({ blocked_until: new Date(Date.now() - 1000) }).execute();
+    await t.database.db
+      .updateTable('platform.sign_in_throttle')
+      .set({ blocked_until: new Date(Date.now() - 1000) })
+      .execute();
     const ok = await t.request('POST', '/api/v1/auth/login', { body: { email: admin.email, password: TEST_PASSWORD } });
     expect(ok.statusCode).toBe(200);
   });
 
   it('requires the CSRF header on cookie-authenticated writes but not with a Bearer token', async () => {
     const admin = await t.make.org();
-    const withoutHeader = await t.request('POST', '/api/v1/tokens', { headers: { cookie: `clave_session=${admin.cookie}` }, body: { name: 'x' } });
+    const withoutHeader = await t.request('POST', '/api/v1/tokens', {
+      headers: { cookie: `clave_session=${admin.cookie}` },
+      body: { name: 'x' },
+    });
     expect(withoutHeader.statusCode).toBe(403);
     expect(withoutHeader.data.error.code).toBe('csrf_failed');
     const withHeader = await t.request('POST', '/api/v1/tokens', { as: admin, via: 'cookie', body: { name: 'x' } });
@@ -119,7 +140,11 @@ describe('API tokens', () => {
 describe('API conventions', () => {
   it('answers malformed JSON with 400, unknown routes with 404 and oversized bodies with 413', async () => {
     const admin = await t.make.org();
-    const malformed = await t.request('POST', '/api/v1/tokens', { as: admin, headers: { 'content-type': 'application/json' }, body: '{"name": ' });
+    const malformed = await t.request('POST', '/api/v1/tokens', {
+      as: admin,
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": ',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.data.error.code).toBe('invalid_json');
     const wrongType = await t.request('POST', '/api/v1/tokens', { as: admin, body: { name: 42 } });

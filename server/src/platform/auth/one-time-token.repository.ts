@@ -31,13 +31,22 @@ export async function issueOneTimeToken(
 
 /** The stored row behind a token from a link; `lock` holds it until the transaction ends (single use under concurrency). */
 export function findOneTimeToken(executor: Executor, purpose: OneTimeTokenPurpose, token: string, options: { lock?: boolean } = {}) {
-  let query = executor.selectFrom('platform.one_time_tokens').selectAll().where('token_hash', '=', sha256(token)).where('purpose', '=', purpose);
+  let query = executor
+    .selectFrom('platform.one_time_tokens')
+    .selectAll()
+    .where('token_hash', '=', sha256(token))
+    .where('purpose', '=', purpose);
   if (options.lock) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 
 /** Kills every token of a subject (an invitation resent, an address removed), used or not, but `exceptHash`. */
-export async function deleteOneTimeTokensOf(executor: Executor, purpose: OneTimeTokenPurpose, subjectId: string, exceptHash?: string): Promise<void> {
+export async function deleteOneTimeTokensOf(
+  executor: Executor,
+  purpose: OneTimeTokenPurpose,
+  subjectId: string,
+  exceptHash?: string,
+): Promise<void> {
   let query = executor.deleteFrom('platform.one_time_tokens').where('subject_id', '=', subjectId).where('purpose', '=', purpose);
   if (exceptHash) query = query.where('token_hash', '!=', exceptHash);
   await query.execute();

@@ -13,7 +13,8 @@ export function assertPasswordAcceptable(password: string, email?: string): void
   if (password.length < PASSWORD_MIN_LENGTH) {
     throw new AppError('validation_failed', `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`, { field: 'password' });
   }
-  if (password.length > 200) throw new AppError('validation_failed', 'The password must have at most 200 characters.', { field: 'password' });
+  if (password.length > 200)
+    throw new AppError('validation_failed', 'The password must have at most 200 characters.', { field: 'password' });
   const lower = password.toLowerCase();
   if (COMMON.has(lower) || /^(.)\1+$/.test(password)) {
     throw new AppError('validation_failed', 'This password is too easy to guess. Choose another.', { field: 'password' });

@@ -35,7 +35,11 @@ function assertAcceptableAs(field: string, password: string, email: string) {
 /** Password reset by e-mail and password change (PLT-1). */
 export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'now'>) {
   const { database, mailer, config, now } = ctx;
-  const throttle = createAttemptThrottle(database.db, now, { baseSeconds: 60, maxSeconds: 3600, message: 'Too many password-reset requests.' });
+  const throttle = createAttemptThrottle(database.db, now, {
+    baseSeconds: 60,
+    maxSeconds: 3600,
+    message: 'Too many password-reset requests.',
+  });
 
   return {
     /**
@@ -64,8 +68,22 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
           .executeTakeFirstOrThrow();
         // Only the newest link works.
         await deleteOneTimeTokensOf(trx, 'password_reset', user.id);
-        const token = await issueOneTimeToken(trx, { purpose: 'password_reset', orgId: user.org_id, userId: user.id, subjectId: user.id, expiresAt: new Date(at.getTime() + RESET_MINUTES * 60_000), now: at });
-        await recordAudit(trx, { orgId: user.org_id, actorId: null, action: 'auth.password_reset_requested', targetType: 'user', targetId: user.id, ip });
+        const token = await issueOneTimeToken(trx, {
+          purpose: 'password_reset',
+          orgId: user.org_id,
+          userId: user.id,
+          subjectId: user.id,
+          expiresAt: new Date(at.getTime() + RESET_MINUTES * 60_000),
+          now: at,
+        });
+        await recordAudit(trx, {
+          orgId: user.org_id,
+          actorId: null,
+          action: 'auth.password_reset_requested',
+          targetType: 'user',
+          targetId: user.id,
+          ip,
+        });
         return { token, name: details.name, language: mailLanguage(details.language ?? details.default_language) };
       });
       const link = `${config.publicUrl}/reset-password?token=${encodeURIComponent(issued.token)}`;
@@ -100,7 +118,15 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
         await trx.updateTable('platform.users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', userId).execute();
         await deleteOneTimeTokensOf(trx, 'password_reset', userId, found.token_hash);
         await endAllSessions(trx, userId, { revokeTokens: false, now: at });
-        await recordAudit(trx, { orgId: found.org_id, actorId: userId, action: 'auth.password_reset', targetType: 'user', targetId: userId, after: { sessionsEnded: true }, ip });
+        await recordAudit(trx, {
+          orgId: found.org_id,
+          actorId: userId,
+          action: 'auth.password_reset',
+          targetType: 'user',
+          targetId: userId,
+          after: { sessionsEnded: true },
+          ip,
+        });
       });
       // Failed sign-ins before the reset should not hold the new password back.
       await createSignInThrottle(database.db, now).recordSuccess(user.email);
@@ -116,10 +142,22 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
       const passwordHash = await hashPassword(input.newPassword);
       const at = now();
       await database.transaction('change-password', async (trx) => {
-        await trx.updateTable('platform.users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', auth.userId).execute();
+        await trx
+          .updateTable('platform.users')
+          .set({ password_hash: passwordHash, updated_at: at })
+          .where('id', '=', auth.userId)
+          .execute();
         await deleteOneTimeTokensOf(trx, 'password_reset', auth.userId);
         await endAllSessions(trx, auth.userId, { keepSessionId: auth.sessionId, revokeTokens: false, now: at });
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'auth.password_changed', targetType: 'user', targetId: auth.userId, after: { otherSessionsEnded: true }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'auth.password_changed',
+          targetType: 'user',
+          targetId: auth.userId,
+          after: { otherSessionsEnded: true },
+          ip,
+        });
       });
     },
   };

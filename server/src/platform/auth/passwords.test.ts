@@ -15,10 +15,19 @@ const NEW_PASSWORD = 'another-long-password';
 /** Each call from its own client address, so the per-address throttle of one test never touches another. */
 const fromNewAddress = () => ({ 'x-forwarded-for': `10.20.${Math.floor(counter / 250)}.${counter++ % 250}` });
 const requestReset = (email: string) => t.request('POST', '/api/v1/auth/password-reset', { body: { email }, headers: fromNewAddress() });
-const login = (email: string, password: string) => t.request('POST', '/api/v1/auth/login', { body: { email, password }, headers: fromNewAddress() });
-const resetTokens = (userId: string) => t.database.db.selectFrom('platform.one_time_tokens').selectAll().where('user_id', '=', userId).where('purpose', '=', 'password_reset').execute();
-const sessionCount = async (userId: string) => (await t.database.db.selectFrom('platform.sessions').select('id').where('user_id', '=', userId).execute()).length;
-const auditActions = async (userId: string) => (await t.database.db.selectFrom('platform.audit_log').select('action').where('target_id', '=', userId).execute()).map((r) => r.action);
+const login = (email: string, password: string) =>
+  t.request('POST', '/api/v1/auth/login', { body: { email, password }, headers: fromNewAddress() });
+const resetTokens = (userId: string) =>
+  t.database.db
+    .selectFrom('platform.one_time_tokens')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('purpose', '=', 'password_reset')
+    .execute();
+const sessionCount = async (userId: string) =>
+  (await t.database.db.selectFrom('platform.sessions').select('id').where('user_id', '=', userId).execute()).length;
+const auditActions = async (userId: string) =>
+  (await t.database.db.selectFrom('platform.audit_log').select('action').where('target_id', '=', userId).execute()).map((r) => r.action);
 
 async function resetLink(user: TestUser, seen: string[] = []) {
   const response = await requestReset(user.email);
@@ -57,7 +66,14 @@ describe('asking for a reset link', () => {
     await waitForLink(t, user.email, 'reset-password');
     expect(await resetTokens(inactive.userId)).toEqual([]);
     expect(await resetTokens(user.userId)).toHaveLength(1);
-    expect(t.mail.messages.filter((m) => m.to.includes(inactive.email) || m.to.includes('nobody@nowhere.test') || (m.to.includes(secondary) && m.text.includes('reset-password')))).toEqual([]);
+    expect(
+      t.mail.messages.filter(
+        (m) =>
+          m.to.includes(inactive.email) ||
+          m.to.includes('nobody@nowhere.test') ||
+          (m.to.includes(secondary) && m.text.includes('reset-password')),
+      ),
+    ).toEqual([]);
   });
 
   it('rejects a malformed address with 400', async () => {
@@ -84,7 +100,14 @@ describe('asking for a reset link', () => {
   it('throttles one client asking for many addresses', async () => {
     const statuses = [];
     for (let i = 0; i < 21; i++) {
-      statuses.push((await t.request('POST', '/api/v1/auth/password-reset', { body: { email: `many${i}@nowhere.test` }, headers: { 'x-forwarded-for': '10.99.99.99' } })).statusCode);
+      statuses.push(
+        (
+          await t.request('POST', '/api/v1/auth/password-reset', {
+            body: { email: `many${i}@nowhere.test` },
+            headers: { 'x-forwarded-for': '10.99.99.99' },
+          })
+        ).statusCode,
+      );
     }
     expect(statuses.slice(0, 20).every((s) => s === 202)).toBe(true);
     expect(statuses[20]).toBe(429);
@@ -113,10 +136,21 @@ describe('choosing a new password from the link', () => {
     const user = await t.make.org();
     const token = await resetLink(user);
     const results = await Promise.all(
-      ['first-new-password', 'second-new-password'].map((password) => t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password } })),
+      ['first-new-password', 'second-new-password'].map((password) =>
+        t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password } }),
+      ),
     );
     expect(results.map((r) => r.statusCode).sort()).toEqual([204, 410]);
-    expect((await t.database.db.selectFrom('platform.audit_log').select('id').where('target_id', '=', user.userId).where('action', '=', 'auth.password_reset').execute()).length).toBe(1);
+    expect(
+      (
+        await t.database.db
+          .selectFrom('platform.audit_log')
+          .select('id')
+          .where('target_id', '=', user.userId)
+          .where('action', '=', 'auth.password_reset')
+          .execute()
+      ).length,
+    ).toBe(1);
   });
 
   it('refuses a weak password with 400 naming the field, and the link still works', async () => {
@@ -129,17 +163,27 @@ describe('choosing a new password from the link', () => {
     expect(stored!.used_at).toBeNull();
     expect((await t.request('GET', '/api/v1/me', { as: user, via: 'cookie' })).statusCode).toBe(200);
     expect((await login(user.email, TEST_PASSWORD)).statusCode).toBe(200);
-    expect((await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).statusCode).toBe(204);
+    expect((await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } })).statusCode).toBe(
+      204,
+    );
   });
 
   it('answers 404 for an unknown link, 410 for an expired one, and only the newest link works', async () => {
     const user = await t.make.org();
-    expect((await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token: 'wrong', password: NEW_PASSWORD } })).statusCode).toBe(404);
+    expect(
+      (await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token: 'wrong', password: NEW_PASSWORD } })).statusCode,
+    ).toBe(404);
     expect((await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { password: NEW_PASSWORD } })).statusCode).toBe(400);
     const first = await resetLink(user);
     const second = await resetLink(user, [first]);
-    expect((await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token: first, password: NEW_PASSWORD } })).statusCode).toBe(404);
-    await t.database.db.updateTable('platform.one_time_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('token_hash', '=', sha256(second)).execute();
+    expect(
+      (await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token: first, password: NEW_PASSWORD } })).statusCode,
+    ).toBe(404);
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('token_hash', '=', sha256(second))
+      .execute();
     const expired = await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token: second, password: NEW_PASSWORD } });
     expect(expired.statusCode).toBe(410);
     expect(expired.data.error.details.reason).toBe('expired');
@@ -152,7 +196,11 @@ describe('changing my password', () => {
     const user = await t.make.org();
     const other = await login(user.email, TEST_PASSWORD);
     const otherCookie = /clave_session=([^;]+)/.exec(String(other.headers['set-cookie']))![1]!;
-    const response = await t.request('POST', '/api/v1/me/password', { as: user, via: 'cookie', body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } });
+    const response = await t.request('POST', '/api/v1/me/password', {
+      as: user,
+      via: 'cookie',
+      body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD },
+    });
     expect(response.statusCode).toBe(204);
     expect((await t.request('GET', '/api/v1/me', { as: user, via: 'cookie' })).statusCode).toBe(200);
     expect((await t.request('GET', '/api/v1/me', { headers: { cookie: `clave_session=${otherCookie}` } })).statusCode).toBe(401);
@@ -163,7 +211,11 @@ describe('changing my password', () => {
 
   it('refuses a wrong current password with 403 and changes nothing; the session stays', async () => {
     const user = await t.make.org();
-    const wrong = await t.request('POST', '/api/v1/me/password', { as: user, via: 'cookie', body: { currentPassword: 'not-the-password', newPassword: NEW_PASSWORD } });
+    const wrong = await t.request('POST', '/api/v1/me/password', {
+      as: user,
+      via: 'cookie',
+      body: { currentPassword: 'not-the-password', newPassword: NEW_PASSWORD },
+    });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.data.error).toMatchObject({ code: 'wrong_password', details: { field: 'currentPassword' } });
     expect((await t.request('GET', '/api/v1/me', { as: user, via: 'cookie' })).statusCode).toBe(200);
@@ -183,8 +235,13 @@ describe('changing my password', () => {
 
   it('needs a signed-in caller and the CSRF header', async () => {
     const user = await t.make.org();
-    expect((await t.request('POST', '/api/v1/me/password', { body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } })).statusCode).toBe(401);
-    const noCsrf = await t.request('POST', '/api/v1/me/password', { headers: { cookie: `clave_session=${user.cookie}` }, body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } });
+    expect(
+      (await t.request('POST', '/api/v1/me/password', { body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } })).statusCode,
+    ).toBe(401);
+    const noCsrf = await t.request('POST', '/api/v1/me/password', {
+      headers: { cookie: `clave_session=${user.cookie}` },
+      body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD },
+    });
     expect(noCsrf.statusCode).toBe(403);
     expect((await login(user.email, TEST_PASSWORD)).statusCode).toBe(200);
   });

@@ -21,11 +21,22 @@ export async function assertCurrentPassword(
 ): Promise<void> {
   const throttle = createSignInThrottle(ctx.database.db, ctx.now);
   await throttle.assertAllowed(auth.email, ip);
-  const user = await ctx.database.db.selectFrom('platform.users').select('password_hash').where('id', '=', auth.userId).executeTakeFirstOrThrow();
+  const user = await ctx.database.db
+    .selectFrom('platform.users')
+    .select('password_hash')
+    .where('id', '=', auth.userId)
+    .executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, password))) {
     await throttle.recordFailure(auth.email, ip);
     await ctx.database.transaction('audit-reauthentication', (trx) =>
-      recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'auth.reauthentication_failed', targetType: 'user', targetId: auth.userId, ip }),
+      recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'auth.reauthentication_failed',
+        targetType: 'user',
+        targetId: auth.userId,
+        ip,
+      }),
     );
     throw new AppError('wrong_password', 'The password is wrong.', { field });
   }

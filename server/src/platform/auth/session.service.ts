@@ -16,7 +16,15 @@ export async function createSession(
   const expiresAt = new Date(input.now.getTime() + input.hours * 3600_000);
   await executor
     .insertInto('platform.sessions')
-    .values({ id: sha256(cookieValue), user_id: input.userId, csrf_token: csrfToken, expires_at: expiresAt, last_seen_at: input.now, ip: input.ip, user_agent: input.userAgent?.slice(0, 300) ?? null })
+    .values({
+      id: sha256(cookieValue),
+      user_id: input.userId,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      last_seen_at: input.now,
+      ip: input.ip,
+      user_agent: input.userAgent?.slice(0, 300) ?? null,
+    })
     .execute();
   return { cookieValue, csrfToken, expiresAt };
 }
@@ -51,7 +59,13 @@ function authContextFromRow(row: UserContextRow, via: AuthContext['via'], sessio
     language: row.language ?? row.orgLanguage,
     timeZone: row.timeZone ?? row.orgTimeZone,
     twoFactorEnabled: row.twoFactorEnabled,
-    organization: { name: row.orgName, logo: row.orgLogo, currency: row.orgCurrency, timeZone: row.orgTimeZone, defaultLanguage: row.orgLanguage },
+    organization: {
+      name: row.orgName,
+      logo: row.orgLogo,
+      currency: row.orgCurrency,
+      timeZone: row.orgTimeZone,
+      defaultLanguage: row.orgLanguage,
+    },
   };
 }
 
@@ -81,11 +95,20 @@ export async function resolveApiToken(database: Database, token: string, now: Da
 }
 
 /** Ends every session and token of a user (deactivation, password change). */
-export async function endAllSessions(executor: Executor, userId: string, options: { keepSessionId?: string; revokeTokens: boolean; now: Date }) {
+export async function endAllSessions(
+  executor: Executor,
+  userId: string,
+  options: { keepSessionId?: string; revokeTokens: boolean; now: Date },
+) {
   let query = executor.deleteFrom('platform.sessions').where('user_id', '=', userId);
   if (options.keepSessionId) query = query.where('id', '!=', options.keepSessionId);
   await query.execute();
   if (options.revokeTokens) {
-    await executor.updateTable('platform.api_tokens').set({ revoked_at: options.now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+    await executor
+      .updateTable('platform.api_tokens')
+      .set({ revoked_at: options.now })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 }

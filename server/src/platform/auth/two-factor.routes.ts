@@ -10,32 +10,44 @@ const tags = ['My account'];
 export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const twoFactor = createTwoFactorService(ctx);
 
-  app.post('/me/two-factor/setup', {
-    schema: {
-      tags,
-      summary: 'Start two-factor set-up: a new secret for the authenticator app',
-      description: 'Stored but not yet on: sign-in asks for codes only after `enable`. 409 while two-factor is on.',
-      response: { 200: TwoFactorSetup, ...errorResponses(401, 403, 409) },
+  app.post(
+    '/me/two-factor/setup',
+    {
+      schema: {
+        tags,
+        summary: 'Start two-factor set-up: a new secret for the authenticator app',
+        description: 'Stored but not yet on: sign-in asks for codes only after `enable`. 409 while two-factor is on.',
+        response: { 200: TwoFactorSetup, ...errorResponses(401, 403, 409) },
+      },
     },
-  }, async (request) => twoFactor.setup(requireAuth(request), request.ip));
+    async (request) => twoFactor.setup(requireAuth(request), request.ip),
+  );
 
-  app.post('/me/two-factor/enable', {
-    schema: {
-      tags,
-      summary: 'Turn two-factor on with a code from the app',
-      description: 'A wrong code is a 400 naming `code`; 409 when set-up was not started or two-factor is already on.',
-      body: EnableTwoFactorBody,
-      response: { 200: TwoFactorStatus, ...errorResponses(400, 401, 403, 409) },
+  app.post(
+    '/me/two-factor/enable',
+    {
+      schema: {
+        tags,
+        summary: 'Turn two-factor on with a code from the app',
+        description: 'A wrong code is a 400 naming `code`; 409 when set-up was not started or two-factor is already on.',
+        body: EnableTwoFactorBody,
+        response: { 200: TwoFactorStatus, ...errorResponses(400, 401, 403, 409) },
+      },
     },
-  }, async (request) => twoFactor.enable(requireAuth(request), request.body.code, request.ip));
+    async (request) => twoFactor.enable(requireAuth(request), request.body.code, request.ip),
+  );
 
-  app.post('/me/two-factor/disable', {
-    schema: {
-      tags,
-      summary: 'Turn two-factor off (asks for the password)',
-      description: 'A wrong password is a 403 `wrong_password` (you stay signed in); 409 when two-factor is not on.',
-      body: DisableTwoFactorBody,
-      response: { 200: TwoFactorStatus, ...errorResponses(400, 401, 403, 409, 429) },
+  app.post(
+    '/me/two-factor/disable',
+    {
+      schema: {
+        tags,
+        summary: 'Turn two-factor off (asks for the password)',
+        description: 'A wrong password is a 403 `wrong_password` (you stay signed in); 409 when two-factor is not on.',
+        body: DisableTwoFactorBody,
+        response: { 200: TwoFactorStatus, ...errorResponses(400, 401, 403, 409, 429) },
+      },
     },
-  }, async (request) => twoFactor.disable(requireAuth(request), request.body.password, request.ip));
+    async (request) => twoFactor.disable(requireAuth(request), request.body.password, request.ip),
+  );
 };

@@ -26,7 +26,14 @@ export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>
         const user = await loadUser(trx, auth.userId);
         if (user.totp_enabled) throw new AppError('conflict', 'Two-factor is already on. Turn it off first to set up a new app.');
         await trx.updateTable('platform.users').set({ totp_secret: secret, updated_at: now() }).where('id', '=', auth.userId).execute();
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'two_factor.setup_started', targetType: 'user', targetId: auth.userId, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'two_factor.setup_started',
+          targetType: 'user',
+          targetId: auth.userId,
+          ip,
+        });
       });
       return { secret, otpauthUrl: totpFor(secret, auth.email).toString() };
     },
@@ -38,23 +45,51 @@ export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>
         if (user.totp_enabled) throw new AppError('conflict', 'Two-factor is already on.');
         if (!user.totp_secret) throw new AppError('conflict', 'Start the two-factor set-up first.');
         if (totpFor(user.totp_secret).validate({ token: code, window: 1 }) === null) {
-          throw new AppError('validation_failed', 'The code is wrong. Check the time on your phone and enter the code the app shows now.', { field: 'code' });
+          throw new AppError('validation_failed', 'The code is wrong. Check the time on your phone and enter the code the app shows now.', {
+            field: 'code',
+          });
         }
         await trx.updateTable('platform.users').set({ totp_enabled: true, updated_at: now() }).where('id', '=', auth.userId).execute();
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'two_factor.enabled', targetType: 'user', targetId: auth.userId, before: { enabled: false }, after: { enabled: true }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'two_factor.enabled',
+          targetType: 'user',
+          targetId: auth.userId,
+          before: { enabled: false },
+          after: { enabled: true },
+          ip,
+        });
       });
       return { enabled: true };
     },
 
     /** Turns two-factor off (and forgets the secret) after the password. */
     async disable(auth: AuthContext, password: string, ip: string) {
-      const current = await database.db.selectFrom('platform.users').select(['totp_secret', 'totp_enabled']).where('id', '=', auth.userId).executeTakeFirstOrThrow();
+      const current = await database.db
+        .selectFrom('platform.users')
+        .select(['totp_secret', 'totp_enabled'])
+        .where('id', '=', auth.userId)
+        .executeTakeFirstOrThrow();
       if (!current.totp_enabled && !current.totp_secret) throw new AppError('conflict', 'Two-factor is not on.');
       await assertCurrentPassword(ctx, auth, password, ip);
       await database.transaction('two-factor-disable', async (trx) => {
         const user = await loadUser(trx, auth.userId);
-        await trx.updateTable('platform.users').set({ totp_enabled: false, totp_secret: null, updated_at: now() }).where('id', '=', auth.userId).execute();
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'two_factor.disabled', targetType: 'user', targetId: auth.userId, before: { enabled: user.totp_enabled }, after: { enabled: false }, ip });
+        await trx
+          .updateTable('platform.users')
+          .set({ totp_enabled: false, totp_secret: null, updated_at: now() })
+          .where('id', '=', auth.userId)
+          .execute();
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'two_factor.disabled',
+          targetType: 'user',
+          targetId: auth.userId,
+          before: { enabled: user.totp_enabled },
+          after: { enabled: false },
+          ip,
+        });
       });
       return { enabled: false };
     },

@@ -18,8 +18,12 @@ function wrongCodeFor(secret: string): string {
   return ['000000', '111111', '222222', '333333'].find((code) => !valid.has(code))!;
 }
 const login = (email: string, code?: string) =>
-  t.request('POST', '/api/v1/auth/login', { body: { email, password: TEST_PASSWORD, ...(code ? { code } : {}) }, headers: { 'x-forwarded-for': `10.30.0.${counter++ % 250}` } });
-const userRow = (userId: string) => t.database.db.selectFrom('platform.users').select(['totp_secret', 'totp_enabled']).where('id', '=', userId).executeTakeFirstOrThrow();
+  t.request('POST', '/api/v1/auth/login', {
+    body: { email, password: TEST_PASSWORD, ...(code ? { code } : {}) },
+    headers: { 'x-forwarded-for': `10.30.0.${counter++ % 250}` },
+  });
+const userRow = (userId: string) =>
+  t.database.db.selectFrom('platform.users').select(['totp_secret', 'totp_enabled']).where('id', '=', userId).executeTakeFirstOrThrow();
 
 async function enable(user: TestUser): Promise<string> {
   const setup = await t.request('POST', '/api/v1/me/two-factor/setup', { as: user });
@@ -48,11 +52,20 @@ describe('two-factor', () => {
     expect((await userRow(user.userId)).totp_enabled).toBe(false);
     expect((await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, body: { code: '12345' } })).statusCode).toBe(400);
 
-    const on = await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, via: 'cookie', body: { code: codeFor(setup.data.secret) } });
+    const on = await t.request('POST', '/api/v1/me/two-factor/enable', {
+      as: user,
+      via: 'cookie',
+      body: { code: codeFor(setup.data.secret) },
+    });
     expect(on.statusCode).toBe(200);
     expect(on.data).toEqual({ enabled: true });
     expect((await t.request('GET', '/api/v1/me', { as: user })).data.user.twoFactorEnabled).toBe(true);
-    const actions = (await t.database.db.selectFrom('platform.audit_log').select(['action', 'before', 'after']).where('actor_id', '=', user.userId).where('action', '=', 'two_factor.enabled').execute());
+    const actions = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select(['action', 'before', 'after'])
+      .where('actor_id', '=', user.userId)
+      .where('action', '=', 'two_factor.enabled')
+      .execute();
     expect(actions).toEqual([{ action: 'two_factor.enabled', before: { enabled: false }, after: { enabled: true } }]);
   });
 
@@ -79,7 +92,11 @@ describe('two-factor', () => {
   it('turns off with the password; a wrong password is a 403 that changes nothing', async () => {
     const user = await t.make.org();
     const secret = await enable(user);
-    const wrong = await t.request('POST', '/api/v1/me/two-factor/disable', { as: user, via: 'cookie', body: { password: 'not-the-password' } });
+    const wrong = await t.request('POST', '/api/v1/me/two-factor/disable', {
+      as: user,
+      via: 'cookie',
+      body: { password: 'not-the-password' },
+    });
     expect(wrong.statusCode).toBe(403);
     expect(wrong.data.error.code).toBe('wrong_password');
     expect(await userRow(user.userId)).toEqual({ totp_secret: secret, totp_enabled: true });
@@ -91,7 +108,9 @@ describe('two-factor', () => {
     expect(off.data).toEqual({ enabled: false });
     expect(await userRow(user.userId)).toEqual({ totp_secret: null, totp_enabled: false });
     expect((await login(user.email)).statusCode).toBe(200);
-    expect((await t.request('POST', '/api/v1/me/two-factor/disable', { as: user, body: { password: TEST_PASSWORD } })).statusCode).toBe(409);
+    expect((await t.request('POST', '/api/v1/me/two-factor/disable', { as: user, body: { password: TEST_PASSWORD } })).statusCode).toBe(
+      409,
+    );
   });
 
   it('needs a signed-in caller and acts only on the caller', async () => {

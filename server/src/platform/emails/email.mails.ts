@@ -33,7 +33,10 @@ export function primaryChangedMail(language: MailLanguage, input: { name: string
       subject: 'Your Clave sign-in address changed',
       ...noticeMail({
         greeting: `Hello ${input.name},`,
-        paragraphs: [`Your primary address is now ${input.newEmail}; sign in with it from now on.`, 'If you did not make this change, tell your administrator at once.'],
+        paragraphs: [
+          `Your primary address is now ${input.newEmail}; sign in with it from now on.`,
+          'If you did not make this change, tell your administrator at once.',
+        ],
       }),
     };
   }
@@ -41,7 +44,10 @@ export function primaryChangedMail(language: MailLanguage, input: { name: string
     subject: 'Ha cambiado tu dirección de acceso a Clave',
     ...noticeMail({
       greeting: `Hola, ${input.name}:`,
-      paragraphs: [`Tu dirección principal es ahora ${input.newEmail}; a partir de ahora, inicia sesión con ella.`, 'Si no has hecho este cambio, avisa enseguida a tu administrador.'],
+      paragraphs: [
+        `Tu dirección principal es ahora ${input.newEmail}; a partir de ahora, inicia sesión con ella.`,
+        'Si no has hecho este cambio, avisa enseguida a tu administrador.',
+      ],
     }),
   };
 }

@@ -9,7 +9,9 @@ export const EmailAddress = Type.Object({
   createdAt: Timestamp,
 });
 
-export const EmailAddressList = Type.Object({ data: Type.Array(EmailAddress, { description: 'The primary address first, then the others by age.' }) });
+export const EmailAddressList = Type.Object({
+  data: Type.Array(EmailAddress, { description: 'The primary address first, then the others by age.' }),
+});
 
 export const AddEmailBody = Type.Object({ email: Email }, { additionalProperties: false });
 

@@ -8,7 +8,13 @@ import { newId } from '../ids.js';
 import { mailLanguage } from '../mail/link-mail.js';
 import { assertEmailFree, normalizeEmail } from '../orgs/organization.service.js';
 import { assertCurrentPassword } from '../auth/reauthenticate.js';
-import { consumeOneTimeToken, deleteOneTimeTokensOf, findLatestTokenIssue, findOneTimeToken, issueOneTimeToken } from '../auth/one-time-token.repository.js';
+import {
+  consumeOneTimeToken,
+  deleteOneTimeTokensOf,
+  findLatestTokenIssue,
+  findOneTimeToken,
+  issueOneTimeToken,
+} from '../auth/one-time-token.repository.js';
 import { deadTokenError, tokenState } from '../auth/one-time-token.js';
 import { primaryChangedMail, verificationMail } from './email.mails.js';
 
@@ -28,7 +34,13 @@ interface EmailRow {
 }
 
 function present(row: EmailRow) {
-  return { id: row.id, email: row.email, isPrimary: row.is_primary, verified: row.verified_at !== null, createdAt: new Date(row.created_at).toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    isPrimary: row.is_primary,
+    verified: row.verified_at !== null,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 const emailTaken = () => new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
@@ -46,7 +58,11 @@ function listRows(executor: Executor, userId: string) {
 
 /** One of the caller's addresses; anyone else's is a 404. */
 async function getOwnEmail(executor: Executor, auth: AuthContext, id: string, options: { lock?: boolean } = {}): Promise<EmailRow> {
-  let query = executor.selectFrom('platform.user_emails').select(['id', 'email', 'is_primary', 'verified_at', 'created_at']).where('id', '=', id).where('user_id', '=', auth.userId);
+  let query = executor
+    .selectFrom('platform.user_emails')
+    .select(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
+    .where('id', '=', id)
+    .where('user_id', '=', auth.userId);
   if (options.lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   if (!row) throw notFound('The e-mail address');
@@ -64,7 +80,14 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
   async function issueVerification(trx: Trx, auth: AuthContext, emailId: string, at: Date) {
     await deleteOneTimeTokensOf(trx, 'email_verification', emailId);
     const expiresAt = new Date(at.getTime() + VERIFICATION_HOURS * 3_600_000);
-    return issueOneTimeToken(trx, { purpose: 'email_verification', orgId: auth.orgId, userId: auth.userId, subjectId: emailId, expiresAt, now: at });
+    return issueOneTimeToken(trx, {
+      purpose: 'email_verification',
+      orgId: auth.orgId,
+      userId: auth.userId,
+      subjectId: emailId,
+      expiresAt,
+      now: at,
+    });
   }
 
   async function sendVerification(auth: AuthContext, email: string, token: string) {
@@ -87,7 +110,11 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
         created = await database.transaction('add-email', async (trx) => {
           // Lock the user's row so two simultaneous adds cannot both pass the limit.
           await trx.selectFrom('platform.users').select('id').where('id', '=', auth.userId).forUpdate().executeTakeFirstOrThrow();
-          const count = await trx.selectFrom('platform.user_emails').select((eb) => eb.fn.countAll<number>().as('count')).where('user_id', '=', auth.userId).executeTakeFirstOrThrow();
+          const count = await trx
+            .selectFrom('platform.user_emails')
+            .select((eb) => eb.fn.countAll<number>().as('count'))
+            .where('user_id', '=', auth.userId)
+            .executeTakeFirstOrThrow();
           if (Number(count.count) >= MAX_EMAILS_PER_USER) {
             throw new AppError('conflict', `You can have at most ${MAX_EMAILS_PER_USER} addresses. Remove one first.`, { field: 'email' });
           }
@@ -98,7 +125,15 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
             .returning(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
             .executeTakeFirstOrThrow();
           const token = await issueVerification(trx, auth, row.id, at);
-          await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'email.added', targetType: 'user_email', targetId: row.id, after: { email, isPrimary: false, verified: false }, ip });
+          await recordAudit(trx, {
+            orgId: auth.orgId,
+            actorId: auth.userId,
+            action: 'email.added',
+            targetType: 'user_email',
+            targetId: row.id,
+            after: { email, isPrimary: false, verified: false },
+            ip,
+          });
           return { row, token };
         });
       } catch (error) {
@@ -118,10 +153,23 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
         const last = await findLatestTokenIssue(trx, 'email_verification', id);
         const waitSeconds = last ? Math.ceil((new Date(last).getTime() + RESEND_SECONDS * 1000 - at.getTime()) / 1000) : 0;
         if (waitSeconds > 0) {
-          throw new AppError('rate_limited', `A link was sent moments ago. Try again in ${waitSeconds} seconds.`, { retryAfter: waitSeconds }, { 'retry-after': String(waitSeconds) });
+          throw new AppError(
+            'rate_limited',
+            `A link was sent moments ago. Try again in ${waitSeconds} seconds.`,
+            { retryAfter: waitSeconds },
+            { 'retry-after': String(waitSeconds) },
+          );
         }
         const token = await issueVerification(trx, auth, id, at);
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'email.verification_sent', targetType: 'user_email', targetId: id, after: { email: row.email }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'email.verification_sent',
+          targetType: 'user_email',
+          targetId: id,
+          after: { email: row.email },
+          ip,
+        });
         return { email: row.email, token };
       });
       await sendVerification(auth, result.email, result.token);
@@ -144,7 +192,12 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
           .executeTakeFirst();
         if (!row) throw deadTokenError('unknown');
         if (!(await consumeOneTimeToken(trx, tokenRow.token_hash, at))) throw deadTokenError('used');
-        const updated = await trx.updateTable('platform.user_emails').set({ verified_at: row.verified_at ?? at }).where('id', '=', row.id).returning(['id', 'email', 'is_primary', 'verified_at', 'created_at']).executeTakeFirstOrThrow();
+        const updated = await trx
+          .updateTable('platform.user_emails')
+          .set({ verified_at: row.verified_at ?? at })
+          .where('id', '=', row.id)
+          .returning(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
+          .executeTakeFirstOrThrow();
         await recordAudit(trx, {
           orgId: tokenRow.org_id,
           actorId: tokenRow.user_id,
@@ -172,14 +225,24 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
       }
       await assertCurrentPassword(ctx, auth, password, ip);
       const result = await database.transaction('make-email-primary', async (trx) => {
-        const rows = await trx.selectFrom('platform.user_emails').select(['id', 'email', 'is_primary', 'verified_at']).where('user_id', '=', auth.userId).forUpdate().execute();
+        const rows = await trx
+          .selectFrom('platform.user_emails')
+          .select(['id', 'email', 'is_primary', 'verified_at'])
+          .where('user_id', '=', auth.userId)
+          .forUpdate()
+          .execute();
         const chosen = rows.find((row) => row.id === id);
         if (!chosen) throw notFound('The e-mail address');
         if (!chosen.verified_at) throw new AppError('email_unverified', 'Verify this address first: open the link we sent to it.');
         const previous = rows.find((row) => row.is_primary);
         if (chosen.is_primary) return { changed: false as const };
         // Clear the old primary first: one primary per user is a unique index.
-        await trx.updateTable('platform.user_emails').set({ is_primary: false }).where('user_id', '=', auth.userId).where('is_primary', '=', true).execute();
+        await trx
+          .updateTable('platform.user_emails')
+          .set({ is_primary: false })
+          .where('user_id', '=', auth.userId)
+          .where('is_primary', '=', true)
+          .execute();
         await trx.updateTable('platform.user_emails').set({ is_primary: true }).where('id', '=', id).execute();
         await trx.updateTable('platform.users').set({ updated_at: now() }).where('id', '=', auth.userId).execute();
         await recordAudit(trx, {
@@ -205,10 +268,19 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
     async remove(auth: AuthContext, id: string, ip: string) {
       await database.transaction('remove-email', async (trx) => {
         const row = await getOwnEmail(trx, auth, id, { lock: true });
-        if (row.is_primary) throw new AppError('email_is_primary', 'This is your primary address. Make another address primary before removing it.');
+        if (row.is_primary)
+          throw new AppError('email_is_primary', 'This is your primary address. Make another address primary before removing it.');
         await deleteOneTimeTokensOf(trx, 'email_verification', id);
         await trx.deleteFrom('platform.user_emails').where('id', '=', id).execute();
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'email.removed', targetType: 'user_email', targetId: id, before: { email: row.email, isPrimary: false, verified: row.verified_at !== null }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'email.removed',
+          targetType: 'user_email',
+          targetId: id,
+          before: { email: row.email, isPrimary: false, verified: row.verified_at !== null },
+          ip,
+        });
       });
     },
   };

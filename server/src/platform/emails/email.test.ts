@@ -27,26 +27,45 @@ async function addVerifiedEmail(user: TestUser) {
 }
 
 const emailRows = (userId: string) =>
-  t.database.db.selectFrom('platform.user_emails').select(['id', 'email', 'is_primary', 'verified_at']).where('user_id', '=', userId).orderBy('created_at').execute();
+  t.database.db
+    .selectFrom('platform.user_emails')
+    .select(['id', 'email', 'is_primary', 'verified_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .execute();
 const audit = (userId: string, action: string) =>
-  t.database.db.selectFrom('platform.audit_log').select(['action', 'before', 'after', 'target_id']).where('actor_id', '=', userId).where('action', '=', action).execute();
-const login = (email: string, password = TEST_PASSWORD) => t.request('POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'x-forwarded-for': `10.7.${counter++ % 250}.1` } });
+  t.database.db
+    .selectFrom('platform.audit_log')
+    .select(['action', 'before', 'after', 'target_id'])
+    .where('actor_id', '=', userId)
+    .where('action', '=', action)
+    .execute();
+const login = (email: string, password = TEST_PASSWORD) =>
+  t.request('POST', '/api/v1/auth/login', { body: { email, password }, headers: { 'x-forwarded-for': `10.7.${counter++ % 250}.1` } });
 
 describe('listing and adding addresses', () => {
   it('lists the primary address, adds an unverified secondary and mails it a verification link', async () => {
     const user = await t.make.org();
     const initial = await t.request('GET', '/api/v1/me/emails', { as: user });
     expect(initial.statusCode).toBe(200);
-    expect(initial.data.data).toEqual([{ id: expect.any(String), email: user.email, isPrimary: true, verified: true, createdAt: expect.any(String) }]);
+    expect(initial.data.data).toEqual([
+      { id: expect.any(String), email: user.email, isPrimary: true, verified: true, createdAt: expect.any(String) },
+    ]);
 
     const email = address();
     const { id, token, response } = await addEmail(user, email);
     expect(response.data).toEqual({ id, email, isPrimary: false, verified: false, createdAt: expect.any(String) });
     const list = await t.request('GET', '/api/v1/me/emails', { as: user, via: 'cookie' });
     expect(list.data.data.map((e: { email: string }) => e.email)).toEqual([user.email, email]);
-    const stored = await t.database.db.selectFrom('platform.one_time_tokens').selectAll().where('subject_id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.database.db
+      .selectFrom('platform.one_time_tokens')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ purpose: 'email_verification', user_id: user.userId, token_hash: sha256(token), used_at: null });
-    expect(await audit(user.userId, 'email.added')).toEqual([{ action: 'email.added', before: null, after: { email, isPrimary: false, verified: false }, target_id: id }]);
+    expect(await audit(user.userId, 'email.added')).toEqual([
+      { action: 'email.added', before: null, after: { email, isPrimary: false, verified: false }, target_id: id },
+    ]);
   });
 
   it('refuses an address any user of the installation has, verified or not, in any letter case', async () => {
@@ -77,7 +96,10 @@ describe('listing and adding addresses', () => {
       .insertInto('platform.user_emails')
       .values({ id: newId(), user_id: user.userId, email: user.email.toUpperCase(), is_primary: false, verified_at: null })
       .execute()
-      .then(() => null, (e: unknown) => e);
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(isUniqueViolation(error, 'user_emails_email')).toBe(true);
     expect(isUniqueViolation(error, 'invitations_pending_email')).toBe(false);
   });
@@ -94,7 +116,10 @@ describe('listing and adding addresses', () => {
 
   it('needs the CSRF header with a session cookie', async () => {
     const user = await t.make.org();
-    const response = await t.request('POST', '/api/v1/me/emails', { headers: { cookie: `clave_session=${user.cookie}` }, body: { email: address() } });
+    const response = await t.request('POST', '/api/v1/me/emails', {
+      headers: { cookie: `clave_session=${user.cookie}` },
+      body: { email: address() },
+    });
     expect(response.statusCode).toBe(403);
     expect(await emailRows(user.userId)).toHaveLength(1);
   });
@@ -120,7 +145,11 @@ describe('verifying', () => {
     const { id, token } = await addEmail(user);
     expect((await t.request('POST', '/api/v1/emails/verify', { body: { token: 'wrong-token' } })).statusCode).toBe(404);
     expect((await t.request('POST', '/api/v1/emails/verify', { body: {} })).statusCode).toBe(400);
-    await t.database.db.updateTable('platform.one_time_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('subject_id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('subject_id', '=', id)
+      .execute();
     const expired = await t.request('POST', '/api/v1/emails/verify', { body: { token } });
     expect(expired.statusCode).toBe(410);
     expect(expired.data.error.details.reason).toBe('expired');
@@ -134,12 +163,20 @@ describe('verifying', () => {
     expect(tooSoon.statusCode).toBe(429);
     expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(0);
     // Age the first link past the minute.
-    await t.database.db.updateTable('platform.one_time_tokens').set({ created_at: new Date(Date.now() - 120_000) }).where('subject_id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ created_at: new Date(Date.now() - 120_000) })
+      .where('subject_id', '=', id)
+      .execute();
     expect((await t.request('POST', `/api/v1/me/emails/${id}/resend-verification`, { as: user })).statusCode).toBe(204);
     const second = await waitForLink(t, email, 'verify-email', [first]);
     expect((await t.request('POST', '/api/v1/emails/verify', { body: { token: first } })).statusCode).toBe(404);
     expect((await t.request('POST', '/api/v1/emails/verify', { body: { token: second } })).statusCode).toBe(200);
-    await t.database.db.updateTable('platform.one_time_tokens').set({ created_at: new Date(Date.now() - 120_000) }).where('subject_id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ created_at: new Date(Date.now() - 120_000) })
+      .where('subject_id', '=', id)
+      .execute();
     expect((await t.request('POST', `/api/v1/me/emails/${id}/resend-verification`, { as: user })).statusCode).toBe(409);
     expect(await audit(user.userId, 'email.verification_sent')).toHaveLength(1);
   });
@@ -149,7 +186,11 @@ describe('verifying', () => {
     const stranger = await t.make.org();
     const colleague = await t.make.user(user);
     const { id } = await addEmail(user);
-    await t.database.db.updateTable('platform.one_time_tokens').set({ created_at: new Date(Date.now() - 120_000) }).where('subject_id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ created_at: new Date(Date.now() - 120_000) })
+      .where('subject_id', '=', id)
+      .execute();
     expect((await t.request('POST', `/api/v1/me/emails/${id}/resend-verification`, { as: stranger })).statusCode).toBe(404);
     expect((await t.request('POST', `/api/v1/me/emails/${id}/resend-verification`, { as: colleague })).statusCode).toBe(404);
     expect((await t.request('POST', `/api/v1/me/emails/${newId()}/resend-verification`, { as: user })).statusCode).toBe(404);
@@ -163,7 +204,11 @@ describe('making an address primary', () => {
     // Before: a verified secondary address cannot sign in.
     expect((await login(email)).statusCode).toBe(401);
 
-    const response = await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, { as: user, via: 'cookie', body: { password: TEST_PASSWORD } });
+    const response = await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, {
+      as: user,
+      via: 'cookie',
+      body: { password: TEST_PASSWORD },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.data.data).toEqual([
       expect.objectContaining({ id, email, isPrimary: true, verified: true }),
@@ -180,7 +225,9 @@ describe('making an address primary', () => {
     const notice = await t.mail.waitFor((m) => m.to.includes(user.email) && m.text.includes(email));
     expect(notice.subject).toContain('Ha_cambiado');
     // Making the primary primary again changes nothing.
-    expect((await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, { as: user, body: { password: TEST_PASSWORD } })).statusCode).toBe(200);
+    expect(
+      (await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, { as: user, body: { password: TEST_PASSWORD } })).statusCode,
+    ).toBe(200);
     expect(await audit(user.userId, 'email.primary_changed')).toHaveLength(1);
   });
 
@@ -201,7 +248,11 @@ describe('making an address primary', () => {
     const user = await t.make.org();
     const { id } = await addVerifiedEmail(user);
     const before = await emailRows(user.userId);
-    const response = await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, { as: user, via: 'cookie', body: { password: 'not-my-password' } });
+    const response = await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, {
+      as: user,
+      via: 'cookie',
+      body: { password: 'not-my-password' },
+    });
     expect(response.statusCode).toBe(403);
     expect(response.data.error).toMatchObject({ code: 'wrong_password', details: { field: 'password' } });
     expect(await emailRows(user.userId)).toEqual(before);
@@ -215,7 +266,15 @@ describe('making an address primary', () => {
     const { id } = await addVerifiedEmail(user);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      statuses.push((await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, { as: user, body: { password: 'not-my-password' }, headers: { 'x-forwarded-for': `10.8.0.${i}` } })).statusCode);
+      statuses.push(
+        (
+          await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, {
+            as: user,
+            body: { password: 'not-my-password' },
+            headers: { 'x-forwarded-for': `10.8.0.${i}` },
+          })
+        ).statusCode,
+      );
     }
     expect(statuses).toEqual([403, 403, 403, 403, 403, 429]);
   });
@@ -227,7 +286,7 @@ describe('making an address primary', () => {
     const response = await t.request('POST', `/api/v1/me/emails/${id}/make-primary`, { as: stranger, body: { password: TEST_PASSWORD } });
     expect(response.statusCode).toBe(404);
     expect((await emailRows(user.userId)).find((e) => e.id === id)!.is_primary).toBe(false);
-    expect((await emailRows(stranger.userId))).toHaveLength(1);
+    expect(await emailRows(stranger.userId)).toHaveLength(1);
   });
 });
 

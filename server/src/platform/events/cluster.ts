@@ -155,7 +155,9 @@ function createPostgresCluster(database: Database, connectionString: string, log
     async publish(channel, payload, trx) {
       assertChannel(channel);
       if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) {
-        throw new Error(`A cluster message on ${channel} is ${Buffer.byteLength(payload)} bytes; the limit is ${MAX_PAYLOAD_BYTES}. Send an id and load the rest.`);
+        throw new Error(
+          `A cluster message on ${channel} is ${Buffer.byteLength(payload)} bytes; the limit is ${MAX_PAYLOAD_BYTES}. Send an id and load the rest.`,
+        );
       }
       // NOTIFY inside a transaction is delivered when it commits, and never if it rolls back.
       if (trx) await sql`SELECT pg_notify(${channel}, ${payload})`.execute(trx);

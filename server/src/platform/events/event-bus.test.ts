@@ -33,7 +33,11 @@ let typeCounter = 0;
 const uniqueType = (name: string) => `test.${name}.${typeCounter++}`;
 
 const outboxRow = (id: string) =>
-  database.db.selectFrom('platform.outbox').select(['processed_at', 'attempts', 'handled', 'last_error', 'claimed_until']).where('id', '=', id).executeTakeFirstOrThrow();
+  database.db
+    .selectFrom('platform.outbox')
+    .select(['processed_at', 'attempts', 'handled', 'last_error', 'claimed_until'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 describe('the outbox', () => {
   it('never handles an event whose transaction rolled back, and handles a committed one once', async () => {
@@ -85,10 +89,14 @@ describe('the outbox', () => {
     const bus = makeBus();
     const calls = { steady: 0, flaky: 0 };
     let failuresLeft = 2;
-    bus.on(type, async () => {
-      calls.flaky++;
-      if (failuresLeft-- > 0) throw new Error('mail server down');
-    }, { name: 'flaky' });
+    bus.on(
+      type,
+      async () => {
+        calls.flaky++;
+        if (failuresLeft-- > 0) throw new Error('mail server down');
+      },
+      { name: 'flaky' },
+    );
     bus.on(type, async () => void calls.steady++, { name: 'steady' });
 
     const id = await database.transaction('emit', (trx) => bus.emit(trx, type, null, {}));
@@ -107,7 +115,11 @@ describe('the outbox', () => {
     expect(calls.flaky).toBe(1);
 
     // Time passes: the retry runs only the failed handler, and the next delay is longer.
-    await database.db.updateTable('platform.outbox').set({ claimed_until: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    await database.db
+      .updateTable('platform.outbox')
+      .set({ claimed_until: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
     const beforeSecond = Date.now();
     await bus.drain();
     row = await outboxRow(id);
@@ -116,7 +128,11 @@ describe('the outbox', () => {
     expect(row.claimed_until!.getTime() - beforeSecond).toBeGreaterThan(retryDelaySeconds(2) * 1000 - 2000);
     expect(retryDelaySeconds(2)).toBeGreaterThan(retryDelaySeconds(1));
 
-    await database.db.updateTable('platform.outbox').set({ claimed_until: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    await database.db
+      .updateTable('platform.outbox')
+      .set({ claimed_until: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
     await bus.drain();
     row = await outboxRow(id);
     expect(calls).toEqual({ steady: 1, flaky: 3 });
@@ -129,10 +145,14 @@ describe('the outbox', () => {
     const type = uniqueType('poison');
     const bus = makeBus();
     let calls = 0;
-    bus.on(type, async () => {
-      calls++;
-      throw new Error('always broken');
-    }, { name: 'broken' });
+    bus.on(
+      type,
+      async () => {
+        calls++;
+        throw new Error('always broken');
+      },
+      { name: 'broken' },
+    );
     const id = await database.transaction('emit', (trx) => bus.emit(trx, type, null, {}));
     for (let i = 0; i < MAX_ATTEMPTS + 2; i++) {
       await database.db.updateTable('platform.outbox').set({ claimed_until: null }).where('id', '=', id).execute();

@@ -82,7 +82,12 @@ interface ClaimedRow {
   handled: string[];
 }
 
-export function createEventBus(options: { database: Database; cluster?: Cluster; log?: (msg: string, err?: unknown) => void; pollMs?: number }): EventBus {
+export function createEventBus(options: {
+  database: Database;
+  cluster?: Cluster;
+  log?: (msg: string, err?: unknown) => void;
+  pollMs?: number;
+}): EventBus {
   const { database } = options;
   const cluster = options.cluster ?? createCluster({ database, log: options.log });
   const log = (message: string, error?: unknown) => options.log?.(message, error);
@@ -121,7 +126,14 @@ export function createEventBus(options: { database: Database; cluster?: Cluster;
   }
 
   async function handleRow(row: ClaimedRow): Promise<void> {
-    const event: DomainEvent = { id: row.id, type: row.type, orgId: row.org_id, payload: row.payload, createdAt: row.created_at, attempt: row.attempts };
+    const event: DomainEvent = {
+      id: row.id,
+      type: row.type,
+      orgId: row.org_id,
+      payload: row.payload,
+      createdAt: row.created_at,
+      attempt: row.attempts,
+    };
     const handled = [...row.handled];
     const failures: string[] = [];
     for (const handler of [...(handlers.get(row.type) ?? []), ...(handlers.get('*') ?? [])]) {
@@ -132,7 +144,10 @@ export function createEventBus(options: { database: Database; cluster?: Cluster;
       } catch (error) {
         failures.push(`${handler.name}: ${String((error as Error)?.message ?? error)}`);
         const final = row.attempts >= MAX_ATTEMPTS;
-        log(`event ${row.type} ${row.id}: handler ${handler.name} failed (attempt ${row.attempts} of ${MAX_ATTEMPTS}${final ? ', giving up' : ''})`, error);
+        log(
+          `event ${row.type} ${row.id}: handler ${handler.name} failed (attempt ${row.attempts} of ${MAX_ATTEMPTS}${final ? ', giving up' : ''})`,
+          error,
+        );
       }
     }
     if (failures.length === 0) {
@@ -141,7 +156,9 @@ export function createEventBus(options: { database: Database; cluster?: Cluster;
     } else {
       // Only the failed handlers run again, after a growing delay.
       await sql`UPDATE platform.outbox SET handled = ${handled}::text[], last_error = ${failures.join('\n').slice(0, 4000)},
-                claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(database.db);
+                claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(
+        database.db,
+      );
     }
   }
 
@@ -184,7 +201,10 @@ export function createEventBus(options: { database: Database; cluster?: Cluster;
   return {
     async emit(trx, type, orgId, payload) {
       const id = newId();
-      await trx.insertInto('platform.outbox').values({ id, org_id: orgId, type, payload: JSON.stringify(payload) }).execute();
+      await trx
+        .insertInto('platform.outbox')
+        .values({ id, org_id: orgId, type, payload: JSON.stringify(payload) })
+        .execute();
       if (!notified.has(trx)) {
         notified.add(trx);
         await cluster.publish(OUTBOX_CHANNEL, '', trx);

@@ -20,14 +20,20 @@ afterAll(async () => {
 });
 
 async function open(user: TestUser | null, via: 'token' | 'cookie' = 'token', url = baseUrl) {
-  const headers: Record<string, string> = !user ? {} : via === 'token' ? { authorization: `Bearer ${user.token}` } : { cookie: `clave_session=${user.cookie}` };
+  const headers: Record<string, string> = !user
+    ? {}
+    : via === 'token'
+      ? { authorization: `Bearer ${user.token}` }
+      : { cookie: `clave_session=${user.cookie}` };
   const stream = await openEventStream(`${url}/api/v1/events/stream`, headers);
   streams.push(stream);
   return stream;
 }
 
 const notify = (ctx: App['ctx'], user: TestUser, title: string) =>
-  ctx.database.transaction('notify', (trx) => createNotifier(ctx).notify(trx, { orgId: user.orgId, userId: user.userId, kind: 'task.assigned', title, link: '/tasks/1' }));
+  ctx.database.transaction('notify', (trx) =>
+    createNotifier(ctx).notify(trx, { orgId: user.orgId, userId: user.userId, kind: 'task.assigned', title, link: '/tasks/1' }),
+  );
 
 describe('GET /events/stream', () => {
   it('streams text/event-stream to a signed-in user (Bearer or session cookie), starting with the unread count; 401 without', async () => {
@@ -39,7 +45,10 @@ describe('GET /events/stream', () => {
       expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
       expect(stream.headers.get('cache-control')).toContain('no-store');
       await waitFor(() => stream.frames.length >= 2, 'the first frames');
-      expect(stream.frames.slice(0, 2)).toEqual([{ event: 'retry', data: '5000' }, { event: 'unread-count', data: { unreadCount: 1 } }]);
+      expect(stream.frames.slice(0, 2)).toEqual([
+        { event: 'retry', data: '5000' },
+        { event: 'unread-count', data: { unreadCount: 1 } },
+      ]);
       stream.close();
     }
     const anonymous = await open(null);
@@ -58,7 +67,16 @@ describe('GET /events/stream', () => {
 
     const id = await notify(t.app.ctx, admin, 'Deal won');
     const pushed = await mine.next((f) => f.event === 'notification');
-    expect(pushed.data).toEqual({ id, kind: 'task.assigned', title: 'Deal won', body: null, link: '/tasks/1', createdAt: expect.any(String), readAt: null, snoozedUntil: null });
+    expect(pushed.data).toEqual({
+      id,
+      kind: 'task.assigned',
+      title: 'Deal won',
+      body: null,
+      link: '/tasks/1',
+      createdAt: expect.any(String),
+      readAt: null,
+      snoozedUntil: null,
+    });
     expect((await mine.next((f) => f.event === 'unread-count')).data).toEqual({ unreadCount: 1 });
 
     // Reading it elsewhere (another tab, the API) updates the count on the stream.
@@ -107,7 +125,10 @@ describe('GET /events/stream', () => {
     try {
       const stream = await open(admin);
       await stream.next((f) => f.event === 'unread-count');
-      const ended = await Promise.race([stream.ended.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('still open'), 3000))]);
+      const ended = await Promise.race([
+        stream.ended.then(() => 'ended'),
+        new Promise((resolve) => setTimeout(() => resolve('still open'), 3000)),
+      ]);
       expect(ended).toBe('ended');
     } finally {
       t.app.ctx.realtime.maxStreamMs = 15 * 60_000;
@@ -150,7 +171,8 @@ describe('GET /events/stream', () => {
     // A stream holding the connection would make this wait until the test times out.
     expect(Date.now() - started).toBeLessThan(10_000);
     await notify(t.app.ctx, admin, 'Seen by every tab');
-    for (const stream of many) expect((await stream.next((f) => f.event === 'notification')).data).toMatchObject({ title: 'Seen by every tab' });
+    for (const stream of many)
+      expect((await stream.next((f) => f.event === 'notification')).data).toMatchObject({ title: 'Seen by every tab' });
 
     for (const stream of many) stream.close();
     await waitFor(() => t.app.ctx.realtime.connections === 0, 'the closed streams to be released');

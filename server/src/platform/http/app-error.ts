@@ -43,5 +43,4 @@ export class AppError extends Error {
 
 export const notFound = (what = 'The record') => new AppError('not_found', `${what} does not exist or you cannot see it.`);
 export const forbidden = (message = 'You do not have permission to do this.') => new AppError('forbidden', message);
-export const badRequest = (message: string, field?: string) =>
-  new AppError('validation_failed', message, field ? { field } : undefined);
+export const badRequest = (message: string, field?: string) => new AppError('validation_failed', message, field ? { field } : undefined);

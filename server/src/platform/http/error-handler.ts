@@ -19,13 +19,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const requestId = request.id;
     if (error instanceof AppError) {
       if (error.headers) reply.headers(error.headers);
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, details: error.details, requestId } });
+      return reply
+        .status(error.statusCode)
+        .send({ error: { code: error.code, message: error.message, details: error.details, requestId } });
     }
     const fastifyError = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
     if (fastifyError.validation) {
       const fields = fastifyError.validation.map((issue) => ({ field: fieldOf(issue), message: issue.message ?? 'is invalid' }));
       const first = fields[0];
-      const where = fastifyError.validationContext && fastifyError.validationContext !== 'body' ? ` (${fastifyError.validationContext})` : '';
+      const where =
+        fastifyError.validationContext && fastifyError.validationContext !== 'body' ? ` (${fastifyError.validationContext})` : '';
       return reply.status(400).send({
         error: {
           code: 'validation_failed',
@@ -57,6 +60,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.`, requestId: request.id } }),
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.`, requestId: request.id } }),
   );
 }

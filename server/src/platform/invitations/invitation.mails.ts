@@ -1,7 +1,10 @@
 import { linkMail, type MailLanguage } from '../mail/link-mail.js';
 
 /** The invitation mail, in the organization's default language. */
-export function invitationMail(language: MailLanguage, input: { inviter: string; organization: string; name: string; link: string; days: number }) {
+export function invitationMail(
+  language: MailLanguage,
+  input: { inviter: string; organization: string; name: string; link: string; days: number },
+) {
   if (language === 'en') {
     return {
       subject: `${input.inviter} invited you to ${input.organization} on Clave`,

@@ -6,7 +6,9 @@ export const CreateInvitationBody = Type.Object(
     email: Email,
     name: PersonName,
     roleId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'A role of your organization; none when left out.' })),
-    profileId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'A profile of your organization; the built-in Standard profile when left out.' })),
+    profileId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], { description: 'A profile of your organization; the built-in Standard profile when left out.' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -23,9 +25,13 @@ export const Invitation = Type.Object({
   expired: Type.Boolean({ description: 'The link has expired; resend the invitation to send a new one.' }),
 });
 
-export const InvitationList = Type.Object({ data: Type.Array(Invitation, { description: 'Pending invitations (not accepted, not revoked), newest first.' }) });
+export const InvitationList = Type.Object({
+  data: Type.Array(Invitation, { description: 'Pending invitations (not accepted, not revoked), newest first.' }),
+});
 
-export const InvitationTokenQuery = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200, description: 'The token from the invitation link.' }) });
+export const InvitationTokenQuery = Type.Object({
+  token: Type.String({ minLength: 1, maxLength: 200, description: 'The token from the invitation link.' }),
+});
 
 export const InvitationPreview = Type.Object({
   email: Email,

@@ -50,7 +50,17 @@ async function resolveInvitationToken(executor: Executor, token: string, now: Da
   let query = executor
     .selectFrom('platform.invitations as i')
     .innerJoin('platform.organizations as o', 'o.id', 'i.org_id')
-    .select(['i.id', 'i.org_id', 'i.email', 'i.name', 'i.role_id', 'i.profile_id', 'i.accepted_at', 'i.revoked_at', 'o.name as organization'])
+    .select([
+      'i.id',
+      'i.org_id',
+      'i.email',
+      'i.name',
+      'i.role_id',
+      'i.profile_id',
+      'i.accepted_at',
+      'i.revoked_at',
+      'o.name as organization',
+    ])
     .where('i.id', '=', row.subject_id);
   if (options.lock) query = query.forUpdate();
   const invitation = await query.executeTakeFirst();
@@ -65,31 +75,66 @@ async function resolveInvitationToken(executor: Executor, token: string, now: Da
 export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'now'>) {
   const { database, mailer, config, now } = ctx;
 
-  async function assertRoleAndProfile(trx: Trx, orgId: string, input: { roleId?: string | null; profileId?: string | null }): Promise<{ roleId: string | null; profileId: string }> {
+  async function assertRoleAndProfile(
+    trx: Trx,
+    orgId: string,
+    input: { roleId?: string | null; profileId?: string | null },
+  ): Promise<{ roleId: string | null; profileId: string }> {
     if (input.roleId) {
-      const role = await trx.selectFrom('platform.roles').select('id').where('id', '=', input.roleId).where('org_id', '=', orgId).executeTakeFirst();
+      const role = await trx
+        .selectFrom('platform.roles')
+        .select('id')
+        .where('id', '=', input.roleId)
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
       if (!role) throw badRequest('This role does not exist in your organization.', 'roleId');
     }
     let profileId = input.profileId ?? null;
     if (profileId) {
-      const profile = await trx.selectFrom('platform.profiles').select('id').where('id', '=', profileId).where('org_id', '=', orgId).executeTakeFirst();
+      const profile = await trx
+        .selectFrom('platform.profiles')
+        .select('id')
+        .where('id', '=', profileId)
+        .where('org_id', '=', orgId)
+        .executeTakeFirst();
       if (!profile) throw badRequest('This profile does not exist in your organization.', 'profileId');
     } else {
-      const standard = await trx.selectFrom('platform.profiles').select('id').where('org_id', '=', orgId).where('builtin', '=', 'standard').executeTakeFirstOrThrow();
+      const standard = await trx
+        .selectFrom('platform.profiles')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('builtin', '=', 'standard')
+        .executeTakeFirstOrThrow();
       profileId = standard.id;
     }
     return { roleId: input.roleId ?? null, profileId };
   }
 
   async function sendInvitation(input: { orgId: string; to: string; name: string; inviter: string; token: string }) {
-    const org = await database.db.selectFrom('platform.organizations').select(['name', 'default_language']).where('id', '=', input.orgId).executeTakeFirstOrThrow();
+    const org = await database.db
+      .selectFrom('platform.organizations')
+      .select(['name', 'default_language'])
+      .where('id', '=', input.orgId)
+      .executeTakeFirstOrThrow();
     const link = `${config.publicUrl}/accept-invite?token=${encodeURIComponent(input.token)}`;
-    const mail = invitationMail(mailLanguage(org.default_language), { inviter: input.inviter, organization: org.name, name: input.name, link, days: INVITATION_DAYS });
+    const mail = invitationMail(mailLanguage(org.default_language), {
+      inviter: input.inviter,
+      organization: org.name,
+      name: input.name,
+      link,
+      days: INVITATION_DAYS,
+    });
     await mailer.send({ orgId: input.orgId, to: input.to, ...mail });
   }
 
   async function findPendingForUpdate(trx: Trx, auth: AuthContext, id: string) {
-    const row = await trx.selectFrom('platform.invitations').selectAll().where('id', '=', id).where('org_id', '=', auth.orgId).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('platform.invitations')
+      .selectAll()
+      .where('id', '=', id)
+      .where('org_id', '=', auth.orgId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw notFound('The invitation');
     if (row.accepted_at) throw new AppError('conflict', 'This invitation has already been accepted.');
     if (row.revoked_at) throw new AppError('conflict', 'This invitation has already been revoked.');
@@ -123,11 +168,39 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
           if (pending) throw pendingConflict();
           const row = await trx
             .insertInto('platform.invitations')
-            .values({ id: newId(), org_id: auth.orgId, email, name, role_id: roleId, profile_id: profileId, invited_by: auth.userId, expires_at: expiresAt, accepted_at: null, accepted_user_id: null, revoked_at: null, created_at: at })
+            .values({
+              id: newId(),
+              org_id: auth.orgId,
+              email,
+              name,
+              role_id: roleId,
+              profile_id: profileId,
+              invited_by: auth.userId,
+              expires_at: expiresAt,
+              accepted_at: null,
+              accepted_user_id: null,
+              revoked_at: null,
+              created_at: at,
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
-          const token = await issueOneTimeToken(trx, { purpose: 'invitation', orgId: auth.orgId, userId: null, subjectId: row.id, expiresAt, now: at });
-          await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'invitation.created', targetType: 'invitation', targetId: row.id, after: { email, name, roleId, profileId }, ip });
+          const token = await issueOneTimeToken(trx, {
+            purpose: 'invitation',
+            orgId: auth.orgId,
+            userId: null,
+            subjectId: row.id,
+            expiresAt,
+            now: at,
+          });
+          await recordAudit(trx, {
+            orgId: auth.orgId,
+            actorId: auth.userId,
+            action: 'invitation.created',
+            targetType: 'invitation',
+            targetId: row.id,
+            after: { email, name, roleId, profileId },
+            ip,
+          });
           return { row, token };
         });
       } catch (error) {
@@ -158,7 +231,15 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
       await database.transaction('revoke-invitation', async (trx) => {
         const row = await findPendingForUpdate(trx, auth, id);
         await trx.updateTable('platform.invitations').set({ revoked_at: now() }).where('id', '=', id).execute();
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'invitation.revoked', targetType: 'invitation', targetId: id, before: { email: row.email, name: row.name }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'invitation.revoked',
+          targetType: 'invitation',
+          targetId: id,
+          before: { email: row.email, name: row.name },
+          ip,
+        });
       });
     },
 
@@ -170,8 +251,20 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
         const row = await findPendingForUpdate(trx, auth, id);
         await assertEmailFree(trx, row.email);
         await deleteOneTimeTokensOf(trx, 'invitation', id);
-        const token = await issueOneTimeToken(trx, { purpose: 'invitation', orgId: auth.orgId, userId: null, subjectId: id, expiresAt, now: at });
-        const updated = await trx.updateTable('platform.invitations').set({ expires_at: expiresAt }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        const token = await issueOneTimeToken(trx, {
+          purpose: 'invitation',
+          orgId: auth.orgId,
+          userId: null,
+          subjectId: id,
+          expiresAt,
+          now: at,
+        });
+        const updated = await trx
+          .updateTable('platform.invitations')
+          .set({ expires_at: expiresAt })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,
@@ -216,16 +309,44 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
           await assertEmailFree(trx, invitation.email);
           let profileId = invitation.profile_id;
           if (!profileId) {
-            profileId = (await trx.selectFrom('platform.profiles').select('id').where('org_id', '=', invitation.org_id).where('builtin', '=', 'standard').executeTakeFirstOrThrow()).id;
+            profileId = (
+              await trx
+                .selectFrom('platform.profiles')
+                .select('id')
+                .where('org_id', '=', invitation.org_id)
+                .where('builtin', '=', 'standard')
+                .executeTakeFirstOrThrow()
+            ).id;
           }
           const userId = newId();
           await trx
             .insertInto('platform.users')
-            .values({ id: userId, org_id: invitation.org_id, name: invitation.name, password_hash: passwordHash, role_id: invitation.role_id, profile_id: profileId, active: true, language: null, time_zone: null, totp_secret: null, totp_enabled: false, created_at: at, updated_at: at })
+            .values({
+              id: userId,
+              org_id: invitation.org_id,
+              name: invitation.name,
+              password_hash: passwordHash,
+              role_id: invitation.role_id,
+              profile_id: profileId,
+              active: true,
+              language: null,
+              time_zone: null,
+              totp_secret: null,
+              totp_enabled: false,
+              created_at: at,
+              updated_at: at,
+            })
             .execute();
-          await trx.insertInto('platform.user_emails').values({ id: newId(), user_id: userId, email: invitation.email, is_primary: true, verified_at: at, created_at: at }).execute();
+          await trx
+            .insertInto('platform.user_emails')
+            .values({ id: newId(), user_id: userId, email: invitation.email, is_primary: true, verified_at: at, created_at: at })
+            .execute();
           if (!(await consumeOneTimeToken(trx, found.token.token_hash, at))) throw deadTokenError('used');
-          await trx.updateTable('platform.invitations').set({ accepted_at: at, accepted_user_id: userId }).where('id', '=', invitation.id).execute();
+          await trx
+            .updateTable('platform.invitations')
+            .set({ accepted_at: at, accepted_user_id: userId })
+            .where('id', '=', invitation.id)
+            .execute();
           await recordAudit(trx, {
             orgId: invitation.org_id,
             actorId: userId,
@@ -236,13 +357,28 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
             after: { status: 'accepted', userId, email: invitation.email, roleId: invitation.role_id, profileId },
             ip: client.ip,
           });
-          await recordAudit(trx, { orgId: invitation.org_id, actorId: userId, action: 'user.created', targetType: 'user', targetId: userId, after: { name: invitation.name, email: invitation.email, roleId: invitation.role_id, profileId, via: 'invitation' }, ip: client.ip });
-          const session = await createSession(trx, { userId, hours: config.sessionHours, ip: client.ip, userAgent: client.userAgent, now: at });
+          await recordAudit(trx, {
+            orgId: invitation.org_id,
+            actorId: userId,
+            action: 'user.created',
+            targetType: 'user',
+            targetId: userId,
+            after: { name: invitation.name, email: invitation.email, roleId: invitation.role_id, profileId, via: 'invitation' },
+            ip: client.ip,
+          });
+          const session = await createSession(trx, {
+            userId,
+            hours: config.sessionHours,
+            ip: client.ip,
+            userAgent: client.userAgent,
+            now: at,
+          });
           return { userId, orgId: invitation.org_id, session };
         });
       } catch (error) {
         // Another request took the address between the check and the insert.
-        if (isUniqueViolation(error, 'user_emails_email')) throw new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
+        if (isUniqueViolation(error, 'user_emails_email'))
+          throw new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
         throw error;
       }
     },

@@ -22,13 +22,36 @@ async function invite(admin: TestUser, body: Record<string, unknown> = {}) {
 }
 
 const countInvitations = async (orgId: string) =>
-  Number((await t.database.db.selectFrom('platform.invitations').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.database.db
+        .selectFrom('platform.invitations')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('org_id', '=', orgId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const countEmails = async (email: string) =>
-  Number((await t.database.db.selectFrom('platform.user_emails').select((eb) => eb.fn.countAll<number>().as('n')).where('email', '=', email).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.database.db
+        .selectFrom('platform.user_emails')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const auditActions = async (orgId: string) =>
   (await t.database.db.selectFrom('platform.audit_log').select('action').where('org_id', '=', orgId).execute()).map((row) => row.action);
 const standardProfileId = async (orgId: string) =>
-  (await t.database.db.selectFrom('platform.profiles').select('id').where('org_id', '=', orgId).where('builtin', '=', 'standard').executeTakeFirstOrThrow()).id;
+  (
+    await t.database.db
+      .selectFrom('platform.profiles')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('builtin', '=', 'standard')
+      .executeTakeFirstOrThrow()
+  ).id;
 
 describe('creating invitations', () => {
   it('stores the invitation and a hashed 7-day token, mails the link, and defaults to the Standard profile', async () => {
@@ -36,7 +59,15 @@ describe('creating invitations', () => {
     const email = address();
     const before = Date.now();
     const { id, token, response } = await invite(admin, { email: email.toUpperCase() });
-    expect(response.data).toMatchObject({ id, email, name: 'Nora Nueva', roleId: null, profileId: await standardProfileId(admin.orgId), invitedBy: admin.userId, expired: false });
+    expect(response.data).toMatchObject({
+      id,
+      email,
+      name: 'Nora Nueva',
+      roleId: null,
+      profileId: await standardProfileId(admin.orgId),
+      invitedBy: admin.userId,
+      expired: false,
+    });
     const expires = new Date(response.data.expiresAt).getTime();
     expect(expires - before).toBeGreaterThan(7 * 86_400_000 - 60_000);
     expect(expires - before).toBeLessThan(7 * 86_400_000 + 60_000);
@@ -55,7 +86,12 @@ describe('creating invitations', () => {
   it('uses the role and profile given when they belong to the organization', async () => {
     const admin = await t.make.org();
     const role = await t.database.db.selectFrom('platform.roles').select('id').where('org_id', '=', admin.orgId).executeTakeFirstOrThrow();
-    const adminProfile = await t.database.db.selectFrom('platform.profiles').select('id').where('org_id', '=', admin.orgId).where('builtin', '=', 'administrator').executeTakeFirstOrThrow();
+    const adminProfile = await t.database.db
+      .selectFrom('platform.profiles')
+      .select('id')
+      .where('org_id', '=', admin.orgId)
+      .where('builtin', '=', 'administrator')
+      .executeTakeFirstOrThrow();
     const { response } = await invite(admin, { roleId: role.id, profileId: adminProfile.id });
     expect(response.data).toMatchObject({ roleId: role.id, profileId: adminProfile.id });
   });
@@ -63,12 +99,22 @@ describe('creating invitations', () => {
   it('refuses another organization’s role or profile with a 400 naming the field, writing nothing', async () => {
     const admin = await t.make.org();
     const other = await t.make.org();
-    const otherRole = await t.database.db.selectFrom('platform.roles').select('id').where('org_id', '=', other.orgId).executeTakeFirstOrThrow();
+    const otherRole = await t.database.db
+      .selectFrom('platform.roles')
+      .select('id')
+      .where('org_id', '=', other.orgId)
+      .executeTakeFirstOrThrow();
     const otherProfile = await standardProfileId(other.orgId);
-    const byRole = await t.request('POST', '/api/v1/invitations', { as: admin, body: { email: address(), name: 'X', roleId: otherRole.id } });
+    const byRole = await t.request('POST', '/api/v1/invitations', {
+      as: admin,
+      body: { email: address(), name: 'X', roleId: otherRole.id },
+    });
     expect(byRole.statusCode).toBe(400);
     expect(byRole.data.error.details.field).toBe('roleId');
-    const byProfile = await t.request('POST', '/api/v1/invitations', { as: admin, body: { email: address(), name: 'X', profileId: otherProfile } });
+    const byProfile = await t.request('POST', '/api/v1/invitations', {
+      as: admin,
+      body: { email: address(), name: 'X', profileId: otherProfile },
+    });
     expect(byProfile.statusCode).toBe(400);
     expect(byProfile.data.error.details.field).toBe('profileId');
     const unknown = await t.request('POST', '/api/v1/invitations', { as: admin, body: { email: address(), name: 'X', roleId: newId() } });
@@ -153,7 +199,11 @@ describe('listing, revoking and resending', () => {
   it('flags expired invitations in the list', async () => {
     const admin = await t.make.org();
     const { id } = await invite(admin);
-    await t.database.db.updateTable('platform.invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.invitations')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
     const list = await t.request('GET', '/api/v1/invitations', { as: admin });
     expect(list.data.data[0]).toMatchObject({ id, expired: true });
   });
@@ -182,7 +232,11 @@ describe('listing, revoking and resending', () => {
   it('resends with a new link and kills the old one', async () => {
     const admin = await t.make.org();
     const { id, email, token: oldToken } = await invite(admin);
-    await t.database.db.updateTable('platform.invitations').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.invitations')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', id)
+      .execute();
     const resent = await t.request('POST', `/api/v1/invitations/${id}/resend`, { as: admin });
     expect(resent.statusCode).toBe(200);
     expect(resent.data.expired).toBe(false);
@@ -191,9 +245,13 @@ describe('listing, revoking and resending', () => {
     const old = await t.request('GET', `/api/v1/invitations/lookup?token=${oldToken}`);
     expect(old.statusCode).toBe(404);
     expect(old.data.error.details.reason).toBe('unknown');
-    expect((await t.request('POST', '/api/v1/invitations/accept', { body: { token: oldToken, password: NEW_PASSWORD } })).statusCode).toBe(404);
+    expect((await t.request('POST', '/api/v1/invitations/accept', { body: { token: oldToken, password: NEW_PASSWORD } })).statusCode).toBe(
+      404,
+    );
     expect((await t.request('GET', `/api/v1/invitations/lookup?token=${newToken}`)).statusCode).toBe(200);
-    expect(await t.database.db.selectFrom('platform.one_time_tokens').select('token_hash').where('subject_id', '=', id).execute()).toEqual([{ token_hash: sha256(newToken) }]);
+    expect(await t.database.db.selectFrom('platform.one_time_tokens').select('token_hash').where('subject_id', '=', id).execute()).toEqual([
+      { token_hash: sha256(newToken) },
+    ]);
     expect(await auditActions(admin.orgId)).toContain('invitation.resent');
   });
 });
@@ -215,7 +273,13 @@ describe('accepting an invitation', () => {
     const cookie = /clave_session=([^;]+)/.exec(String(accepted.headers['set-cookie']))![1]!;
     const me = await t.request('GET', '/api/v1/me', { headers: { cookie: `clave_session=${cookie}` } });
     expect(me.statusCode).toBe(200);
-    expect(me.data.user).toMatchObject({ id: accepted.data.userId, name: 'Iris Invitada', email, roleId: role.id, profileId: await standardProfileId(admin.orgId) });
+    expect(me.data.user).toMatchObject({
+      id: accepted.data.userId,
+      name: 'Iris Invitada',
+      email,
+      roleId: role.id,
+      profileId: await standardProfileId(admin.orgId),
+    });
     expect(me.data.permissions.isAdmin).toBe(false);
     expect(me.data.csrfToken).toBe(accepted.data.csrfToken);
 
@@ -226,7 +290,11 @@ describe('accepting an invitation', () => {
     const invitation = await t.database.db.selectFrom('platform.invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(invitation.accepted_user_id).toBe(accepted.data.userId);
     expect(invitation.accepted_at).not.toBeNull();
-    const stored = await t.database.db.selectFrom('platform.one_time_tokens').selectAll().where('subject_id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.database.db
+      .selectFrom('platform.one_time_tokens')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored.used_at).not.toBeNull();
     expect(await auditActions(admin.orgId)).toEqual(expect.arrayContaining(['invitation.accepted', 'user.created']));
 
@@ -250,7 +318,11 @@ describe('accepting an invitation', () => {
     const missing = await t.request('POST', '/api/v1/invitations/accept', { body: { token } });
     expect(missing.statusCode).toBe(400);
     expect(await countEmails(email)).toBe(0);
-    const stored = await t.database.db.selectFrom('platform.one_time_tokens').selectAll().where('subject_id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.database.db
+      .selectFrom('platform.one_time_tokens')
+      .selectAll()
+      .where('subject_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored.used_at).toBeNull();
     expect((await t.request('GET', `/api/v1/invitations/lookup?token=${token}`)).statusCode).toBe(200);
   });
@@ -263,7 +335,11 @@ describe('accepting an invitation', () => {
     expect((await t.request('GET', '/api/v1/invitations/lookup')).statusCode).toBe(400);
 
     const { id, email, token } = await invite(admin);
-    await t.database.db.updateTable('platform.one_time_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('subject_id', '=', id).execute();
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('subject_id', '=', id)
+      .execute();
     const lookup = await t.request('GET', `/api/v1/invitations/lookup?token=${token}`);
     expect(lookup.statusCode).toBe(404);
     expect(lookup.data.error.details.reason).toBe('expired');

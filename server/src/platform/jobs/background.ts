@@ -13,21 +13,30 @@ const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone ||
 export async function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogger): Promise<{ stop: () => Promise<void> }> {
   const startedAt = Date.now();
   const { jobs, database } = ctx;
-  await jobs.work('platform.cleanup', async () => {
-    const result = await cleanUp(database, ctx.now());
-    log.info({ deleted: result }, 'cleanup done');
-  }, { pollingIntervalSeconds: 60 });
+  await jobs.work(
+    'platform.cleanup',
+    async () => {
+      const result = await cleanUp(database, ctx.now());
+      log.info({ deleted: result }, 'cleanup done');
+    },
+    { pollingIntervalSeconds: 60 },
+  );
   if (database.kind === 'embedded') {
-    await jobs.work('platform.vacuum', async () => {
-      const started = Date.now();
-      const { tables } = await vacuumEmbedded(database);
-      log.info(`VACUUM ANALYZE of ${tables} tables took ${Date.now() - started} ms`);
-    }, { pollingIntervalSeconds: 60 });
+    await jobs.work(
+      'platform.vacuum',
+      async () => {
+        const started = Date.now();
+        const { tables } = await vacuumEmbedded(database);
+        log.info(`VACUUM ANALYZE of ${tables} tables took ${Date.now() - started} ms`);
+      },
+      { pollingIntervalSeconds: 60 },
+    );
   }
 
   const jobsMs = await jobs.start();
   await jobs.schedule('platform.cleanup', '17 * * * *');
-  if (database.kind === 'embedded') await jobs.schedule('platform.vacuum', '30 3 * * *', {}, { tz: serverTimeZone(), expireInSeconds: 3 * 3600 });
+  if (database.kind === 'embedded')
+    await jobs.schedule('platform.vacuum', '30 3 * * *', {}, { tz: serverTimeZone(), expireInSeconds: 3 * 3600 });
   else await jobs.unschedule('platform.vacuum');
   ctx.events.start();
 

@@ -21,10 +21,14 @@ beforeAll(async () => {
   jobs = createJobs({ database });
   // Polls every 5 minutes: only the wake-up of the sender can make a job run within seconds.
   await jobs.work('test.echo', async (job) => void echoed.push(job.data.n), { pollingIntervalSeconds: 300 });
-  await jobs.work('test.flaky', async (job) => {
-    flakyCalls.push(job.data.n);
-    if (flakyCalls.length === 1) throw new Error('first run fails');
-  }, { pollingIntervalSeconds: 1 });
+  await jobs.work(
+    'test.flaky',
+    async (job) => {
+      flakyCalls.push(job.data.n);
+      if (flakyCalls.length === 1) throw new Error('first run fails');
+    },
+    { pollingIntervalSeconds: 1 },
+  );
   await jobs.start();
 });
 afterAll(async () => {
@@ -33,7 +37,9 @@ afterAll(async () => {
 });
 
 const jobRows = (name: string) =>
-  database.query<{ state: string; data: { n: number } }>(`SELECT state::text, data FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [name]).then((r) => r.rows);
+  database
+    .query<{ state: string; data: { n: number } }>(`SELECT state::text, data FROM pgboss.job WHERE name = $1 ORDER BY created_on`, [name])
+    .then((r) => r.rows);
 
 describe('background jobs (pg-boss on the application database)', () => {
   it('runs a job sent from this node right away: the sender wakes its worker instead of waiting for the poll', async () => {
@@ -71,7 +77,10 @@ describe('background jobs (pg-boss on the application database)', () => {
   });
 
   it('stores schedules in the database; scheduling again replaces, unschedule removes', async () => {
-    const schedules = () => database.query<{ cron: string; timezone: string }>(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'test.echo'`).then((r) => r.rows);
+    const schedules = () =>
+      database
+        .query<{ cron: string; timezone: string }>(`SELECT cron, timezone FROM pgboss.schedule WHERE name = 'test.echo'`)
+        .then((r) => r.rows);
     await jobs.schedule('test.echo', '*/5 * * * *', { n: 0 });
     await jobs.schedule('test.echo', '0 4 * * *', { n: 0 }, { tz: 'Europe/Madrid' });
     expect(await schedules()).toEqual([{ cron: '0 4 * * *', timezone: 'Europe/Madrid' }]);

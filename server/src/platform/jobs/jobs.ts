@@ -52,7 +52,12 @@ export interface Jobs {
    */
   work<N extends JobName>(name: N, handler: (job: Job<JobPayloads[N]>) => Promise<void>, options?: WorkOptions): Promise<void>;
   /** A recurring job (cron, 5 fields, in `tz`, default UTC); stored in the database, so one node sends it. Re-scheduling replaces it. */
-  schedule<N extends JobName>(name: N, cron: string, data?: JobPayloads[N], options?: { tz?: string; expireInSeconds?: number }): Promise<void>;
+  schedule<N extends JobName>(
+    name: N,
+    cron: string,
+    data?: JobPayloads[N],
+    options?: { tz?: string; expireInSeconds?: number },
+  ): Promise<void>;
   unschedule(name: JobName): Promise<void>;
   /** Makes this node's worker of `name` look for due jobs now. */
   wake(name: JobName): void;
@@ -147,7 +152,9 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
     if (knownQueues.has(name)) return;
     if (trx) {
       // Creating a queue is idempotent (ON CONFLICT DO NOTHING in pg-boss's function), so it may run in the caller's transaction.
-      await trx.executeQuery(CompiledQuery.raw(`SELECT ${JOBS_SCHEMA}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard' })]));
+      await trx.executeQuery(
+        CompiledQuery.raw(`SELECT ${JOBS_SCHEMA}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard' })]),
+      );
       afterCommit(() => knownQueues.add(name));
     } else {
       await boss.createQueue(name);
@@ -158,9 +165,13 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
   async function startWorker(name: string): Promise<void> {
     const entry = declared.get(name)!;
     await ensureQueue(name);
-    const id = await boss.work<object>(name, { batchSize: 1, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) }, async (batch) => {
-      for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never });
-    });
+    const id = await boss.work<object>(
+      name,
+      { batchSize: 1, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) },
+      async (batch) => {
+        for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never });
+      },
+    );
     workerIds.set(name, id);
   }
 
@@ -201,7 +212,10 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
     },
     async schedule(name, cron, data, scheduleOptions = {}) {
       await ensureQueue(name);
-      await boss.schedule(name, cron, (data ?? {}) as object, { tz: scheduleOptions.tz ?? 'UTC', ...(scheduleOptions.expireInSeconds ? { expireInSeconds: scheduleOptions.expireInSeconds } : {}) });
+      await boss.schedule(name, cron, (data ?? {}) as object, {
+        tz: scheduleOptions.tz ?? 'UTC',
+        ...(scheduleOptions.expireInSeconds ? { expireInSeconds: scheduleOptions.expireInSeconds } : {}),
+      });
     },
     async unschedule(name) {
       await boss.unschedule(name);

@@ -48,8 +48,20 @@ export async function cleanUp(database: Database, now: Date): Promise<CleanupRes
       [now],
     ),
     // Failure counts reset after a quiet hour anyway (sign-in-throttle.ts), so such rows change nothing.
-    signInThrottle: await deleteInBatches(database, 'platform.sign_in_throttle', 'key', `blocked_until < $1 AND last_failure_at < $1::timestamptz - interval '1 hour'`, [now]),
-    outbox: await deleteInBatches(database, 'platform.outbox', 'id', `processed_at < $1::timestamptz - make_interval(days => ${OUTBOX_RETENTION_DAYS})`, [now]),
+    signInThrottle: await deleteInBatches(
+      database,
+      'platform.sign_in_throttle',
+      'key',
+      `blocked_until < $1 AND last_failure_at < $1::timestamptz - interval '1 hour'`,
+      [now],
+    ),
+    outbox: await deleteInBatches(
+      database,
+      'platform.outbox',
+      'id',
+      `processed_at < $1::timestamptz - make_interval(days => ${OUTBOX_RETENTION_DAYS})`,
+      [now],
+    ),
   };
 }
 

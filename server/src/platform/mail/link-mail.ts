@@ -8,7 +8,10 @@ const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.ch
  * A short account mail built around one link (invitation, verification,
  * password reset), as plain text and the same content in HTML.
  */
-export function linkMail(input: { greeting: string; paragraphs: string[]; link: string; action: string; footer: string }): { text: string; html: string } {
+export function linkMail(input: { greeting: string; paragraphs: string[]; link: string; action: string; footer: string }): {
+  text: string;
+  html: string;
+} {
   const text = [input.greeting, '', ...input.paragraphs, '', `${input.action}: ${input.link}`, '', input.footer, ''].join('\n');
   const html = [
     `<p>${escapeHtml(input.greeting)}</p>`,

@@ -10,5 +10,9 @@ export function listOutboxMail(executor: Executor, orgId: string, after: KeysetP
     .select(keysetTimestamp('m.created_at').as('position'))
     .where('m.org_id', '=', orgId);
   if (after) query = query.where(afterKeyset('m.created_at', 'm.id', after));
-  return query.orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(limit + 1).execute();
+  return query
+    .orderBy('m.created_at', 'desc')
+    .orderBy('m.id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }

@@ -14,7 +14,8 @@ export const OutboxMail = Type.Object({
   to: Type.String(),
   subject: Type.String(),
   status: Type.Union([Type.Literal('sent'), Type.Literal('stored'), Type.Literal('failed')], {
-    description: 'sent: handed to the SMTP server; stored: no SMTP server configured, this is the only copy; failed: the SMTP server refused it (see error).',
+    description:
+      'sent: handed to the SMTP server; stored: no SMTP server configured, this is the only copy; failed: the SMTP server refused it (see error).',
   }),
   error: Type.Union([Type.String(), Type.Null()]),
   text: Type.String({ description: 'The plain-text body (links included, so a stored invitation can be passed on by hand).' }),

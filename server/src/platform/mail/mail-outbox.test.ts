@@ -22,11 +22,23 @@ async function readAll(as: TestUser, limit: number) {
 describe('GET /mail-outbox', () => {
   it('lists the organization’s mail newest first, a page at a time, with status and text', async () => {
     const admin = await t.make.org();
-    for (let i = 1; i <= 5; i++) await t.app.ctx.mailer.send({ orgId: admin.orgId, to: `person${i}@example.test`, subject: `Hello ${i}`, text: `Body ${i} https://clave.test/x` });
+    for (let i = 1; i <= 5; i++)
+      await t.app.ctx.mailer.send({
+        orgId: admin.orgId,
+        to: `person${i}@example.test`,
+        subject: `Hello ${i}`,
+        text: `Body ${i} https://clave.test/x`,
+      });
     const first = await t.request('GET', '/api/v1/mail-outbox?limit=2', { as: admin });
     expect(first.statusCode).toBe(200);
     expect(first.data.data).toHaveLength(2);
-    expect(first.data.data[0]).toMatchObject({ to: 'person5@example.test', subject: 'Hello 5', status: 'sent', error: null, text: 'Body 5 https://clave.test/x' });
+    expect(first.data.data[0]).toMatchObject({
+      to: 'person5@example.test',
+      subject: 'Hello 5',
+      status: 'sent',
+      error: null,
+      text: 'Body 5 https://clave.test/x',
+    });
     expect(first.data.data[0].sentAt).not.toBeNull();
     expect(first.data.nextCursor).toEqual(expect.any(String));
     const all = await readAll(admin, 2);

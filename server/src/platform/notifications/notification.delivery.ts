@@ -31,11 +31,17 @@ export function forPush(json: NotificationJson): NotificationJson {
  * same thing twice is harmless (clients de-duplicate by id), which is what
  * makes these handlers idempotent.
  */
-export async function registerNotificationDelivery(ctx: Pick<AppContext, 'database' | 'events' | 'jobs' | 'realtime' | 'now'>): Promise<void> {
+export async function registerNotificationDelivery(
+  ctx: Pick<AppContext, 'database' | 'events' | 'jobs' | 'realtime' | 'now'>,
+): Promise<void> {
   const { database, realtime } = ctx;
-  const unreadCountEvent = async (userId: string): Promise<RealtimeEvent> => ({ type: 'unread-count', data: { unreadCount: await countUnread(database.db, userId, ctx.now()) } });
+  const unreadCountEvent = async (userId: string): Promise<RealtimeEvent> => ({
+    type: 'unread-count',
+    data: { unreadCount: await countUnread(database.db, userId, ctx.now()) },
+  });
   const pushCount = async (userId: string) => realtime.publish(userId, await unreadCountEvent(userId));
-  const pushNotification = (json: NotificationJson, userId: string) => realtime.publish(userId, { type: 'notification', data: forPush(json) });
+  const pushNotification = (json: NotificationJson, userId: string) =>
+    realtime.publish(userId, { type: 'notification', data: forPush(json) });
 
   ctx.events.on(
     NOTIFICATION_CREATED,
@@ -49,7 +55,9 @@ export async function registerNotificationDelivery(ctx: Pick<AppContext, 'databa
     { name: 'notifications.push-created' },
   );
 
-  ctx.events.on(NOTIFICATION_UPDATED, async (event) => pushCount((event.payload as { userId: string }).userId), { name: 'notifications.push-count' });
+  ctx.events.on(NOTIFICATION_UPDATED, async (event) => pushCount((event.payload as { userId: string }).userId), {
+    name: 'notifications.push-count',
+  });
 
   await ctx.jobs.work(SNOOZE_DUE_JOB, async (job) => {
     const row = await findDueReminder(database.db, job.data.notificationId, new Date(job.data.snoozedUntil));

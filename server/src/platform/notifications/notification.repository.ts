@@ -28,7 +28,10 @@ const isUnread = (now: Date) => (eb: Eb) => eb.and([isShown(now)(eb), eb('read_a
 /** When the notification was (last) shown: a snoozed one comes back on top. Matches the index notifications_user_feed. */
 const shownAt = sql`coalesce(snoozed_until, created_at)`;
 
-export async function insertNotification(executor: Executor, row: Omit<NotificationRow, 'read_at' | 'ignored_at' | 'snoozed_until'>): Promise<void> {
+export async function insertNotification(
+  executor: Executor,
+  row: Omit<NotificationRow, 'read_at' | 'ignored_at' | 'snoozed_until'>,
+): Promise<void> {
   await executor.insertInto('platform.notifications').values(row).execute();
 }
 
@@ -38,7 +41,12 @@ export async function findUserOrg(executor: Executor, userId: string): Promise<s
 }
 
 /** One notification of the user (undefined for anyone else's). */
-export async function findNotification(executor: Executor, userId: string, id: string, options: { forUpdate?: boolean } = {}): Promise<NotificationRow | undefined> {
+export async function findNotification(
+  executor: Executor,
+  userId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<NotificationRow | undefined> {
   let query = executor.selectFrom('platform.notifications').selectAll().where('id', '=', id).where('user_id', '=', userId);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();
@@ -89,7 +97,12 @@ export async function updateNotification(
 
 /** Marks every unread notification in the user's feed as read; returns how many. */
 export async function markAllRead(executor: Executor, userId: string, now: Date): Promise<number> {
-  const result = await executor.updateTable('platform.notifications').set({ read_at: now }).where('user_id', '=', userId).where(isUnread(now)).executeTakeFirst();
+  const result = await executor
+    .updateTable('platform.notifications')
+    .set({ read_at: now })
+    .where('user_id', '=', userId)
+    .where(isUnread(now))
+    .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
 

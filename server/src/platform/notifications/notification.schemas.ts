@@ -23,12 +23,16 @@ export const NotificationListQuery = Type.Object({
 });
 
 export const NotificationList = Type.Object({
-  data: Type.Array(Notification, { description: 'Newest first (a reminder that came back counts from when it came back). Ignored and snoozed ones are left out.' }),
+  data: Type.Array(Notification, {
+    description: 'Newest first (a reminder that came back counts from when it came back). Ignored and snoozed ones are left out.',
+  }),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' }),
   unreadCount: Type.Integer({ description: 'Unread notifications in the feed (snoozed and ignored ones do not count).' }),
 });
 
-export const UnreadCount = Type.Object({ unreadCount: Type.Integer({ description: 'Unread notifications (snoozed and ignored ones do not count).' }) });
+export const UnreadCount = Type.Object({
+  unreadCount: Type.Integer({ description: 'Unread notifications (snoozed and ignored ones do not count).' }),
+});
 
 export const SnoozeBody = Type.Object(
   { minutes: Type.Enum([15, 60], { description: 'Remind me in 15 minutes or in 1 hour (60).' }) },

@@ -17,7 +17,13 @@ export function createNotificationService({ database, events, jobs, now }: Pick<
       if (query.cursor && !(await findNotification(database.db, auth.userId, query.cursor))) {
         throw badRequest('The cursor is not valid. Load the first page again.', 'cursor');
       }
-      const rows = await listNotifications(database.db, { userId: auth.userId, unreadOnly: query.unread === true, limit: limit + 1, afterId: query.cursor, now: at });
+      const rows = await listNotifications(database.db, {
+        userId: auth.userId,
+        unreadOnly: query.unread === true,
+        limit: limit + 1,
+        afterId: query.cursor,
+        now: at,
+      });
       const page = rows.slice(0, limit);
       return {
         data: page.map(presentNotification),

@@ -17,26 +17,50 @@ let counter = 0;
 async function notify(user: TestUser, overrides: Partial<NotifyInput> = {}): Promise<string> {
   const notifier = createNotifier(t.app.ctx);
   return t.database.transaction('test-notify', (trx) =>
-    notifier.notify(trx, { orgId: user.orgId, userId: user.userId, kind: 'task.assigned', title: `Notification ${counter++}`, body: 'Details', link: '/deals/1', ...overrides }),
+    notifier.notify(trx, {
+      orgId: user.orgId,
+      userId: user.userId,
+      kind: 'task.assigned',
+      title: `Notification ${counter++}`,
+      body: 'Details',
+      link: '/deals/1',
+      ...overrides,
+    }),
   );
 }
 
 const row = (id: string) => t.database.db.selectFrom('platform.notifications').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const snoozeJobs = (id: string) =>
-  t.database.query<{ start_after: Date; data: { notificationId: string; snoozedUntil: string } }>(
-    `SELECT start_after, data FROM pgboss.job WHERE name = 'notifications.snooze-due' AND data->>'notificationId' = $1`, [id],
-  ).then((r) => r.rows);
+  t.database
+    .query<{ start_after: Date; data: { notificationId: string; snoozedUntil: string } }>(
+      `SELECT start_after, data FROM pgboss.job WHERE name = 'notifications.snooze-due' AND data->>'notificationId' = $1`,
+      [id],
+    )
+    .then((r) => r.rows);
 
 describe('GET /notifications', () => {
   it('lists my feed newest first with the unread count, page by page', async () => {
     const admin = await t.make.org();
-    const ids = [await notify(admin, { title: 'First' }), await notify(admin, { title: 'Second', body: null, link: null }), await notify(admin, { title: 'Third' })];
+    const ids = [
+      await notify(admin, { title: 'First' }),
+      await notify(admin, { title: 'Second', body: null, link: null }),
+      await notify(admin, { title: 'Third' }),
+    ];
 
     const page1 = await t.request('GET', '/api/v1/notifications?limit=2', { as: admin });
     expect(page1.statusCode).toBe(200);
     expect(page1.data.unreadCount).toBe(3);
     expect(page1.data.data.map((n: { id: string }) => n.id)).toEqual([ids[2], ids[1]]);
-    expect(page1.data.data[1]).toEqual({ id: ids[1], kind: 'task.assigned', title: 'Second', body: null, link: null, createdAt: expect.any(String), readAt: null, snoozedUntil: null });
+    expect(page1.data.data[1]).toEqual({
+      id: ids[1],
+      kind: 'task.assigned',
+      title: 'Second',
+      body: null,
+      link: null,
+      createdAt: expect.any(String),
+      readAt: null,
+      snoozedUntil: null,
+    });
     expect(page1.data.nextCursor).toBe(ids[1]);
 
     const page2 = await t.request('GET', `/api/v1/notifications?limit=2&cursor=${page1.data.nextCursor}`, { as: admin, via: 'cookie' });
@@ -67,7 +91,13 @@ describe('GET /notifications', () => {
     const admin = await t.make.org();
     const other = await t.make.org();
     const othersNotification = await notify(other);
-    for (const [query, field] of [['limit=0', 'limit'], ['limit=101', 'limit'], ['unread=maybe', 'unread'], ['cursor=not-an-id', 'cursor'], [`cursor=${othersNotification}`, 'cursor']]) {
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+      ['unread=maybe', 'unread'],
+      ['cursor=not-an-id', 'cursor'],
+      [`cursor=${othersNotification}`, 'cursor'],
+    ]) {
       const response = await t.request('GET', `/api/v1/notifications?${query}`, { as: admin });
       expect(response.statusCode, query).toBe(400);
       expect(JSON.stringify(response.data.error), query).toContain(field);
@@ -225,9 +255,21 @@ describe('POST /notifications/{id}/snooze and /ignore', () => {
     try {
       await stream.next((f) => f.event === 'unread-count');
       // The first reminder comes due, but the notification is now snoozed for an hour.
-      await t.database.query(`UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = 'notifications.snooze-due' AND data->>'snoozedUntil' = $1`, [first.data.snoozedUntil]);
+      await t.database.query(
+        `UPDATE pgboss.job SET start_after = now() - interval '1 second' WHERE name = 'notifications.snooze-due' AND data->>'snoozedUntil' = $1`,
+        [first.data.snoozedUntil],
+      );
       t.app.ctx.jobs.wake('notifications.snooze-due');
-      await waitFor(async () => (await t.database.query<{ state: string }>(`SELECT state::text FROM pgboss.job WHERE name = 'notifications.snooze-due' AND data->>'snoozedUntil' = $1`, [first.data.snoozedUntil])).rows[0]?.state === 'completed', 'the stale reminder to run');
+      await waitFor(
+        async () =>
+          (
+            await t.database.query<{ state: string }>(
+              `SELECT state::text FROM pgboss.job WHERE name = 'notifications.snooze-due' AND data->>'snoozedUntil' = $1`,
+              [first.data.snoozedUntil],
+            )
+          ).rows[0]?.state === 'completed',
+        'the stale reminder to run',
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(stream.frames.filter((f) => f.event === 'notification')).toEqual([]);
     } finally {
@@ -247,7 +289,14 @@ describe('notify() for other features', () => {
       }),
     ).rejects.toThrow('the deal update failed');
     expect(await t.database.db.selectFrom('platform.notifications').select('id').where('user_id', '=', admin.userId).execute()).toEqual([]);
-    expect(await t.database.db.selectFrom('platform.outbox').select('id').where('org_id', '=', admin.orgId).where('type', '=', 'notification.created').execute()).toEqual([]);
+    expect(
+      await t.database.db
+        .selectFrom('platform.outbox')
+        .select('id')
+        .where('org_id', '=', admin.orgId)
+        .where('type', '=', 'notification.created')
+        .execute(),
+    ).toEqual([]);
   });
 
   it('refuses a kind that is not a code, an unsafe link and a user of another organization; shortens a long title', async () => {
@@ -259,6 +308,8 @@ describe('notify() for other features', () => {
     await expect(notify(admin, { userId: stranger.userId })).rejects.toThrow(/not in organization/);
     const id = await notify(admin, { title: 'x'.repeat(500), link: 'https://example.test/a' });
     expect((await row(id)).title).toHaveLength(200);
-    expect(await t.database.db.selectFrom('platform.notifications').select('id').where('user_id', '=', stranger.userId).execute()).toEqual([]);
+    expect(await t.database.db.selectFrom('platform.notifications').select('id').where('user_id', '=', stranger.userId).execute()).toEqual(
+      [],
+    );
   });
 });

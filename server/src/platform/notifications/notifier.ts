@@ -52,8 +52,10 @@ export function createNotifier({ events, now }: Pick<AppContext, 'events' | 'now
       const title = input.title.trim();
       if (!title) throw new Error('notify: the title is empty');
       const link = input.link?.trim() || null;
-      if (link && (link.length > LINK_MAX || !isSafeLink(link))) throw new Error(`notify: link "${link.slice(0, 80)}" must be an app path or an http(s) address`);
-      if ((await findUserOrg(trx, input.userId)) !== input.orgId) throw new Error(`notify: user ${input.userId} is not in organization ${input.orgId}`);
+      if (link && (link.length > LINK_MAX || !isSafeLink(link)))
+        throw new Error(`notify: link "${link.slice(0, 80)}" must be an app path or an http(s) address`);
+      if ((await findUserOrg(trx, input.userId)) !== input.orgId)
+        throw new Error(`notify: user ${input.userId} is not in organization ${input.orgId}`);
 
       const id = newId();
       await insertNotification(trx, {

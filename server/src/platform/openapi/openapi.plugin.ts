@@ -39,5 +39,18 @@ export const openApiPlugin = fp(async (app: FastifyInstance) => {
 
 export interface OpenApiDocument {
   info: { title: string; description?: string };
-  paths: Record<string, Record<string, { summary?: string; description?: string; tags?: string[]; requestBody?: unknown; parameters?: unknown[]; responses?: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        summary?: string;
+        description?: string;
+        tags?: string[];
+        requestBody?: unknown;
+        parameters?: unknown[];
+        responses?: Record<string, unknown>;
+      }
+    >
+  >;
 }

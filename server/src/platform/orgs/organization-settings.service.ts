@@ -6,7 +6,14 @@ import { recordAudit } from '../audit/audit.service.js';
 import { badRequest, notFound } from '../http/app-error.js';
 import { sha256 } from '../ids.js';
 import { findOrganization, lockOrganization, updateOrganization, type OrganizationRow } from './organization.repository.js';
-import { validateBusinessHours, validateCurrency, validateExchangeRates, validateHolidays, validateLogo, validateTimeZone } from './organization-settings.js';
+import {
+  validateBusinessHours,
+  validateCurrency,
+  validateExchangeRates,
+  validateHolidays,
+  validateLogo,
+  validateTimeZone,
+} from './organization-settings.js';
 
 export interface OrganizationChanges {
   name?: string;
@@ -38,7 +45,9 @@ const present = (row: OrganizationRow) => ({ id: row.id, ...settingsOf(row), upd
 
 // The audit log keeps a fingerprint of a logo, not 200 KB of base64.
 const logoFingerprint = (logo: string | null | undefined) =>
-  logo ? `${/^data:([^;]+)/.exec(logo)?.[1] ?? 'image'}, ${Math.floor((logo.length - logo.indexOf(',') - 1) * 0.75)} bytes, sha256 ${sha256(logo).slice(0, 16)}` : logo;
+  logo
+    ? `${/^data:([^;]+)/.exec(logo)?.[1] ?? 'image'}, ${Math.floor((logo.length - logo.indexOf(',') - 1) * 0.75)} bytes, sha256 ${sha256(logo).slice(0, 16)}`
+    : logo;
 
 /** Organization settings: everyone reads them (formats, periods, SLAs follow them), administrators change them. */
 export function createOrganizationSettingsService({ database, now }: Pick<AppContext, 'database' | 'now'>) {
@@ -65,9 +74,22 @@ export function createOrganizationSettingsService({ database, now }: Pick<AppCon
         // Rates are checked against the currency the organization will have after this change.
         const exchangeRates = input.exchangeRates && validateExchangeRates(input.exchangeRates, currency ?? existing.currency);
         if (currency !== undefined && !input.exchangeRates && existing.exchange_rates[currency] !== undefined) {
-          throw badRequest(`The exchange rates still list ${currency}, the new currency: send exchangeRates along without it.`, 'exchangeRates');
+          throw badRequest(
+            `The exchange rates still list ${currency}, the new currency: send exchangeRates along without it.`,
+            'exchangeRates',
+          );
         }
-        const next = { name, logo, defaultLanguage: input.defaultLanguage, timeZone, currency, exchangeRates, fiscalYearStartMonth: input.fiscalYearStartMonth, businessHours, holidays };
+        const next = {
+          name,
+          logo,
+          defaultLanguage: input.defaultLanguage,
+          timeZone,
+          currency,
+          exchangeRates,
+          fiscalYearStartMonth: input.fiscalYearStartMonth,
+          businessHours,
+          holidays,
+        };
         const diff = changedKeys(settingsOf(existing), next);
         if (!diff) return present(existing);
         const after = diff.after;
@@ -87,7 +109,15 @@ export function createOrganizationSettingsService({ database, now }: Pick<AppCon
           diff.before.logo = logoFingerprint(diff.before.logo);
           diff.after.logo = logoFingerprint(diff.after.logo);
         }
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'organization.updated', targetType: 'organization', targetId: auth.orgId, ...diff, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'organization.updated',
+          targetType: 'organization',
+          targetId: auth.orgId,
+          ...diff,
+          ip,
+        });
         return present((await findOrganization(trx, auth.orgId))!);
       });
     },

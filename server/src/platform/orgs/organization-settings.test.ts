@@ -21,10 +21,15 @@ describe('organization settings validation', () => {
   });
 
   it('reports the index of the offending entry as it was sent', () => {
-    expect(() => validateHolidays([{ date: '2026-01-06', name: 'Reyes' }, { date: '2025-02-29', name: 'No leap' }])).toThrow(
-      expect.objectContaining({ details: { field: 'holidays.1.date' } }),
+    expect(() =>
+      validateHolidays([
+        { date: '2026-01-06', name: 'Reyes' },
+        { date: '2025-02-29', name: 'No leap' },
+      ]),
+    ).toThrow(expect.objectContaining({ details: { field: 'holidays.1.date' } }));
+    expect(() => validateExchangeRates({ USD: '0.000' }, 'EUR')).toThrow(
+      expect.objectContaining({ details: { field: 'exchangeRates.USD' } }),
     );
-    expect(() => validateExchangeRates({ USD: '0.000' }, 'EUR')).toThrow(expect.objectContaining({ details: { field: 'exchangeRates.USD' } }));
     expect(validateExchangeRates({ USD: '1.0850', GBP: '0.85' }, 'EUR')).toEqual({ GBP: '0.85', USD: '1.0850' });
     expect(() => validateTimeZone('Europe/Atlantis')).toThrow(expect.objectContaining({ details: { field: 'timeZone' } }));
   });

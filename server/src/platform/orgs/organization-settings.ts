@@ -28,14 +28,16 @@ export function validateLogo(logo: string): string {
         ? bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff
         : /<svg[\s>]/i.test(bytes.toString('utf8'));
   if (!looksRight) throw badRequest(`The logo’s contents are not a ${type === 'svg+xml' ? 'SVG' : type.toUpperCase()} image.`, 'logo');
-  if (type === 'svg+xml' && SVG_ACTIVE_CONTENT.test(bytes.toString('utf8'))) throw badRequest('The SVG logo contains scripts or event handlers; export it without them.', 'logo');
+  if (type === 'svg+xml' && SVG_ACTIVE_CONTENT.test(bytes.toString('utf8')))
+    throw badRequest('The SVG logo contains scripts or event handlers; export it without them.', 'logo');
   return logo;
 }
 
 /** An IANA time zone that this runtime knows (Intl), e.g. Europe/Madrid or UTC. */
 export function validateTimeZone(timeZone: string, field = 'timeZone'): string {
   const trimmed = timeZone.trim();
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(trimmed)) throw badRequest('Use an IANA time zone name such as Europe/Madrid.', field);
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(trimmed))
+    throw badRequest('Use an IANA time zone name such as Europe/Madrid.', field);
   try {
     new Intl.DateTimeFormat('en', { timeZone: trimmed });
   } catch {
@@ -49,7 +51,8 @@ let knownCurrencies: Set<string> | undefined;
 /** An ISO 4217 currency code in use (the runtime's list): EUR, USD, MXN… */
 export function validateCurrency(currency: string, field = 'currency'): string {
   knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
-  if (!/^[A-Z]{3}$/.test(currency) || !knownCurrencies.has(currency)) throw badRequest(`"${currency}" is not an ISO 4217 currency code such as EUR.`, field);
+  if (!/^[A-Z]{3}$/.test(currency) || !knownCurrencies.has(currency))
+    throw badRequest(`"${currency}" is not an ISO 4217 currency code such as EUR.`, field);
   return currency;
 }
 
@@ -66,7 +69,8 @@ export function validateExchangeRates(rates: Record<string, string>, orgCurrency
     const rate = rates[code]!;
     validateCurrency(code, `exchangeRates.${code}`);
     if (code === orgCurrency) throw badRequest(`${code} is the organization’s currency: its rate is always 1.`, `exchangeRates.${code}`);
-    if (!DECIMAL.test(rate) || !/[1-9]/.test(rate)) throw badRequest('A rate is a decimal string greater than 0, such as "1.0850".', `exchangeRates.${code}`);
+    if (!DECIMAL.test(rate) || !/[1-9]/.test(rate))
+      throw badRequest('A rate is a decimal string greater than 0, such as "1.0850".', `exchangeRates.${code}`);
     result[code] = rate;
   }
   return result;
@@ -76,7 +80,8 @@ export function validateExchangeRates(rates: Record<string, string>, orgCurrency
 export function validateBusinessHours(hours: BusinessHours): BusinessHours {
   const indexed = hours.days.map((interval, index) => ({ ...interval, index }));
   for (const interval of indexed) {
-    if (interval.start >= interval.end) throw badRequest('An interval must start before it ends.', `businessHours.days.${interval.index}.end`);
+    if (interval.start >= interval.end)
+      throw badRequest('An interval must start before it ends.', `businessHours.days.${interval.index}.end`);
   }
   indexed.sort((a, b) => a.day - b.day || a.start.localeCompare(b.start));
   for (let i = 1; i < indexed.length; i++) {
@@ -94,7 +99,8 @@ export function validateHolidays(holidays: Holiday[]): Holiday[] {
   const seen = new Set<string>();
   holidays.forEach((holiday, index) => {
     const date = new Date(`${holiday.date}T00:00:00Z`);
-    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== holiday.date) throw badRequest(`${holiday.date} is not a calendar date.`, `holidays.${index}.date`);
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== holiday.date)
+      throw badRequest(`${holiday.date} is not a calendar date.`, `holidays.${index}.date`);
     if (seen.has(holiday.date)) throw badRequest(`${holiday.date} is listed twice.`, `holidays.${index}.date`);
     if (!holiday.name.trim()) throw badRequest('A holiday needs a name.', `holidays.${index}.name`);
     seen.add(holiday.date);

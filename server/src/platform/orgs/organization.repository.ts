@@ -4,7 +4,19 @@ import type { BusinessHours, Holiday } from '../../db/platform-schema.js';
 export function findOrganization(executor: Executor, id: string) {
   return executor
     .selectFrom('platform.organizations')
-    .select(['id', 'name', 'logo', 'default_language', 'time_zone', 'currency', 'exchange_rates', 'fiscal_year_start_month', 'business_hours', 'holidays', 'updated_at'])
+    .select([
+      'id',
+      'name',
+      'logo',
+      'default_language',
+      'time_zone',
+      'currency',
+      'exchange_rates',
+      'fiscal_year_start_month',
+      'business_hours',
+      'holidays',
+      'updated_at',
+    ])
     .where('id', '=', id)
     .executeTakeFirst();
 }
@@ -30,7 +42,12 @@ export async function updateOrganization(
   const json = (value: unknown) => (value === undefined ? undefined : JSON.stringify(value));
   await executor
     .updateTable('platform.organizations')
-    .set({ ...changes, exchange_rates: json(changes.exchange_rates), business_hours: json(changes.business_hours), holidays: json(changes.holidays) })
+    .set({
+      ...changes,
+      exchange_rates: json(changes.exchange_rates),
+      business_hours: json(changes.business_hours),
+      holidays: json(changes.holidays),
+    })
     .where('id', '=', id)
     .execute();
 }

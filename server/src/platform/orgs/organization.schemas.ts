@@ -1,7 +1,10 @@
 import { Type } from 'typebox';
 import { Timestamp, Uuid } from '../http/common.schemas.js';
 
-const Time = Type.String({ pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$', description: 'HH:MM, 00:00–24:00, in the organization’s time zone.' });
+const Time = Type.String({
+  pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$',
+  description: 'HH:MM, 00:00–24:00, in the organization’s time zone.',
+});
 const Language = Type.Union([Type.Literal('es'), Type.Literal('en')]);
 const Logo = Type.Union([Type.String({ maxLength: 280_000 }), Type.Null()], {
   description: 'A base64 data: URL of a PNG, JPEG or SVG image of at most 200 KB (data:image/png;base64,…), or null for none.',
@@ -13,14 +16,26 @@ const ExchangeRates = Type.Record(Type.String(), Type.String(), {
 const BusinessHoursSchema = Type.Object(
   {
     days: Type.Array(
-      Type.Object({ day: Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday: 1 Monday … 7 Sunday.' }), start: Time, end: Time }, { additionalProperties: false }),
-      { maxItems: 70, description: 'Opening intervals; several per day allowed (a lunch break), never overlapping. A day not listed is closed.' },
+      Type.Object(
+        { day: Type.Integer({ minimum: 1, maximum: 7, description: 'ISO weekday: 1 Monday … 7 Sunday.' }), start: Time, end: Time },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 70,
+        description: 'Opening intervals; several per day allowed (a lunch break), never overlapping. A day not listed is closed.',
+      },
     ),
   },
   { additionalProperties: false },
 );
 const Holidays = Type.Array(
-  Type.Object({ date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' }), name: Type.String({ minLength: 1, maxLength: 120 }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' }),
+      name: Type.String({ minLength: 1, maxLength: 120 }),
+    },
+    { additionalProperties: false },
+  ),
   { maxItems: 500, description: 'Days the organization is closed; each date once.' },
 );
 

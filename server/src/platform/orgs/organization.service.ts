@@ -52,21 +52,51 @@ export async function createOrganization(trx: Trx, input: NewOrganization): Prom
     if (profile.builtin === 'administrator') adminProfileId = id;
     await trx
       .insertInto('platform.profiles')
-      .values({ id, org_id: orgId, name: profile.name, description: profile.description, builtin: profile.builtin, module_permissions: JSON.stringify(profile.permissions), field_permissions: '{}' })
+      .values({
+        id,
+        org_id: orgId,
+        name: profile.name,
+        description: profile.description,
+        builtin: profile.builtin,
+        module_permissions: JSON.stringify(profile.permissions),
+        field_permissions: '{}',
+      })
       .execute();
   }
   const roleId = newId();
-  await trx.insertInto('platform.roles').values({ id: roleId, org_id: orgId, name: 'CEO', parent_id: null, share_with_peers: false }).execute();
+  await trx
+    .insertInto('platform.roles')
+    .values({ id: roleId, org_id: orgId, name: 'CEO', parent_id: null, share_with_peers: false })
+    .execute();
   const userId = newId();
   await trx
     .insertInto('platform.users')
-    .values({ id: userId, org_id: orgId, name: input.name.trim(), password_hash: input.passwordHash, role_id: roleId, profile_id: adminProfileId, active: true, language: null, time_zone: null, totp_secret: null, totp_enabled: false })
+    .values({
+      id: userId,
+      org_id: orgId,
+      name: input.name.trim(),
+      password_hash: input.passwordHash,
+      role_id: roleId,
+      profile_id: adminProfileId,
+      active: true,
+      language: null,
+      time_zone: null,
+      totp_secret: null,
+      totp_enabled: false,
+    })
     .execute();
   await trx
     .insertInto('platform.user_emails')
     .values({ id: newId(), user_id: userId, email: normalizeEmail(input.email), is_primary: true, verified_at: new Date() })
     .execute();
   await migrateOrgSchema(trx, schemaName);
-  await recordAudit(trx, { orgId, actorId: userId, action: 'organization.created', targetType: 'organization', targetId: orgId, after: { name: input.organization } });
+  await recordAudit(trx, {
+    orgId,
+    actorId: userId,
+    action: 'organization.created',
+    targetType: 'organization',
+    targetId: orgId,
+    after: { name: input.organization },
+  });
   return { orgId, userId };
 }

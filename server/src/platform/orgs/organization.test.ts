@@ -12,7 +12,8 @@ const JPEG = `data:image/jpeg;base64,${Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0
 const svg = (body: string) => `data:image/svg+xml;base64,${Buffer.from(body).toString('base64')}`;
 const SVG = svg('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#c00"/></svg>');
 
-const orgRow = (id: string) => t.database.db.selectFrom('platform.organizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const orgRow = (id: string) =>
+  t.database.db.selectFrom('platform.organizations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
 const VALID = {
   name: 'Acme Iberia',
@@ -67,11 +68,27 @@ describe('PATCH /organization', () => {
     expect(response.data.businessHours.days).toEqual([businessHours.days[1], businessHours.days[0], businessHours.days[2]]);
     expect(response.data.holidays).toEqual([holidays[1], holidays[0]]);
     const row = await orgRow(admin.orgId);
-    expect(row).toMatchObject({ name: 'Acme Iberia', time_zone: 'America/Mexico_City', currency: 'MXN', fiscal_year_start_month: 4, logo: PNG });
+    expect(row).toMatchObject({
+      name: 'Acme Iberia',
+      time_zone: 'America/Mexico_City',
+      currency: 'MXN',
+      fiscal_year_start_month: 4,
+      logo: PNG,
+    });
 
-    const second = await t.request('PATCH', '/api/v1/organization', { as: admin, body: { fiscalYearStartMonth: 7, name: 'Acme Iberia', logo: SVG } });
+    const second = await t.request('PATCH', '/api/v1/organization', {
+      as: admin,
+      body: { fiscalYearStartMonth: 7, name: 'Acme Iberia', logo: SVG },
+    });
     expect(second.statusCode).toBe(200);
-    const audit = await t.database.db.selectFrom('platform.audit_log').select(['before', 'after']).where('org_id', '=', admin.orgId).where('action', '=', 'organization.updated').orderBy('created_at').orderBy('id').execute();
+    const audit = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select(['before', 'after'])
+      .where('org_id', '=', admin.orgId)
+      .where('action', '=', 'organization.updated')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     expect(audit).toHaveLength(2);
     expect(Object.keys(audit[0]!.after as object).sort()).toEqual(Object.keys(VALID).sort());
     expect(audit[1]!.before).toMatchObject({ fiscalYearStartMonth: 4 });
@@ -120,10 +137,28 @@ describe('PATCH /organization', () => {
       [{ businessHours: { days: [{ day: 1, start: '9:00', end: '17:00' }] } }, 'businessHours.days.0.start'],
       [{ businessHours: { days: [{ day: 1, start: '17:00', end: '09:00' }] } }, 'businessHours.days.0.end'],
       [{ businessHours: { days: [{ day: 1, start: '09:00', end: '09:00' }] } }, 'businessHours.days.0.end'],
-      [{ businessHours: { days: [{ day: 2, start: '09:00', end: '14:00' }, { day: 2, start: '13:00', end: '18:00' }] } }, 'businessHours.days.1.start'],
+      [
+        {
+          businessHours: {
+            days: [
+              { day: 2, start: '09:00', end: '14:00' },
+              { day: 2, start: '13:00', end: '18:00' },
+            ],
+          },
+        },
+        'businessHours.days.1.start',
+      ],
       [{ holidays: [{ date: '2026-02-30', name: 'Nope' }] }, 'holidays.0.date'],
       [{ holidays: [{ date: '26-01-01', name: 'Nope' }] }, 'holidays.0.date'],
-      [{ holidays: [{ date: '2026-05-01', name: 'Trabajo' }, { date: '2026-05-01', name: 'Again' }] }, 'holidays.1.date'],
+      [
+        {
+          holidays: [
+            { date: '2026-05-01', name: 'Trabajo' },
+            { date: '2026-05-01', name: 'Again' },
+          ],
+        },
+        'holidays.1.date',
+      ],
       [{ holidays: [{ date: '2026-05-01', name: '  ' }] }, 'holidays.0.name'],
       [{ color: 'red' }, 'color'],
     ];
@@ -135,7 +170,12 @@ describe('PATCH /organization', () => {
     }
     expect((await t.request('PATCH', '/api/v1/organization', { as: admin, body: {} })).statusCode).toBe(400);
     expect(await orgRow(admin.orgId)).toEqual(before);
-    const audit = await t.database.db.selectFrom('platform.audit_log').select('id').where('org_id', '=', admin.orgId).where('action', '=', 'organization.updated').execute();
+    const audit = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select('id')
+      .where('org_id', '=', admin.orgId)
+      .where('action', '=', 'organization.updated')
+      .execute();
     expect(audit).toEqual([]);
   });
 
@@ -144,7 +184,10 @@ describe('PATCH /organization', () => {
     for (const timeZone of ['UTC', 'Etc/GMT+5', 'Europe/Lisbon']) {
       expect((await t.request('PATCH', '/api/v1/organization', { as: admin, body: { timeZone } })).data.timeZone).toBe(timeZone);
     }
-    const changed = await t.request('PATCH', '/api/v1/organization', { as: admin, body: { currency: 'USD', exchangeRates: { EUR: '0.9200' } } });
+    const changed = await t.request('PATCH', '/api/v1/organization', {
+      as: admin,
+      body: { currency: 'USD', exchangeRates: { EUR: '0.9200' } },
+    });
     expect(changed.data).toMatchObject({ currency: 'USD', exchangeRates: { EUR: '0.9200' } });
     // Switching back while the rates still list EUR needs new rates.
     const stale = await t.request('PATCH', '/api/v1/organization', { as: admin, body: { currency: 'EUR' } });

@@ -10,18 +10,35 @@ const tags = ['API tokens'];
 export const tokenRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const tokens = createTokenService(ctx);
 
-  app.get('/tokens', { schema: { tags, summary: 'My personal API tokens', response: { 200: TokenList, ...errorResponses(401) } } }, async (request) => ({
-    data: await tokens.list(requireAuth(request)),
-  }));
+  app.get(
+    '/tokens',
+    { schema: { tags, summary: 'My personal API tokens', response: { 200: TokenList, ...errorResponses(401) } } },
+    async (request) => ({
+      data: await tokens.list(requireAuth(request)),
+    }),
+  );
 
-  app.post('/tokens', {
-    schema: { tags, summary: 'Create a personal API token (shown once)', body: CreateTokenBody, response: { 201: CreatedToken, ...errorResponses(400, 401, 403) } },
-  }, async (request, reply) => reply.status(201).send(await tokens.create(requireAuth(request), request.body.name, request.ip)));
+  app.post(
+    '/tokens',
+    {
+      schema: {
+        tags,
+        summary: 'Create a personal API token (shown once)',
+        body: CreateTokenBody,
+        response: { 201: CreatedToken, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await tokens.create(requireAuth(request), request.body.name, request.ip)),
+  );
 
-  app.delete('/tokens/:id', {
-    schema: { tags, summary: 'Revoke a token', params: IdParams, response: { 204: NoContent, ...errorResponses(401, 403, 404) } },
-  }, async (request, reply) => {
-    await tokens.revoke(requireAuth(request), request.params.id, request.ip);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/tokens/:id',
+    {
+      schema: { tags, summary: 'Revoke a token', params: IdParams, response: { 204: NoContent, ...errorResponses(401, 403, 404) } },
+    },
+    async (request, reply) => {
+      await tokens.revoke(requireAuth(request), request.params.id, request.ip);
+      return reply.status(204).send(null);
+    },
+  );
 };

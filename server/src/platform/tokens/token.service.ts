@@ -7,7 +7,14 @@ import { newId, randomSecret, sha256 } from '../ids.js';
 const TOKEN_PREFIX = 'clv_';
 
 function present(row: { id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }) {
-  return { id: row.id, name: row.name, prefix: row.prefix, createdAt: row.created_at.toISOString(), lastUsedAt: row.last_used_at?.toISOString() ?? null, revokedAt: row.revoked_at?.toISOString() ?? null };
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
 }
 
 /** Personal API tokens: random, shown once, stored as SHA-256. */
@@ -22,13 +29,26 @@ export function createTokenService({ database, now }: Pick<AppContext, 'database
           .values({ id, user_id: auth.userId, name: name.trim(), token_hash: sha256(token), prefix: token.slice(0, 10), created_at: now() })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'token.created', targetType: 'api_token', targetId: id, after: { name }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'token.created',
+          targetType: 'api_token',
+          targetId: id,
+          after: { name },
+          ip,
+        });
         return inserted;
       });
       return { ...present(row), token };
     },
     async list(auth: AuthContext) {
-      const rows = await database.db.selectFrom('platform.api_tokens').selectAll().where('user_id', '=', auth.userId).orderBy('created_at', 'desc').execute();
+      const rows = await database.db
+        .selectFrom('platform.api_tokens')
+        .selectAll()
+        .where('user_id', '=', auth.userId)
+        .orderBy('created_at', 'desc')
+        .execute();
       return rows.map(present);
     },
     async revoke(auth: AuthContext, id: string, ip: string) {
@@ -42,7 +62,15 @@ export function createTokenService({ database, now }: Pick<AppContext, 'database
           .returning(['id', 'name'])
           .executeTakeFirst();
         if (!row) throw notFound('The token');
-        await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'token.revoked', targetType: 'api_token', targetId: id, before: { name: row.name }, ip });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'token.revoked',
+          targetType: 'api_token',
+          targetId: id,
+          before: { name: row.name },
+          ip,
+        });
       });
     },
   };

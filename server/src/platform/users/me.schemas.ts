@@ -14,11 +14,24 @@ export const MeResponse = Type.Object({
     profileId: Uuid,
     twoFactorEnabled: Type.Boolean(),
   }),
-  organization: Type.Object({ id: Uuid, name: Type.String(), logo: Type.Union([Type.String(), Type.Null()]), currency: Type.String(), timeZone: Type.String(), defaultLanguage: Type.String() }),
+  organization: Type.Object({
+    id: Uuid,
+    name: Type.String(),
+    logo: Type.Union([Type.String(), Type.Null()]),
+    currency: Type.String(),
+    timeZone: Type.String(),
+    defaultLanguage: Type.String(),
+  }),
   permissions: Type.Object({
     isAdmin: Type.Boolean({ description: 'Administrators configure Settings, channels and integrations.' }),
-    modules: Type.Record(Type.String(), Actions, { description: 'Per module API name (and "*" for the rest): create, read, edit, delete, import, export.' }),
-    fields: Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), { description: 'Per module, fields that are hidden or read_only.' }),
+    modules: Type.Record(Type.String(), Actions, {
+      description: 'Per module API name (and "*" for the rest): create, read, edit, delete, import, export.',
+    }),
+    fields: Type.Record(Type.String(), Type.Record(Type.String(), Type.String()), {
+      description: 'Per module, fields that are hidden or read_only.',
+    }),
   }),
-  csrfToken: Type.Union([Type.String(), Type.Null()], { description: 'Send as x-csrf-token on cookie-authenticated writes; null for Bearer tokens.' }),
+  csrfToken: Type.Union([Type.String(), Type.Null()], {
+    description: 'Send as x-csrf-token on cookie-authenticated writes; null for Bearer tokens.',
+  }),
 });

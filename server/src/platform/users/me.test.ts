@@ -34,12 +34,25 @@ describe('GET /api/v1/me', () => {
     const user = await t.make.user(admin, { profile: 'standard' });
     expect((await t.request('GET', '/api/v1/me', { as: user })).data.permissions.isAdmin).toBe(false);
 
-    await t.database.db.updateTable('platform.organizations').set({ name: 'Renamed Co', currency: 'USD' }).where('id', '=', admin.orgId).execute();
+    await t.database.db
+      .updateTable('platform.organizations')
+      .set({ name: 'Renamed Co', currency: 'USD' })
+      .where('id', '=', admin.orgId)
+      .execute();
     await t.database.db.updateTable('platform.users').set({ totp_enabled: true, language: 'en' }).where('id', '=', user.userId).execute();
-    const adminProfile = await t.database.db.selectFrom('platform.profiles').select('id').where('org_id', '=', admin.orgId).where('builtin', '=', 'administrator').executeTakeFirstOrThrow();
+    const adminProfile = await t.database.db
+      .selectFrom('platform.profiles')
+      .select('id')
+      .where('org_id', '=', admin.orgId)
+      .where('builtin', '=', 'administrator')
+      .executeTakeFirstOrThrow();
     await t.database.db.updateTable('platform.users').set({ profile_id: adminProfile.id }).where('id', '=', user.userId).execute();
     const changed = await t.request('GET', '/api/v1/me', { as: user });
-    expect(changed.data).toMatchObject({ organization: { name: 'Renamed Co', currency: 'USD' }, user: { twoFactorEnabled: true, language: 'en' }, permissions: { isAdmin: true } });
+    expect(changed.data).toMatchObject({
+      organization: { name: 'Renamed Co', currency: 'USD' },
+      user: { twoFactorEnabled: true, language: 'en' },
+      permissions: { isAdmin: true },
+    });
 
     // A revoked token stops working on the next request.
     const created = await t.request('POST', '/api/v1/tokens', { as: user, body: { name: 'script' } });

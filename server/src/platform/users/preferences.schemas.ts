@@ -6,9 +6,13 @@ const Language = Type.Union([Type.Literal('es'), Type.Literal('en')], { descript
 export const UpdatePreferencesBody = Type.Object(
   {
     name: Type.Optional(PersonName),
-    language: Type.Optional(Type.Union([Language, Type.Null()], { description: 'es or en; null follows the organization’s default language.' })),
+    language: Type.Optional(
+      Type.Union([Language, Type.Null()], { description: 'es or en; null follows the organization’s default language.' }),
+    ),
     timeZone: Type.Optional(
-      Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: 'An IANA time zone such as Europe/Madrid; null follows the organization’s time zone.' }),
+      Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+        description: 'An IANA time zone such as Europe/Madrid; null follows the organization’s time zone.',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -34,7 +34,12 @@ export function createPreferenceService({ database, now }: Pick<AppContext, 'dat
         }
       }
       return database.transaction('update-preferences', async (trx) => {
-        const before = await trx.selectFrom('platform.users').select(['name', 'language', 'time_zone']).where('id', '=', auth.userId).forUpdate().executeTakeFirstOrThrow();
+        const before = await trx
+          .selectFrom('platform.users')
+          .select(['name', 'language', 'time_zone'])
+          .where('id', '=', auth.userId)
+          .forUpdate()
+          .executeTakeFirstOrThrow();
         const changed = (Object.keys(changes) as Array<keyof typeof changes>).filter((key) => changes[key] !== before[key]);
         let after = before;
         if (changed.length > 0) {
@@ -55,7 +60,11 @@ export function createPreferenceService({ database, now }: Pick<AppContext, 'dat
             ip,
           });
         }
-        const org = await trx.selectFrom('platform.organizations').select(['default_language', 'time_zone']).where('id', '=', auth.orgId).executeTakeFirstOrThrow();
+        const org = await trx
+          .selectFrom('platform.organizations')
+          .select(['default_language', 'time_zone'])
+          .where('id', '=', auth.orgId)
+          .executeTakeFirstOrThrow();
         return {
           name: after.name,
           language: after.language ?? org.default_language,

@@ -7,19 +7,40 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const userRow = (userId: string) => t.database.db.selectFrom('platform.users').select(['name', 'language', 'time_zone']).where('id', '=', userId).executeTakeFirstOrThrow();
+const userRow = (userId: string) =>
+  t.database.db.selectFrom('platform.users').select(['name', 'language', 'time_zone']).where('id', '=', userId).executeTakeFirstOrThrow();
 
 describe('my preferences', () => {
   it('changes name, language and time zone; GET /me shows them; audited with before and after', async () => {
     const admin = await t.make.org();
     const user = await t.make.user(admin, { name: 'Old Name' });
-    const response = await t.request('PATCH', '/api/v1/me', { as: user, via: 'cookie', body: { name: '  New Name ', language: 'en', timeZone: 'America/Mexico_City' } });
+    const response = await t.request('PATCH', '/api/v1/me', {
+      as: user,
+      via: 'cookie',
+      body: { name: '  New Name ', language: 'en', timeZone: 'America/Mexico_City' },
+    });
     expect(response.statusCode).toBe(200);
-    expect(response.data).toEqual({ name: 'New Name', language: 'en', timeZone: 'America/Mexico_City', languageIsDefault: false, timeZoneIsDefault: false });
+    expect(response.data).toEqual({
+      name: 'New Name',
+      language: 'en',
+      timeZone: 'America/Mexico_City',
+      languageIsDefault: false,
+      timeZoneIsDefault: false,
+    });
     const me = await t.request('GET', '/api/v1/me', { as: user });
     expect(me.data.user).toMatchObject({ name: 'New Name', language: 'en', timeZone: 'America/Mexico_City' });
-    const audit = await t.database.db.selectFrom('platform.audit_log').select(['before', 'after']).where('actor_id', '=', user.userId).where('action', '=', 'user.preferences_changed').execute();
-    expect(audit).toEqual([{ before: { name: 'Old Name', language: null, time_zone: null }, after: { name: 'New Name', language: 'en', time_zone: 'America/Mexico_City' } }]);
+    const audit = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select(['before', 'after'])
+      .where('actor_id', '=', user.userId)
+      .where('action', '=', 'user.preferences_changed')
+      .execute();
+    expect(audit).toEqual([
+      {
+        before: { name: 'Old Name', language: null, time_zone: null },
+        after: { name: 'New Name', language: 'en', time_zone: 'America/Mexico_City' },
+      },
+    ]);
   });
 
   it('changes only the fields sent, stores canonical zone names, and null follows the organization again', async () => {
@@ -29,9 +50,23 @@ describe('my preferences', () => {
     const utc = await t.request('PATCH', '/api/v1/me', { as: user, body: { timeZone: 'UTC' } });
     expect(utc.statusCode).toBe(200);
     const reset = await t.request('PATCH', '/api/v1/me', { as: user, body: { timeZone: null, language: null } });
-    expect(reset.data).toEqual({ name: 'Admin Person', language: 'es', timeZone: 'Europe/Madrid', languageIsDefault: true, timeZoneIsDefault: true });
+    expect(reset.data).toEqual({
+      name: 'Admin Person',
+      language: 'es',
+      timeZone: 'Europe/Madrid',
+      languageIsDefault: true,
+      timeZoneIsDefault: true,
+    });
     // Nothing sent, nothing changed, nothing audited.
-    const count = async () => (await t.database.db.selectFrom('platform.audit_log').select('id').where('actor_id', '=', user.userId).where('action', '=', 'user.preferences_changed').execute()).length;
+    const count = async () =>
+      (
+        await t.database.db
+          .selectFrom('platform.audit_log')
+          .select('id')
+          .where('actor_id', '=', user.userId)
+          .where('action', '=', 'user.preferences_changed')
+          .execute()
+      ).length;
     const before = await count();
     expect((await t.request('PATCH', '/api/v1/me', { as: user, body: {} })).statusCode).toBe(200);
     expect(await count()).toBe(before);
@@ -61,7 +96,9 @@ describe('my preferences', () => {
   it('needs a signed-in caller and the CSRF header with a cookie', async () => {
     const user = await t.make.org();
     expect((await t.request('PATCH', '/api/v1/me', { body: { name: 'X' } })).statusCode).toBe(401);
-    expect((await t.request('PATCH', '/api/v1/me', { headers: { cookie: `clave_session=${user.cookie}` }, body: { name: 'X' } })).statusCode).toBe(403);
+    expect(
+      (await t.request('PATCH', '/api/v1/me', { headers: { cookie: `clave_session=${user.cookie}` }, body: { name: 'X' } })).statusCode,
+    ).toBe(403);
     expect((await userRow(user.userId)).name).toBe('Admin Person');
   });
 });

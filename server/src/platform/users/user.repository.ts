@@ -38,11 +38,21 @@ export async function findUser(executor: Executor, orgId: string, id: string): P
 }
 
 export async function findProfileBuiltin(executor: Executor, orgId: string, profileId: string) {
-  return executor.selectFrom('platform.profiles').select(['id', 'builtin']).where('org_id', '=', orgId).where('id', '=', profileId).executeTakeFirst();
+  return executor
+    .selectFrom('platform.profiles')
+    .select(['id', 'builtin'])
+    .where('org_id', '=', orgId)
+    .where('id', '=', profileId)
+    .executeTakeFirst();
 }
 
 export async function roleExists(executor: Executor, orgId: string, roleId: string): Promise<boolean> {
-  return !!(await executor.selectFrom('platform.roles').select('id').where('org_id', '=', orgId).where('id', '=', roleId).executeTakeFirst());
+  return !!(await executor
+    .selectFrom('platform.roles')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '=', roleId)
+    .executeTakeFirst());
 }
 
 /** Active administrators of the org other than `exceptUserId`. */
@@ -59,6 +69,10 @@ export async function countOtherActiveAdmins(executor: Executor, orgId: string, 
   return Number(row.count);
 }
 
-export async function updateUser(executor: Executor, id: string, changes: { name?: string; role_id?: string | null; profile_id?: string; active?: boolean; updated_at: Date }) {
+export async function updateUser(
+  executor: Executor,
+  id: string,
+  changes: { name?: string; role_id?: string | null; profile_id?: string; active?: boolean; updated_at: Date },
+) {
   await executor.updateTable('platform.users').set(changes).where('id', '=', id).execute();
 }

@@ -10,23 +10,41 @@ const tags = ['Users'];
 export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const users = createUserService(ctx);
 
-  app.get('/users', {
-    schema: { tags, summary: 'The organization’s users (for pickers and Settings → Users)', querystring: ListUsersQuery, response: { 200: UserList, ...errorResponses(400, 401) } },
-  }, async (request) => ({ data: await users.list(requireAuth(request), request.query) }));
-
-  app.get('/users/:id', {
-    schema: { tags, summary: 'One user of the organization', params: IdParams, response: { 200: User, ...errorResponses(401, 404) } },
-  }, async (request) => users.get(requireAuth(request), request.params.id));
-
-  app.patch('/users/:id', {
-    config: { access: 'admin' },
-    schema: {
-      tags,
-      summary: 'Change a user’s name, role, profile, or deactivate / reactivate them',
-      description: 'Deactivating ends the user’s sessions and revokes their API tokens; their records stay. Deactivating yourself, or removing the last active administrator, answers 409.',
-      params: IdParams,
-      body: UpdateUserBody,
-      response: { 200: User, ...errorResponses(400, 401, 403, 404, 409) },
+  app.get(
+    '/users',
+    {
+      schema: {
+        tags,
+        summary: 'The organization’s users (for pickers and Settings → Users)',
+        querystring: ListUsersQuery,
+        response: { 200: UserList, ...errorResponses(400, 401) },
+      },
     },
-  }, async (request) => users.update(requireAuth(request), request.params.id, request.body, request.ip));
+    async (request) => ({ data: await users.list(requireAuth(request), request.query) }),
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      schema: { tags, summary: 'One user of the organization', params: IdParams, response: { 200: User, ...errorResponses(401, 404) } },
+    },
+    async (request) => users.get(requireAuth(request), request.params.id),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Change a user’s name, role, profile, or deactivate / reactivate them',
+        description:
+          'Deactivating ends the user’s sessions and revokes their API tokens; their records stay. Deactivating yourself, or removing the last active administrator, answers 409.',
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: User, ...errorResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => users.update(requireAuth(request), request.params.id, request.body, request.ip),
+  );
 };

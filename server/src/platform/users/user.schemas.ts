@@ -27,7 +27,10 @@ export const UpdateUserBody = Type.Object(
     roleId: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'A role of the organization, or null for none.' })),
     profileId: Type.Optional(Type.String({ format: 'uuid', description: 'A profile of the organization.' })),
     active: Type.Optional(
-      Type.Boolean({ description: 'false ends the user’s sessions and revokes their API tokens. Nobody deactivates themselves, and the last active administrator stays.' }),
+      Type.Boolean({
+        description:
+          'false ends the user’s sessions and revokes their API tokens. Nobody deactivates themselves, and the last active administrator stays.',
+      }),
     ),
   },
   { additionalProperties: false, minProperties: 1 },

@@ -5,7 +5,15 @@ import { lockOrgAccess } from '../access/access.repository.js';
 import { changedKeys } from '../audit/audit-diff.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError, badRequest, notFound } from '../http/app-error.js';
-import { countOtherActiveAdmins, findProfileBuiltin, findUser, listUsers, roleExists, updateUser, type UserRow } from './user.repository.js';
+import {
+  countOtherActiveAdmins,
+  findProfileBuiltin,
+  findUser,
+  listUsers,
+  roleExists,
+  updateUser,
+  type UserRow,
+} from './user.repository.js';
 
 export interface UserChanges {
   name?: string;
@@ -15,7 +23,15 @@ export interface UserChanges {
 }
 
 function present(row: UserRow) {
-  return { id: row.id, name: row.name, email: row.email, active: row.active, roleId: row.role_id, profileId: row.profile_id, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    active: row.active,
+    roleId: row.role_id,
+    profileId: row.profile_id,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 const snapshot = (row: UserRow) => ({ name: row.name, roleId: row.role_id, profileId: row.profile_id, active: row.active });
@@ -40,7 +56,8 @@ export function createUserService({ database, now }: Pick<AppContext, 'database'
         await lockOrgAccess(trx, auth.orgId);
         const existing = await findUser(trx, auth.orgId, id);
         if (!existing) throw notFound('The user');
-        if (changes.roleId && !(await roleExists(trx, auth.orgId, changes.roleId))) throw badRequest('The role does not exist in this organization.', 'roleId');
+        if (changes.roleId && !(await roleExists(trx, auth.orgId, changes.roleId)))
+          throw badRequest('The role does not exist in this organization.', 'roleId');
         let willBeAdmin = existing.is_admin;
         if (changes.profileId !== undefined) {
           const profile = await findProfileBuiltin(trx, auth.orgId, changes.profileId);
@@ -48,20 +65,37 @@ export function createUserService({ database, now }: Pick<AppContext, 'database'
           willBeAdmin = profile.builtin === 'administrator';
         }
         if (changes.active === false && id === auth.userId) {
-          throw new AppError('conflict', 'You cannot deactivate yourself. Ask another administrator.', { reason: 'self_deactivation', field: 'active' });
+          throw new AppError('conflict', 'You cannot deactivate yourself. Ask another administrator.', {
+            reason: 'self_deactivation',
+            field: 'active',
+          });
         }
         const staysActiveAdmin = willBeAdmin && (changes.active ?? existing.active);
         if (existing.is_admin && existing.active && !staysActiveAdmin && (await countOtherActiveAdmins(trx, auth.orgId, id)) === 0) {
-          throw new AppError('conflict', 'This is the last active administrator: make someone else an administrator first.', { reason: 'last_administrator' });
+          throw new AppError('conflict', 'This is the last active administrator: make someone else an administrator first.', {
+            reason: 'last_administrator',
+          });
         }
-        const diff = changedKeys(snapshot(existing), { name, roleId: changes.roleId, profileId: changes.profileId, active: changes.active });
+        const diff = changedKeys(snapshot(existing), {
+          name,
+          roleId: changes.roleId,
+          profileId: changes.profileId,
+          active: changes.active,
+        });
         if (!diff) return present(existing);
         const at = now();
-        await updateUser(trx, id, { name: diff.after.name, role_id: diff.after.roleId, profile_id: diff.after.profileId, active: diff.after.active, updated_at: at });
+        await updateUser(trx, id, {
+          name: diff.after.name,
+          role_id: diff.after.roleId,
+          profile_id: diff.after.profileId,
+          active: diff.after.active,
+          updated_at: at,
+        });
         const { active: activeBefore, ...otherBefore } = diff.before;
         const { active: activeAfter, ...otherAfter } = diff.after;
         const audit = { orgId: auth.orgId, actorId: auth.userId, targetType: 'user', targetId: id, ip };
-        if (Object.keys(otherAfter).length > 0) await recordAudit(trx, { ...audit, action: 'user.updated', before: otherBefore, after: otherAfter });
+        if (Object.keys(otherAfter).length > 0)
+          await recordAudit(trx, { ...audit, action: 'user.updated', before: otherBefore, after: otherAfter });
         if (activeAfter === false) {
           // Their data stays; only their ways in end.
           await endAllSessions(trx, id, { revokeTokens: true, now: at });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
+import { createTestContext, type TestContext } from '../../test/test-app.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -7,11 +7,25 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const userRow = (id: string) => t.database.db.selectFrom('platform.users').select(['name', 'role_id', 'profile_id', 'active']).where('id', '=', id).executeTakeFirstOrThrow();
-const auditOf = (orgId: string, action: string) => t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
+const userRow = (id: string) =>
+  t.database.db
+    .selectFrom('platform.users')
+    .select(['name', 'role_id', 'profile_id', 'active'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+const auditOf = (orgId: string, action: string) =>
+  t.database.db.selectFrom('platform.audit_log').selectAll().where('org_id', '=', orgId).where('action', '=', action).execute();
 const profileId = async (orgId: string, builtin: string) =>
-  (await t.database.db.selectFrom('platform.profiles').select('id').where('org_id', '=', orgId).where('builtin', '=', builtin).executeTakeFirstOrThrow()).id;
-const roleId = async (orgId: string) => (await t.database.db.selectFrom('platform.roles').select('id').where('org_id', '=', orgId).executeTakeFirstOrThrow()).id;
+  (
+    await t.database.db
+      .selectFrom('platform.profiles')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('builtin', '=', builtin)
+      .executeTakeFirstOrThrow()
+  ).id;
+const roleId = async (orgId: string) =>
+  (await t.database.db.selectFrom('platform.roles').select('id').where('org_id', '=', orgId).executeTakeFirstOrThrow()).id;
 
 describe('GET /users', () => {
   it('gives any signed-in user the organization’s users for pickers, filtered by q and active', async () => {
@@ -25,9 +39,16 @@ describe('GET /users', () => {
     expect(all.statusCode).toBe(200);
     expect(all.data.data.map((u: { name: string }) => u.name)).toEqual(['Ada Admin', 'Bruno Standard', 'Gina Gone']);
     expect(Object.keys(all.data.data[0]).sort()).toEqual(['active', 'createdAt', 'email', 'id', 'name', 'profileId', 'roleId']);
-    expect(all.data.data[1]).toMatchObject({ id: standard.userId, email: standard.email, active: true, roleId: null, profileId: await profileId(admin.orgId, 'standard') });
+    expect(all.data.data[1]).toMatchObject({
+      id: standard.userId,
+      email: standard.email,
+      active: true,
+      roleId: null,
+      profileId: await profileId(admin.orgId, 'standard'),
+    });
 
-    const names = async (query: string) => (await t.request('GET', `/api/v1/users?${query}`, { as: standard })).data.data.map((u: { name: string }) => u.name);
+    const names = async (query: string) =>
+      (await t.request('GET', `/api/v1/users?${query}`, { as: standard })).data.data.map((u: { name: string }) => u.name);
     expect(await names('q=BRUNO')).toEqual(['Bruno Standard']);
     expect(await names('q=sales.test')).toEqual(['Bruno Standard']);
     expect(await names('q=%25')).toEqual([]);
@@ -59,13 +80,22 @@ describe('PATCH /users/{id}', () => {
     const standard = await t.make.user(admin, { name: 'Bruno' });
     const role = await roleId(admin.orgId);
     const adminProfile = await profileId(admin.orgId, 'administrator');
-    const response = await t.request('PATCH', `/api/v1/users/${standard.userId}`, { as: admin, via: 'cookie', body: { name: ' Bruno B. ', roleId: role, profileId: adminProfile } });
+    const response = await t.request('PATCH', `/api/v1/users/${standard.userId}`, {
+      as: admin,
+      via: 'cookie',
+      body: { name: ' Bruno B. ', roleId: role, profileId: adminProfile },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.data).toMatchObject({ name: 'Bruno B.', roleId: role, profileId: adminProfile });
     // The new profile applies on the user's next request.
     expect((await t.request('GET', '/api/v1/me', { as: standard })).data.permissions.isAdmin).toBe(true);
     const [entry] = await auditOf(admin.orgId, 'user.updated');
-    expect(entry).toMatchObject({ actor_id: admin.userId, target_id: standard.userId, before: { name: 'Bruno', roleId: null, profileId: await profileId(admin.orgId, 'standard') }, after: { name: 'Bruno B.', roleId: role, profileId: adminProfile } });
+    expect(entry).toMatchObject({
+      actor_id: admin.userId,
+      target_id: standard.userId,
+      before: { name: 'Bruno', roleId: null, profileId: await profileId(admin.orgId, 'standard') },
+      after: { name: 'Bruno B.', roleId: role, profileId: adminProfile },
+    });
     expect((await t.request('PATCH', `/api/v1/users/${standard.userId}`, { as: admin, body: { roleId: null } })).data.roleId).toBeNull();
   });
 
@@ -80,15 +110,25 @@ describe('PATCH /users/{id}', () => {
     expect((await t.request('GET', '/api/v1/me', { as: standard, via: 'cookie' })).statusCode).toBe(401);
     const sessions = await t.database.db.selectFrom('platform.sessions').select('id').where('user_id', '=', standard.userId).execute();
     expect(sessions).toEqual([]);
-    const tokens = await t.database.db.selectFrom('platform.api_tokens').select('revoked_at').where('user_id', '=', standard.userId).execute();
+    const tokens = await t.database.db
+      .selectFrom('platform.api_tokens')
+      .select('revoked_at')
+      .where('user_id', '=', standard.userId)
+      .execute();
     expect(tokens.every((token) => token.revoked_at !== null)).toBe(true);
     expect((await userRow(standard.userId)).active).toBe(false);
-    expect((await auditOf(admin.orgId, 'user.deactivated'))[0]).toMatchObject({ target_id: standard.userId, before: { active: true }, after: { active: false } });
+    expect((await auditOf(admin.orgId, 'user.deactivated'))[0]).toMatchObject({
+      target_id: standard.userId,
+      before: { active: true },
+      after: { active: false },
+    });
 
     const login = await t.request('POST', '/api/v1/auth/login', { body: { email: standard.email, password: 'a-long-test-password' } });
     expect(login.statusCode).toBe(401);
     await t.request('PATCH', `/api/v1/users/${standard.userId}`, { as: admin, body: { active: true } });
-    expect((await t.request('POST', '/api/v1/auth/login', { body: { email: standard.email, password: 'a-long-test-password' } })).statusCode).toBe(200);
+    expect(
+      (await t.request('POST', '/api/v1/auth/login', { body: { email: standard.email, password: 'a-long-test-password' } })).statusCode,
+    ).toBe(200);
     expect(await auditOf(admin.orgId, 'user.reactivated')).toHaveLength(1);
   });
 
@@ -106,14 +146,26 @@ describe('PATCH /users/{id}', () => {
     // With a second administrator, one may go; then the other is the last one.
     const second = await t.make.user(admin, { profile: 'administrator' });
     expect((await t.request('PATCH', `/api/v1/users/${second.userId}`, { as: admin, body: { active: false } })).statusCode).toBe(200);
-    expect((await t.request('PATCH', `/api/v1/users/${admin.userId}`, { as: admin, body: { profileId: standardProfile } })).statusCode).toBe(409);
+    expect(
+      (await t.request('PATCH', `/api/v1/users/${admin.userId}`, { as: admin, body: { profileId: standardProfile } })).statusCode,
+    ).toBe(409);
     // An inactive administrator does not count: reactivate them, then the first may step down.
     expect((await t.request('PATCH', `/api/v1/users/${second.userId}`, { as: admin, body: { active: true } })).statusCode).toBe(200);
-    expect((await t.request('PATCH', `/api/v1/users/${admin.userId}`, { as: admin, body: { profileId: standardProfile } })).statusCode).toBe(200);
+    expect(
+      (await t.request('PATCH', `/api/v1/users/${admin.userId}`, { as: admin, body: { profileId: standardProfile } })).statusCode,
+    ).toBe(200);
     // Now `second` is the last active administrator; deactivation revoked their old sessions, so they sign in again.
     const login = await t.request('POST', '/api/v1/auth/login', { body: { email: second.email, password: 'a-long-test-password' } });
-    const signedIn = { ...second, cookie: /clave_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1]!, csrfToken: login.data.csrfToken };
-    const last = await t.request('PATCH', `/api/v1/users/${second.userId}`, { as: signedIn, via: 'cookie', body: { profileId: standardProfile, name: 'Still here' } });
+    const signedIn = {
+      ...second,
+      cookie: /clave_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1]!,
+      csrfToken: login.data.csrfToken,
+    };
+    const last = await t.request('PATCH', `/api/v1/users/${second.userId}`, {
+      as: signedIn,
+      via: 'cookie',
+      body: { profileId: standardProfile, name: 'Still here' },
+    });
     expect(last.statusCode).toBe(409);
     expect(last.data.error.details.reason).toBe('last_administrator');
     expect(await userRow(second.userId)).toMatchObject({ name: 'Test User', profile_id: await profileId(admin.orgId, 'administrator') });
@@ -128,7 +180,12 @@ describe('PATCH /users/{id}', () => {
     ]);
     // Whichever runs second sees a deactivated caller (401) or the last administrator (409); never two 200s.
     expect(responses.map((r) => r.statusCode).filter((status) => status === 200)).toHaveLength(1);
-    const active = await t.database.db.selectFrom('platform.users').select('id').where('org_id', '=', first.orgId).where('active', '=', true).execute();
+    const active = await t.database.db
+      .selectFrom('platform.users')
+      .select('id')
+      .where('org_id', '=', first.orgId)
+      .where('active', '=', true)
+      .execute();
     expect(active).toHaveLength(1);
   });
 
@@ -162,7 +219,14 @@ describe('PATCH /users/{id}', () => {
     const standard = await t.make.user(admin);
     const colleague = await t.make.user(admin);
     expect((await t.request('PATCH', `/api/v1/users/${colleague.userId}`, { as: standard, body: { active: false } })).statusCode).toBe(403);
-    expect((await t.request('PATCH', `/api/v1/users/${standard.userId}`, { as: standard, body: { profileId: await profileId(admin.orgId, 'administrator') } })).statusCode).toBe(403);
+    expect(
+      (
+        await t.request('PATCH', `/api/v1/users/${standard.userId}`, {
+          as: standard,
+          body: { profileId: await profileId(admin.orgId, 'administrator') },
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await t.request('PATCH', `/api/v1/users/${colleague.userId}`, { as: other, body: { active: false } })).statusCode).toBe(404);
     expect((await userRow(colleague.userId)).active).toBe(true);
     expect((await userRow(standard.userId)).profile_id).toBe(await profileId(admin.orgId, 'standard'));

@@ -12,10 +12,14 @@ export function describeError(error: unknown, t: TFunction, context: 'password' 
     if (error.status === 404 && error.message.startsWith('No route')) return t('account:unavailable');
     if (error.status === 429) return t('account:errors.rateLimited');
     if (error.code === 'email_taken') return t('account:errors.emailTaken');
-    if (error.code === 'invalid_credentials' || (context === 'password' && (error.status === 401 || error.status === 403) && error.code !== 'csrf_failed')) {
+    if (
+      error.code === 'invalid_credentials' ||
+      (context === 'password' && (error.status === 401 || error.status === 403) && error.code !== 'csrf_failed')
+    ) {
       return t('account:errors.wrongPassword');
     }
-    if (context === 'code' && (error.status === 400 || error.status === 401) && (!error.field || error.field === 'code')) return t('account:errors.wrongCode');
+    if (context === 'code' && (error.status === 400 || error.status === 401) && (!error.field || error.field === 'code'))
+      return t('account:errors.wrongCode');
   }
   return errorMessage(error, t);
 }

@@ -103,7 +103,13 @@ function EmailRow({ email, onMakePrimary, onRemove }: { email: AccountEmail; onM
               </Button>
             )}
             <Tooltip label={t('emails.remove')}>
-              <ActionIcon variant="subtle" color="red" size="lg" aria-label={t('emails.removeLabel', { email: email.email })} onClick={onRemove}>
+              <ActionIcon
+                variant="subtle"
+                color="red"
+                size="lg"
+                aria-label={t('emails.removeLabel', { email: email.email })}
+                onClick={onRemove}
+              >
                 <IconTrash size={18} />
               </ActionIcon>
             </Tooltip>
@@ -133,7 +139,15 @@ export function EmailsTab() {
         </Text>
       </Stack>
       {sentTo && (
-        <Alert color="teal" icon={<IconMailCheck size={18} />} title={t('emails.sentTitle')} withCloseButton closeButtonLabel={t('app:common.close')} onClose={() => setSentTo(null)} role="status">
+        <Alert
+          color="teal"
+          icon={<IconMailCheck size={18} />}
+          title={t('emails.sentTitle')}
+          withCloseButton
+          closeButtonLabel={t('app:common.close')}
+          onClose={() => setSentTo(null)}
+          role="status"
+        >
           {t('emails.sent', { email: sentTo })}
         </Alert>
       )}

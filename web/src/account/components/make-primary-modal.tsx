@@ -20,7 +20,11 @@ export function MakePrimaryModal({ email, onClose }: { email: AccountEmail | nul
   }
 
   const error = makePrimary.error;
-  const message = !error ? undefined : error instanceof ApiError && error.status === 409 ? t('emails.unverifiedConflict') : describeError(error, t, 'password');
+  const message = !error
+    ? undefined
+    : error instanceof ApiError && error.status === 409
+      ? t('emails.unverifiedConflict')
+      : describeError(error, t, 'password');
 
   return (
     <Modal opened={email !== null} onClose={handleClose} title={t('emails.makePrimaryTitle')} centered>
@@ -46,7 +50,14 @@ export function MakePrimaryModal({ email, onClose }: { email: AccountEmail | nul
                 {message}
               </Alert>
             )}
-            <PasswordInput label={t('emails.makePrimaryPassword')} autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.currentTarget.value)} data-autofocus />
+            <PasswordInput
+              label={t('emails.makePrimaryPassword')}
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              data-autofocus
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={handleClose}>
                 {t('app:common.cancel')}

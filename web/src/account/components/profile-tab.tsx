@@ -23,7 +23,10 @@ export function ProfileTab({ me }: { me: Me }) {
   const [name, setName] = useState(me.user.name);
   const [language, setLanguage] = useState<Language>(me.user.language);
   const [timeZone, setTimeZone] = useState(me.user.timeZone);
-  const zones = useMemo(() => timeZoneOptions(me.user.timeZone).map((zone) => ({ value: zone, label: zone.replace(/_/g, ' ') })), [me.user.timeZone]);
+  const zones = useMemo(
+    () => timeZoneOptions(me.user.timeZone).map((zone) => ({ value: zone, label: zone.replace(/_/g, ' ') })),
+    [me.user.timeZone],
+  );
 
   const changes: ProfileChanges = {
     ...(name.trim() !== me.user.name ? { name: name.trim() } : {}),
@@ -62,7 +65,15 @@ export function ProfileTab({ me }: { me: Me }) {
             {describeError(save.error, t)}
           </Alert>
         )}
-        <TextInput label={t('profile.name')} autoComplete="name" required maxLength={120} value={name} onChange={(event) => setName(event.currentTarget.value)} error={nameError} />
+        <TextInput
+          label={t('profile.name')}
+          autoComplete="name"
+          required
+          maxLength={120}
+          value={name}
+          onChange={(event) => setName(event.currentTarget.value)}
+          error={nameError}
+        />
         <Select
           label={t('profile.language')}
           description={t('profile.languageHint')}

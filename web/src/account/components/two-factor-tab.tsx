@@ -1,5 +1,22 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Code, CopyButton, Group, Modal, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  Paper,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconShieldCheck, IconShieldOff } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
@@ -10,7 +27,11 @@ import { describeError } from './describe-error';
 import { QrCode } from './qr-code';
 
 /** The base32 secret in groups of four, the way people copy it into an app. */
-const groupSecret = (secret: string) => secret.replace(/\s+/g, '').match(/.{1,4}/g)?.join(' ') ?? secret;
+const groupSecret = (secret: string) =>
+  secret
+    .replace(/\s+/g, '')
+    .match(/.{1,4}/g)
+    ?.join(' ') ?? secret;
 
 function CopyValue({ value, label }: { value: string; label: string }) {
   const { t } = useTranslation('account');
@@ -171,7 +192,14 @@ function DisableTwoFactor() {
                 {describeError(disable.error, t, 'password')}
               </Alert>
             )}
-            <PasswordInput label={t('twoFactor.disablePassword')} autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.currentTarget.value)} data-autofocus />
+            <PasswordInput
+              label={t('twoFactor.disablePassword')}
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(event) => setPassword(event.currentTarget.value)}
+              data-autofocus
+            />
             <Group justify="flex-end">
               <Button variant="default" onClick={handleClose}>
                 {t('app:common.cancel')}

@@ -14,11 +14,15 @@ export function useEmails() {
 /** Every change to the addresses refreshes the list (and /me, whose e-mail is the primary one). */
 export function useEmailMutations() {
   const client = useQueryClient();
-  const refresh = () => Promise.all([client.invalidateQueries({ queryKey: accountKeys.emails }), client.invalidateQueries({ queryKey: meQueryKey })]);
+  const refresh = () =>
+    Promise.all([client.invalidateQueries({ queryKey: accountKeys.emails }), client.invalidateQueries({ queryKey: meQueryKey })]);
   return {
     add: useMutation({ mutationFn: accountApi.addEmail, onSuccess: refresh }),
     resend: useMutation({ mutationFn: accountApi.resendVerification }),
-    makePrimary: useMutation({ mutationFn: ({ id, password }: { id: string; password: string }) => accountApi.makePrimary(id, password), onSuccess: refresh }),
+    makePrimary: useMutation({
+      mutationFn: ({ id, password }: { id: string; password: string }) => accountApi.makePrimary(id, password),
+      onSuccess: refresh,
+    }),
     remove: useMutation({ mutationFn: accountApi.removeEmail, onSuccess: refresh }),
   };
 }

@@ -6,7 +6,8 @@ export function useTokens() {
   return useQuery({
     queryKey: accountKeys.tokens,
     queryFn: accountApi.listTokens,
-    select: (tokens) => [...tokens].sort((a, b) => Number(Boolean(a.revokedAt)) - Number(Boolean(b.revokedAt)) || b.createdAt.localeCompare(a.createdAt)),
+    select: (tokens) =>
+      [...tokens].sort((a, b) => Number(Boolean(a.revokedAt)) - Number(Boolean(b.revokedAt)) || b.createdAt.localeCompare(a.createdAt)),
   });
 }
 

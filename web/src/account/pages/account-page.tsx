@@ -58,9 +58,20 @@ export function AccountPage() {
         variant={wide ? 'pills' : 'default'}
         styles={{ tabLabel: { textAlign: 'start' } }}
       >
-        <Tabs.List ref={tabList} mb={wide ? 0 : 'lg'} mr={wide ? 'xl' : 0} miw={wide ? 220 : undefined} style={wide ? undefined : { flexWrap: 'nowrap', overflowX: 'auto', scrollbarWidth: 'none' }}>
+        <Tabs.List
+          ref={tabList}
+          mb={wide ? 0 : 'lg'}
+          mr={wide ? 'xl' : 0}
+          miw={wide ? 220 : undefined}
+          style={wide ? undefined : { flexWrap: 'nowrap', overflowX: 'auto', scrollbarWidth: 'none' }}
+        >
           {TABS.map((item) => (
-            <Tabs.Tab key={item.value} value={item.value} leftSection={<item.icon size={16} />} style={{ whiteSpace: 'nowrap', justifyContent: 'flex-start' }}>
+            <Tabs.Tab
+              key={item.value}
+              value={item.value}
+              leftSection={<item.icon size={16} />}
+              style={{ whiteSpace: 'nowrap', justifyContent: 'flex-start' }}
+            >
               {t(item.label)}
             </Tabs.Tab>
           ))}

@@ -75,7 +75,15 @@ export function AuthenticatedLayout() {
       <AppShell.Navbar p="xs">
         <ScrollArea>
           {nav.map((item) => (
-            <NavLink key={item.to} component={Link} to={item.to} label={item.label} leftSection={<item.icon size={18} />} active={isActive(item.to)} onClick={close} />
+            <NavLink
+              key={item.to}
+              component={Link}
+              to={item.to}
+              label={item.label}
+              leftSection={<item.icon size={18} />}
+              active={isActive(item.to)}
+              onClick={close}
+            />
           ))}
         </ScrollArea>
       </AppShell.Navbar>

@@ -26,7 +26,17 @@ interface NewPasswordFieldsProps {
 }
 
 /** A new password (with the policy under it) and, optionally, its repetition. */
-export function NewPasswordFields({ password, confirmation, onPasswordChange, onConfirmationChange, showProblems, serverError, label, confirmationLabel, autoFocus }: NewPasswordFieldsProps) {
+export function NewPasswordFields({
+  password,
+  confirmation,
+  onPasswordChange,
+  onConfirmationChange,
+  showProblems,
+  serverError,
+  label,
+  confirmationLabel,
+  autoFocus,
+}: NewPasswordFieldsProps) {
   const { t } = useTranslation('auth');
   const problem = showProblems ? passwordProblem(password, onConfirmationChange ? confirmation : undefined) : undefined;
   return (

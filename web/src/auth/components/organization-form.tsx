@@ -27,7 +27,13 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
 
   const create = useMutation({
     mutationFn: () =>
-      api.post<SignedIn>(endpoint, { organization: organization.trim(), name: name.trim(), email: email.trim(), password, language: i18n.language === 'en' ? 'en' : 'es' }),
+      api.post<SignedIn>(endpoint, {
+        organization: organization.trim(),
+        name: name.trim(),
+        email: email.trim(),
+        password,
+        language: i18n.language === 'en' ? 'en' : 'es',
+      }),
     onSuccess: (signedIn) => enterApp(signedIn),
   });
 
@@ -66,7 +72,14 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
           error={fieldMessage('organization')}
           autoFocus
         />
-        <TextInput label={t('fields.yourName')} autoComplete="name" required value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldMessage('name')} />
+        <TextInput
+          label={t('fields.yourName')}
+          autoComplete="name"
+          required
+          value={name}
+          onChange={(event) => setName(event.currentTarget.value)}
+          error={fieldMessage('name')}
+        />
         <TextInput
           label={t('fields.workEmail')}
           type="email"
@@ -76,7 +89,12 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
           onChange={(event) => setEmail(event.currentTarget.value)}
           error={fieldMessage('email')}
         />
-        <NewPasswordFields password={password} onPasswordChange={setPassword} showProblems={triedSubmit} serverError={fieldMessage('password')} />
+        <NewPasswordFields
+          password={password}
+          onPasswordChange={setPassword}
+          showProblems={triedSubmit}
+          serverError={fieldMessage('password')}
+        />
         <Button type="submit" loading={create.isPending} fullWidth>
           {submitLabel}
         </Button>

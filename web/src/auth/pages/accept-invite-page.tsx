@@ -20,7 +20,11 @@ function InvalidInvitation({ error }: { error: unknown }) {
   const { t } = useTranslation('auth');
   const expired = error instanceof ApiError && error.status === 410;
   return (
-    <PageNotice kind="warning" title={expired ? t('invite.expiredTitle') : t('invite.notFoundTitle')} action={{ label: t('invite.signIn'), to: '/sign-in' }}>
+    <PageNotice
+      kind="warning"
+      title={expired ? t('invite.expiredTitle') : t('invite.notFoundTitle')}
+      action={{ label: t('invite.signIn'), to: '/sign-in' }}
+    >
       {expired ? t('invite.expired') : t('invite.notFound')}
     </PageNotice>
   );

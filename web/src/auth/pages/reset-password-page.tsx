@@ -79,7 +79,8 @@ function ChooseNewPasswordForm({ token }: { token: string }) {
   });
 
   const passwordError = fieldError(confirm.error, 'password');
-  const linkProblem = confirm.error instanceof ApiError && (confirm.error.status === 404 || confirm.error.status === 410 || confirm.error.field === 'token');
+  const linkProblem =
+    confirm.error instanceof ApiError && (confirm.error.status === 404 || confirm.error.status === 410 || confirm.error.field === 'token');
   if (linkProblem) {
     return (
       <PageNotice kind="warning" title={t('reset.invalidTitle')} action={{ label: t('reset.requestNew'), to: '/reset-password' }}>

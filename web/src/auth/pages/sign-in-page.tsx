@@ -49,14 +49,36 @@ export function SignInPage() {
             {errorMessage(signIn.error, t)}
           </Alert>
         )}
-        <TextInput label={t('app:common.email')} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} autoFocus />
-        <PasswordInput label={t('app:common.password')} autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+        <TextInput
+          label={t('app:common.email')}
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          autoFocus
+        />
+        <PasswordInput
+          label={t('app:common.password')}
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+        />
         {needsCode && (
           <Stack gap={4}>
             <Text size="sm" fw={500}>
               {t('signIn.twoFactorCode')}
             </Text>
-            <PinInput length={6} type="number" oneTimeCode value={code} onChange={setCode} aria-label={t('signIn.twoFactorCode')} autoFocus />
+            <PinInput
+              length={6}
+              type="number"
+              oneTimeCode
+              value={code}
+              onChange={setCode}
+              aria-label={t('signIn.twoFactorCode')}
+              autoFocus
+            />
           </Stack>
         )}
         <Button type="submit" loading={signIn.isPending} fullWidth>

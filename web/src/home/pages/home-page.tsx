@@ -15,7 +15,19 @@ function hourIn(timeZone: string | undefined): number {
   }
 }
 
-function QuickLink({ to, icon: Icon, title, body, color }: { to: string; icon: ComponentType<{ size?: number }>; title: string; body: string; color: string }) {
+function QuickLink({
+  to,
+  icon: Icon,
+  title,
+  body,
+  color,
+}: {
+  to: string;
+  icon: ComponentType<{ size?: number }>;
+  title: string;
+  body: string;
+  color: string;
+}) {
   return (
     <UnstyledButton component={Link} to={to} style={{ display: 'block', height: '100%' }}>
       <Card withBorder radius="md" padding="lg" h="100%" className={classes.quickLink}>
@@ -53,11 +65,26 @@ export function HomePage() {
   }
 
   const links = [
-    { to: '/account', icon: IconUserCircle, color: 'blue', ...t('links.account', { returnObjects: true }) as { title: string; body: string } },
+    {
+      to: '/account',
+      icon: IconUserCircle,
+      color: 'blue',
+      ...(t('links.account', { returnObjects: true }) as { title: string; body: string }),
+    },
     ...(me.permissions.isAdmin
       ? [
-          { to: '/settings/users', icon: IconUserPlus, color: 'teal', ...(t('links.invite', { returnObjects: true }) as { title: string; body: string }) },
-          { to: '/settings/organization', icon: IconBuilding, color: 'violet', ...(t('links.organization', { returnObjects: true }) as { title: string; body: string }) },
+          {
+            to: '/settings/users',
+            icon: IconUserPlus,
+            color: 'teal',
+            ...(t('links.invite', { returnObjects: true }) as { title: string; body: string }),
+          },
+          {
+            to: '/settings/organization',
+            icon: IconBuilding,
+            color: 'violet',
+            ...(t('links.organization', { returnObjects: true }) as { title: string; body: string }),
+          },
         ]
       : []),
   ];

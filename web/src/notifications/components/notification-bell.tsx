@@ -1,5 +1,20 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Button, Center, Divider, Group, Indicator, Loader, Popover, ScrollArea, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Center,
+  Divider,
+  Group,
+  Indicator,
+  Loader,
+  Popover,
+  ScrollArea,
+  Stack,
+  Text,
+  ThemeIcon,
+  Title,
+} from '@mantine/core';
 import { notifications as toasts } from '@mantine/notifications';
 import { IconBell, IconBellCheck, IconChecks } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
@@ -53,7 +68,11 @@ export function NotificationBell() {
       .catch(failed);
   }
 
-  useEventStreamToasts({ onView: (notification) => (notification.link ? openNotification(notification) : setOpened(true)), onSnooze: (notification) => snooze(notification, 15), onIgnore: (notification) => actions.ignore(notification.id).catch(failed) });
+  useEventStreamToasts({
+    onView: (notification) => (notification.link ? openNotification(notification) : setOpened(true)),
+    onSnooze: (notification) => snooze(notification, 15),
+    onIgnore: (notification) => actions.ignore(notification.id).catch(failed),
+  });
 
   const label = count ? t('bellUnread', { count }) : t('bell');
   const notFound = feed.error instanceof ApiError && feed.error.status === 404;
@@ -62,7 +81,15 @@ export function NotificationBell() {
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={400} shadow="md" radius="md" trapFocus={false} offset={8}>
       <Popover.Target>
         <Indicator label={count && count > 99 ? '99+' : count} size={18} offset={6} color="red" disabled={!count} withBorder>
-          <ActionIcon variant="subtle" color="gray" size="lg" aria-label={label} aria-expanded={opened} aria-haspopup="dialog" onClick={() => setOpened((value) => !value)}>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            size="lg"
+            aria-label={label}
+            aria-expanded={opened}
+            aria-haspopup="dialog"
+            onClick={() => setOpened((value) => !value)}
+          >
             <IconBell size={20} />
           </ActionIcon>
         </Indicator>
@@ -72,7 +99,15 @@ export function NotificationBell() {
           <Title order={4} size="h6" style={{ whiteSpace: 'nowrap' }}>
             {t('title')}
           </Title>
-          <Button variant="subtle" size="compact-xs" leftSection={<IconChecks size={14} />} px={6} styles={{ section: { marginInlineEnd: 4 } }} disabled={!feed.data || feed.data.unreadCount === 0} onClick={() => actions.markAllRead().catch(failed)}>
+          <Button
+            variant="subtle"
+            size="compact-xs"
+            leftSection={<IconChecks size={14} />}
+            px={6}
+            styles={{ section: { marginInlineEnd: 4 } }}
+            disabled={!feed.data || feed.data.unreadCount === 0}
+            onClick={() => actions.markAllRead().catch(failed)}
+          >
             {t('markAllRead')}
           </Button>
         </Group>

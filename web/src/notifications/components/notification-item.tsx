@@ -17,7 +17,8 @@ interface NotificationItemProps {
 export function NotificationItem({ notification, timeZone, onOpen, onMarkRead, onSnooze, onIgnore }: NotificationItemProps) {
   const { t, i18n } = useTranslation('notifications');
   const unread = notification.readAt === null;
-  const snoozed = notification.snoozedUntil && new Date(notification.snoozedUntil).getTime() > Date.now() ? notification.snoozedUntil : null;
+  const snoozed =
+    notification.snoozedUntil && new Date(notification.snoozedUntil).getTime() > Date.now() ? notification.snoozedUntil : null;
   const time = (iso: string) => {
     try {
       return new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short', timeZone }).format(new Date(iso));

@@ -34,7 +34,11 @@ function applyChange(page: NotificationPage, change: Change, now: string): Notif
   if (!target) return page;
   const unreadCount = Math.max(0, page.unreadCount - (wasUnread(target) ? 1 : 0));
   if (change.action === 'read') {
-    return { ...page, unreadCount, data: page.data.map((notification) => (notification.id === change.id ? { ...notification, readAt: now } : notification)) };
+    return {
+      ...page,
+      unreadCount,
+      data: page.data.map((notification) => (notification.id === change.id ? { ...notification, readAt: now } : notification)),
+    };
   }
   // Snoozed and ignored notifications leave the feed (a snoozed one comes back when it is due).
   return { ...page, unreadCount, data: page.data.filter((notification) => notification.id !== change.id) };

@@ -58,7 +58,14 @@ export function auditTargetLabel(t: TFunction, i18n: I18n, targetType: string): 
 /** Badge colour by the kind of action. */
 export function auditActionColor(action: string): string {
   if (action.endsWith('failed')) return 'red';
-  if (action.endsWith('deleted') || action.endsWith('revoked') || action.endsWith('removed') || action.endsWith('deactivated') || action.endsWith('disabled')) return 'orange';
+  if (
+    action.endsWith('deleted') ||
+    action.endsWith('revoked') ||
+    action.endsWith('removed') ||
+    action.endsWith('deactivated') ||
+    action.endsWith('disabled')
+  )
+    return 'orange';
   if (action.endsWith('created') || action.endsWith('added') || action.endsWith('accepted') || action.endsWith('enabled')) return 'teal';
   if (action.startsWith('auth.')) return 'blue';
   return 'gray';

@@ -24,7 +24,12 @@ function Value({ value }: { value: unknown }) {
         —
       </Text>
     );
-  if (typeof value === 'boolean') return <Text span size="sm">{value ? t('app:common.yes') : t('app:common.no')}</Text>;
+  if (typeof value === 'boolean')
+    return (
+      <Text span size="sm">
+        {value ? t('app:common.yes') : t('app:common.no')}
+      </Text>
+    );
   if (typeof value === 'string' || typeof value === 'number')
     return (
       <Text span size="sm" style={{ wordBreak: 'break-word' }}>
@@ -53,7 +58,14 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
   const showBefore = before != null;
   const showAfter = after != null;
   return (
-    <Table withTableBorder withColumnBorders verticalSpacing={6} layout="fixed" aria-label={t('audit.changes')} bg="var(--mantine-color-body)">
+    <Table
+      withTableBorder
+      withColumnBorders
+      verticalSpacing={6}
+      layout="fixed"
+      aria-label={t('audit.changes')}
+      bg="var(--mantine-color-body)"
+    >
       <Table.Thead>
         <Table.Tr>
           <Table.Th w="24%">{t('audit.field')}</Table.Th>
@@ -72,7 +84,10 @@ export function AuditDiff({ before, after }: { before: unknown; after: unknown }
                 </Code>
               </Table.Td>
               {showBefore && (
-                <Table.Td bg={changed ? 'var(--mantine-color-red-light)' : undefined} style={changed ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-4)' } : undefined}>
+                <Table.Td
+                  bg={changed ? 'var(--mantine-color-red-light)' : undefined}
+                  style={changed ? { textDecoration: 'line-through', textDecorationColor: 'var(--mantine-color-red-4)' } : undefined}
+                >
                   <Value value={previous[key]} />
                 </Table.Td>
               )}

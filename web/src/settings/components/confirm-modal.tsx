@@ -18,7 +18,18 @@ interface ConfirmModalProps {
 }
 
 /** Asks before anything that cannot be undone; a failure stays in the dialog. */
-export function ConfirmModal({ opened, title, message, confirmLabel, danger, loading, error, children, onConfirm, onClose }: ConfirmModalProps) {
+export function ConfirmModal({
+  opened,
+  title,
+  message,
+  confirmLabel,
+  danger,
+  loading,
+  error,
+  children,
+  onConfirm,
+  onClose,
+}: ConfirmModalProps) {
   const { t } = useTranslation();
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>

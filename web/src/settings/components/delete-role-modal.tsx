@@ -47,7 +47,14 @@ export function DeleteRoleModal({ role, roles, onClose }: { role: Role | null; r
       }
     >
       {inUse && (
-        <RoleSelect label={t('roles.transferTo')} placeholder={t('roles.transferPick')} roles={roles} exclude={excluded} value={transferTo} onChange={setTransferTo} />
+        <RoleSelect
+          label={t('roles.transferTo')}
+          placeholder={t('roles.transferPick')}
+          roles={roles}
+          exclude={excluded}
+          value={transferTo}
+          onChange={setTransferTo}
+        />
       )}
     </ConfirmModal>
   );

@@ -100,7 +100,12 @@ export function FieldPermissionsEditor({ rows, onChange, errors, readOnly }: Fie
       )}
       {!readOnly && (
         <Group>
-          <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => onChange([...rows, newFieldRow({ module: '', field: '', access: 'read_only' })])}>
+          <Button
+            variant="light"
+            size="xs"
+            leftSection={<IconPlus size={14} />}
+            onClick={() => onChange([...rows, newFieldRow({ module: '', field: '', access: 'read_only' })])}
+          >
             {t('profiles.fields.add')}
           </Button>
         </Group>

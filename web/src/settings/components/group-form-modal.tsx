@@ -22,7 +22,14 @@ const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGro
 export function GroupFormModal({ dialog, directory, onClose }: { dialog: GroupDialog | null; directory: Directory; onClose: () => void }) {
   const { t } = useTranslation('settings');
   return (
-    <Modal opened={dialog !== null} onClose={onClose} title={dialog?.mode === 'edit' ? t('groups.editTitle', { name: dialog.group.name }) : t('groups.createTitle')} centered size="lg" closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+    <Modal
+      opened={dialog !== null}
+      onClose={onClose}
+      title={dialog?.mode === 'edit' ? t('groups.editTitle', { name: dialog.group.name }) : t('groups.createTitle')}
+      centered
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('app:common.close') }}
+    >
       {dialog && <GroupForm dialog={dialog} directory={directory} onDone={onClose} />}
     </Modal>
   );
@@ -45,7 +52,10 @@ function GroupForm({ dialog, directory, onDone }: { dialog: GroupDialog; directo
     const known = new Set<string>();
     const users = directory.users.map((user) => {
       known.add(memberValue('user', user.id));
-      return { value: memberValue('user', user.id), label: user.active ? `${user.name} <${user.email}>` : `${user.name} <${user.email}> · ${t('users.inactive')}` };
+      return {
+        value: memberValue('user', user.id),
+        label: user.active ? `${user.name} <${user.email}>` : `${user.name} <${user.email}> · ${t('users.inactive')}`,
+      };
     });
     const roles = flattenRoleTree(directory.roles).map(({ role }) => {
       known.add(memberValue('role', role.id));
@@ -81,7 +91,8 @@ function GroupForm({ dialog, directory, onDone }: { dialog: GroupDialog; directo
         return { type, id };
       }),
     };
-    if (editing) update.mutate({ id: editing.id, patch: body }, { onSuccess: () => (notifySuccess(t('groups.saved', { name: trimmed })), onDone()) });
+    if (editing)
+      update.mutate({ id: editing.id, patch: body }, { onSuccess: () => (notifySuccess(t('groups.saved', { name: trimmed })), onDone()) });
     else create.mutate(body, { onSuccess: () => (notifySuccess(t('groups.created', { name: trimmed })), onDone()) });
   }
 

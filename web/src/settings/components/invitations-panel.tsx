@@ -114,7 +114,13 @@ export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles:
         {invitations.data.map((invitation, index) => {
           const piece = pieces(invitation);
           return (
-            <Box key={invitation.id} role="listitem" py="sm" style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }} data-testid="invitation-row">
+            <Box
+              key={invitation.id}
+              role="listitem"
+              py="sm"
+              style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
+              data-testid="invitation-row"
+            >
               <Group justify="space-between" wrap="nowrap" gap="xs" align="flex-start">
                 {piece.who}
                 {piece.expiry}

@@ -22,7 +22,13 @@ interface InviteUserModalProps {
 export function InviteUserModal({ opened, onClose, roles, profiles }: InviteUserModalProps) {
   const { t } = useTranslation('settings');
   return (
-    <Modal opened={opened} onClose={onClose} title={t('users.invite.title')} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t('users.invite.title')}
+      centered
+      closeButtonProps={{ 'aria-label': t('app:common.close') }}
+    >
       {/* Mounted only while open, so every invitation starts from a clean form. */}
       {opened && <InviteForm onDone={onClose} roles={roles} profiles={profiles} />}
     </Modal>
@@ -75,10 +81,17 @@ function InviteForm({ onDone, roles, profiles }: { onDone: () => void; roles: Ro
             {errorMessage(create.error, t)}
           </Alert>
         )}
-        <TextInput label={t('app:common.name')} required value={name} onChange={(event) => {
+        <TextInput
+          label={t('app:common.name')}
+          required
+          value={name}
+          onChange={(event) => {
             setName(event.currentTarget.value);
             setErrors((previous) => ({ ...previous, name: undefined }));
-          }} error={errors.name ?? fieldError(create.error, 'name')} data-autofocus />
+          }}
+          error={errors.name ?? fieldError(create.error, 'name')}
+          data-autofocus
+        />
         <TextInput
           label={t('app:common.email')}
           type="email"

@@ -46,7 +46,17 @@ export async function resizeLogo(file: File): Promise<string> {
 }
 
 /** Logo picker: a preview, "upload" and "remove"; the picture is shrunk in the browser before it is sent. */
-export function LogoInput({ value, onChange, error, disabled }: { value: string | null; onChange: (logo: string | null) => void; error?: string; disabled?: boolean }) {
+export function LogoInput({
+  value,
+  onChange,
+  error,
+  disabled,
+}: {
+  value: string | null;
+  onChange: (logo: string | null) => void;
+  error?: string;
+  disabled?: boolean;
+}) {
   const { t } = useTranslation('settings');
   const [busy, setBusy] = useState(false);
   const [readError, setReadError] = useState<string | null>(null);
@@ -74,14 +84,30 @@ export function LogoInput({ value, onChange, error, disabled }: { value: string 
         <Box
           w={72}
           h={72}
-          style={{ border: '1px solid var(--mantine-color-gray-3)', borderRadius: 8, display: 'flex', alignItems: 'center', justifyContent: 'center', overflow: 'hidden', flexShrink: 0 }}
+          style={{
+            border: '1px solid var(--mantine-color-gray-3)',
+            borderRadius: 8,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'center',
+            overflow: 'hidden',
+            flexShrink: 0,
+          }}
           bg="gray.0"
         >
-          {value ? <Image src={value} alt={t('organization.general.logoPreview')} fit="contain" w={68} h={68} /> : <IconPhoto size={28} color="var(--mantine-color-gray-5)" aria-hidden />}
+          {value ? (
+            <Image src={value} alt={t('organization.general.logoPreview')} fit="contain" w={68} h={68} />
+          ) : (
+            <IconPhoto size={28} color="var(--mantine-color-gray-5)" aria-hidden />
+          )}
         </Box>
         <Stack gap={6}>
           <Group gap="xs">
-            <FileButton onChange={(file) => void handleFile(file)} accept="image/png,image/jpeg,image/webp,image/gif,image/svg+xml" disabled={disabled}>
+            <FileButton
+              onChange={(file) => void handleFile(file)}
+              accept="image/png,image/jpeg,image/webp,image/gif,image/svg+xml"
+              disabled={disabled}
+            >
               {(props) => (
                 <Button {...props} variant="default" size="xs" leftSection={<IconUpload size={14} />} loading={busy} disabled={disabled}>
                   {value ? t('organization.general.logoChange') : t('organization.general.logoUpload')}
@@ -89,7 +115,14 @@ export function LogoInput({ value, onChange, error, disabled }: { value: string 
               )}
             </FileButton>
             {value && (
-              <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} />} onClick={() => onChange(null)} disabled={disabled}>
+              <Button
+                variant="subtle"
+                color="red"
+                size="xs"
+                leftSection={<IconTrash size={14} />}
+                onClick={() => onChange(null)}
+                disabled={disabled}
+              >
                 {t('organization.general.logoRemove')}
               </Button>
             )}

@@ -23,13 +23,17 @@ function toGrid(hours: BusinessHours): DayHours[] {
   return DAYS.map((day) => {
     const intervals = (hours?.days ?? []).filter((entry) => entry.day === day).sort((a, b) => a.start.localeCompare(b.start));
     const [first, ...more] = intervals;
-    return first ? { day, open: true, start: first.start, end: first.end, more } : { day, open: false, start: '09:00', end: '18:00', more: [] };
+    return first
+      ? { day, open: true, start: first.start, end: first.end, more }
+      : { day, open: false, start: '09:00', end: '18:00', more: [] };
   });
 }
 
 function toHours(grid: DayHours[]): BusinessHours {
   return {
-    days: grid.filter((day) => day.open).flatMap((day) => [{ day: day.day, start: day.start, end: day.end }, ...day.more.map((extra) => ({ day: day.day, ...extra }))]),
+    days: grid
+      .filter((day) => day.open)
+      .flatMap((day) => [{ day: day.day, start: day.start, end: day.end }, ...day.more.map((extra) => ({ day: day.day, ...extra }))]),
   };
 }
 
@@ -55,7 +59,8 @@ export function OrgBusinessHoursSection({ organization }: { organization: Organi
   const [errors, setErrors] = useState<Record<number, string>>({});
   const dirty = JSON.stringify(toHours(grid)) !== JSON.stringify(toHours(toGrid(organization.businessHours)));
 
-  const change = (day: number, patch: Partial<DayHours>) => setGrid((previous) => previous.map((entry) => (entry.day === day ? { ...entry, ...patch } : entry)));
+  const change = (day: number, patch: Partial<DayHours>) =>
+    setGrid((previous) => previous.map((entry) => (entry.day === day ? { ...entry, ...patch } : entry)));
 
   function handleSubmit() {
     const found: Record<number, string> = {};
@@ -71,7 +76,11 @@ export function OrgBusinessHoursSection({ organization }: { organization: Organi
 
   function copyMonday() {
     const monday = grid[0];
-    setGrid((previous) => previous.map((entry) => (entry.day >= 2 && entry.day <= 5 ? { ...entry, open: monday.open, start: monday.start, end: monday.end, more: monday.more } : entry)));
+    setGrid((previous) =>
+      previous.map((entry) =>
+        entry.day >= 2 && entry.day <= 5 ? { ...entry, open: monday.open, start: monday.start, end: monday.end, more: monday.more } : entry,
+      ),
+    );
   }
 
   return (

@@ -69,9 +69,16 @@ export function OrgCurrenciesSection({ organization }: { organization: Organizat
     );
   }
 
-  const change = (key: number, patch: Partial<RateRow>) => setRows((previous) => previous.map((row) => (row.key === key ? { ...row, ...patch } : row)));
-  const available = (row: RateRow) => currencies.filter((option) => option.value !== base && (option.value === row.currency || !rows.some((other) => other.currency === option.value)));
-  const generalError = update.error && !rows.some((row) => row.currency && fieldErrorUnder(update.error, `exchangeRates.${row.currency}`)) ? errorMessage(update.error, t) : null;
+  const change = (key: number, patch: Partial<RateRow>) =>
+    setRows((previous) => previous.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const available = (row: RateRow) =>
+    currencies.filter(
+      (option) => option.value !== base && (option.value === row.currency || !rows.some((other) => other.currency === option.value)),
+    );
+  const generalError =
+    update.error && !rows.some((row) => row.currency && fieldErrorUnder(update.error, `exchangeRates.${row.currency}`))
+      ? errorMessage(update.error, t)
+      : null;
 
   return (
     <SectionCard
@@ -130,7 +137,9 @@ export function OrgCurrenciesSection({ organization }: { organization: Organizat
                     </Text>
                   }
                   rightSectionWidth={44}
-                  error={errors[row.key]?.rate ?? (row.currency ? fieldErrorUnder(update.error, `exchangeRates.${row.currency}`) : undefined)}
+                  error={
+                    errors[row.key]?.rate ?? (row.currency ? fieldErrorUnder(update.error, `exchangeRates.${row.currency}`) : undefined)
+                  }
                 />
               </Group>
               <ActionIcon
@@ -147,7 +156,12 @@ export function OrgCurrenciesSection({ organization }: { organization: Organizat
         </Stack>
       )}
       <Group>
-        <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => setRows((previous) => [...previous, { key: nextKey++, currency: null, rate: '' }])}>
+        <Button
+          variant="light"
+          size="xs"
+          leftSection={<IconPlus size={14} />}
+          onClick={() => setRows((previous) => [...previous, { key: nextKey++, currency: null, rate: '' }])}
+        >
           {t('organization.currencies.add')}
         </Button>
       </Group>

@@ -43,7 +43,9 @@ export function OrgFiscalYearSection({ organization }: { organization: Organizat
         error={fieldError(update.error, 'fiscalYearStartMonth')}
       />
       <Text size="sm" c="dimmed">
-        {month === 1 ? t('organization.fiscalYear.calendar') : t('organization.fiscalYear.span', { start: months.inSentence[month - 1], end: months.inSentence[endMonth - 1] })}
+        {month === 1
+          ? t('organization.fiscalYear.calendar')
+          : t('organization.fiscalYear.span', { start: months.inSentence[month - 1], end: months.inSentence[endMonth - 1] })}
       </Text>
     </SectionCard>
   );

@@ -12,7 +12,13 @@ type GeneralValues = Pick<Organization, 'name' | 'logo' | 'defaultLanguage' | 't
 const FIELDS = ['name', 'logo', 'defaultLanguage', 'timeZone', 'currency'] as const;
 
 function pickGeneral(organization: Organization): GeneralValues {
-  return { name: organization.name, logo: organization.logo, defaultLanguage: organization.defaultLanguage, timeZone: organization.timeZone, currency: organization.currency };
+  return {
+    name: organization.name,
+    logo: organization.logo,
+    defaultLanguage: organization.defaultLanguage,
+    timeZone: organization.timeZone,
+    currency: organization.currency,
+  };
 }
 
 /** Every IANA time zone the browser knows, with its current UTC offset. */
@@ -25,7 +31,10 @@ export function useTimeZoneOptions(current: string) {
     return [...zones].sort().map((zone) => {
       let offset = '';
       try {
-        offset = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'shortOffset' }).formatToParts(now).find((part) => part.type === 'timeZoneName')?.value ?? '';
+        offset =
+          new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'shortOffset' })
+            .formatToParts(now)
+            .find((part) => part.type === 'timeZoneName')?.value ?? '';
       } catch {
         // An unknown zone keeps its bare name.
       }

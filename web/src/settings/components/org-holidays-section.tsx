@@ -51,9 +51,13 @@ export function OrgHolidaysSection({ organization }: { organization: Organizatio
     update.mutate({ holidays: toHolidays(sorted) }, { onSuccess: () => notifySuccess(t('organization.saved')) });
   }
 
-  const change = (key: number, patch: Partial<Holiday>) => setRows((previous) => previous.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const change = (key: number, patch: Partial<Holiday>) =>
+    setRows((previous) => previous.map((row) => (row.key === key ? { ...row, ...patch } : row)));
   const rowServerError = (index: number, field: 'date' | 'name') => fieldErrorUnder(update.error, `holidays.${index}.${field}`);
-  const generalError = update.error && !rows.some((_, index) => rowServerError(index, 'date') || rowServerError(index, 'name')) ? errorMessage(update.error, t) : null;
+  const generalError =
+    update.error && !rows.some((_, index) => rowServerError(index, 'date') || rowServerError(index, 'name'))
+      ? errorMessage(update.error, t)
+      : null;
 
   return (
     <SectionCard
@@ -124,7 +128,12 @@ export function OrgHolidaysSection({ organization }: { organization: Organizatio
         </Stack>
       )}
       <Group>
-        <Button variant="light" size="xs" leftSection={<IconPlus size={14} />} onClick={() => setRows((previous) => [...previous, { key: nextKey++, date: '', name: '' }])}>
+        <Button
+          variant="light"
+          size="xs"
+          leftSection={<IconPlus size={14} />}
+          onClick={() => setRows((previous) => [...previous, { key: nextKey++, date: '', name: '' }])}
+        >
           {t('organization.holidays.add')}
         </Button>
       </Group>

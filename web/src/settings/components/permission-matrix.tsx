@@ -26,7 +26,13 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
   const setAction = (module: string, action: ProfileAction, value: boolean) =>
     onChange(rows.map((row) => (row.module === module ? { ...row, actions: { ...row.actions, [action]: value } } : row)));
   const setRow = (module: string, value: boolean) =>
-    onChange(rows.map((row) => (row.module === module ? { ...row, actions: Object.fromEntries(PROFILE_ACTIONS.map((action) => [action, value])) as ModuleActions } : row)));
+    onChange(
+      rows.map((row) =>
+        row.module === module
+          ? { ...row, actions: Object.fromEntries(PROFILE_ACTIONS.map((action) => [action, value])) as ModuleActions }
+          : row,
+      ),
+    );
 
   function handleAdd() {
     const module = adding.trim().toLowerCase();
@@ -97,7 +103,12 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
                   {!readOnly && (
                     <Table.Td>
                       {row.module !== '*' && (
-                        <ActionIcon variant="subtle" color="red" aria-label={t('profiles.removeModule', { module: row.module })} onClick={() => onChange(rows.filter((other) => other.module !== row.module))}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={t('profiles.removeModule', { module: row.module })}
+                          onClick={() => onChange(rows.filter((other) => other.module !== row.module))}
+                        >
                           <IconTrash size={16} />
                         </ActionIcon>
                       )}

@@ -55,7 +55,10 @@ export function ProfileEditor({ profile }: { profile: Profile }) {
   const [fieldErrors, setFieldErrors] = useState<Record<number, { module?: string; field?: string }>>({});
   const [nameMissing, setNameMissing] = useState(false);
 
-  const saved = useMemo(() => JSON.stringify([profile.name, profile.description ?? '', modulesOf(toModuleRows(profile)), fieldsOf(toFieldRows(profile))]), [profile]);
+  const saved = useMemo(
+    () => JSON.stringify([profile.name, profile.description ?? '', modulesOf(toModuleRows(profile)), fieldsOf(toFieldRows(profile))]),
+    [profile],
+  );
   const dirty = JSON.stringify([name, description, modulesOf(moduleRows), fieldsOf(fieldRows)]) !== saved;
 
   function handleSave() {
@@ -75,7 +78,10 @@ export function ProfileEditor({ profile }: { profile: Profile }) {
     setNameMissing(!name.trim());
     if (Object.keys(found).length || !name.trim()) return;
     update.mutate(
-      { id: profile.id, patch: { name: name.trim(), description: description.trim() || null, modules: modulesOf(moduleRows), fields: fieldsOf(fieldRows) } },
+      {
+        id: profile.id,
+        patch: { name: name.trim(), description: description.trim() || null, modules: modulesOf(moduleRows), fields: fieldsOf(fieldRows) },
+      },
       { onSuccess: () => notifySuccess(t('profiles.saved', { name: name.trim() })) },
     );
   }

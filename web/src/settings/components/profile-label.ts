@@ -9,10 +9,14 @@ const BUILTIN_DEFAULTS = {
 
 /** A profile's name, translated while a built-in profile keeps the name it was created with. */
 export function profileName(profile: Pick<Profile, 'name' | 'builtin'>, t: TFunction): string {
-  return profile.builtin && profile.name === BUILTIN_DEFAULTS[profile.builtin].name ? t(`settings:profiles.builtinNames.${profile.builtin}`) : profile.name;
+  return profile.builtin && profile.name === BUILTIN_DEFAULTS[profile.builtin].name
+    ? t(`settings:profiles.builtinNames.${profile.builtin}`)
+    : profile.name;
 }
 
 /** A profile's description, translated on the same terms as its name. */
 export function profileDescription(profile: Pick<Profile, 'description' | 'builtin'>, t: TFunction): string | null {
-  return profile.builtin && profile.description === BUILTIN_DEFAULTS[profile.builtin].description ? t(`settings:profiles.builtinDescriptions.${profile.builtin}`) : profile.description;
+  return profile.builtin && profile.description === BUILTIN_DEFAULTS[profile.builtin].description
+    ? t(`settings:profiles.builtinDescriptions.${profile.builtin}`)
+    : profile.description;
 }

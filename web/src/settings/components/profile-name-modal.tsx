@@ -10,10 +10,24 @@ import { namesAnyField, notifySuccess } from './feedback';
 /** A new profile, blank (read-only access everywhere) or copied from `source`; opens the editor afterwards. */
 export type ProfileDialog = { mode: 'create' } | { mode: 'clone'; source: Profile };
 
-export function ProfileNameModal({ dialog, profiles, onClose }: { dialog: ProfileDialog | null; profiles: Profile[]; onClose: () => void }) {
+export function ProfileNameModal({
+  dialog,
+  profiles,
+  onClose,
+}: {
+  dialog: ProfileDialog | null;
+  profiles: Profile[];
+  onClose: () => void;
+}) {
   const { t } = useTranslation('settings');
   return (
-    <Modal opened={dialog !== null} onClose={onClose} title={dialog?.mode === 'clone' ? t('profiles.cloneTitle', { name: dialog.source.name }) : t('profiles.createTitle')} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+    <Modal
+      opened={dialog !== null}
+      onClose={onClose}
+      title={dialog?.mode === 'clone' ? t('profiles.cloneTitle', { name: dialog.source.name }) : t('profiles.createTitle')}
+      centered
+      closeButtonProps={{ 'aria-label': t('app:common.close') }}
+    >
       {dialog && <ProfileNameForm dialog={dialog} profiles={profiles} onDone={onClose} />}
     </Modal>
   );
@@ -91,7 +105,15 @@ function ProfileNameForm({ dialog, profiles, onDone }: { dialog: ProfileDialog; 
               clearable
             />
             {!sourceId && (
-              <Textarea label={t('profiles.descriptionLabel')} value={description} onChange={(event) => setDescription(event.currentTarget.value)} autosize minRows={2} maxLength={500} error={fieldError(mutation.error, 'description')} />
+              <Textarea
+                label={t('profiles.descriptionLabel')}
+                value={description}
+                onChange={(event) => setDescription(event.currentTarget.value)}
+                autosize
+                minRows={2}
+                maxLength={500}
+                error={fieldError(mutation.error, 'description')}
+              />
             )}
           </>
         )}

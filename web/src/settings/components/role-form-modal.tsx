@@ -11,7 +11,12 @@ export type RoleDialog = { mode: 'create'; parentId: string | null } | { mode: '
 
 export function RoleFormModal({ dialog, roles, onClose }: { dialog: RoleDialog | null; roles: Role[]; onClose: () => void }) {
   const { t } = useTranslation('settings');
-  const title = dialog?.mode === 'edit' ? t('roles.editTitle', { name: dialog.role.name }) : dialog?.parentId ? t('roles.addChildTitle', { parent: roles.find((role) => role.id === dialog.parentId)?.name ?? '' }) : t('roles.createTitle');
+  const title =
+    dialog?.mode === 'edit'
+      ? t('roles.editTitle', { name: dialog.role.name })
+      : dialog?.parentId
+        ? t('roles.addChildTitle', { parent: roles.find((role) => role.id === dialog.parentId)?.name ?? '' })
+        : t('roles.createTitle');
   return (
     <Modal opened={dialog !== null} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
       {dialog && <RoleForm dialog={dialog} roles={roles} onDone={onClose} />}
@@ -44,7 +49,10 @@ function RoleForm({ dialog, roles, onDone }: { dialog: RoleDialog; roles: Role[]
       if (Object.keys(patch).length === 0) return onDone();
       update.mutate({ id: editing.id, patch }, { onSuccess: () => (notifySuccess(t('roles.saved', { name: trimmed })), onDone()) });
     } else {
-      create.mutate({ name: trimmed, parentId, shareWithPeers }, { onSuccess: () => (notifySuccess(t('roles.created', { name: trimmed })), onDone()) });
+      create.mutate(
+        { name: trimmed, parentId, shareWithPeers },
+        { onSuccess: () => (notifySuccess(t('roles.created', { name: trimmed })), onDone()) },
+      );
     }
   }
 

@@ -33,7 +33,13 @@ export function AdminOnlyState() {
 export function UnavailableState() {
   const { t } = useTranslation('settings');
   return (
-    <EmptyState mt="xl" icon={<IconPlugConnectedX size={28} />} withIndicatorBackground title={t('states.unavailable.title')} description={t('states.unavailable.body')} />
+    <EmptyState
+      mt="xl"
+      icon={<IconPlugConnectedX size={28} />}
+      withIndicatorBackground
+      title={t('states.unavailable.title')}
+      description={t('states.unavailable.body')}
+    />
   );
 }
 

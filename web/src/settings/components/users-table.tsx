@@ -1,5 +1,20 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Box, Button, Group, Menu, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconDots, IconPencil, IconUserCheck, IconUserOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -67,10 +82,16 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
         <Select
           size="xs"
           aria-label={t('users.profileOf', { name: user.name })}
-          data={profileData.some((option) => option.value === user.profileId) ? profileData : [...profileData, { value: user.profileId, label: '—' }]}
+          data={
+            profileData.some((option) => option.value === user.profileId)
+              ? profileData
+              : [...profileData, { value: user.profileId, label: '—' }]
+          }
           value={user.profileId}
           allowDeselect={false}
-          onChange={(profileId) => profileId && profileId !== user.profileId && patch(user, { profileId }, t('users.profileChanged', { name: user.name }))}
+          onChange={(profileId) =>
+            profileId && profileId !== user.profileId && patch(user, { profileId }, t('users.profileChanged', { name: user.name }))
+          }
         />
       ),
       status: (
@@ -103,7 +124,10 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
                 {isMe ? t('users.cannotDeactivateSelf') : t('users.deactivate')}
               </Menu.Item>
             ) : (
-              <Menu.Item leftSection={<IconUserCheck size={16} />} onClick={() => patch(user, { active: true }, t('users.reactivated', { name: user.name }))}>
+              <Menu.Item
+                leftSection={<IconUserCheck size={16} />}
+                onClick={() => patch(user, { active: true }, t('users.reactivated', { name: user.name }))}
+              >
                 {t('users.reactivate')}
               </Menu.Item>
             )}
@@ -120,7 +144,14 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
           {users.map((user, index) => {
             const piece = pieces(user);
             return (
-              <Box key={user.id} role="listitem" py="sm" style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }} opacity={user.active ? 1 : 0.65} data-testid="user-row">
+              <Box
+                key={user.id}
+                role="listitem"
+                py="sm"
+                style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
+                opacity={user.active ? 1 : 0.65}
+                data-testid="user-row"
+              >
                 <Group justify="space-between" wrap="nowrap" gap="xs">
                   {piece.who}
                   <Group gap={4} wrap="nowrap">
@@ -193,7 +224,13 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
 function RenameUserModal({ user, onClose }: { user: SettingsUser | null; onClose: () => void }) {
   const { t } = useTranslation('settings');
   return (
-    <Modal opened={user !== null} onClose={onClose} title={t('users.renameTitle')} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+    <Modal
+      opened={user !== null}
+      onClose={onClose}
+      title={t('users.renameTitle')}
+      centered
+      closeButtonProps={{ 'aria-label': t('app:common.close') }}
+    >
       {user && <RenameForm user={user} onDone={onClose} />}
     </Modal>
   );
@@ -220,10 +257,16 @@ function RenameForm({ user, onDone }: { user: SettingsUser; onDone: () => void }
             {errorMessage(update.error, t)}
           </Alert>
         )}
-        <TextInput label={t('app:common.name')} value={name} onChange={(event) => {
+        <TextInput
+          label={t('app:common.name')}
+          value={name}
+          onChange={(event) => {
             setName(event.currentTarget.value);
             setMissing(false);
-          }} error={missing ? t('validation.required') : fieldError(update.error, 'name')} data-autofocus />
+          }}
+          error={missing ? t('validation.required') : fieldError(update.error, 'name')}
+          data-autofocus
+        />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             {t('app:common.cancel')}

@@ -1,5 +1,21 @@
 import { Fragment, useMemo, useState } from 'react';
-import { ActionIcon, Badge, Box, Button, Code, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Tooltip, UnstyledButton } from '@mantine/core';
+import {
+  ActionIcon,
+  Badge,
+  Box,
+  Button,
+  Code,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconChevronDown, IconChevronRight, IconFilterOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -85,8 +101,19 @@ export function AuditLogPage() {
             {entries.map((entry, index) => {
               const open = expanded.has(entry.id);
               return (
-                <Box key={entry.id} role="listitem" py="sm" style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }} data-testid="audit-row">
-                  <UnstyledButton w="100%" onClick={() => toggle(entry.id)} aria-expanded={open} aria-label={open ? t('audit.hideChanges') : t('audit.showChanges')}>
+                <Box
+                  key={entry.id}
+                  role="listitem"
+                  py="sm"
+                  style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
+                  data-testid="audit-row"
+                >
+                  <UnstyledButton
+                    w="100%"
+                    onClick={() => toggle(entry.id)}
+                    aria-expanded={open}
+                    aria-label={open ? t('audit.hideChanges') : t('audit.showChanges')}
+                  >
                     <Group justify="space-between" wrap="nowrap" gap="xs" align="flex-start">
                       <Stack gap={4} style={{ minWidth: 0 }}>
                         <Badge variant="light" color={auditActionColor(entry.action)} tt="none" size="md" maw="100%">
@@ -135,7 +162,12 @@ export function AuditLogPage() {
                   const open = expanded.has(entry.id);
                   return (
                     <Fragment key={entry.id}>
-                      <Table.Tr onClick={() => toggle(entry.id)} style={{ cursor: 'pointer' }} data-testid="audit-row" bg={open ? 'var(--mantine-color-gray-0)' : undefined}>
+                      <Table.Tr
+                        onClick={() => toggle(entry.id)}
+                        style={{ cursor: 'pointer' }}
+                        data-testid="audit-row"
+                        bg={open ? 'var(--mantine-color-gray-0)' : undefined}
+                      >
                         <Table.Td>
                           <ActionIcon
                             variant="subtle"
@@ -164,7 +196,13 @@ export function AuditLogPage() {
                         </Table.Td>
                         <Table.Td>
                           <Tooltip label={entry.action} openDelay={400}>
-                            <Badge variant="light" color={auditActionColor(entry.action)} tt="none" size="md" style={{ minWidth: 'max-content' }}>
+                            <Badge
+                              variant="light"
+                              color={auditActionColor(entry.action)}
+                              tt="none"
+                              size="md"
+                              style={{ minWidth: 'max-content' }}
+                            >
                               {auditActionLabel(t, i18n, entry.action)}
                             </Badge>
                           </Tooltip>
@@ -240,8 +278,20 @@ export function AuditLogPage() {
               clearable
               nothingFoundMessage={t('nothingFound')}
             />
-            <TextInput type="date" label={t('audit.from')} value={form.from} onChange={(event) => set('from', event.currentTarget.value)} max={form.to || undefined} />
-            <TextInput type="date" label={t('audit.to')} value={form.to} onChange={(event) => set('to', event.currentTarget.value)} min={form.from || undefined} />
+            <TextInput
+              type="date"
+              label={t('audit.from')}
+              value={form.from}
+              onChange={(event) => set('from', event.currentTarget.value)}
+              max={form.to || undefined}
+            />
+            <TextInput
+              type="date"
+              label={t('audit.to')}
+              value={form.to}
+              onChange={(event) => set('to', event.currentTarget.value)}
+              min={form.from || undefined}
+            />
           </SimpleGrid>
           {filtered && (
             <Group>

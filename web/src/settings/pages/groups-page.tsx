@@ -48,7 +48,13 @@ export function GroupsPage() {
       <QueryBoundary query={groups}>
         {(list) =>
           list.length === 0 ? (
-            <EmptyState mt="xl" icon={<IconUsersGroup size={28} />} withIndicatorBackground title={t('groups.emptyTitle')} description={t('groups.emptyBody')}>
+            <EmptyState
+              mt="xl"
+              icon={<IconUsersGroup size={28} />}
+              withIndicatorBackground
+              title={t('groups.emptyTitle')}
+              description={t('groups.emptyBody')}
+            >
               <EmptyState.Actions>
                 <Button onClick={() => setDialog({ mode: 'create' })}>{t('groups.create')}</Button>
               </EmptyState.Actions>
@@ -115,7 +121,12 @@ export function GroupsPage() {
                     </Stack>
                     <Group gap={2} wrap="nowrap">
                       <Tooltip label={t('app:common.edit')}>
-                        <ActionIcon variant="subtle" color="gray" aria-label={t('groups.editNamed', { name: group.name })} onClick={() => setDialog({ mode: 'edit', group })}>
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          aria-label={t('groups.editNamed', { name: group.name })}
+                          onClick={() => setDialog({ mode: 'edit', group })}
+                        >
                           <IconPencil size={18} />
                         </ActionIcon>
                       </Tooltip>

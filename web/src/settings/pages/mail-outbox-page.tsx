@@ -132,7 +132,14 @@ export function MailOutboxPage() {
           {body}
         </Paper>
       </Stack>
-      <Modal opened={reading !== null} onClose={() => setReading(null)} title={reading?.subject} size="lg" centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+      <Modal
+        opened={reading !== null}
+        onClose={() => setReading(null)}
+        title={reading?.subject}
+        size="lg"
+        centered
+        closeButtonProps={{ 'aria-label': t('app:common.close') }}
+      >
         {reading && (
           <Stack gap="sm">
             <Group gap="xs">
@@ -152,7 +159,13 @@ export function MailOutboxPage() {
                 {reading.error}
               </Alert>
             )}
-            <Paper withBorder p="md" bg="gray.0" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontSize: 'var(--mantine-font-size-sm)' }} data-testid="mail-text">
+            <Paper
+              withBorder
+              p="md"
+              bg="gray.0"
+              style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word', fontSize: 'var(--mantine-font-size-sm)' }}
+              data-testid="mail-text"
+            >
               {reading.text || t('mail.noText')}
             </Paper>
           </Stack>

@@ -41,7 +41,13 @@ export function ProfilePage() {
       <>
         {back}
         {missing ? (
-          <EmptyState mt="xl" icon={<IconUserQuestion size={28} />} withIndicatorBackground title={t('profiles.notFound')} description={t('profiles.notFoundBody')} />
+          <EmptyState
+            mt="xl"
+            icon={<IconUserQuestion size={28} />}
+            withIndicatorBackground
+            title={t('profiles.notFound')}
+            description={t('profiles.notFoundBody')}
+          />
         ) : (
           <LoadError error={profile.error} onRetry={() => void profile.refetch()} />
         )}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Anchor, Button, Group, Menu, Paper, Table, Text } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Menu, Paper, Table, Text } from '@mantine/core';
 import { IconCopy, IconDots, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -69,12 +69,19 @@ export function ProfilesPage() {
                       <Table.Td>
                         <Menu position="bottom-end">
                           <Menu.Target>
-                            <ActionIcon variant="subtle" color="gray" aria-label={t('profiles.actionsFor', { name: profileName(profile, t) })}>
+                            <ActionIcon
+                              variant="subtle"
+                              color="gray"
+                              aria-label={t('profiles.actionsFor', { name: profileName(profile, t) })}
+                            >
                               <IconDots size={18} />
                             </ActionIcon>
                           </Menu.Target>
                           <Menu.Dropdown>
-                            <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => void navigate({ to: `/settings/profiles/${profile.id}` })}>
+                            <Menu.Item
+                              leftSection={<IconPencil size={16} />}
+                              onClick={() => void navigate({ to: `/settings/profiles/${profile.id}` })}
+                            >
                               {profile.builtin === 'administrator' ? t('profiles.view') : t('app:common.edit')}
                             </Menu.Item>
                             <Menu.Item leftSection={<IconCopy size={16} />} onClick={() => setDialog({ mode: 'clone', source: profile })}>

@@ -31,7 +31,13 @@ export function RolesPage() {
       <QueryBoundary query={roles}>
         {(list) =>
           list.length === 0 ? (
-            <EmptyState mt="xl" icon={<IconHierarchy2 size={28} />} withIndicatorBackground title={t('roles.emptyTitle')} description={t('roles.emptyBody')}>
+            <EmptyState
+              mt="xl"
+              icon={<IconHierarchy2 size={28} />}
+              withIndicatorBackground
+              title={t('roles.emptyTitle')}
+              description={t('roles.emptyBody')}
+            >
               <EmptyState.Actions>
                 <Button onClick={() => setDialog({ mode: 'create', parentId: null })}>{t('roles.create')}</Button>
               </EmptyState.Actions>
@@ -51,8 +57,16 @@ export function RolesPage() {
                   style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
                   data-testid="role-row"
                 >
-                  <Group gap={8} wrap="nowrap" style={{ minWidth: 0, paddingLeft: `calc(${Math.min(depth, 8)} * var(--mantine-spacing-lg))` }}>
-                    {depth > 0 ? <IconCornerDownRight size={16} color="var(--mantine-color-gray-5)" style={{ flexShrink: 0 }} aria-hidden /> : <Box w={16} style={{ flexShrink: 0 }} />}
+                  <Group
+                    gap={8}
+                    wrap="nowrap"
+                    style={{ minWidth: 0, paddingLeft: `calc(${Math.min(depth, 8)} * var(--mantine-spacing-lg))` }}
+                  >
+                    {depth > 0 ? (
+                      <IconCornerDownRight size={16} color="var(--mantine-color-gray-5)" style={{ flexShrink: 0 }} aria-hidden />
+                    ) : (
+                      <Box w={16} style={{ flexShrink: 0 }} />
+                    )}
                     <Box style={{ minWidth: 0 }}>
                       <Text size="sm" fw={500} truncate>
                         {role.name}
@@ -73,17 +87,31 @@ export function RolesPage() {
                   </Group>
                   <Group gap={2} wrap="nowrap">
                     <Tooltip label={t('roles.addChild')}>
-                      <ActionIcon variant="subtle" aria-label={t('roles.addChildTo', { name: role.name })} onClick={() => setDialog({ mode: 'create', parentId: role.id })}>
+                      <ActionIcon
+                        variant="subtle"
+                        aria-label={t('roles.addChildTo', { name: role.name })}
+                        onClick={() => setDialog({ mode: 'create', parentId: role.id })}
+                      >
                         <IconSubtask size={18} />
                       </ActionIcon>
                     </Tooltip>
                     <Tooltip label={t('roles.edit')}>
-                      <ActionIcon variant="subtle" color="gray" aria-label={t('roles.editNamed', { name: role.name })} onClick={() => setDialog({ mode: 'edit', role })}>
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        aria-label={t('roles.editNamed', { name: role.name })}
+                        onClick={() => setDialog({ mode: 'edit', role })}
+                      >
                         <IconPencil size={18} />
                       </ActionIcon>
                     </Tooltip>
                     <Tooltip label={t('app:common.delete')}>
-                      <ActionIcon variant="subtle" color="red" aria-label={t('roles.deleteNamed', { name: role.name })} onClick={() => setDeleting(role)}>
+                      <ActionIcon
+                        variant="subtle"
+                        color="red"
+                        aria-label={t('roles.deleteNamed', { name: role.name })}
+                        onClick={() => setDeleting(role)}
+                      >
                         <IconTrash size={18} />
                       </ActionIcon>
                     </Tooltip>

@@ -40,7 +40,16 @@ export function SettingsLayout() {
   const current = SETTINGS_SECTIONS.find((section) => pathname.startsWith(section.to));
   return (
     <Flex gap="xl" align="flex-start" direction={{ base: 'column', md: 'row' }}>
-      <Paper component="nav" aria-label={t('menu.label')} withBorder p="xs" radius="md" w={210} visibleFrom="md" style={{ flexShrink: 0, position: 'sticky', top: 72 }}>
+      <Paper
+        component="nav"
+        aria-label={t('menu.label')}
+        withBorder
+        p="xs"
+        radius="md"
+        w={210}
+        visibleFrom="md"
+        style={{ flexShrink: 0, position: 'sticky', top: 72 }}
+      >
         <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" py={6}>
           {t('app:nav.settings')}
         </Text>

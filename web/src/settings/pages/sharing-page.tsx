@@ -24,7 +24,10 @@ export function SharingPage() {
   function handleChange(name: string, value: SharingAccess) {
     put.mutate(
       { module: name, access: value },
-      { onSuccess: () => notifySuccess(t('sharing.saved', { module: name, access: t(`sharing.levels.${value}`) })), onError: (error) => notifyFailure(errorMessage(error, t)) },
+      {
+        onSuccess: () => notifySuccess(t('sharing.saved', { module: name, access: t(`sharing.levels.${value}`) })),
+        onError: (error) => notifyFailure(errorMessage(error, t)),
+      },
     );
   }
 
@@ -101,7 +104,9 @@ export function SharingPage() {
                                   allowDeselect={false}
                                   disabled={saving}
                                   rightSection={saving ? <Loader size={14} /> : undefined}
-                                  onChange={(value) => value && value !== entry.access && handleChange(entry.module, value as SharingAccess)}
+                                  onChange={(value) =>
+                                    value && value !== entry.access && handleChange(entry.module, value as SharingAccess)
+                                  }
                                 />
                               </Table.Td>
                             </Table.Tr>
@@ -129,7 +134,14 @@ export function SharingPage() {
                       error={moduleError ?? fieldErrorUnder(add.error, 'module') ?? (add.error ? errorMessage(add.error, t) : undefined)}
                       style={{ flex: '1 1 200px' }}
                     />
-                    <Select label={t('sharing.access')} data={levels} value={access} onChange={(value) => value && setAccess(value as SharingAccess)} allowDeselect={false} style={{ flex: '1 1 200px' }} />
+                    <Select
+                      label={t('sharing.access')}
+                      data={levels}
+                      value={access}
+                      onChange={(value) => value && setAccess(value as SharingAccess)}
+                      allowDeselect={false}
+                      style={{ flex: '1 1 200px' }}
+                    />
                     <Button type="submit" mt={25} leftSection={<IconPlus size={16} />} loading={add.isPending}>
                       {t('sharing.add')}
                     </Button>

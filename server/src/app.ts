@@ -38,7 +38,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    // A hop count is accepted at run time (proxy-addr), though the type does not list it.
+    trustProxy: config.trustProxy as boolean | string[],
     requestIdHeader: 'x-request-id',
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -31,6 +31,12 @@ export interface Config {
   webDir: string | undefined;
   /** Run background workers (jobs, schedules, outbox) in this process. */
   runWorkers: boolean;
+  /**
+   * Which proxies may tell the client's address (X-Forwarded-For): false (none,
+   * the default: the address is the connection's), true (any — only when
+   * nothing can reach Clave but the proxy), a hop count, or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string[];
   /** A backup file (from `npm run backup`) to load into an empty embedded database at start. */
   restoreFrom: string | undefined;
 }
@@ -85,8 +91,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: readInteger('SESSION_HOURS', env.SESSION_HOURS, 24 * 14, 1, 24 * 365),
     webDir: env.WEB_DIR === '' ? undefined : path.resolve(env.WEB_DIR || defaultWebDir()),
     runWorkers: readBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
     restoreFrom: env.RESTORE_FROM ? path.resolve(env.RESTORE_FROM) : undefined,
   };
+}
+
+function readTrustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value.trim() === '') return false;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return readInteger('TRUST_PROXY', trimmed, 0, 0, 20);
+  if (/^(true|false|yes|no|on|off)$/i.test(trimmed)) return readBoolean('TRUST_PROXY', trimmed, false);
+  const addresses = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  for (const address of addresses) {
+    if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(address)) {
+      throw new ConfigError(
+        `TRUST_PROXY must be true, false, a hop count, or proxy addresses/CIDRs separated by commas; "${address}" is none of these`,
+      );
+    }
+  }
+  return addresses;
 }
 
 function defaultWebDir(): string {

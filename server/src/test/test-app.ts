@@ -56,7 +56,15 @@ const uniqueEmail = (prefix: string) => `${prefix}${Date.now().toString(36)}${(c
 export async function createTestContext(configOverrides: Partial<Config> = {}): Promise<TestContext> {
   const smtp = await startSmtpCapture();
   const database = await openTestDatabase();
-  const config: Config = { ...loadConfig({}), webDir: undefined, smtpUrl: smtp.url, publicUrl: 'http://clave.test', ...configOverrides };
+  // Tests stand for clients behind a trusted proxy, so that each can give itself its own address (X-Forwarded-For).
+  const config: Config = {
+    ...loadConfig({}),
+    webDir: undefined,
+    smtpUrl: smtp.url,
+    publicUrl: 'http://clave.test',
+    trustProxy: true,
+    ...configOverrides,
+  };
   const app = await buildApp({ config, database, logger: false });
   app.ctx.events.start();
 

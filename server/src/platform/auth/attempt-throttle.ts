@@ -17,6 +17,13 @@ export interface ThrottleKey {
  * platform.sign_in_throttle under their own key prefix.
  */
 export function createAttemptThrottle(db: Db, now: () => Date, options: { baseSeconds: number; maxSeconds: number; message: string }) {
+  const tooMany = (seconds: number) =>
+    new AppError(
+      'rate_limited',
+      `${options.message} Try again in ${seconds} seconds.`,
+      { retryAfter: seconds },
+      { 'retry-after': String(seconds) },
+    );
   return {
     async assertAllowed(keys: ThrottleKey[]): Promise<void> {
       const rows = await db
@@ -39,6 +46,48 @@ export function createAttemptThrottle(db: Db, now: () => Date, options: { baseSe
           { 'retry-after': String(seconds) },
         );
       }
+    },
+    /**
+     * Counts one attempt on every key and refuses it (429) when any key was
+     * already waiting out a delay — in one statement per key, so attempts sent
+     * at the same moment are counted one by one and cannot slip past the limit
+     * by all checking before any of them is recorded. Count first, verify after;
+     * call `release` when the attempt turns out to be legitimate.
+     */
+    async consume(keys: ThrottleKey[]): Promise<void> {
+      const at = now();
+      let waitUntil = 0;
+      for (const { key, free } of keys) {
+        // The row lock orders simultaneous attempts on one key (PostgreSQL); on the embedded database transactions never overlap anyway.
+        const previous = await db.transaction().execute(async (trx) => {
+          await sql`INSERT INTO platform.sign_in_throttle (key, failures, last_failure_at, blocked_until)
+                    VALUES (${key}, 0, ${at}, ${at}) ON CONFLICT (key) DO NOTHING`.execute(trx);
+          const { rows } = await sql<{ failures: number; last_failure_at: Date; blocked_until: Date }>`
+            SELECT failures, last_failure_at, blocked_until FROM platform.sign_in_throttle WHERE key = ${key} FOR UPDATE`.execute(trx);
+          const row = rows[0]!;
+          const quietHour = new Date(row.last_failure_at).getTime() < at.getTime() - 3600_000;
+          const failures = quietHour ? 1 : row.failures + 1;
+          const blockedBefore = new Date(row.blocked_until).getTime();
+          const delaySeconds = failures >= free ? Math.min(options.maxSeconds, options.baseSeconds * 2 ** (failures - free)) : 0;
+          const blockedUntil = new Date(Math.max(blockedBefore, at.getTime() + delaySeconds * 1000));
+          await sql`UPDATE platform.sign_in_throttle SET failures = ${failures}, last_failure_at = ${at}, blocked_until = ${blockedUntil}
+                    WHERE key = ${key}`.execute(trx);
+          return blockedBefore;
+        });
+        waitUntil = Math.max(waitUntil, previous);
+      }
+      const waitMs = waitUntil - at.getTime();
+      if (waitMs > 0) throw tooMany(Math.ceil(waitMs / 1000));
+    },
+    /** Takes back one counted attempt (it succeeded), so legitimate use never adds up to a delay. */
+    async release(keys: ThrottleKey[]): Promise<void> {
+      for (const { key } of keys) {
+        await sql`UPDATE platform.sign_in_throttle SET failures = greatest(failures - 1, 0) WHERE key = ${key}`.execute(db);
+      }
+    },
+    /** Forgets a key altogether (a successful sign-in clears the account's count). */
+    async clear(key: string): Promise<void> {
+      await db.deleteFrom('platform.sign_in_throttle').where('key', '=', key).execute();
     },
     async record(keys: ThrottleKey[]): Promise<void> {
       const at = now();

@@ -65,11 +65,10 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
 
     /** Password (and two-factor) sign-in, throttled per account and per address. */
     async login(input: { email: string; password: string; code?: string }, client: ClientInfo) {
-      await throttle.assertAllowed(input.email, client.ip);
+      await throttle.attempt(input.email, client.ip);
       const user = await findUserByPrimaryEmail(database.db, input.email);
       const passwordOk = await verifyPassword(user?.password_hash ?? null, input.password);
       if (!user || !passwordOk || !user.active) {
-        await throttle.recordFailure(input.email, client.ip);
         await database.transaction('audit-failed-sign-in', (trx) =>
           recordAudit(trx, {
             orgId: user?.org_id ?? null,
@@ -87,11 +86,10 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
         if (!input.code)
           throw new AppError('two_factor_required', 'Enter the six-digit code from your authenticator app.', { field: 'code' });
         if (totpFor(user.totp_secret).validate({ token: input.code, window: 1 }) === null) {
-          await throttle.recordFailure(input.email, client.ip);
           throw new AppError('invalid_credentials', 'The two-factor code is wrong.', { field: 'code' });
         }
       }
-      await throttle.recordSuccess(input.email);
+      await throttle.succeeded(input.email, client.ip);
       const session = await startSession(user.id, client);
       await database.transaction('audit-sign-in', (trx) =>
         recordAudit(trx, {

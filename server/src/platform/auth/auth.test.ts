@@ -166,3 +166,53 @@ describe('API conventions', () => {
     expect(html.body).toContain('/api/v1/tokens');
   });
 });
+
+describe('sign-in throttling under concurrency', () => {
+  it('counts attempts sent at the same moment one by one: only the free ones reach the password check', async () => {
+    const admin = await t.make.org();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        t.request('POST', '/api/v1/auth/login', {
+          body: { email: admin.email, password: 'wrong-password-here' },
+          headers: { 'x-forwarded-for': '10.40.0.1' },
+        }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+  });
+
+  it('does not hold successful sign-ins from one address against the next person', async () => {
+    const org = await t.make.org();
+    for (let i = 0; i < 8; i++) {
+      const user = await t.make.user(org);
+      const ok = await t.request('POST', '/api/v1/auth/login', {
+        body: { email: user.email, password: TEST_PASSWORD },
+        headers: { 'x-forwarded-for': '10.41.0.1' },
+      });
+      expect(ok.statusCode).toBe(200);
+    }
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY says which proxy to believe', async () => {
+    const direct = await createTestContext({ trustProxy: false });
+    try {
+      const admin = await direct.make.org();
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const answer = await direct.request('POST', '/api/v1/auth/login', {
+          body: { email: `nobody${i}@nowhere.test`, password: 'wrong-password-here' },
+          headers: { 'x-forwarded-for': `10.42.0.${i}` },
+        });
+        statuses.push(answer.statusCode);
+      }
+      // A different e-mail each time, a "different" forwarded address each time: only the real address is counted.
+      expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(statuses.slice(5)).toContain(429);
+      expect(admin.userId).toBeTruthy();
+    } finally {
+      await direct.close();
+    }
+  });
+});

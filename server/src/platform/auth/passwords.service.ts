@@ -129,7 +129,7 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
         });
       });
       // Failed sign-ins before the reset should not hold the new password back.
-      await createSignInThrottle(database.db, now).recordSuccess(user.email);
+      await createSignInThrottle(database.db, now).forgetAccount(user.email);
     },
 
     /** Changes the caller's password after checking the current one; every other session ends. */

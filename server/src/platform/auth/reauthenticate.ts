@@ -20,14 +20,13 @@ export async function assertCurrentPassword(
   field = 'password',
 ): Promise<void> {
   const throttle = createSignInThrottle(ctx.database.db, ctx.now);
-  await throttle.assertAllowed(auth.email, ip);
+  await throttle.attempt(auth.email, ip);
   const user = await ctx.database.db
     .selectFrom('platform.users')
     .select('password_hash')
     .where('id', '=', auth.userId)
     .executeTakeFirstOrThrow();
   if (!(await verifyPassword(user.password_hash, password))) {
-    await throttle.recordFailure(auth.email, ip);
     await ctx.database.transaction('audit-reauthentication', (trx) =>
       recordAudit(trx, {
         orgId: auth.orgId,
@@ -40,4 +39,5 @@ export async function assertCurrentPassword(
     );
     throw new AppError('wrong_password', 'The password is wrong.', { field });
   }
+  await throttle.succeeded(auth.email, ip);
 }

@@ -16,10 +16,14 @@ const keysFor = (email: string, ip: string): ThrottleKey[] => [emailKey(email), 
 export function createSignInThrottle(db: Db, now: () => Date) {
   const attempts = createAttemptThrottle(db, now, { baseSeconds: 2, maxSeconds: MAX_DELAY_SECONDS, message: 'Too many failed sign-ins.' });
   return {
-    assertAllowed: (email: string, ip: string) => attempts.assertAllowed(keysFor(email, ip)),
-    recordFailure: (email: string, ip: string) => attempts.record(keysFor(email, ip)),
-    async recordSuccess(email: string): Promise<void> {
-      await db.deleteFrom('platform.sign_in_throttle').where('key', '=', emailKey(email).key).execute();
+    /** Counts the attempt before the password is checked; 429 while the account or the address is waiting out a delay. */
+    attempt: (email: string, ip: string) => attempts.consume(keysFor(email, ip)),
+    /** The attempt was right: the account's count starts again and the address's attempt is taken back. */
+    async succeeded(email: string, ip: string): Promise<void> {
+      await attempts.clear(emailKey(email).key);
+      await attempts.release([{ key: `ip:${ip}`, free: FREE_FAILURES + 1 }]);
     },
+    /** Clears the account's count without an attempt (after a password reset). */
+    forgetAccount: (email: string) => attempts.clear(emailKey(email).key),
   };
 }

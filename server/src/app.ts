@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { AppContext } from './platform/context.js';
-import { createMailer, type Mailer } from './platform/mail/mailer.js';
+import { createMailer, hideLinkTokens, type Mailer } from './platform/mail/mailer.js';
 import { createEventBus, type EventBus } from './platform/events/event-bus.js';
 import { createCluster } from './platform/events/cluster.js';
 import { createRealtimeHub } from './platform/events/realtime.js';
@@ -19,6 +19,11 @@ import { authPlugin } from './platform/auth/auth.plugin.js';
 import { openApiPlugin } from './platform/openapi/openapi.plugin.js';
 import { healthRoutes } from './platform/health.routes.js';
 import { platformRoutes } from './platform/index.js';
+
+/** What the log keeps of a request: never the secret of a one-time link (`?token=`). */
+export function serializeRequest(request: { id: string; method: string; url: string; ip?: string }) {
+  return { id: request.id, method: request.method, url: hideLinkTokens(request.url), remoteAddress: request.ip };
+}
 
 export interface BuildAppOptions {
   config: Config;
@@ -36,7 +41,7 @@ export type App = FastifyInstance & { ctx: AppContext };
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, database } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: options.logger ?? { level: config.logLevel, serializers: { req: serializeRequest } },
     bodyLimit: config.bodyLimit,
     // A hop count is accepted at run time (proxy-addr), though the type does not list it.
     trustProxy: config.trustProxy as boolean | string[],

@@ -77,15 +77,21 @@ function readUrl(name: string, value: string | undefined, protocols: string[]): 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = readInteger('PORT', env.PORT, 3000, 0, 65535);
   const publicUrl = readUrl('PUBLIC_URL', env.PUBLIC_URL, ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const allowSignup = readBoolean('ALLOW_SIGNUP', env.ALLOW_SIGNUP, false);
+  const smtpUrl = readUrl('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']);
+  if (allowSignup && !smtpUrl) {
+    // Without SMTP every mail, sign-in links included, is read in the outbox by an organization's administrators.
+    throw new ConfigError('ALLOW_SIGNUP=true needs SMTP_URL: open sign-up is only safe when mail really leaves the server.');
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     databaseUrl: readUrl('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
-    smtpUrl: readUrl('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']),
+    smtpUrl,
     mailFrom: env.MAIL_FROM || 'Clave <no-reply@localhost>',
     publicUrl: publicUrl.replace(/\/$/, ''),
-    allowSignup: readBoolean('ALLOW_SIGNUP', env.ALLOW_SIGNUP, false),
+    allowSignup,
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: readInteger('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
     sessionHours: readInteger('SESSION_HOURS', env.SESSION_HOURS, 24 * 14, 1, 24 * 365),

@@ -64,3 +64,31 @@ describe('GET /mail-outbox', () => {
     expect((await readAll(other, 50)).map((m) => m.subject)).toEqual(['Theirs']);
   });
 });
+
+describe('one-time links in the outbox', () => {
+  it('keeps only a safe copy of delivered mail: the token of a verification link is hidden', async () => {
+    const admin = await t.make.org();
+    const user = await t.make.user(admin);
+    const added = await t.request('POST', '/api/v1/me/emails', { as: user, body: { email: `second.${Date.now()}@example.test` } });
+    expect(added.statusCode).toBe(201);
+    const delivered = await t.mail.waitFor((m) => m.to.includes(added.data.email) && m.text.includes('/verify-email?token='));
+    const token = /verify-email\?token=([^\s&"<>]+)/.exec(delivered.text)![1]!;
+    const outbox = await t.request('GET', '/api/v1/mail-outbox?limit=50', { as: admin });
+    const copy = outbox.data.data.find((m: { to: string }) => m.to === added.data.email);
+    expect(copy.text).toContain('/verify-email?token=[hidden]');
+    expect(JSON.stringify(outbox.data)).not.toContain(token);
+  });
+});
+
+describe('request log', () => {
+  it('never writes the secret of a one-time link', async () => {
+    const { serializeRequest } = await import('../../app.js');
+    const logged = serializeRequest({
+      id: 'req-1',
+      method: 'GET',
+      url: '/api/v1/invitations/lookup?token=abc123secret&x=1',
+      ip: '127.0.0.1',
+    });
+    expect(logged.url).toBe('/api/v1/invitations/lookup?token=[hidden]&x=1');
+  });
+});

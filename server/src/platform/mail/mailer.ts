@@ -10,6 +10,15 @@ export interface OutgoingMail {
   html?: string;
 }
 
+/**
+ * One-time links (invitations, verification, password reset) carry their secret
+ * as `token=`. A copy kept after the mail was delivered must not let whoever
+ * reads the outbox use the link meant for someone else.
+ */
+export function hideLinkTokens(text: string): string {
+  return text.replace(/([?&#]token=)[^\s&"'<>]+/g, '$1[hidden]');
+}
+
 export interface Mailer {
   /** Sends (or, with no SMTP server configured, stores) one mail. Never call inside a transaction. */
   send(mail: OutgoingMail): Promise<{ id: string; status: 'sent' | 'stored' | 'failed' }>;
@@ -46,8 +55,9 @@ export function createMailer(options: { database: Database; smtpUrl?: string; fr
           org_id: mail.orgId,
           to_address: mail.to,
           subject: mail.subject,
-          text_body: mail.text,
-          html_body: mail.html ?? null,
+          // Without SMTP the outbox is how mail reaches people, so it keeps the links; otherwise it keeps a safe copy.
+          text_body: status === 'stored' ? mail.text : hideLinkTokens(mail.text),
+          html_body: mail.html === undefined ? null : status === 'stored' ? mail.html : hideLinkTokens(mail.html),
           status,
           error,
           sent_at: status === 'sent' ? new Date() : null,

@@ -58,6 +58,11 @@ export const eventStreamRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> =
         disconnect();
         throw error;
       }
+      // The client may have gone while the snapshot was read: its 'close' has fired already, so release the slot now.
+      if (response.destroyed || request.raw.destroyed) {
+        disconnect();
+        return reply;
+      }
 
       reply.hijack();
       response.writeHead(200, {

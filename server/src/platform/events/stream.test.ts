@@ -177,6 +177,28 @@ describe('GET /events/stream', () => {
     for (const stream of many) stream.close();
     await waitFor(() => t.app.ctx.realtime.connections === 0, 'the closed streams to be released');
   });
+
+  it('releases the slot of a client that leaves while its first snapshot is still being read', async () => {
+    const admin = await t.make.org();
+    t.app.ctx.realtime.addSnapshot(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return [];
+    });
+    for (let i = 0; i < 3; i++) {
+      const controller = new AbortController();
+      const pending = fetch(`${baseUrl}/api/v1/events/stream`, {
+        headers: { authorization: `Bearer ${admin.token}` },
+        signal: controller.signal,
+      }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      controller.abort();
+      await pending;
+    }
+    await waitFor(() => t.app.ctx.realtime.connectionsOf(admin.userId) === 0 || undefined, 'the stream slots to be released', 3000).catch(
+      () => undefined,
+    );
+    expect(t.app.ctx.realtime.connectionsOf(admin.userId)).toBe(0);
+  });
 });
 
 describe.skipIf(testDatabaseKind() !== 'postgres')('between app nodes on PostgreSQL', () => {

@@ -43,9 +43,12 @@ export interface RecordScope {
 /** Whether the profile allows an action on a module: the module's own entry first, then '*'. Administrators may do everything. */
 export function canModuleAction(auth: AccessSubject, module: string, action: ModuleAction): boolean {
   if (auth.isAdmin) return true;
-  const own = auth.modulePermissions[module]?.[action];
-  if (own !== undefined) return own;
-  return auth.modulePermissions['*']?.[action] ?? false;
+  // Own properties only: a module named like an Object.prototype member ("constructor") must not inherit one.
+  const entry = (key: string) => (Object.hasOwn(auth.modulePermissions, key) ? auth.modulePermissions[key] : undefined);
+  const own = entry(module);
+  if (own && Object.hasOwn(own, action)) return own[action] === true;
+  const fallback = entry('*');
+  return fallback !== undefined && Object.hasOwn(fallback, action) && fallback[action] === true;
 }
 
 /** Throws 403 forbidden when the caller's profile does not allow the action on the module. */

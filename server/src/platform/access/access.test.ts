@@ -34,6 +34,15 @@ describe('module permissions', () => {
     expect(canModuleAction(subject(), 'contacts', 'read')).toBe(false);
   });
 
+  it('never takes a permission from Object.prototype: a module named "constructor" or "toString" gets only what the profile says', () => {
+    const auth = subject({
+      modulePermissions: { '*': { create: false, read: true, edit: false, delete: false, import: false, export: false } },
+    });
+    expect(canModuleAction(auth, 'constructor', 'create')).toBe(false);
+    expect(canModuleAction(auth, 'toString', 'create')).toBe(false);
+    expect(canModuleAction(auth, 'constructor', 'read')).toBe(true);
+  });
+
   it('falls back to "*" for an action the module entry leaves out', () => {
     const auth = subject({ modulePermissions: { '*': { read: true }, deals: { create: true } } });
     expect(canModuleAction(auth, 'deals', 'read')).toBe(true);

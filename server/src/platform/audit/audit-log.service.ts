@@ -15,12 +15,19 @@ export interface AuditLogQueryInput {
   cursor?: string;
 }
 
+function readMoment(value: string | undefined, field: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const moment = new Date(value);
+  if (Number.isNaN(moment.getTime())) throw badRequest(`${field} is not a moment that exists.`, field);
+  return moment;
+}
+
 /** Administrators read their organization's audit log, newest first, a page at a time. */
 export function createAuditLogService({ database }: Pick<AppContext, 'database'>) {
   return {
     async list(auth: AuthContext, query: AuditLogQueryInput) {
-      const from = query.from === undefined ? undefined : new Date(query.from);
-      const to = query.to === undefined ? undefined : new Date(query.to);
+      const from = readMoment(query.from, 'from');
+      const to = readMoment(query.to, 'to');
       if (from && to && from >= to) throw badRequest('from must be before to.', 'to');
       const limit = query.limit ?? 50;
       const rows = await listAuditEntries(database.db, auth.orgId, { ...query, from, to }, decodeCursor(query.cursor), limit);

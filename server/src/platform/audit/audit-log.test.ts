@@ -145,3 +145,15 @@ describe('GET /audit-log', () => {
     expect(await readAll(admin, 'action=role.created', 50)).toEqual([]);
   });
 });
+
+describe('GET /audit-log with moments that do not exist', () => {
+  it('answers 400 naming the field for a forged cursor or a leap second, never 500', async () => {
+    const admin = await t.make.org();
+    const forged = Buffer.from(JSON.stringify(['2024-13-45T99:99:99Z', newId()])).toString('base64url');
+    const badCursor = await t.request('GET', `/api/v1/audit-log?cursor=${forged}`, { as: admin });
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.data.error.details.field).toBe('cursor');
+    const leap = await t.request('GET', '/api/v1/audit-log?from=2016-12-31T23:59:60Z', { as: admin });
+    expect(leap.statusCode).toBe(400);
+  });
+});

@@ -61,7 +61,7 @@ export function createAttemptThrottle(db: Db, now: () => Date, options: { baseSe
         // The row lock orders simultaneous attempts on one key (PostgreSQL); on the embedded database transactions never overlap anyway.
         const previous = await db.transaction().execute(async (trx) => {
           await sql`INSERT INTO platform.sign_in_throttle (key, failures, last_failure_at, blocked_until)
-                    VALUES (${key}, 0, ${at}, ${at}) ON CONFLICT (key) DO NOTHING`.execute(trx);
+                    VALUES (${key}, 0, ${at}, to_timestamp(0)) ON CONFLICT (key) DO NOTHING`.execute(trx);
           const { rows } = await sql<{ failures: number; last_failure_at: Date; blocked_until: Date }>`
             SELECT failures, last_failure_at, blocked_until FROM platform.sign_in_throttle WHERE key = ${key} FOR UPDATE`.execute(trx);
           const row = rows[0]!;
@@ -69,7 +69,8 @@ export function createAttemptThrottle(db: Db, now: () => Date, options: { baseSe
           const failures = quietHour ? 1 : row.failures + 1;
           const blockedBefore = new Date(row.blocked_until).getTime();
           const delaySeconds = failures >= free ? Math.min(options.maxSeconds, options.baseSeconds * 2 ** (failures - free)) : 0;
-          const blockedUntil = new Date(Math.max(blockedBefore, at.getTime() + delaySeconds * 1000));
+          // No delay leaves the block as it was (an attempt timed earlier may still be waiting for this row).
+          const blockedUntil = new Date(delaySeconds > 0 ? Math.max(blockedBefore, at.getTime() + delaySeconds * 1000) : blockedBefore);
           await sql`UPDATE platform.sign_in_throttle SET failures = ${failures}, last_failure_at = ${at}, blocked_until = ${blockedUntil}
                     WHERE key = ${key}`.execute(trx);
           return blockedBefore;

@@ -3,6 +3,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { AppContext } from '../context.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
+import { isUniqueViolation } from '../../db/pg-errors.js';
 import { createOrganization } from '../orgs/organization.service.js';
 import { assertPasswordAcceptable, hashPassword, verifyPassword } from './password.js';
 import { createSignInThrottle } from './sign-in-throttle.js';
@@ -58,7 +59,13 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
         throw new AppError('forbidden', 'Sign-up is turned off on this installation. Ask an administrator for an invitation.');
       assertPasswordAcceptable(input.password, input.email);
       const passwordHash = await hashPassword(input.password);
-      const created = await database.transaction('signup', (trx) => createOrganization(trx, { ...input, passwordHash }));
+      const created = await database
+        .transaction('signup', (trx) => createOrganization(trx, { ...input, passwordHash }))
+        .catch((error: unknown) => {
+          // Two sign-ups with one address at the same moment: the second meets the unique index, not the check before it.
+          if (isUniqueViolation(error)) throw new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
+          throw error;
+        });
       const session = await startSession(created.userId, client);
       return { ...created, session };
     },

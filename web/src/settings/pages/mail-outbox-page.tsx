@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { useMailOutbox, type MailStatus, type OutboxMail } from '../hooks/use-ma
 import { useFormatters } from '../hooks/use-formatters';
 import { SettingsPageHeader } from '../components/settings-page-header';
 import { LoadError, Loading } from '../components/settings-states';
+import { SettingsModal } from '../components/modal-form';
 
 const STATUS_COLORS: Record<MailStatus, string> = { sent: 'teal', stored: 'blue', failed: 'red' };
 
@@ -132,14 +133,7 @@ export function MailOutboxPage() {
           {body}
         </Paper>
       </Stack>
-      <Modal
-        opened={reading !== null}
-        onClose={() => setReading(null)}
-        title={reading?.subject}
-        size="lg"
-        centered
-        closeButtonProps={{ 'aria-label': t('app:common.close') }}
-      >
+      <SettingsModal opened={reading !== null} onClose={() => setReading(null)} title={reading?.subject} size="lg">
         {reading && (
           <Stack gap="sm">
             <Group gap="xs">
@@ -170,7 +164,7 @@ export function MailOutboxPage() {
             </Paper>
           </Stack>
         )}
-      </Modal>
+      </SettingsModal>
     </>
   );
 }

@@ -8,7 +8,7 @@ import { useInvitations, useResendInvitation, useRevokeInvitation, type Invitati
 import { useFormatters } from '../hooks/use-formatters';
 import type { Role } from '../hooks/use-roles';
 import type { Profile } from '../hooks/use-profiles';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmRemoveModal } from './confirm-modal';
 import { notifyFailure, notifySuccess } from './feedback';
 import { profileName } from './profile-label';
 import { LoadError, Loading } from './settings-states';
@@ -180,24 +180,14 @@ export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles:
         </Group>
         {body}
       </Stack>
-      <ConfirmModal
-        opened={revoking !== null}
+      <ConfirmRemoveModal
+        item={revoking}
+        remove={revoke}
         title={t('users.invitations.revokeTitle')}
         message={t('users.invitations.revokeBody', { email: revoking?.email ?? '' })}
         confirmLabel={t('users.invitations.revoke')}
-        danger
-        loading={revoke.isPending}
-        error={revoke.error}
+        doneMessage={t('users.invitations.revoked', { email: revoking?.email ?? '' })}
         onClose={() => setRevoking(null)}
-        onConfirm={() =>
-          revoking &&
-          revoke.mutate(revoking.id, {
-            onSuccess: () => {
-              notifySuccess(t('users.invitations.revoked', { email: revoking.email }));
-              setRevoking(null);
-            },
-          })
-        }
       />
     </Paper>
   );

@@ -9,10 +9,9 @@ import { SettingsPageHeader } from '../components/settings-page-header';
 import { LoadError, Loading } from '../components/settings-states';
 import { ProfileEditor } from '../components/profile-editor';
 import { ProfileNameModal, type ProfileDialog } from '../components/profile-name-modal';
-import { ConfirmModal } from '../components/confirm-modal';
+import { ConfirmRemoveModal } from '../components/confirm-modal';
 import { BuiltinBadge } from '../components/builtin-badge';
 import { profileDescription, profileName } from '../components/profile-label';
-import { notifySuccess } from '../components/feedback';
 
 /** /settings/profiles/$id: one profile's permission matrix and field rules. */
 export function ProfilePage() {
@@ -91,24 +90,14 @@ export function ProfilePage() {
       {/* Keyed by id: the editor starts over when another profile opens. */}
       <ProfileEditor key={data.id} profile={data} />
       <ProfileNameModal dialog={dialog} profiles={profiles.data ?? []} onClose={() => setDialog(null)} />
-      <ConfirmModal
-        opened={deleting}
+      <ConfirmRemoveModal
+        item={deleting ? data : null}
+        remove={remove}
         title={t('profiles.deleteTitle', { name: data.name })}
         message={t('profiles.deleteBody')}
-        confirmLabel={t('app:common.delete')}
-        danger
-        loading={remove.isPending}
-        error={remove.error}
+        doneMessage={t('profiles.deleted', { name: data.name })}
         onClose={() => setDeleting(false)}
-        onConfirm={() =>
-          remove.mutate(data.id, {
-            onSuccess: () => {
-              notifySuccess(t('profiles.deleted', { name: data.name }));
-              setDeleting(false);
-              void navigate({ to: '/settings/profiles' });
-            },
-          })
-        }
+        onRemoved={() => void navigate({ to: '/settings/profiles' })}
       />
     </>
   );

@@ -7,7 +7,7 @@ import { fieldError } from '../../app/errors';
 import type { AccountEmail } from '../api';
 import { useDateFormat } from '../hooks/use-date-format';
 import { useEmailMutations, useEmails } from '../hooks/use-emails';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { describeError } from './describe-error';
 import { MakePrimaryModal } from './make-primary-modal';
 
@@ -195,7 +195,8 @@ export function EmailsTab() {
       <ConfirmModal
         opened={removing !== null}
         title={t('emails.removeTitle')}
-        body={t('emails.removeBody', { email: removing?.email ?? '' })}
+        message={t('emails.removeBody', { email: removing?.email ?? '' })}
+        danger
         confirmLabel={t('emails.remove')}
         loading={remove.isPending}
         onClose={() => setRemoving(null)}

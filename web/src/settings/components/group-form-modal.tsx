@@ -7,7 +7,8 @@ import { useCreateGroup, useUpdateGroup, type Group, type MemberType, type Share
 import { flattenRoleTree, type Role } from '../hooks/use-roles';
 import type { SettingsUser } from '../hooks/use-users';
 import { fieldErrorUnder, notifySuccess } from './feedback';
-import { ModalForm, SettingsModal } from './modal-form';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
 import { NameInput, useRequiredName } from './name-input';
 
 export type GroupDialog = { mode: 'create' } | { mode: 'edit'; group: Group };
@@ -24,14 +25,14 @@ const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGro
 export function GroupFormModal({ dialog, directory, onClose }: { dialog: GroupDialog | null; directory: Directory; onClose: () => void }) {
   const { t } = useTranslation('settings');
   return (
-    <SettingsModal
+    <AppModal
       opened={dialog !== null}
       onClose={onClose}
       title={dialog?.mode === 'edit' ? t('groups.editTitle', { name: dialog.group.name }) : t('groups.createTitle')}
       size="lg"
     >
       {dialog && <GroupForm dialog={dialog} directory={directory} onDone={onClose} />}
-    </SettingsModal>
+    </AppModal>
   );
 }
 

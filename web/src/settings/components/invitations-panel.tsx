@@ -8,7 +8,7 @@ import { useInvitations, useResendInvitation, useRevokeInvitation, type Invitati
 import { useFormatters } from '../hooks/use-formatters';
 import type { Role } from '../hooks/use-roles';
 import type { Profile } from '../hooks/use-profiles';
-import { ConfirmRemoveModal } from './confirm-modal';
+import { ConfirmRemoveModal } from './confirm-remove-modal';
 import { notifyFailure, notifySuccess } from './feedback';
 import { profileName } from './profile-label';
 import { LoadError, Loading } from './settings-states';

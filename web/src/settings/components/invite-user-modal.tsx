@@ -8,7 +8,8 @@ import { RoleSelect } from './role-select';
 import type { Profile } from '../hooks/use-profiles';
 import { profileName } from './profile-label';
 import { notifySuccess } from './feedback';
-import { ModalForm, SettingsModal } from './modal-form';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -23,10 +24,10 @@ interface InviteUserModalProps {
 export function InviteUserModal({ opened, onClose, roles, profiles }: InviteUserModalProps) {
   const { t } = useTranslation('settings');
   return (
-    <SettingsModal opened={opened} onClose={onClose} title={t('users.invite.title')}>
+    <AppModal opened={opened} onClose={onClose} title={t('users.invite.title')}>
       {/* Mounted only while open, so every invitation starts from a clean form. */}
       {opened && <InviteForm onDone={onClose} roles={roles} profiles={profiles} />}
-    </SettingsModal>
+    </AppModal>
   );
 }
 

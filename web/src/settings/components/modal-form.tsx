@@ -1,30 +1,8 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Group, Modal, Stack, type MantineSize, type MantineSpacing } from '@mantine/core';
+import { Alert, Button, Group, Stack, type MantineSpacing } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { namesAnyField } from './feedback';
-
-/** A centred settings dialog whose close button says what it does. */
-export function SettingsModal({
-  opened,
-  onClose,
-  title,
-  size,
-  children,
-}: {
-  opened: boolean;
-  onClose: () => void;
-  title: ReactNode;
-  size?: MantineSize;
-  children: ReactNode;
-}) {
-  const { t } = useTranslation();
-  return (
-    <Modal opened={opened} onClose={onClose} title={title} centered size={size} closeButtonProps={{ 'aria-label': t('app:common.close') }}>
-      {children}
-    </Modal>
-  );
-}
 
 interface ModalFormProps {
   onSubmit: () => void;

@@ -6,7 +6,8 @@ import { fieldError } from '../../app/errors';
 import { useCloneProfile, useCreateProfile, type Profile } from '../hooks/use-profiles';
 import { profileName } from './profile-label';
 import { notifySuccess } from './feedback';
-import { ModalForm, SettingsModal } from './modal-form';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
 import { NameInput, useRequiredName } from './name-input';
 
 /** A new profile, blank (read-only access everywhere) or copied from `source`; opens the editor afterwards. */
@@ -23,13 +24,13 @@ export function ProfileNameModal({
 }) {
   const { t } = useTranslation('settings');
   return (
-    <SettingsModal
+    <AppModal
       opened={dialog !== null}
       onClose={onClose}
       title={dialog?.mode === 'clone' ? t('profiles.cloneTitle', { name: dialog.source.name }) : t('profiles.createTitle')}
     >
       {dialog && <ProfileNameForm dialog={dialog} profiles={profiles} onDone={onClose} />}
-    </SettingsModal>
+    </AppModal>
   );
 }
 

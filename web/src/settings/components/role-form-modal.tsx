@@ -5,7 +5,8 @@ import { fieldError } from '../../app/errors';
 import { descendantIds, useCreateRole, useUpdateRole, type Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
 import { notifySuccess } from './feedback';
-import { ModalForm, SettingsModal } from './modal-form';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
 import { NameInput, useRequiredName } from './name-input';
 
 /** What the role dialog is doing: a new role (under `parentId`, or at the top), or editing one. */
@@ -20,9 +21,9 @@ export function RoleFormModal({ dialog, roles, onClose }: { dialog: RoleDialog |
         ? t('roles.addChildTitle', { parent: roles.find((role) => role.id === dialog.parentId)?.name ?? '' })
         : t('roles.createTitle');
   return (
-    <SettingsModal opened={dialog !== null} onClose={onClose} title={title}>
+    <AppModal opened={dialog !== null} onClose={onClose} title={title}>
       {dialog && <RoleForm dialog={dialog} roles={roles} onDone={onClose} />}
-    </SettingsModal>
+    </AppModal>
   );
 }
 

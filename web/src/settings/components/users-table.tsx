@@ -10,10 +10,11 @@ import type { Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
 import type { Profile } from '../hooks/use-profiles';
 import { useUpdateUser, type SettingsUser, type UserPatch } from '../hooks/use-users';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { profileName } from './profile-label';
 import { notifyFailure, notifySuccess } from './feedback';
-import { ModalForm, SettingsModal } from './modal-form';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
 import { useRequiredName } from './name-input';
 
 /** The organization's users; role and profile change in place, deactivation asks first. A table on wide screens, cards on phones. */
@@ -211,9 +212,9 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
 function RenameUserModal({ user, onClose }: { user: SettingsUser | null; onClose: () => void }) {
   const { t } = useTranslation('settings');
   return (
-    <SettingsModal opened={user !== null} onClose={onClose} title={t('users.renameTitle')}>
+    <AppModal opened={user !== null} onClose={onClose} title={t('users.renameTitle')}>
       {user && <RenameForm user={user} onDone={onClose} />}
-    </SettingsModal>
+    </AppModal>
   );
 }
 

@@ -7,7 +7,7 @@ import { useRoles } from '../hooks/use-roles';
 import { useUsers } from '../hooks/use-users';
 import { SettingsListPage } from '../components/settings-list-page';
 import { GroupFormModal, type GroupDialog } from '../components/group-form-modal';
-import { ConfirmRemoveModal } from '../components/confirm-modal';
+import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
 
 const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGroup };
 const SHOWN_MEMBERS = 6;

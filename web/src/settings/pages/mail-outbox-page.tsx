@@ -7,7 +7,7 @@ import { useMailOutbox, type MailStatus, type OutboxMail } from '../hooks/use-ma
 import { useFormatters } from '../hooks/use-formatters';
 import { SettingsPageHeader } from '../components/settings-page-header';
 import { LoadError, Loading } from '../components/settings-states';
-import { SettingsModal } from '../components/modal-form';
+import { AppModal } from '../../components/app-modal';
 
 const STATUS_COLORS: Record<MailStatus, string> = { sent: 'teal', stored: 'blue', failed: 'red' };
 
@@ -133,7 +133,7 @@ export function MailOutboxPage() {
           {body}
         </Paper>
       </Stack>
-      <SettingsModal opened={reading !== null} onClose={() => setReading(null)} title={reading?.subject} size="lg">
+      <AppModal opened={reading !== null} onClose={() => setReading(null)} title={reading?.subject} size="lg">
         {reading && (
           <Stack gap="sm">
             <Group gap="xs">
@@ -164,7 +164,7 @@ export function MailOutboxPage() {
             </Paper>
           </Stack>
         )}
-      </SettingsModal>
+      </AppModal>
     </>
   );
 }

@@ -9,7 +9,7 @@ import { SettingsPageHeader } from '../components/settings-page-header';
 import { LoadError, Loading } from '../components/settings-states';
 import { ProfileEditor } from '../components/profile-editor';
 import { ProfileNameModal, type ProfileDialog } from '../components/profile-name-modal';
-import { ConfirmRemoveModal } from '../components/confirm-modal';
+import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
 import { BuiltinBadge } from '../components/builtin-badge';
 import { profileDescription, profileName } from '../components/profile-label';
 

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useDeleteProfile, useProfiles, type Profile } from '../hooks/use-profiles';
 import { SettingsListPage } from '../components/settings-list-page';
 import { ProfileNameModal, type ProfileDialog } from '../components/profile-name-modal';
-import { ConfirmRemoveModal } from '../components/confirm-modal';
+import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
 import { BuiltinBadge } from '../components/builtin-badge';
 import { profileDescription, profileName } from '../components/profile-label';
 

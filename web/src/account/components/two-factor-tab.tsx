@@ -7,9 +7,7 @@ import {
   Code,
   CopyButton,
   Group,
-  Modal,
   Paper,
-  PasswordInput,
   SimpleGrid,
   Stack,
   Text,
@@ -24,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { useRefreshMe, type Me } from '../../app/session';
 import { accountApi } from '../api';
 import { describeError } from './describe-error';
+import { PasswordConfirmModal } from './password-confirm-modal';
 import { QrCode } from './qr-code';
 
 /** The base32 secret in groups of four, the way people copy it into an app. */
@@ -178,39 +177,20 @@ function DisableTwoFactor() {
           {t('twoFactor.disable')}
         </Button>
       </Group>
-      <Modal opened={opened} onClose={handleClose} title={t('twoFactor.disableTitle')} centered>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            disable.mutate();
-          }}
-        >
-          <Stack>
-            <Text size="sm">{t('twoFactor.disableBody')}</Text>
-            {disable.error && (
-              <Alert color="red" role="alert">
-                {describeError(disable.error, t, 'password')}
-              </Alert>
-            )}
-            <PasswordInput
-              label={t('twoFactor.disablePassword')}
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              data-autofocus
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={handleClose}>
-                {t('app:common.cancel')}
-              </Button>
-              <Button type="submit" color="red" loading={disable.isPending} disabled={password === ''}>
-                {t('twoFactor.disableSubmit')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <PasswordConfirmModal
+        opened={opened}
+        onClose={handleClose}
+        title={t('twoFactor.disableTitle')}
+        message={t('twoFactor.disableBody')}
+        passwordLabel={t('twoFactor.disablePassword')}
+        submitLabel={t('twoFactor.disableSubmit')}
+        danger
+        password={password}
+        onPasswordChange={setPassword}
+        error={disable.error ? describeError(disable.error, t, 'password') : undefined}
+        loading={disable.isPending}
+        onSubmit={() => disable.mutate()}
+      />
     </>
   );
 }

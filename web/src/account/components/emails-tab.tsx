@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailCheck, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { useEmailMutations, useEmails } from '../hooks/use-emails';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { describeError } from './describe-error';
 import { MakePrimaryModal } from './make-primary-modal';
+import { FormHeading } from '../../components/form-heading';
 
 /** Add a secondary address: on success the person is told to open the verification link. */
 function AddEmailForm({ onAdded, onCancel }: { onAdded: (email: string) => void; onCancel: () => void }) {
@@ -132,12 +133,7 @@ export function EmailsTab() {
 
   return (
     <Stack maw={720}>
-      <Stack gap={4}>
-        <Title order={3}>{t('emails.title')}</Title>
-        <Text size="sm" c="dimmed">
-          {t('emails.intro')}
-        </Text>
-      </Stack>
+      <FormHeading title={t('emails.title')} intro={t('emails.intro')} order={3} />
       {sentTo && (
         <Alert
           color="teal"

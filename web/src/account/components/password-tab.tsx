@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { fieldError } from '../../app/errors';
 import { NewPasswordFields, passwordProblem } from '../../auth/components/new-password-fields';
 import { accountApi } from '../api';
 import { describeError } from './describe-error';
+import { FormHeading } from '../../components/form-heading';
 
 /** Change the password: the current one, then the new one twice (policy shown under it). */
 export function PasswordTab() {
@@ -39,12 +40,7 @@ export function PasswordTab() {
       }}
     >
       <Stack maw={480}>
-        <Stack gap={4}>
-          <Title order={3}>{t('password.title')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('password.intro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('password.title')} intro={t('password.intro')} order={3} />
         {currentError && (
           <Alert color="red" role="alert">
             {currentError}

@@ -12,7 +12,6 @@ import {
   Stack,
   Text,
   TextInput,
-  Title,
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -22,6 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { useRefreshMe, type Me } from '../../app/session';
 import { accountApi } from '../api';
 import { describeError } from './describe-error';
+import { FormHeading } from '../../components/form-heading';
 import { PasswordConfirmModal } from './password-confirm-modal';
 import { QrCode } from './qr-code';
 
@@ -201,17 +201,16 @@ export function TwoFactorTab({ me }: { me: Me }) {
   const enabled = me.user.twoFactorEnabled;
   return (
     <Stack maw={720}>
-      <Stack gap={4}>
-        <Group gap="sm">
-          <Title order={3}>{t('twoFactor.title')}</Title>
+      <FormHeading
+        title={t('twoFactor.title')}
+        intro={enabled ? t('twoFactor.onBody') : t('twoFactor.intro')}
+        order={3}
+        badge={
           <Badge color={enabled ? 'teal' : 'gray'} variant="light">
             {enabled ? t('twoFactor.statusOn') : t('twoFactor.statusOff')}
           </Badge>
-        </Group>
-        <Text size="sm" c="dimmed">
-          {enabled ? t('twoFactor.onBody') : t('twoFactor.intro')}
-        </Text>
-      </Stack>
+        }
+      />
       {enabled ? <DisableTwoFactor /> : <EnableTwoFactor />}
     </Stack>
   );

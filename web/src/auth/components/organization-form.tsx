@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import { errorMessage, fieldError } from '../../app/errors';
 import { useEnterApp, type SignedIn } from '../hooks/use-enter-app';
 import { NewPasswordFields, passwordProblem } from './new-password-fields';
+import { FormHeading } from '../../components/form-heading';
 
 interface OrganizationFormProps {
   /** '/setup' for the first organization, '/signup' for another one. */
@@ -51,12 +52,7 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{title}</Title>
-          <Text size="sm" c="dimmed">
-            {intro}
-          </Text>
-        </Stack>
+        <FormHeading title={title} intro={intro} />
         {create.error && !namedField && (
           <Alert color="red" role="alert">
             {errorMessage(create.error, t)}

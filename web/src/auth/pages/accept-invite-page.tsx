@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Center, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Center, Loader, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { errorMessage, fieldError } from '../../app/errors';
 import { NewPasswordFields, passwordProblem } from '../components/new-password-fields';
 import { PageNotice } from '../components/page-notice';
 import { useEnterApp, type SignedIn } from '../hooks/use-enter-app';
+import { FormHeading } from '../../components/form-heading';
 
 interface Invitation {
   email: string;
@@ -89,12 +90,7 @@ export function AcceptInvitePage() {
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{t('invite.title', { organization })}</Title>
-          <Text size="sm" c="dimmed">
-            {t('invite.intro', { name })}
-          </Text>
-        </Stack>
+        <FormHeading title={t('invite.title', { organization })} intro={t('invite.intro', { name })} />
         {accept.error && !passwordError && (
           <Alert color="red" role="alert">
             {errorMessage(accept.error, t)}

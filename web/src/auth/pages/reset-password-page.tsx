@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
@@ -8,6 +8,7 @@ import { api, ApiError } from '../../app/api';
 import { errorMessage, fieldError } from '../../app/errors';
 import { NewPasswordFields, passwordProblem } from '../components/new-password-fields';
 import { PageNotice } from '../components/page-notice';
+import { FormHeading } from '../../components/form-heading';
 
 /** Step 1: ask for a link. The server answers 202 whether or not the address exists, and so do we. */
 function RequestResetForm() {
@@ -31,12 +32,7 @@ function RequestResetForm() {
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{t('reset.title')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('reset.intro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('reset.title')} intro={t('reset.intro')} />
         {request.error && !emailError && (
           <Alert color="red" role="alert">
             {errorMessage(request.error, t)}
@@ -99,12 +95,7 @@ function ChooseNewPasswordForm({ token }: { token: string }) {
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{t('reset.newTitle')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('reset.newIntro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('reset.newTitle')} intro={t('reset.newIntro')} />
         {confirm.error && !passwordError && (
           <Alert color="red" role="alert">
             {errorMessage(confirm.error, t)}

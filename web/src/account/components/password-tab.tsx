@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../../app/errors';
-import { NewPasswordFields, passwordProblem } from '../../auth/components/new-password-fields';
+import { NewPasswordFields, useNewPassword } from '../../auth/components/new-password-fields';
 import { accountApi } from '../api';
 import { describeError } from './describe-error';
 import { FormHeading } from '../../components/form-heading';
@@ -13,17 +13,13 @@ import { FormHeading } from '../../components/form-heading';
 export function PasswordTab() {
   const { t } = useTranslation('account');
   const [currentPassword, setCurrentPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [triedSubmit, setTriedSubmit] = useState(false);
+  const newPassword = useNewPassword({ withConfirmation: true });
   const change = useMutation({
-    mutationFn: () => accountApi.changePassword(currentPassword, newPassword),
+    mutationFn: () => accountApi.changePassword(currentPassword, newPassword.password),
     onSuccess: () => {
       notifications.show({ color: 'teal', message: t('password.changed') });
       setCurrentPassword('');
-      setNewPassword('');
-      setConfirmation('');
-      setTriedSubmit(false);
+      newPassword.reset();
     },
   });
   const newPasswordError = fieldError(change.error, 'newPassword');
@@ -34,9 +30,8 @@ export function PasswordTab() {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTriedSubmit(true);
-        if (!currentPassword || passwordProblem(newPassword, confirmation)) return;
-        change.mutate();
+        const acceptable = newPassword.check();
+        if (currentPassword && acceptable) change.mutate();
       }}
     >
       <Stack maw={480}>
@@ -52,16 +47,12 @@ export function PasswordTab() {
           required
           value={currentPassword}
           onChange={(event) => setCurrentPassword(event.currentTarget.value)}
-          error={triedSubmit && !currentPassword}
+          error={newPassword.triedSubmit && !currentPassword}
         />
         <NewPasswordFields
+          {...newPassword.fields}
           label={t('password.new')}
           confirmationLabel={t('password.confirm')}
-          password={newPassword}
-          confirmation={confirmation}
-          onPasswordChange={setNewPassword}
-          onConfirmationChange={setConfirmation}
-          showProblems={triedSubmit}
           serverError={newPasswordError}
         />
         <Group>

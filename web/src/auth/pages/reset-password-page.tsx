@@ -6,7 +6,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../app/api';
 import { errorMessage, fieldError } from '../../app/errors';
-import { NewPasswordFields, passwordProblem } from '../components/new-password-fields';
+import { NewPasswordFields, useNewPassword } from '../components/new-password-fields';
 import { PageNotice } from '../components/page-notice';
 import { FormHeading } from '../../components/form-heading';
 
@@ -63,11 +63,9 @@ function RequestResetForm() {
 function ChooseNewPasswordForm({ token }: { token: string }) {
   const { t } = useTranslation('auth');
   const navigate = useNavigate();
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [triedSubmit, setTriedSubmit] = useState(false);
+  const newPassword = useNewPassword({ withConfirmation: true });
   const confirm = useMutation({
-    mutationFn: () => api.post('/auth/password-reset/confirm', { token, password }),
+    mutationFn: () => api.post('/auth/password-reset/confirm', { token, password: newPassword.password }),
     onSuccess: async () => {
       notifications.show({ color: 'teal', message: t('reset.changed') });
       await navigate({ to: '/sign-in' });
@@ -89,9 +87,7 @@ function ChooseNewPasswordForm({ token }: { token: string }) {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTriedSubmit(true);
-        if (passwordProblem(password, confirmation)) return;
-        confirm.mutate();
+        if (newPassword.check()) confirm.mutate();
       }}
     >
       <Stack>
@@ -101,16 +97,7 @@ function ChooseNewPasswordForm({ token }: { token: string }) {
             {errorMessage(confirm.error, t)}
           </Alert>
         )}
-        <NewPasswordFields
-          label={t('fields.newPassword')}
-          password={password}
-          confirmation={confirmation}
-          onPasswordChange={setPassword}
-          onConfirmationChange={setConfirmation}
-          showProblems={triedSubmit}
-          serverError={passwordError}
-          autoFocus
-        />
+        <NewPasswordFields {...newPassword.fields} label={t('fields.newPassword')} serverError={passwordError} autoFocus />
         <Button type="submit" loading={confirm.isPending} fullWidth>
           {t('reset.confirmSubmit')}
         </Button>

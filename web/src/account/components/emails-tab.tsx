@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailCheck, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { ConfirmModal } from '../../components/confirm-modal';
 import { describeError } from './describe-error';
 import { MakePrimaryModal } from './make-primary-modal';
 import { FormHeading } from '../../components/form-heading';
+import { TooltipIconButton } from '../../components/tooltip-icon-button';
 
 /** Add a secondary address: on success the person is told to open the verification link. */
 function AddEmailForm({ onAdded, onCancel }: { onAdded: (email: string) => void; onCancel: () => void }) {
@@ -103,17 +104,14 @@ function EmailRow({ email, onMakePrimary, onRemove }: { email: AccountEmail; onM
                 {t('emails.resend')}
               </Button>
             )}
-            <Tooltip label={t('emails.remove')}>
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                size="lg"
-                aria-label={t('emails.removeLabel', { email: email.email })}
-                onClick={onRemove}
-              >
-                <IconTrash size={18} />
-              </ActionIcon>
-            </Tooltip>
+            <TooltipIconButton
+              tooltip={t('emails.remove')}
+              label={t('emails.removeLabel', { email: email.email })}
+              color="red"
+              size="lg"
+              icon={<IconTrash size={18} />}
+              onClick={onRemove}
+            />
           </Group>
         )}
       </Group>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Box, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Box, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconHierarchy2, IconPencil, IconTrash, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useDeleteGroup, useGroups, type Group as SettingsGroup, type GroupMember } from '../hooks/use-groups';
@@ -8,6 +8,7 @@ import { useUsers } from '../hooks/use-users';
 import { SettingsListPage } from '../components/settings-list-page';
 import { GroupFormModal, type GroupDialog } from '../components/group-form-modal';
 import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
+import { TooltipIconButton } from '../../components/tooltip-icon-button';
 
 const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGroup };
 const SHOWN_MEMBERS = 6;
@@ -101,29 +102,23 @@ export function GroupsPage() {
                     </Text>
                   </Stack>
                   <Group gap={2} wrap="nowrap">
-                    <Tooltip label={t('app:common.edit')}>
-                      <ActionIcon
-                        variant="subtle"
-                        color="gray"
-                        aria-label={t('groups.editNamed', { name: group.name })}
-                        onClick={() => setDialog({ mode: 'edit', group })}
-                      >
-                        <IconPencil size={18} />
-                      </ActionIcon>
-                    </Tooltip>
-                    <Tooltip label={t('app:common.delete')}>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('groups.deleteNamed', { name: group.name })}
-                        onClick={() => {
-                          remove.reset();
-                          setDeleting(group);
-                        }}
-                      >
-                        <IconTrash size={18} />
-                      </ActionIcon>
-                    </Tooltip>
+                    <TooltipIconButton
+                      tooltip={t('app:common.edit')}
+                      label={t('groups.editNamed', { name: group.name })}
+                      color="gray"
+                      icon={<IconPencil size={18} />}
+                      onClick={() => setDialog({ mode: 'edit', group })}
+                    />
+                    <TooltipIconButton
+                      tooltip={t('app:common.delete')}
+                      label={t('groups.deleteNamed', { name: group.name })}
+                      color="red"
+                      icon={<IconTrash size={18} />}
+                      onClick={() => {
+                        remove.reset();
+                        setDeleting(group);
+                      }}
+                    />
                   </Group>
                 </Group>
               ))}

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Box, Group, Paper, Text, Tooltip } from '@mantine/core';
+import { Badge, Box, Group, Paper, Text } from '@mantine/core';
 import { IconCornerDownRight, IconHierarchy2, IconPencil, IconSubtask, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { flattenRoleTree, useRoles, type Role } from '../hooks/use-roles';
 import { SettingsListPage } from '../components/settings-list-page';
 import { RoleFormModal, type RoleDialog } from '../components/role-form-modal';
 import { DeleteRoleModal } from '../components/delete-role-modal';
+import { TooltipIconButton } from '../../components/tooltip-icon-button';
 
 /** /settings/roles: the role hierarchy as an indented tree. Managers see the records of the roles below them. */
 export function RolesPage() {
@@ -68,35 +69,26 @@ export function RolesPage() {
                   </Box>
                 </Group>
                 <Group gap={2} wrap="nowrap">
-                  <Tooltip label={t('roles.addChild')}>
-                    <ActionIcon
-                      variant="subtle"
-                      aria-label={t('roles.addChildTo', { name: role.name })}
-                      onClick={() => setDialog({ mode: 'create', parentId: role.id })}
-                    >
-                      <IconSubtask size={18} />
-                    </ActionIcon>
-                  </Tooltip>
-                  <Tooltip label={t('roles.edit')}>
-                    <ActionIcon
-                      variant="subtle"
-                      color="gray"
-                      aria-label={t('roles.editNamed', { name: role.name })}
-                      onClick={() => setDialog({ mode: 'edit', role })}
-                    >
-                      <IconPencil size={18} />
-                    </ActionIcon>
-                  </Tooltip>
-                  <Tooltip label={t('app:common.delete')}>
-                    <ActionIcon
-                      variant="subtle"
-                      color="red"
-                      aria-label={t('roles.deleteNamed', { name: role.name })}
-                      onClick={() => setDeleting(role)}
-                    >
-                      <IconTrash size={18} />
-                    </ActionIcon>
-                  </Tooltip>
+                  <TooltipIconButton
+                    tooltip={t('roles.addChild')}
+                    label={t('roles.addChildTo', { name: role.name })}
+                    icon={<IconSubtask size={18} />}
+                    onClick={() => setDialog({ mode: 'create', parentId: role.id })}
+                  />
+                  <TooltipIconButton
+                    tooltip={t('roles.edit')}
+                    label={t('roles.editNamed', { name: role.name })}
+                    color="gray"
+                    icon={<IconPencil size={18} />}
+                    onClick={() => setDialog({ mode: 'edit', role })}
+                  />
+                  <TooltipIconButton
+                    tooltip={t('app:common.delete')}
+                    label={t('roles.deleteNamed', { name: role.name })}
+                    color="red"
+                    icon={<IconTrash size={18} />}
+                    onClick={() => setDeleting(role)}
+                  />
                 </Group>
               </Group>
             ))}

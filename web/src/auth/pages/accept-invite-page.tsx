@@ -1,4 +1,4 @@
-import { Alert, Button, Center, Loader, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { NewPasswordFields, useNewPassword } from '../components/new-password-fi
 import { PageNotice } from '../components/page-notice';
 import { useEnterApp, type SignedIn } from '../hooks/use-enter-app';
 import { FormHeading } from '../../components/form-heading';
+import { PageLoader } from '../../components/page-loader';
 
 interface Invitation {
   email: string;
@@ -58,11 +59,7 @@ export function AcceptInvitePage() {
     );
   }
   if (invitation.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app:common.loading')} />
-      </Center>
-    );
+    return <PageLoader />;
   }
   if (isLinkProblem(invitation.error)) return <InvalidInvitation error={invitation.error} />;
   if (isLinkProblem(accept.error)) return <InvalidInvitation error={accept.error} />;

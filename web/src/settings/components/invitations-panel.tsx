@@ -11,7 +11,8 @@ import type { Profile } from '../hooks/use-profiles';
 import { ConfirmRemoveModal } from './confirm-remove-modal';
 import { notifyFailure, notifySuccess } from './feedback';
 import { profileName } from './profile-label';
-import { LoadError, Loading } from './settings-states';
+import { LoadError } from './settings-states';
+import { PageLoader } from '../../components/page-loader';
 
 /** Pending invitations under the users table: resend or revoke each. */
 export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles: Profile[] }) {
@@ -100,7 +101,7 @@ export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles:
   };
 
   let body;
-  if (invitations.isPending) body = <Loading />;
+  if (invitations.isPending) body = <PageLoader />;
   else if (invitations.isError) body = <LoadError error={invitations.error} onRetry={() => void invitations.refetch()} />;
   else if (invitations.data.length === 0)
     body = (

@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { useMailOutbox, type MailStatus, type OutboxMail } from '../hooks/use-mail-outbox';
 import { useFormatters } from '../hooks/use-formatters';
 import { SettingsPageHeader } from '../components/settings-page-header';
-import { LoadError, Loading } from '../components/settings-states';
+import { LoadError } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
 import { AppModal } from '../../components/app-modal';
 
 const STATUS_COLORS: Record<MailStatus, string> = { sent: 'teal', stored: 'blue', failed: 'red' };
@@ -30,7 +31,7 @@ export function MailOutboxPage() {
   const mails = outbox.data?.pages.flatMap((page) => page.data) ?? [];
 
   let body;
-  if (outbox.isPending) body = <Loading />;
+  if (outbox.isPending) body = <PageLoader />;
   else if (outbox.isError) body = <LoadError error={outbox.error} onRetry={() => void outbox.refetch()} />;
   else if (mails.length === 0)
     body = (

@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api';
 import { useDeleteProfile, useProfile, useProfiles } from '../hooks/use-profiles';
 import { SettingsPageHeader } from '../components/settings-page-header';
-import { LoadError, Loading } from '../components/settings-states';
+import { LoadError } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
 import { ProfileEditor } from '../components/profile-editor';
 import { ProfileNameModal, type ProfileDialog } from '../components/profile-name-modal';
 import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
@@ -33,7 +34,7 @@ export function ProfilePage() {
     </Anchor>
   );
 
-  if (profile.isPending) return <Loading />;
+  if (profile.isPending) return <PageLoader />;
   if (profile.isError) {
     const missing = profile.error instanceof ApiError && profile.error.status === 404 && profiles.isSuccess;
     return (

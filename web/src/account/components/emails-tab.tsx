@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconMailCheck, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -7,9 +7,11 @@ import { fieldError } from '../../app/errors';
 import type { AccountEmail } from '../api';
 import { useDateFormat } from '../hooks/use-date-format';
 import { useEmailMutations, useEmails } from '../hooks/use-emails';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { describeError } from './describe-error';
 import { MakePrimaryModal } from './make-primary-modal';
+import { FormHeading } from '../../components/form-heading';
+import { TooltipIconButton } from '../../components/tooltip-icon-button';
 
 /** Add a secondary address: on success the person is told to open the verification link. */
 function AddEmailForm({ onAdded, onCancel }: { onAdded: (email: string) => void; onCancel: () => void }) {
@@ -102,17 +104,14 @@ function EmailRow({ email, onMakePrimary, onRemove }: { email: AccountEmail; onM
                 {t('emails.resend')}
               </Button>
             )}
-            <Tooltip label={t('emails.remove')}>
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                size="lg"
-                aria-label={t('emails.removeLabel', { email: email.email })}
-                onClick={onRemove}
-              >
-                <IconTrash size={18} />
-              </ActionIcon>
-            </Tooltip>
+            <TooltipIconButton
+              tooltip={t('emails.remove')}
+              label={t('emails.removeLabel', { email: email.email })}
+              color="red"
+              size="lg"
+              icon={<IconTrash size={18} />}
+              onClick={onRemove}
+            />
           </Group>
         )}
       </Group>
@@ -132,12 +131,7 @@ export function EmailsTab() {
 
   return (
     <Stack maw={720}>
-      <Stack gap={4}>
-        <Title order={3}>{t('emails.title')}</Title>
-        <Text size="sm" c="dimmed">
-          {t('emails.intro')}
-        </Text>
-      </Stack>
+      <FormHeading title={t('emails.title')} intro={t('emails.intro')} order={3} />
       {sentTo && (
         <Alert
           color="teal"
@@ -195,7 +189,8 @@ export function EmailsTab() {
       <ConfirmModal
         opened={removing !== null}
         title={t('emails.removeTitle')}
-        body={t('emails.removeBody', { email: removing?.email ?? '' })}
+        message={t('emails.removeBody', { email: removing?.email ?? '' })}
+        danger
         confirmLabel={t('emails.remove')}
         loading={remove.isPending}
         onClose={() => setRemoving(null)}

@@ -1,28 +1,25 @@
 import { useState } from 'react';
-import { Alert, Button, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { fieldError } from '../../app/errors';
-import { NewPasswordFields, passwordProblem } from '../../auth/components/new-password-fields';
+import { NewPasswordFields, useNewPassword } from '../../auth/components/new-password-fields';
 import { accountApi } from '../api';
 import { describeError } from './describe-error';
+import { FormHeading } from '../../components/form-heading';
 
 /** Change the password: the current one, then the new one twice (policy shown under it). */
 export function PasswordTab() {
   const { t } = useTranslation('account');
   const [currentPassword, setCurrentPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [triedSubmit, setTriedSubmit] = useState(false);
+  const newPassword = useNewPassword({ withConfirmation: true });
   const change = useMutation({
-    mutationFn: () => accountApi.changePassword(currentPassword, newPassword),
+    mutationFn: () => accountApi.changePassword(currentPassword, newPassword.password),
     onSuccess: () => {
       notifications.show({ color: 'teal', message: t('password.changed') });
       setCurrentPassword('');
-      setNewPassword('');
-      setConfirmation('');
-      setTriedSubmit(false);
+      newPassword.reset();
     },
   });
   const newPasswordError = fieldError(change.error, 'newPassword');
@@ -33,18 +30,12 @@ export function PasswordTab() {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTriedSubmit(true);
-        if (!currentPassword || passwordProblem(newPassword, confirmation)) return;
-        change.mutate();
+        const acceptable = newPassword.check();
+        if (currentPassword && acceptable) change.mutate();
       }}
     >
       <Stack maw={480}>
-        <Stack gap={4}>
-          <Title order={3}>{t('password.title')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('password.intro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('password.title')} intro={t('password.intro')} order={3} />
         {currentError && (
           <Alert color="red" role="alert">
             {currentError}
@@ -56,16 +47,12 @@ export function PasswordTab() {
           required
           value={currentPassword}
           onChange={(event) => setCurrentPassword(event.currentTarget.value)}
-          error={triedSubmit && !currentPassword}
+          error={newPassword.triedSubmit && !currentPassword}
         />
         <NewPasswordFields
+          {...newPassword.fields}
           label={t('password.new')}
           confirmationLabel={t('password.confirm')}
-          password={newPassword}
-          confirmation={confirmation}
-          onPasswordChange={setNewPassword}
-          onConfirmationChange={setConfirmation}
-          showProblems={triedSubmit}
           serverError={newPasswordError}
         />
         <Group>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { fieldError } from '../../app/errors';
 import { meQueryKey, type Me } from '../../app/session';
 import { accountApi, type ProfileChanges } from '../api';
 import { describeError } from './describe-error';
+import { FormHeading } from '../../components/form-heading';
 
 /** Every IANA zone the browser knows, with the user's current one kept even if the browser lacks it. */
 function timeZoneOptions(current: string): string[] {
@@ -54,12 +55,7 @@ export function ProfileTab({ me }: { me: Me }) {
       }}
     >
       <Stack maw={480}>
-        <Stack gap={4}>
-          <Title order={3}>{t('profile.title')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('profile.intro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('profile.title')} intro={t('profile.intro')} order={3} />
         {save.error && !nameError && !zoneError && (
           <Alert color="red" role="alert">
             {describeError(save.error, t)}

@@ -24,7 +24,7 @@ import { fieldError } from '../../app/errors';
 import type { ApiToken, CreatedApiToken } from '../api';
 import { useDateFormat } from '../hooks/use-date-format';
 import { useTokenMutations, useTokens } from '../hooks/use-tokens';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { describeError } from './describe-error';
 
 /** Name a new token, then show its secret once, with a copy button. */
@@ -219,7 +219,8 @@ export function TokensTab() {
       <ConfirmModal
         opened={revoking !== null}
         title={t('tokens.revokeTitle')}
-        body={t('tokens.revokeBody', { name: revoking?.name ?? '' })}
+        message={t('tokens.revokeBody', { name: revoking?.name ?? '' })}
+        danger
         confirmLabel={t('tokens.revoke')}
         loading={revoke.isPending}
         onClose={() => setRevoking(null)}

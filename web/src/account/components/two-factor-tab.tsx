@@ -7,14 +7,11 @@ import {
   Code,
   CopyButton,
   Group,
-  Modal,
   Paper,
-  PasswordInput,
   SimpleGrid,
   Stack,
   Text,
   TextInput,
-  Title,
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -24,6 +21,8 @@ import { useTranslation } from 'react-i18next';
 import { useRefreshMe, type Me } from '../../app/session';
 import { accountApi } from '../api';
 import { describeError } from './describe-error';
+import { FormHeading } from '../../components/form-heading';
+import { PasswordConfirmModal } from './password-confirm-modal';
 import { QrCode } from './qr-code';
 
 /** The base32 secret in groups of four, the way people copy it into an app. */
@@ -178,39 +177,20 @@ function DisableTwoFactor() {
           {t('twoFactor.disable')}
         </Button>
       </Group>
-      <Modal opened={opened} onClose={handleClose} title={t('twoFactor.disableTitle')} centered>
-        <form
-          onSubmit={(event) => {
-            event.preventDefault();
-            disable.mutate();
-          }}
-        >
-          <Stack>
-            <Text size="sm">{t('twoFactor.disableBody')}</Text>
-            {disable.error && (
-              <Alert color="red" role="alert">
-                {describeError(disable.error, t, 'password')}
-              </Alert>
-            )}
-            <PasswordInput
-              label={t('twoFactor.disablePassword')}
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(event) => setPassword(event.currentTarget.value)}
-              data-autofocus
-            />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={handleClose}>
-                {t('app:common.cancel')}
-              </Button>
-              <Button type="submit" color="red" loading={disable.isPending} disabled={password === ''}>
-                {t('twoFactor.disableSubmit')}
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
+      <PasswordConfirmModal
+        opened={opened}
+        onClose={handleClose}
+        title={t('twoFactor.disableTitle')}
+        message={t('twoFactor.disableBody')}
+        passwordLabel={t('twoFactor.disablePassword')}
+        submitLabel={t('twoFactor.disableSubmit')}
+        danger
+        password={password}
+        onPasswordChange={setPassword}
+        error={disable.error ? describeError(disable.error, t, 'password') : undefined}
+        loading={disable.isPending}
+        onSubmit={() => disable.mutate()}
+      />
     </>
   );
 }
@@ -221,17 +201,16 @@ export function TwoFactorTab({ me }: { me: Me }) {
   const enabled = me.user.twoFactorEnabled;
   return (
     <Stack maw={720}>
-      <Stack gap={4}>
-        <Group gap="sm">
-          <Title order={3}>{t('twoFactor.title')}</Title>
+      <FormHeading
+        title={t('twoFactor.title')}
+        intro={enabled ? t('twoFactor.onBody') : t('twoFactor.intro')}
+        order={3}
+        badge={
           <Badge color={enabled ? 'teal' : 'gray'} variant="light">
             {enabled ? t('twoFactor.statusOn') : t('twoFactor.statusOff')}
           </Badge>
-        </Group>
-        <Text size="sm" c="dimmed">
-          {enabled ? t('twoFactor.onBody') : t('twoFactor.intro')}
-        </Text>
-      </Stack>
+        }
+      />
       {enabled ? <DisableTwoFactor /> : <EnableTwoFactor />}
     </Stack>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { Center, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconKey, IconLock, IconMail, IconShieldCheck, IconUser } from '@tabler/icons-react';
 import { useNavigate, useRouterState } from '@tanstack/react-router';
@@ -10,6 +10,7 @@ import { PasswordTab } from '../components/password-tab';
 import { ProfileTab } from '../components/profile-tab';
 import { TokensTab } from '../components/tokens-tab';
 import { TwoFactorTab } from '../components/two-factor-tab';
+import { PageLoader } from '../../components/page-loader';
 
 const TABS = [
   { value: 'profile', label: 'tabs.profile', icon: IconUser },
@@ -36,11 +37,7 @@ export function AccountPage() {
   }, [tab, wide, me.data]);
 
   if (!me.data) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app:common.loading')} />
-      </Center>
-    );
+    return <PageLoader />;
   }
   return (
     <Stack gap="lg" maw={1100}>

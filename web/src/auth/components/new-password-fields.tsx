@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { PasswordInput, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
@@ -8,6 +9,37 @@ export function passwordProblem(password: string, confirmation?: string): 'passw
   if (password.length < MIN_PASSWORD_LENGTH) return 'password.tooShort';
   if (confirmation !== undefined && confirmation !== password) return 'password.mismatch';
   return undefined;
+}
+
+/**
+ * The state behind NewPasswordFields: the password, its repetition when `withConfirmation`,
+ * and whether the person already tried to submit (problems show from then on).
+ */
+export function useNewPassword({ withConfirmation }: { withConfirmation: boolean }) {
+  const [password, setPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [triedSubmit, setTriedSubmit] = useState(false);
+  return {
+    password,
+    triedSubmit,
+    /** Marks the attempt; true when the password may go to the server. */
+    check(): boolean {
+      setTriedSubmit(true);
+      return !passwordProblem(password, withConfirmation ? confirmation : undefined);
+    },
+    reset() {
+      setPassword('');
+      setConfirmation('');
+      setTriedSubmit(false);
+    },
+    /** Spread into NewPasswordFields. */
+    fields: {
+      password,
+      onPasswordChange: setPassword,
+      showProblems: triedSubmit,
+      ...(withConfirmation ? { confirmation, onConfirmationChange: setConfirmation } : {}),
+    },
+  };
 }
 
 interface NewPasswordFieldsProps {

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../app/api';
 import { errorMessage, fieldError } from '../../app/errors';
 import { useEnterApp, type SignedIn } from '../hooks/use-enter-app';
-import { NewPasswordFields, passwordProblem } from './new-password-fields';
+import { NewPasswordFields, useNewPassword } from './new-password-fields';
+import { FormHeading } from '../../components/form-heading';
 
 interface OrganizationFormProps {
   /** '/setup' for the first organization, '/signup' for another one. */
@@ -22,8 +23,7 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
   const [organization, setOrganization] = useState('');
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [triedSubmit, setTriedSubmit] = useState(false);
+  const newPassword = useNewPassword({ withConfirmation: false });
 
   const create = useMutation({
     mutationFn: () =>
@@ -31,7 +31,7 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
         organization: organization.trim(),
         name: name.trim(),
         email: email.trim(),
-        password,
+        password: newPassword.password,
         language: i18n.language === 'en' ? 'en' : 'es',
       }),
     onSuccess: (signedIn) => enterApp(signedIn),
@@ -45,18 +45,11 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTriedSubmit(true);
-        if (passwordProblem(password)) return;
-        create.mutate();
+        if (newPassword.check()) create.mutate();
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{title}</Title>
-          <Text size="sm" c="dimmed">
-            {intro}
-          </Text>
-        </Stack>
+        <FormHeading title={title} intro={intro} />
         {create.error && !namedField && (
           <Alert color="red" role="alert">
             {errorMessage(create.error, t)}
@@ -89,12 +82,7 @@ export function OrganizationForm({ endpoint, title, intro, submitLabel }: Organi
           onChange={(event) => setEmail(event.currentTarget.value)}
           error={fieldMessage('email')}
         />
-        <NewPasswordFields
-          password={password}
-          onPasswordChange={setPassword}
-          showProblems={triedSubmit}
-          serverError={fieldMessage('password')}
-        />
+        <NewPasswordFields {...newPassword.fields} serverError={fieldMessage('password')} />
         <Button type="submit" loading={create.isPending} fullWidth>
           {submitLabel}
         </Button>

@@ -1,13 +1,14 @@
-import { useState } from 'react';
-import { Alert, Button, Center, Loader, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Stack, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../app/api';
 import { errorMessage, fieldError } from '../../app/errors';
-import { NewPasswordFields, passwordProblem } from '../components/new-password-fields';
+import { NewPasswordFields, useNewPassword } from '../components/new-password-fields';
 import { PageNotice } from '../components/page-notice';
 import { useEnterApp, type SignedIn } from '../hooks/use-enter-app';
+import { FormHeading } from '../../components/form-heading';
+import { PageLoader } from '../../components/page-loader';
 
 interface Invitation {
   email: string;
@@ -37,9 +38,7 @@ export function AcceptInvitePage() {
   const { t } = useTranslation('auth');
   const { token } = useSearch({ from: '/public/accept-invite' });
   const enterApp = useEnterApp();
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [triedSubmit, setTriedSubmit] = useState(false);
+  const newPassword = useNewPassword({ withConfirmation: true });
 
   const invitation = useQuery({
     queryKey: ['invitation', token],
@@ -48,7 +47,7 @@ export function AcceptInvitePage() {
     staleTime: Infinity,
   });
   const accept = useMutation({
-    mutationFn: () => api.post<SignedIn>('/invitations/accept', { token, password }),
+    mutationFn: () => api.post<SignedIn>('/invitations/accept', { token, password: newPassword.password }),
     onSuccess: (signedIn) => enterApp(signedIn),
   });
 
@@ -60,11 +59,7 @@ export function AcceptInvitePage() {
     );
   }
   if (invitation.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app:common.loading')} />
-      </Center>
-    );
+    return <PageLoader />;
   }
   if (isLinkProblem(invitation.error)) return <InvalidInvitation error={invitation.error} />;
   if (isLinkProblem(accept.error)) return <InvalidInvitation error={accept.error} />;
@@ -83,18 +78,11 @@ export function AcceptInvitePage() {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTriedSubmit(true);
-        if (passwordProblem(password, confirmation)) return;
-        accept.mutate();
+        if (newPassword.check()) accept.mutate();
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{t('invite.title', { organization })}</Title>
-          <Text size="sm" c="dimmed">
-            {t('invite.intro', { name })}
-          </Text>
-        </Stack>
+        <FormHeading title={t('invite.title', { organization })} intro={t('invite.intro', { name })} />
         {accept.error && !passwordError && (
           <Alert color="red" role="alert">
             {errorMessage(accept.error, t)}
@@ -102,15 +90,7 @@ export function AcceptInvitePage() {
         )}
         {/* The address is fixed by the invitation; shown so the browser can save it with the password. */}
         <TextInput label={t('fields.workEmail')} type="email" autoComplete="username" value={email} readOnly variant="filled" />
-        <NewPasswordFields
-          password={password}
-          confirmation={confirmation}
-          onPasswordChange={setPassword}
-          onConfirmationChange={setConfirmation}
-          showProblems={triedSubmit}
-          serverError={passwordError}
-          autoFocus
-        />
+        <NewPasswordFields {...newPassword.fields} serverError={passwordError} autoFocus />
         <Button type="submit" loading={accept.isPending} fullWidth>
           {t('invite.submit')}
         </Button>

@@ -1,13 +1,14 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../app/api';
 import { errorMessage, fieldError } from '../../app/errors';
-import { NewPasswordFields, passwordProblem } from '../components/new-password-fields';
+import { NewPasswordFields, useNewPassword } from '../components/new-password-fields';
 import { PageNotice } from '../components/page-notice';
+import { FormHeading } from '../../components/form-heading';
 
 /** Step 1: ask for a link. The server answers 202 whether or not the address exists, and so do we. */
 function RequestResetForm() {
@@ -31,12 +32,7 @@ function RequestResetForm() {
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{t('reset.title')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('reset.intro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('reset.title')} intro={t('reset.intro')} />
         {request.error && !emailError && (
           <Alert color="red" role="alert">
             {errorMessage(request.error, t)}
@@ -67,11 +63,9 @@ function RequestResetForm() {
 function ChooseNewPasswordForm({ token }: { token: string }) {
   const { t } = useTranslation('auth');
   const navigate = useNavigate();
-  const [password, setPassword] = useState('');
-  const [confirmation, setConfirmation] = useState('');
-  const [triedSubmit, setTriedSubmit] = useState(false);
+  const newPassword = useNewPassword({ withConfirmation: true });
   const confirm = useMutation({
-    mutationFn: () => api.post('/auth/password-reset/confirm', { token, password }),
+    mutationFn: () => api.post('/auth/password-reset/confirm', { token, password: newPassword.password }),
     onSuccess: async () => {
       notifications.show({ color: 'teal', message: t('reset.changed') });
       await navigate({ to: '/sign-in' });
@@ -93,33 +87,17 @@ function ChooseNewPasswordForm({ token }: { token: string }) {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTriedSubmit(true);
-        if (passwordProblem(password, confirmation)) return;
-        confirm.mutate();
+        if (newPassword.check()) confirm.mutate();
       }}
     >
       <Stack>
-        <Stack gap={4}>
-          <Title order={2}>{t('reset.newTitle')}</Title>
-          <Text size="sm" c="dimmed">
-            {t('reset.newIntro')}
-          </Text>
-        </Stack>
+        <FormHeading title={t('reset.newTitle')} intro={t('reset.newIntro')} />
         {confirm.error && !passwordError && (
           <Alert color="red" role="alert">
             {errorMessage(confirm.error, t)}
           </Alert>
         )}
-        <NewPasswordFields
-          label={t('fields.newPassword')}
-          password={password}
-          confirmation={confirmation}
-          onPasswordChange={setPassword}
-          onConfirmationChange={setConfirmation}
-          showProblems={triedSubmit}
-          serverError={passwordError}
-          autoFocus
-        />
+        <NewPasswordFields {...newPassword.fields} label={t('fields.newPassword')} serverError={passwordError} autoFocus />
         <Button type="submit" loading={confirm.isPending} fullWidth>
           {t('reset.confirmSubmit')}
         </Button>

@@ -1,19 +1,16 @@
-import { Center, Loader } from '@mantine/core';
+import {} from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSetupStatus } from '../../app/session';
 import { OrganizationForm } from '../components/organization-form';
 import { PageNotice } from '../components/page-notice';
+import { PageLoader } from '../../components/page-loader';
 
 /** First run: "create your organization and administrator". Once done, it only points to sign-in. */
 export function SetupPage() {
   const { t } = useTranslation('auth');
   const setup = useSetupStatus();
   if (setup.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app:common.loading')} />
-      </Center>
-    );
+    return <PageLoader />;
   }
   if (setup.data && !setup.data.needsSetup) {
     return (

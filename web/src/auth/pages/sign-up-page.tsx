@@ -1,20 +1,17 @@
-import { Anchor, Center, Loader, Stack, Text } from '@mantine/core';
+import { Anchor, Stack, Text } from '@mantine/core';
 import { Link, Navigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useSetupStatus } from '../../app/session';
 import { OrganizationForm } from '../components/organization-form';
 import { PageNotice } from '../components/page-notice';
+import { PageLoader } from '../../components/page-loader';
 
 /** A new organization, when the server allows sign-up (ALLOW_SIGNUP=true). */
 export function SignUpPage() {
   const { t } = useTranslation('auth');
   const setup = useSetupStatus();
   if (setup.isPending) {
-    return (
-      <Center py="xl">
-        <Loader aria-label={t('app:common.loading')} />
-      </Center>
-    );
+    return <PageLoader />;
   }
   if (setup.data?.needsSetup) return <Navigate to="/setup" />;
   if (!setup.data?.allowSignup) {

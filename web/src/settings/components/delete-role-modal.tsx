@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api';
 import { descendantIds, useDeleteRole, type Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { notifySuccess } from './feedback';
 
 /**

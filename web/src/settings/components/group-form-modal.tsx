@@ -1,12 +1,15 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Group as MantineGroup, Modal, MultiSelect, Pill, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { MultiSelect, Pill, Select, Textarea } from '@mantine/core';
 import { IconHierarchy2, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, fieldError } from '../../app/errors';
+import { fieldError } from '../../app/errors';
 import { useCreateGroup, useUpdateGroup, type Group, type MemberType, type ShareRecords } from '../hooks/use-groups';
 import { flattenRoleTree, type Role } from '../hooks/use-roles';
 import type { SettingsUser } from '../hooks/use-users';
-import { fieldErrorUnder, namesAnyField, notifySuccess } from './feedback';
+import { fieldErrorUnder, notifySuccess } from './feedback';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
+import { NameInput, useRequiredName } from './name-input';
 
 export type GroupDialog = { mode: 'create' } | { mode: 'edit'; group: Group };
 
@@ -22,16 +25,14 @@ const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGro
 export function GroupFormModal({ dialog, directory, onClose }: { dialog: GroupDialog | null; directory: Directory; onClose: () => void }) {
   const { t } = useTranslation('settings');
   return (
-    <Modal
+    <AppModal
       opened={dialog !== null}
       onClose={onClose}
       title={dialog?.mode === 'edit' ? t('groups.editTitle', { name: dialog.group.name }) : t('groups.createTitle')}
-      centered
       size="lg"
-      closeButtonProps={{ 'aria-label': t('app:common.close') }}
     >
       {dialog && <GroupForm dialog={dialog} directory={directory} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -41,11 +42,10 @@ function GroupForm({ dialog, directory, onDone }: { dialog: GroupDialog; directo
   const update = useUpdateGroup();
   const editing = dialog.mode === 'edit' ? dialog.group : null;
   const mutation = editing ? update : create;
-  const [name, setName] = useState(editing?.name ?? '');
+  const name = useRequiredName(editing?.name ?? '');
   const [description, setDescription] = useState(editing?.description ?? '');
   const [shareRecords, setShareRecords] = useState<ShareRecords>(editing?.shareRecords ?? 'none');
   const [members, setMembers] = useState<string[]>(editing?.members.map((member) => memberValue(member.type, member.id)) ?? []);
-  const [missing, setMissing] = useState(false);
 
   // One picker across users, roles and other groups; a group never lists itself.
   const data = useMemo(() => {
@@ -79,8 +79,7 @@ function GroupForm({ dialog, directory, onDone }: { dialog: GroupDialog; directo
   }, [directory, editing, t]);
 
   function handleSubmit() {
-    const trimmed = name.trim();
-    setMissing(!trimmed);
+    const trimmed = name.take();
     if (!trimmed) return;
     const body = {
       name: trimmed,
@@ -97,82 +96,57 @@ function GroupForm({ dialog, directory, onDone }: { dialog: GroupDialog; directo
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        handleSubmit();
-      }}
+    <ModalForm
+      onSubmit={handleSubmit}
+      onCancel={onDone}
+      error={mutation.error}
+      fields={['name', 'description', 'members', 'shareRecords']}
+      submitLabel={editing ? t('app:common.save') : t('app:common.create')}
+      submitting={mutation.isPending}
     >
-      <Stack>
-        {mutation.error && !namesAnyField(mutation.error, ['name', 'description', 'members', 'shareRecords']) && (
-          <Alert color="red" role="alert">
-            {errorMessage(mutation.error, t)}
-          </Alert>
-        )}
-        <TextInput
-          label={t('groups.name')}
-          required
-          value={name}
-          onChange={(event) => {
-            setName(event.currentTarget.value);
-            setMissing(false);
-          }}
-          error={missing ? t('validation.required') : fieldError(mutation.error, 'name')}
-          maxLength={100}
-          data-autofocus
-        />
-        <Textarea
-          label={t('groups.descriptionLabel')}
-          value={description}
-          onChange={(event) => setDescription(event.currentTarget.value)}
-          autosize
-          minRows={2}
-          maxLength={500}
-          error={fieldError(mutation.error, 'description')}
-        />
-        <MultiSelect
-          label={t('groups.members')}
-          description={t('groups.membersHint')}
-          placeholder={members.length ? undefined : t('groups.pickMembers')}
-          data={data}
-          value={members}
-          onChange={setMembers}
-          searchable
-          clearable
-          hidePickedOptions
-          nothingFoundMessage={t('nothingFound')}
-          maxDropdownHeight={280}
-          renderPill={({ option, onRemove }) => {
-            const type = String(option.value).split(':')[0] as MemberType;
-            const MemberIcon = MEMBER_ICONS[type] ?? IconUser;
-            const name = option.label.replace(/ <.*$/, '');
-            return (
-              <Pill withRemoveButton onRemove={onRemove} removeButtonProps={{ 'aria-label': t('groups.removeMember', { name }) }}>
-                <MemberIcon size={12} style={{ marginRight: 4, verticalAlign: -1 }} aria-label={t(`groups.memberTypes.${type}`)} />
-                {name}
-              </Pill>
-            );
-          }}
-          error={fieldErrorUnder(mutation.error, 'members')}
-        />
-        <Select
-          label={t('groups.shareRecords')}
-          data={(['none', 'read', 'read_write'] as const).map((value) => ({ value, label: t(`groups.share.${value}`) }))}
-          value={shareRecords}
-          onChange={(value) => value && setShareRecords(value as ShareRecords)}
-          allowDeselect={false}
-          error={fieldError(mutation.error, 'shareRecords')}
-        />
-        <MantineGroup justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('app:common.cancel')}
-          </Button>
-          <Button type="submit" loading={mutation.isPending}>
-            {editing ? t('app:common.save') : t('app:common.create')}
-          </Button>
-        </MantineGroup>
-      </Stack>
-    </form>
+      <NameInput label={t('groups.name')} name={name} serverError={fieldError(mutation.error, 'name')} />
+      <Textarea
+        label={t('groups.descriptionLabel')}
+        value={description}
+        onChange={(event) => setDescription(event.currentTarget.value)}
+        autosize
+        minRows={2}
+        maxLength={500}
+        error={fieldError(mutation.error, 'description')}
+      />
+      <MultiSelect
+        label={t('groups.members')}
+        description={t('groups.membersHint')}
+        placeholder={members.length ? undefined : t('groups.pickMembers')}
+        data={data}
+        value={members}
+        onChange={setMembers}
+        searchable
+        clearable
+        hidePickedOptions
+        nothingFoundMessage={t('nothingFound')}
+        maxDropdownHeight={280}
+        renderPill={({ option, onRemove }) => {
+          const type = String(option.value).split(':')[0] as MemberType;
+          const MemberIcon = MEMBER_ICONS[type] ?? IconUser;
+          const name = option.label.replace(/ <.*$/, '');
+          return (
+            <Pill withRemoveButton onRemove={onRemove} removeButtonProps={{ 'aria-label': t('groups.removeMember', { name }) }}>
+              <MemberIcon size={12} style={{ marginRight: 4, verticalAlign: -1 }} aria-label={t(`groups.memberTypes.${type}`)} />
+              {name}
+            </Pill>
+          );
+        }}
+        error={fieldErrorUnder(mutation.error, 'members')}
+      />
+      <Select
+        label={t('groups.shareRecords')}
+        data={(['none', 'read', 'read_write'] as const).map((value) => ({ value, label: t(`groups.share.${value}`) }))}
+        value={shareRecords}
+        onChange={(value) => value && setShareRecords(value as ShareRecords)}
+        allowDeselect={false}
+        error={fieldError(mutation.error, 'shareRecords')}
+      />
+    </ModalForm>
   );
 }

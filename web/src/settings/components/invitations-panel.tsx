@@ -8,10 +8,11 @@ import { useInvitations, useResendInvitation, useRevokeInvitation, type Invitati
 import { useFormatters } from '../hooks/use-formatters';
 import type { Role } from '../hooks/use-roles';
 import type { Profile } from '../hooks/use-profiles';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmRemoveModal } from './confirm-remove-modal';
 import { notifyFailure, notifySuccess } from './feedback';
 import { profileName } from './profile-label';
-import { LoadError, Loading } from './settings-states';
+import { LoadError } from './settings-states';
+import { PageLoader } from '../../components/page-loader';
 
 /** Pending invitations under the users table: resend or revoke each. */
 export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles: Profile[] }) {
@@ -100,7 +101,7 @@ export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles:
   };
 
   let body;
-  if (invitations.isPending) body = <Loading />;
+  if (invitations.isPending) body = <PageLoader />;
   else if (invitations.isError) body = <LoadError error={invitations.error} onRetry={() => void invitations.refetch()} />;
   else if (invitations.data.length === 0)
     body = (
@@ -180,24 +181,14 @@ export function InvitationsPanel({ roles, profiles }: { roles: Role[]; profiles:
         </Group>
         {body}
       </Stack>
-      <ConfirmModal
-        opened={revoking !== null}
+      <ConfirmRemoveModal
+        item={revoking}
+        remove={revoke}
         title={t('users.invitations.revokeTitle')}
         message={t('users.invitations.revokeBody', { email: revoking?.email ?? '' })}
         confirmLabel={t('users.invitations.revoke')}
-        danger
-        loading={revoke.isPending}
-        error={revoke.error}
+        doneMessage={t('users.invitations.revoked', { email: revoking?.email ?? '' })}
         onClose={() => setRevoking(null)}
-        onConfirm={() =>
-          revoking &&
-          revoke.mutate(revoking.id, {
-            onSuccess: () => {
-              notifySuccess(t('users.invitations.revoked', { email: revoking.email }));
-              setRevoking(null);
-            },
-          })
-        }
       />
     </Paper>
   );

@@ -1,13 +1,15 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Select, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, fieldError } from '../../app/errors';
+import { fieldError } from '../../app/errors';
 import { useCreateInvitation } from '../hooks/use-invitations';
 import type { Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
 import type { Profile } from '../hooks/use-profiles';
 import { profileName } from './profile-label';
-import { namesAnyField, notifySuccess } from './feedback';
+import { notifySuccess } from './feedback';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -22,16 +24,10 @@ interface InviteUserModalProps {
 export function InviteUserModal({ opened, onClose, roles, profiles }: InviteUserModalProps) {
   const { t } = useTranslation('settings');
   return (
-    <Modal
-      opened={opened}
-      onClose={onClose}
-      title={t('users.invite.title')}
-      centered
-      closeButtonProps={{ 'aria-label': t('app:common.close') }}
-    >
+    <AppModal opened={opened} onClose={onClose} title={t('users.invite.title')}>
       {/* Mounted only while open, so every invitation starts from a clean form. */}
       {opened && <InviteForm onDone={onClose} roles={roles} profiles={profiles} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -63,74 +59,62 @@ function InviteForm({ onDone, roles, profiles }: { onDone: () => void; roles: Ro
     );
   }
 
-  const fields = ['name', 'email', 'roleId', 'profileId'];
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        handleSubmit();
-      }}
-    >
-      <Stack>
+    <ModalForm
+      onSubmit={handleSubmit}
+      onCancel={onDone}
+      error={create.error}
+      fields={['name', 'email', 'roleId', 'profileId']}
+      submitLabel={t('users.invite.submit')}
+      submitting={create.isPending}
+      footerMt="xs"
+      intro={
         <Text size="sm" c="dimmed">
           {t('users.invite.intro')}
         </Text>
-        {create.error && !namesAnyField(create.error, fields) && (
-          <Alert color="red" role="alert">
-            {errorMessage(create.error, t)}
-          </Alert>
-        )}
-        <TextInput
-          label={t('app:common.name')}
-          required
-          value={name}
-          onChange={(event) => {
-            setName(event.currentTarget.value);
-            setErrors((previous) => ({ ...previous, name: undefined }));
-          }}
-          error={errors.name ?? fieldError(create.error, 'name')}
-          data-autofocus
-        />
-        <TextInput
-          label={t('app:common.email')}
-          type="email"
-          required
-          value={email}
-          onChange={(event) => {
-            setEmail(event.currentTarget.value);
-            setErrors((previous) => ({ ...previous, email: undefined }));
-          }}
-          error={errors.email ?? fieldError(create.error, 'email')}
-        />
-        <RoleSelect
-          label={t('users.role')}
-          placeholder={t('users.noRole')}
-          roles={roles}
-          value={roleId}
-          onChange={setRoleId}
-          clearable
-          error={fieldError(create.error, 'roleId')}
-        />
-        <Select
-          label={t('users.profile')}
-          placeholder={t('users.defaultProfile')}
-          data={profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }))}
-          value={profileId}
-          onChange={setProfileId}
-          searchable
-          nothingFoundMessage={t('nothingFound')}
-          error={fieldError(create.error, 'profileId')}
-        />
-        <Group justify="flex-end" mt="xs">
-          <Button variant="default" onClick={onDone}>
-            {t('app:common.cancel')}
-          </Button>
-          <Button type="submit" loading={create.isPending}>
-            {t('users.invite.submit')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      }
+    >
+      <TextInput
+        label={t('app:common.name')}
+        required
+        value={name}
+        onChange={(event) => {
+          setName(event.currentTarget.value);
+          setErrors((previous) => ({ ...previous, name: undefined }));
+        }}
+        error={errors.name ?? fieldError(create.error, 'name')}
+        data-autofocus
+      />
+      <TextInput
+        label={t('app:common.email')}
+        type="email"
+        required
+        value={email}
+        onChange={(event) => {
+          setEmail(event.currentTarget.value);
+          setErrors((previous) => ({ ...previous, email: undefined }));
+        }}
+        error={errors.email ?? fieldError(create.error, 'email')}
+      />
+      <RoleSelect
+        label={t('users.role')}
+        placeholder={t('users.noRole')}
+        roles={roles}
+        value={roleId}
+        onChange={setRoleId}
+        clearable
+        error={fieldError(create.error, 'roleId')}
+      />
+      <Select
+        label={t('users.profile')}
+        placeholder={t('users.defaultProfile')}
+        data={profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }))}
+        value={profileId}
+        onChange={setProfileId}
+        searchable
+        nothingFoundMessage={t('nothingFound')}
+        error={fieldError(create.error, 'profileId')}
+      />
+    </ModalForm>
   );
 }

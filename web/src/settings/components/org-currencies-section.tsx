@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'react';
-import { ActionIcon, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { Select, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { useUpdateOrganization, type Organization } from '../hooks/use-organization';
 import { fieldErrorUnder, notifySuccess } from './feedback';
 import { useCurrencyOptions } from './org-general-section';
 import { SectionCard } from './section-card';
+import { EditableRows, nextRowKey, useEditableRows } from './editable-rows';
 
 interface RateRow {
   key: number;
@@ -15,12 +15,11 @@ interface RateRow {
 }
 
 const DECIMAL = /^\d{1,12}(\.\d{1,10})?$/;
-let nextKey = 1;
 
 function toRows(rates: Record<string, string>): RateRow[] {
   return Object.entries(rates)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, rate]) => ({ key: nextKey++, currency, rate }));
+    .map(([currency, rate]) => ({ key: nextRowKey(), currency, rate }));
 }
 
 function toRates(rows: RateRow[]): Record<string, string> {
@@ -31,7 +30,7 @@ function toRates(rows: RateRow[]): Record<string, string> {
 export function OrgCurrenciesSection({ organization }: { organization: Organization }) {
   const { t } = useTranslation('settings');
   const update = useUpdateOrganization();
-  const [rows, setRows] = useState<RateRow[]>(() => toRows(organization.exchangeRates));
+  const { rows, setRows, change, remove, add } = useEditableRows<RateRow>(() => toRows(organization.exchangeRates));
   const [errors, setErrors] = useState<Record<number, { currency?: string; rate?: string }>>({});
   const currencies = useCurrencyOptions(rows.map((row) => row.currency ?? ''));
   const base = organization.currency;
@@ -69,8 +68,6 @@ export function OrgCurrenciesSection({ organization }: { organization: Organizat
     );
   }
 
-  const change = (key: number, patch: Partial<RateRow>) =>
-    setRows((previous) => previous.map((row) => (row.key === key ? { ...row, ...patch } : row)));
   const available = (row: RateRow) =>
     currencies.filter(
       (option) => option.value !== base && (option.value === row.currency || !rows.some((other) => other.currency === option.value)),
@@ -90,81 +87,62 @@ export function OrgCurrenciesSection({ organization }: { organization: Organizat
       error={generalError}
       testId="org-currencies"
     >
-      {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {t('organization.currencies.empty', { currency: base })}
-        </Text>
-      ) : (
-        <Stack gap="xs">
-          <Group gap="sm" visibleFrom="sm" wrap="nowrap" pr={40}>
+      <EditableRows
+        rows={rows}
+        emptyText={t('organization.currencies.empty', { currency: base })}
+        header={
+          <>
             <Text size="sm" fw={600} style={{ flex: '1 1 0' }}>
               {t('organization.currencies.currency')}
             </Text>
             <Text size="sm" fw={600} style={{ flex: '1 1 0' }}>
               {t('organization.currencies.rate', { currency: base })}
             </Text>
-          </Group>
-          {rows.map((row) => (
-            <Group key={row.key} gap="sm" align="flex-start" wrap="nowrap" data-testid="exchange-rate-row">
-              <Group gap="sm" align="flex-start" style={{ flex: 1 }} wrap="wrap">
-                <Select
-                  style={{ flex: '1 1 220px' }}
-                  aria-label={t('organization.currencies.currency')}
-                  placeholder={t('organization.currencies.pick')}
-                  data={available(row)}
-                  value={row.currency}
-                  onChange={(value) => change(row.key, { currency: value })}
-                  searchable
-                  nothingFoundMessage={t('nothingFound')}
-                  error={errors[row.key]?.currency}
-                />
-                <TextInput
-                  style={{ flex: '1 1 160px' }}
-                  aria-label={t('organization.currencies.rateFor', { currency: row.currency ?? '—', base })}
-                  inputMode="decimal"
-                  placeholder="1.0850"
-                  value={row.rate}
-                  onChange={(event) => change(row.key, { rate: event.currentTarget.value })}
-                  leftSection={
-                    <Text size="xs" c="dimmed">
-                      1 {base} =
-                    </Text>
-                  }
-                  leftSectionWidth={68}
-                  rightSection={
-                    <Text size="xs" c="dimmed">
-                      {row.currency ?? ''}
-                    </Text>
-                  }
-                  rightSectionWidth={44}
-                  error={
-                    errors[row.key]?.rate ?? (row.currency ? fieldErrorUnder(update.error, `exchangeRates.${row.currency}`) : undefined)
-                  }
-                />
-              </Group>
-              <ActionIcon
-                mt={4}
-                variant="subtle"
-                color="red"
-                aria-label={t('organization.currencies.remove', { currency: row.currency ?? '' })}
-                onClick={() => setRows((previous) => previous.filter((other) => other.key !== row.key))}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Group>
-          ))}
-        </Stack>
-      )}
-      <Group>
-        <Button
-          variant="light"
-          size="xs"
-          leftSection={<IconPlus size={14} />}
-          onClick={() => setRows((previous) => [...previous, { key: nextKey++, currency: null, rate: '' }])}
-        >
-          {t('organization.currencies.add')}
-        </Button>
-      </Group>
+          </>
+        }
+        rowTestId="exchange-rate-row"
+        removeLabel={(row) => t('organization.currencies.remove', { currency: row.currency ?? '' })}
+        onRemove={(row) => remove(row.key)}
+        addLabel={t('organization.currencies.add')}
+        onAdd={() => add({ key: nextRowKey(), currency: null, rate: '' })}
+      >
+        {(row) => (
+          <>
+            <Select
+              style={{ flex: '1 1 220px' }}
+              aria-label={t('organization.currencies.currency')}
+              placeholder={t('organization.currencies.pick')}
+              data={available(row)}
+              value={row.currency}
+              onChange={(value) => change(row.key, { currency: value })}
+              searchable
+              nothingFoundMessage={t('nothingFound')}
+              error={errors[row.key]?.currency}
+            />
+            <TextInput
+              style={{ flex: '1 1 160px' }}
+              aria-label={t('organization.currencies.rateFor', { currency: row.currency ?? '—', base })}
+              inputMode="decimal"
+              placeholder="1.0850"
+              value={row.rate}
+              onChange={(event) => change(row.key, { rate: event.currentTarget.value })}
+              leftSection={
+                <Text size="xs" c="dimmed">
+                  1 {base} =
+                </Text>
+              }
+              leftSectionWidth={68}
+              rightSection={
+                <Text size="xs" c="dimmed">
+                  {row.currency ?? ''}
+                </Text>
+              }
+              rightSectionWidth={44}
+              error={errors[row.key]?.rate ?? (row.currency ? fieldErrorUnder(update.error, `exchangeRates.${row.currency}`) : undefined)}
+            />
+          </>
+        )}
+      </EditableRows>
     </SectionCard>
   );
 }

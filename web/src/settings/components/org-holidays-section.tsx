@@ -1,21 +1,20 @@
 import { useMemo, useState } from 'react';
-import { ActionIcon, Button, Group, Stack, Text, TextInput } from '@mantine/core';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { useUpdateOrganization, type Holiday, type Organization } from '../hooks/use-organization';
 import { fieldErrorUnder, notifySuccess } from './feedback';
 import { SectionCard } from './section-card';
+import { EditableRows, nextRowKey, useEditableRows } from './editable-rows';
 
 interface HolidayRow extends Holiday {
   key: number;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-let nextKey = 1;
 
 function toRows(holidays: Holiday[]): HolidayRow[] {
-  return [...(holidays ?? [])].sort((a, b) => a.date.localeCompare(b.date)).map((holiday) => ({ ...holiday, key: nextKey++ }));
+  return [...(holidays ?? [])].sort((a, b) => a.date.localeCompare(b.date)).map((holiday) => ({ ...holiday, key: nextRowKey() }));
 }
 
 function toHolidays(rows: HolidayRow[]): Holiday[] {
@@ -26,7 +25,7 @@ function toHolidays(rows: HolidayRow[]): Holiday[] {
 export function OrgHolidaysSection({ organization }: { organization: Organization }) {
   const { t, i18n } = useTranslation('settings');
   const update = useUpdateOrganization();
-  const [rows, setRows] = useState<HolidayRow[]>(() => toRows(organization.holidays));
+  const { rows, setRows, change, remove, add } = useEditableRows<HolidayRow>(() => toRows(organization.holidays));
   const [errors, setErrors] = useState<Record<number, { date?: string; name?: string }>>({});
   const saved = useMemo(() => JSON.stringify(toHolidays(toRows(organization.holidays))), [organization.holidays]);
   const dirty = JSON.stringify(toHolidays(rows)) !== saved;
@@ -51,8 +50,6 @@ export function OrgHolidaysSection({ organization }: { organization: Organizatio
     update.mutate({ holidays: toHolidays(sorted) }, { onSuccess: () => notifySuccess(t('organization.saved')) });
   }
 
-  const change = (key: number, patch: Partial<Holiday>) =>
-    setRows((previous) => previous.map((row) => (row.key === key ? { ...row, ...patch } : row)));
   const rowServerError = (index: number, field: 'date' | 'name') => fieldErrorUnder(update.error, `holidays.${index}.${field}`);
   const generalError =
     update.error && !rows.some((_, index) => rowServerError(index, 'date') || rowServerError(index, 'name'))
@@ -69,74 +66,50 @@ export function OrgHolidaysSection({ organization }: { organization: Organizatio
       error={generalError}
       testId="org-holidays"
     >
-      {rows.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          {t('organization.holidays.empty')}
-        </Text>
-      ) : (
-        <Stack gap="xs">
-          <Group gap="sm" visibleFrom="sm" wrap="nowrap" pr={40}>
+      <EditableRows
+        rows={rows}
+        emptyText={t('organization.holidays.empty')}
+        header={
+          <>
             <Text size="sm" fw={600} w={190}>
               {t('organization.holidays.date')}
             </Text>
             <Text size="sm" fw={600}>
               {t('organization.holidays.name')}
             </Text>
-          </Group>
-          {rows.map((row, index) => (
-            <Group
-              key={row.key}
-              gap="sm"
-              align="flex-start"
-              wrap="nowrap"
-              data-testid="holiday-row"
-              pt={index === 0 ? 0 : 'xs'}
-              style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
-            >
-              <Group gap="sm" align="flex-start" style={{ flex: 1 }} wrap="wrap">
-                <TextInput
-                  type="date"
-                  w={190}
-                  aria-label={t('organization.holidays.date')}
-                  value={row.date}
-                  onChange={(event) => change(row.key, { date: event.currentTarget.value })}
-                  error={errors[row.key]?.date ?? rowServerError(index, 'date')}
-                  description={DATE.test(row.date) ? weekday.format(new Date(`${row.date}T12:00:00Z`)) : undefined}
-                  inputWrapperOrder={['input', 'description', 'error']}
-                />
-                <TextInput
-                  style={{ flex: '1 1 200px' }}
-                  aria-label={t('organization.holidays.name')}
-                  placeholder={t('organization.holidays.namePlaceholder')}
-                  value={row.name}
-                  onChange={(event) => change(row.key, { name: event.currentTarget.value })}
-                  error={errors[row.key]?.name ?? rowServerError(index, 'name')}
-                  maxLength={200}
-                />
-              </Group>
-              <ActionIcon
-                mt={4}
-                variant="subtle"
-                color="red"
-                aria-label={t('organization.holidays.remove', { name: row.name || row.date })}
-                onClick={() => setRows((previous) => previous.filter((other) => other.key !== row.key))}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Group>
-          ))}
-        </Stack>
-      )}
-      <Group>
-        <Button
-          variant="light"
-          size="xs"
-          leftSection={<IconPlus size={14} />}
-          onClick={() => setRows((previous) => [...previous, { key: nextKey++, date: '', name: '' }])}
-        >
-          {t('organization.holidays.add')}
-        </Button>
-      </Group>
+          </>
+        }
+        rowTestId="holiday-row"
+        divided
+        removeLabel={(row) => t('organization.holidays.remove', { name: row.name || row.date })}
+        onRemove={(row) => remove(row.key)}
+        addLabel={t('organization.holidays.add')}
+        onAdd={() => add({ key: nextRowKey(), date: '', name: '' })}
+      >
+        {(row, index) => (
+          <>
+            <TextInput
+              type="date"
+              w={190}
+              aria-label={t('organization.holidays.date')}
+              value={row.date}
+              onChange={(event) => change(row.key, { date: event.currentTarget.value })}
+              error={errors[row.key]?.date ?? rowServerError(index, 'date')}
+              description={DATE.test(row.date) ? weekday.format(new Date(`${row.date}T12:00:00Z`)) : undefined}
+              inputWrapperOrder={['input', 'description', 'error']}
+            />
+            <TextInput
+              style={{ flex: '1 1 200px' }}
+              aria-label={t('organization.holidays.name')}
+              placeholder={t('organization.holidays.namePlaceholder')}
+              value={row.name}
+              onChange={(event) => change(row.key, { name: event.currentTarget.value })}
+              error={errors[row.key]?.name ?? rowServerError(index, 'name')}
+              maxLength={200}
+            />
+          </>
+        )}
+      </EditableRows>
     </SectionCard>
   );
 }

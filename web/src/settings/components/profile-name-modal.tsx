@@ -1,11 +1,14 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Select, Stack, Textarea, TextInput } from '@mantine/core';
+import { Select, Textarea } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, fieldError } from '../../app/errors';
+import { fieldError } from '../../app/errors';
 import { useCloneProfile, useCreateProfile, type Profile } from '../hooks/use-profiles';
 import { profileName } from './profile-label';
-import { namesAnyField, notifySuccess } from './feedback';
+import { notifySuccess } from './feedback';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
+import { NameInput, useRequiredName } from './name-input';
 
 /** A new profile, blank (read-only access everywhere) or copied from `source`; opens the editor afterwards. */
 export type ProfileDialog = { mode: 'create' } | { mode: 'clone'; source: Profile };
@@ -21,15 +24,13 @@ export function ProfileNameModal({
 }) {
   const { t } = useTranslation('settings');
   return (
-    <Modal
+    <AppModal
       opened={dialog !== null}
       onClose={onClose}
       title={dialog?.mode === 'clone' ? t('profiles.cloneTitle', { name: dialog.source.name }) : t('profiles.createTitle')}
-      centered
-      closeButtonProps={{ 'aria-label': t('app:common.close') }}
     >
       {dialog && <ProfileNameForm dialog={dialog} profiles={profiles} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -38,10 +39,9 @@ function ProfileNameForm({ dialog, profiles, onDone }: { dialog: ProfileDialog; 
   const navigate = useNavigate();
   const create = useCreateProfile();
   const clone = useCloneProfile();
-  const [name, setName] = useState(dialog.mode === 'clone' ? t('profiles.copyOf', { name: dialog.source.name }) : '');
+  const name = useRequiredName(dialog.mode === 'clone' ? t('profiles.copyOf', { name: dialog.source.name }) : '');
   const [description, setDescription] = useState('');
   const [sourceId, setSourceId] = useState<string | null>(dialog.mode === 'clone' ? dialog.source.id : null);
-  const [missing, setMissing] = useState(false);
   const mutation = sourceId ? clone : create;
 
   const opened = (profile: Profile) => {
@@ -51,8 +51,7 @@ function ProfileNameForm({ dialog, profiles, onDone }: { dialog: ProfileDialog; 
   };
 
   function handleSubmit() {
-    const trimmed = name.trim();
-    setMissing(!trimmed);
+    const trimmed = name.take();
     if (!trimmed) return;
     if (sourceId) clone.mutate({ id: sourceId, name: trimmed }, { onSuccess: opened });
     else
@@ -68,64 +67,39 @@ function ProfileNameForm({ dialog, profiles, onDone }: { dialog: ProfileDialog; 
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        handleSubmit();
-      }}
+    <ModalForm
+      onSubmit={handleSubmit}
+      onCancel={onDone}
+      error={mutation.error}
+      fields={['name', 'description']}
+      submitLabel={dialog.mode === 'clone' ? t('profiles.clone') : t('app:common.create')}
+      submitting={mutation.isPending}
     >
-      <Stack>
-        {mutation.error && !namesAnyField(mutation.error, ['name', 'description']) && (
-          <Alert color="red" role="alert">
-            {errorMessage(mutation.error, t)}
-          </Alert>
-        )}
-        <TextInput
-          label={t('profiles.name')}
-          required
-          value={name}
-          onChange={(event) => {
-            setName(event.currentTarget.value);
-            setMissing(false);
-          }}
-          error={missing ? t('validation.required') : fieldError(mutation.error, 'name')}
-          maxLength={100}
-          data-autofocus
-        />
-        {dialog.mode === 'create' && (
-          <>
-            <Select
-              label={t('profiles.startFrom')}
-              description={t('profiles.startFromHint')}
-              placeholder={t('profiles.startBlank')}
-              data={profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }))}
-              value={sourceId}
-              onChange={setSourceId}
-              clearable
+      <NameInput label={t('profiles.name')} name={name} serverError={fieldError(mutation.error, 'name')} />
+      {dialog.mode === 'create' && (
+        <>
+          <Select
+            label={t('profiles.startFrom')}
+            description={t('profiles.startFromHint')}
+            placeholder={t('profiles.startBlank')}
+            data={profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }))}
+            value={sourceId}
+            onChange={setSourceId}
+            clearable
+          />
+          {!sourceId && (
+            <Textarea
+              label={t('profiles.descriptionLabel')}
+              value={description}
+              onChange={(event) => setDescription(event.currentTarget.value)}
+              autosize
+              minRows={2}
+              maxLength={500}
+              error={fieldError(mutation.error, 'description')}
             />
-            {!sourceId && (
-              <Textarea
-                label={t('profiles.descriptionLabel')}
-                value={description}
-                onChange={(event) => setDescription(event.currentTarget.value)}
-                autosize
-                minRows={2}
-                maxLength={500}
-                error={fieldError(mutation.error, 'description')}
-              />
-            )}
-          </>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('app:common.cancel')}
-          </Button>
-          <Button type="submit" loading={mutation.isPending}>
-            {dialog.mode === 'clone' ? t('profiles.clone') : t('app:common.create')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+          )}
+        </>
+      )}
+    </ModalForm>
   );
 }

@@ -1,10 +1,13 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Modal, Stack, Switch, TextInput } from '@mantine/core';
+import { Switch } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { errorMessage, fieldError } from '../../app/errors';
+import { fieldError } from '../../app/errors';
 import { descendantIds, useCreateRole, useUpdateRole, type Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
-import { namesAnyField, notifySuccess } from './feedback';
+import { notifySuccess } from './feedback';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
+import { NameInput, useRequiredName } from './name-input';
 
 /** What the role dialog is doing: a new role (under `parentId`, or at the top), or editing one. */
 export type RoleDialog = { mode: 'create'; parentId: string | null } | { mode: 'edit'; role: Role };
@@ -18,9 +21,9 @@ export function RoleFormModal({ dialog, roles, onClose }: { dialog: RoleDialog |
         ? t('roles.addChildTitle', { parent: roles.find((role) => role.id === dialog.parentId)?.name ?? '' })
         : t('roles.createTitle');
   return (
-    <Modal opened={dialog !== null} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+    <AppModal opened={dialog !== null} onClose={onClose} title={title}>
       {dialog && <RoleForm dialog={dialog} roles={roles} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
@@ -29,17 +32,15 @@ function RoleForm({ dialog, roles, onDone }: { dialog: RoleDialog; roles: Role[]
   const create = useCreateRole();
   const update = useUpdateRole();
   const editing = dialog.mode === 'edit' ? dialog.role : null;
-  const [name, setName] = useState(editing?.name ?? '');
+  const name = useRequiredName(editing?.name ?? '');
   const [parentId, setParentId] = useState<string | null>(editing ? editing.parentId : dialog.mode === 'create' ? dialog.parentId : null);
   const [shareWithPeers, setShareWithPeers] = useState(editing?.shareWithPeers ?? false);
-  const [missing, setMissing] = useState(false);
   const mutation = editing ? update : create;
   // A role cannot sit under itself or under any role below it.
   const excluded = editing ? descendantIds(roles, editing.id) : new Set<string>();
 
   function handleSubmit() {
-    const trimmed = name.trim();
-    setMissing(!trimmed);
+    const trimmed = name.take();
     if (!trimmed) return;
     if (editing) {
       const patch: { name?: string; parentId?: string | null; shareWithPeers?: boolean } = {};
@@ -57,57 +58,32 @@ function RoleForm({ dialog, roles, onDone }: { dialog: RoleDialog; roles: Role[]
   }
 
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        handleSubmit();
-      }}
+    <ModalForm
+      onSubmit={handleSubmit}
+      onCancel={onDone}
+      error={mutation.error}
+      fields={['name', 'parentId', 'shareWithPeers']}
+      submitLabel={editing ? t('app:common.save') : t('app:common.create')}
+      submitting={mutation.isPending}
     >
-      <Stack>
-        {mutation.error && !namesAnyField(mutation.error, ['name', 'parentId', 'shareWithPeers']) && (
-          <Alert color="red" role="alert">
-            {errorMessage(mutation.error, t)}
-          </Alert>
-        )}
-        <TextInput
-          label={t('roles.name')}
-          required
-          value={name}
-          onChange={(event) => {
-            setName(event.currentTarget.value);
-            setMissing(false);
-          }}
-          error={missing ? t('validation.required') : fieldError(mutation.error, 'name')}
-          maxLength={100}
-          data-autofocus
-        />
-        <RoleSelect
-          label={t('roles.parent')}
-          description={t('roles.parentHint')}
-          placeholder={t('roles.noParent')}
-          roles={roles}
-          exclude={excluded}
-          value={parentId}
-          onChange={setParentId}
-          clearable
-          error={fieldError(mutation.error, 'parentId')}
-        />
-        <Switch
-          label={t('roles.shareWithPeers')}
-          description={t('roles.shareWithPeersHint')}
-          checked={shareWithPeers}
-          onChange={(event) => setShareWithPeers(event.currentTarget.checked)}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('app:common.cancel')}
-          </Button>
-          <Button type="submit" loading={mutation.isPending}>
-            {editing ? t('app:common.save') : t('app:common.create')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      <NameInput label={t('roles.name')} name={name} serverError={fieldError(mutation.error, 'name')} />
+      <RoleSelect
+        label={t('roles.parent')}
+        description={t('roles.parentHint')}
+        placeholder={t('roles.noParent')}
+        roles={roles}
+        exclude={excluded}
+        value={parentId}
+        onChange={setParentId}
+        clearable
+        error={fieldError(mutation.error, 'parentId')}
+      />
+      <Switch
+        label={t('roles.shareWithPeers')}
+        description={t('roles.shareWithPeersHint')}
+        checked={shareWithPeers}
+        onChange={(event) => setShareWithPeers(event.currentTarget.checked)}
+      />
+    </ModalForm>
   );
 }

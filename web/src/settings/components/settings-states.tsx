@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Center, EmptyState, Group, Loader, Stack } from '@mantine/core';
+import { Alert, Button, EmptyState, Group, Stack } from '@mantine/core';
 import { IconAlertTriangle, IconLock, IconPlugConnectedX } from '@tabler/icons-react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api';
 import { errorMessage } from '../../app/errors';
+import { PageLoader } from '../../components/page-loader';
 
 /** What a non-administrator sees in Settings, whether the menu or the API (403) said so. */
 export function AdminOnlyState() {
@@ -62,18 +63,9 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
   );
 }
 
-export function Loading() {
-  const { t } = useTranslation();
-  return (
-    <Center py="xl">
-      <Loader aria-label={t('app:common.loading')} />
-    </Center>
-  );
-}
-
 /** Renders a query's loading and error states, and its data once there. */
 export function QueryBoundary<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
-  if (query.isPending) return <Loading />;
+  if (query.isPending) return <PageLoader />;
   if (query.isError) return <LoadError error={query.error} onRetry={() => void query.refetch()} />;
   return <>{children(query.data)}</>;
 }

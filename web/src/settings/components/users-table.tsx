@@ -1,20 +1,5 @@
 import { useState } from 'react';
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Box,
-  Button,
-  Group,
-  Menu,
-  Modal,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { ActionIcon, Badge, Box, Group, Menu, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconDots, IconPencil, IconUserCheck, IconUserOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
@@ -25,9 +10,12 @@ import type { Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
 import type { Profile } from '../hooks/use-profiles';
 import { useUpdateUser, type SettingsUser, type UserPatch } from '../hooks/use-users';
-import { ConfirmModal } from './confirm-modal';
+import { ConfirmModal } from '../../components/confirm-modal';
 import { profileName } from './profile-label';
 import { notifyFailure, notifySuccess } from './feedback';
+import { AppModal } from '../../components/app-modal';
+import { ModalForm } from './modal-form';
+import { useRequiredName } from './name-input';
 
 /** The organization's users; role and profile change in place, deactivation asks first. A table on wide screens, cards on phones. */
 export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; roles: Role[]; profiles: Profile[] }) {
@@ -224,58 +212,36 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
 function RenameUserModal({ user, onClose }: { user: SettingsUser | null; onClose: () => void }) {
   const { t } = useTranslation('settings');
   return (
-    <Modal
-      opened={user !== null}
-      onClose={onClose}
-      title={t('users.renameTitle')}
-      centered
-      closeButtonProps={{ 'aria-label': t('app:common.close') }}
-    >
+    <AppModal opened={user !== null} onClose={onClose} title={t('users.renameTitle')}>
       {user && <RenameForm user={user} onDone={onClose} />}
-    </Modal>
+    </AppModal>
   );
 }
 
 function RenameForm({ user, onDone }: { user: SettingsUser; onDone: () => void }) {
   const { t } = useTranslation('settings');
   const update = useUpdateUser();
-  const [name, setName] = useState(user.name);
-  const [missing, setMissing] = useState(false);
+  const name = useRequiredName(user.name);
   return (
-    <form
-      noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        setMissing(!name.trim());
-        if (!name.trim()) return;
-        update.mutate({ id: user.id, patch: { name: name.trim() } }, { onSuccess: () => (notifySuccess(t('users.renamed')), onDone()) });
+    <ModalForm
+      onSubmit={() => {
+        const trimmed = name.take();
+        if (!trimmed) return;
+        update.mutate({ id: user.id, patch: { name: trimmed } }, { onSuccess: () => (notifySuccess(t('users.renamed')), onDone()) });
       }}
+      onCancel={onDone}
+      error={update.error}
+      fields={['name']}
+      submitLabel={t('app:common.save')}
+      submitting={update.isPending}
     >
-      <Stack>
-        {update.error && !fieldError(update.error, 'name') && (
-          <Alert color="red" role="alert">
-            {errorMessage(update.error, t)}
-          </Alert>
-        )}
-        <TextInput
-          label={t('app:common.name')}
-          value={name}
-          onChange={(event) => {
-            setName(event.currentTarget.value);
-            setMissing(false);
-          }}
-          error={missing ? t('validation.required') : fieldError(update.error, 'name')}
-          data-autofocus
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            {t('app:common.cancel')}
-          </Button>
-          <Button type="submit" loading={update.isPending}>
-            {t('app:common.save')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      <TextInput
+        label={t('app:common.name')}
+        value={name.value}
+        onChange={(event) => name.change(event.currentTarget.value)}
+        error={name.missing ? t('validation.required') : fieldError(update.error, 'name')}
+        data-autofocus
+      />
+    </ModalForm>
   );
 }

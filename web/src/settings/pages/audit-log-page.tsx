@@ -23,7 +23,8 @@ import { useAuditLog, type AuditFilter } from '../hooks/use-audit-log';
 import { useFormatters } from '../hooks/use-formatters';
 import { useUsers } from '../hooks/use-users';
 import { SettingsPageHeader } from '../components/settings-page-header';
-import { LoadError, Loading } from '../components/settings-states';
+import { LoadError } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
 import { AuditDiff } from '../components/audit-diff';
 import { auditActionColor, auditActionLabel, auditTargetLabel, KNOWN_AUDIT_ACTIONS } from '../components/audit-actions';
 
@@ -85,7 +86,7 @@ export function AuditLogPage() {
   const filtered = form.action || form.actorId || form.from || form.to;
 
   let body;
-  if (log.isPending) body = <Loading />;
+  if (log.isPending) body = <PageLoader />;
   else if (log.isError) body = <LoadError error={log.error} onRetry={() => void log.refetch()} />;
   else if (entries.length === 0)
     body = (

@@ -1,15 +1,14 @@
 import { useState } from 'react';
-import { ActionIcon, Badge, Box, Button, EmptyState, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
-import { IconHierarchy2, IconPencil, IconPlus, IconTrash, IconUser, IconUsersGroup } from '@tabler/icons-react';
+import { Badge, Box, Group, Paper, Stack, Text } from '@mantine/core';
+import { IconHierarchy2, IconPencil, IconTrash, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useDeleteGroup, useGroups, type Group as SettingsGroup, type GroupMember } from '../hooks/use-groups';
 import { useRoles } from '../hooks/use-roles';
 import { useUsers } from '../hooks/use-users';
-import { SettingsPageHeader } from '../components/settings-page-header';
-import { QueryBoundary } from '../components/settings-states';
+import { SettingsListPage } from '../components/settings-list-page';
 import { GroupFormModal, type GroupDialog } from '../components/group-form-modal';
-import { ConfirmModal } from '../components/confirm-modal';
-import { notifySuccess } from '../components/feedback';
+import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
+import { TooltipIconButton } from '../../components/tooltip-icon-button';
 
 const MEMBER_ICONS = { user: IconUser, role: IconHierarchy2, group: IconUsersGroup };
 const SHOWN_MEMBERS = 6;
@@ -34,141 +33,106 @@ export function GroupsPage() {
 
   return (
     <>
-      <SettingsPageHeader
+      <SettingsListPage
         title={t('sections.groups')}
         description={t('groups.description')}
-        actions={
-          groups.data && (
-            <Button leftSection={<IconPlus size={18} />} onClick={() => setDialog({ mode: 'create' })}>
-              {t('groups.create')}
-            </Button>
-          )
-        }
-      />
-      <QueryBoundary query={groups}>
-        {(list) =>
-          list.length === 0 ? (
-            <EmptyState
-              mt="xl"
-              icon={<IconUsersGroup size={28} />}
-              withIndicatorBackground
-              title={t('groups.emptyTitle')}
-              description={t('groups.emptyBody')}
-            >
-              <EmptyState.Actions>
-                <Button onClick={() => setDialog({ mode: 'create' })}>{t('groups.create')}</Button>
-              </EmptyState.Actions>
-            </EmptyState>
-          ) : (
-            <Paper withBorder radius="md" role="list" aria-label={t('sections.groups')}>
-              {[...list]
-                .sort((a, b) => a.name.localeCompare(b.name))
-                .map((group, index) => (
-                  <Group
-                    key={group.id}
-                    role="listitem"
-                    justify="space-between"
-                    align="flex-start"
-                    wrap="nowrap"
-                    gap="sm"
-                    px="md"
-                    py="sm"
-                    style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
-                    data-testid="group-row"
-                  >
-                    <Stack gap={6} style={{ minWidth: 0 }}>
-                      <Box>
-                        <Text size="sm" fw={600}>
-                          {group.name}
-                        </Text>
-                        {group.description && (
-                          <Text size="xs" c="dimmed" lineClamp={2}>
-                            {group.description}
-                          </Text>
-                        )}
-                      </Box>
-                      {group.members.length === 0 ? (
-                        <Text size="xs" c="dimmed">
-                          {t('groups.noMembers')}
-                        </Text>
-                      ) : (
-                        <Group gap={4}>
-                          {group.members.slice(0, SHOWN_MEMBERS).map((member) => {
-                            const MemberIcon = MEMBER_ICONS[member.type];
-                            return (
-                              <Badge
-                                key={`${member.type}:${member.id}`}
-                                variant="light"
-                                color={member.type === 'user' ? 'blue' : member.type === 'role' ? 'grape' : 'teal'}
-                                leftSection={<MemberIcon size={12} />}
-                                tt="none"
-                                title={t(`groups.memberTypes.${member.type}`)}
-                              >
-                                {memberName(member)}
-                              </Badge>
-                            );
-                          })}
-                          {group.members.length > SHOWN_MEMBERS && (
-                            <Badge variant="outline" color="gray" tt="none">
-                              {t('groups.more', { count: group.members.length - SHOWN_MEMBERS })}
-                            </Badge>
-                          )}
-                        </Group>
-                      )}
-                      <Text size="xs" c="dimmed">
-                        {t('groups.shareRecords')}: {t(`groups.share.${group.shareRecords ?? 'none'}`)}
+        query={groups}
+        createLabel={t('groups.create')}
+        onCreate={() => setDialog({ mode: 'create' })}
+        empty={{ icon: <IconUsersGroup size={28} />, title: t('groups.emptyTitle'), body: t('groups.emptyBody') }}
+      >
+        {(list) => (
+          <Paper withBorder radius="md" role="list" aria-label={t('sections.groups')}>
+            {[...list]
+              .sort((a, b) => a.name.localeCompare(b.name))
+              .map((group, index) => (
+                <Group
+                  key={group.id}
+                  role="listitem"
+                  justify="space-between"
+                  align="flex-start"
+                  wrap="nowrap"
+                  gap="sm"
+                  px="md"
+                  py="sm"
+                  style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
+                  data-testid="group-row"
+                >
+                  <Stack gap={6} style={{ minWidth: 0 }}>
+                    <Box>
+                      <Text size="sm" fw={600}>
+                        {group.name}
                       </Text>
-                    </Stack>
-                    <Group gap={2} wrap="nowrap">
-                      <Tooltip label={t('app:common.edit')}>
-                        <ActionIcon
-                          variant="subtle"
-                          color="gray"
-                          aria-label={t('groups.editNamed', { name: group.name })}
-                          onClick={() => setDialog({ mode: 'edit', group })}
-                        >
-                          <IconPencil size={18} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label={t('app:common.delete')}>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={t('groups.deleteNamed', { name: group.name })}
-                          onClick={() => {
-                            remove.reset();
-                            setDeleting(group);
-                          }}
-                        >
-                          <IconTrash size={18} />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Group>
+                      {group.description && (
+                        <Text size="xs" c="dimmed" lineClamp={2}>
+                          {group.description}
+                        </Text>
+                      )}
+                    </Box>
+                    {group.members.length === 0 ? (
+                      <Text size="xs" c="dimmed">
+                        {t('groups.noMembers')}
+                      </Text>
+                    ) : (
+                      <Group gap={4}>
+                        {group.members.slice(0, SHOWN_MEMBERS).map((member) => {
+                          const MemberIcon = MEMBER_ICONS[member.type];
+                          return (
+                            <Badge
+                              key={`${member.type}:${member.id}`}
+                              variant="light"
+                              color={member.type === 'user' ? 'blue' : member.type === 'role' ? 'grape' : 'teal'}
+                              leftSection={<MemberIcon size={12} />}
+                              tt="none"
+                              title={t(`groups.memberTypes.${member.type}`)}
+                            >
+                              {memberName(member)}
+                            </Badge>
+                          );
+                        })}
+                        {group.members.length > SHOWN_MEMBERS && (
+                          <Badge variant="outline" color="gray" tt="none">
+                            {t('groups.more', { count: group.members.length - SHOWN_MEMBERS })}
+                          </Badge>
+                        )}
+                      </Group>
+                    )}
+                    <Text size="xs" c="dimmed">
+                      {t('groups.shareRecords')}: {t(`groups.share.${group.shareRecords ?? 'none'}`)}
+                    </Text>
+                  </Stack>
+                  <Group gap={2} wrap="nowrap">
+                    <TooltipIconButton
+                      tooltip={t('app:common.edit')}
+                      label={t('groups.editNamed', { name: group.name })}
+                      color="gray"
+                      icon={<IconPencil size={18} />}
+                      onClick={() => setDialog({ mode: 'edit', group })}
+                    />
+                    <TooltipIconButton
+                      tooltip={t('app:common.delete')}
+                      label={t('groups.deleteNamed', { name: group.name })}
+                      color="red"
+                      icon={<IconTrash size={18} />}
+                      onClick={() => {
+                        remove.reset();
+                        setDeleting(group);
+                      }}
+                    />
                   </Group>
-                ))}
-            </Paper>
-          )
-        }
-      </QueryBoundary>
+                </Group>
+              ))}
+          </Paper>
+        )}
+      </SettingsListPage>
       <GroupFormModal dialog={dialog} directory={directory} onClose={() => setDialog(null)} />
-      <ConfirmModal
-        opened={deleting !== null}
+      <ConfirmRemoveModal
+        item={deleting}
+        remove={remove}
         title={t('groups.deleteTitle', { name: deleting?.name ?? '' })}
         message={t('groups.deleteBody')}
-        confirmLabel={t('app:common.delete')}
-        danger
-        loading={remove.isPending}
-        error={remove.error}
+        doneMessage={t('groups.deleted', { name: deleting?.name ?? '' })}
         onClose={() => setDeleting(null)}
-        onConfirm={() =>
-          deleting &&
-          remove.mutate(deleting.id, {
-            onSuccess: () => {
-              notifySuccess(t('groups.deleted', { name: deleting.name }));
-              setDeleting(null);
-            },
-          })
-        }
       />
     </>
   );

@@ -1,12 +1,14 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Code, Group, Modal, Paper, Stack, Table, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Paper, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useMailOutbox, type MailStatus, type OutboxMail } from '../hooks/use-mail-outbox';
 import { useFormatters } from '../hooks/use-formatters';
 import { SettingsPageHeader } from '../components/settings-page-header';
-import { LoadError, Loading } from '../components/settings-states';
+import { LoadError } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
+import { AppModal } from '../../components/app-modal';
 
 const STATUS_COLORS: Record<MailStatus, string> = { sent: 'teal', stored: 'blue', failed: 'red' };
 
@@ -29,7 +31,7 @@ export function MailOutboxPage() {
   const mails = outbox.data?.pages.flatMap((page) => page.data) ?? [];
 
   let body;
-  if (outbox.isPending) body = <Loading />;
+  if (outbox.isPending) body = <PageLoader />;
   else if (outbox.isError) body = <LoadError error={outbox.error} onRetry={() => void outbox.refetch()} />;
   else if (mails.length === 0)
     body = (
@@ -132,14 +134,7 @@ export function MailOutboxPage() {
           {body}
         </Paper>
       </Stack>
-      <Modal
-        opened={reading !== null}
-        onClose={() => setReading(null)}
-        title={reading?.subject}
-        size="lg"
-        centered
-        closeButtonProps={{ 'aria-label': t('app:common.close') }}
-      >
+      <AppModal opened={reading !== null} onClose={() => setReading(null)} title={reading?.subject} size="lg">
         {reading && (
           <Stack gap="sm">
             <Group gap="xs">
@@ -170,7 +165,7 @@ export function MailOutboxPage() {
             </Paper>
           </Stack>
         )}
-      </Modal>
+      </AppModal>
     </>
   );
 }

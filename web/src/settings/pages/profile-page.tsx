@@ -6,13 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api';
 import { useDeleteProfile, useProfile, useProfiles } from '../hooks/use-profiles';
 import { SettingsPageHeader } from '../components/settings-page-header';
-import { LoadError, Loading } from '../components/settings-states';
+import { LoadError } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
 import { ProfileEditor } from '../components/profile-editor';
 import { ProfileNameModal, type ProfileDialog } from '../components/profile-name-modal';
-import { ConfirmModal } from '../components/confirm-modal';
+import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
 import { BuiltinBadge } from '../components/builtin-badge';
 import { profileDescription, profileName } from '../components/profile-label';
-import { notifySuccess } from '../components/feedback';
 
 /** /settings/profiles/$id: one profile's permission matrix and field rules. */
 export function ProfilePage() {
@@ -34,7 +34,7 @@ export function ProfilePage() {
     </Anchor>
   );
 
-  if (profile.isPending) return <Loading />;
+  if (profile.isPending) return <PageLoader />;
   if (profile.isError) {
     const missing = profile.error instanceof ApiError && profile.error.status === 404 && profiles.isSuccess;
     return (
@@ -91,24 +91,14 @@ export function ProfilePage() {
       {/* Keyed by id: the editor starts over when another profile opens. */}
       <ProfileEditor key={data.id} profile={data} />
       <ProfileNameModal dialog={dialog} profiles={profiles.data ?? []} onClose={() => setDialog(null)} />
-      <ConfirmModal
-        opened={deleting}
+      <ConfirmRemoveModal
+        item={deleting ? data : null}
+        remove={remove}
         title={t('profiles.deleteTitle', { name: data.name })}
         message={t('profiles.deleteBody')}
-        confirmLabel={t('app:common.delete')}
-        danger
-        loading={remove.isPending}
-        error={remove.error}
+        doneMessage={t('profiles.deleted', { name: data.name })}
         onClose={() => setDeleting(false)}
-        onConfirm={() =>
-          remove.mutate(data.id, {
-            onSuccess: () => {
-              notifySuccess(t('profiles.deleted', { name: data.name }));
-              setDeleting(false);
-              void navigate({ to: '/settings/profiles' });
-            },
-          })
-        }
+        onRemoved={() => void navigate({ to: '/settings/profiles' })}
       />
     </>
   );

@@ -1,16 +1,14 @@
 import { useState } from 'react';
-import { ActionIcon, Anchor, Button, Menu, Paper, Table, Text } from '@mantine/core';
-import { IconCopy, IconDots, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { ActionIcon, Anchor, Menu, Paper, Table, Text } from '@mantine/core';
+import { IconCopy, IconDots, IconPencil, IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useDeleteProfile, useProfiles, type Profile } from '../hooks/use-profiles';
-import { SettingsPageHeader } from '../components/settings-page-header';
-import { QueryBoundary } from '../components/settings-states';
+import { SettingsListPage } from '../components/settings-list-page';
 import { ProfileNameModal, type ProfileDialog } from '../components/profile-name-modal';
-import { ConfirmModal } from '../components/confirm-modal';
+import { ConfirmRemoveModal } from '../components/confirm-remove-modal';
 import { BuiltinBadge } from '../components/builtin-badge';
 import { profileDescription, profileName } from '../components/profile-label';
-import { notifySuccess } from '../components/feedback';
 
 /** /settings/profiles: what each profile may do; click one to edit its permissions. */
 export function ProfilesPage() {
@@ -23,18 +21,13 @@ export function ProfilesPage() {
 
   return (
     <>
-      <SettingsPageHeader
+      <SettingsListPage
         title={t('sections.profiles')}
         description={t('profiles.description')}
-        actions={
-          profiles.data && (
-            <Button leftSection={<IconPlus size={18} />} onClick={() => setDialog({ mode: 'create' })}>
-              {t('profiles.create')}
-            </Button>
-          )
-        }
-      />
-      <QueryBoundary query={profiles}>
+        query={profiles}
+        createLabel={t('profiles.create')}
+        onCreate={() => setDialog({ mode: 'create' })}
+      >
         {(list) => (
           <Paper withBorder radius="md">
             <Table.ScrollContainer minWidth={600}>
@@ -108,26 +101,15 @@ export function ProfilesPage() {
             </Table.ScrollContainer>
           </Paper>
         )}
-      </QueryBoundary>
+      </SettingsListPage>
       <ProfileNameModal dialog={dialog} profiles={profiles.data ?? []} onClose={() => setDialog(null)} />
-      <ConfirmModal
-        opened={deleting !== null}
+      <ConfirmRemoveModal
+        item={deleting}
+        remove={remove}
         title={t('profiles.deleteTitle', { name: deleting?.name ?? '' })}
         message={t('profiles.deleteBody')}
-        confirmLabel={t('app:common.delete')}
-        danger
-        loading={remove.isPending}
-        error={remove.error}
+        doneMessage={t('profiles.deleted', { name: deleting?.name ?? '' })}
         onClose={() => setDeleting(null)}
-        onConfirm={() =>
-          deleting &&
-          remove.mutate(deleting.id, {
-            onSuccess: () => {
-              notifySuccess(t('profiles.deleted', { name: deleting.name }));
-              setDeleting(null);
-            },
-          })
-        }
       />
     </>
   );

@@ -14,7 +14,8 @@ import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-route
 import { useTranslation } from 'react-i18next';
 import { useMe } from '../../app/session';
 import { SETTINGS_SECTIONS, type SettingsSectionId } from '../palette';
-import { AdminOnlyState, Loading } from '../components/settings-states';
+import { AdminOnlyState } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
 
 const ICONS: Record<SettingsSectionId, Icon> = {
   organization: IconBuilding,
@@ -34,7 +35,7 @@ export function SettingsLayout() {
   const navigate = useNavigate();
   const pathname = useRouterState({ select: (state) => state.location.pathname });
 
-  if (!me.data) return <Loading />;
+  if (!me.data) return <PageLoader />;
   if (!me.data.permissions.isAdmin) return <AdminOnlyState />;
 
   const current = SETTINGS_SECTIONS.find((section) => pathname.startsWith(section.to));

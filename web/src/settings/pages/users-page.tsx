@@ -7,7 +7,8 @@ import { useUsers } from '../hooks/use-users';
 import { useRoles } from '../hooks/use-roles';
 import { useProfiles } from '../hooks/use-profiles';
 import { SettingsPageHeader } from '../components/settings-page-header';
-import { LoadError, Loading, isForbidden, AdminOnlyState } from '../components/settings-states';
+import { LoadError, isForbidden, AdminOnlyState } from '../components/settings-states';
+import { PageLoader } from '../../components/page-loader';
 import { UsersTable } from '../components/users-table';
 import { InvitationsPanel } from '../components/invitations-panel';
 import { InviteUserModal } from '../components/invite-user-modal';
@@ -31,7 +32,7 @@ export function UsersPage() {
   if (isForbidden(users.error)) return <AdminOnlyState />;
 
   let table;
-  if (users.isPending) table = <Loading />;
+  if (users.isPending) table = <PageLoader />;
   else if (users.isError) table = <LoadError error={users.error} onRetry={() => void users.refetch()} />;
   else if (users.data.length === 0)
     table = (

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../app/errors';
+import { errorMessage } from '../app/errors';
+import { AppModal } from './app-modal';
 
 interface ConfirmModalProps {
   opened: boolean;
@@ -32,7 +33,7 @@ export function ConfirmModal({
 }: ConfirmModalProps) {
   const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': t('app:common.close') }}>
+    <AppModal opened={opened} onClose={onClose} title={title}>
       <Stack>
         <Text size="sm">{message}</Text>
         {error ? (
@@ -50,6 +51,6 @@ export function ConfirmModal({
           </Button>
         </Group>
       </Stack>
-    </Modal>
+    </AppModal>
   );
 }

@@ -13,7 +13,9 @@ export function errorMessage(error: unknown, t: TFunction): string {
   if (error.code === 'network') return t('app:errors.network');
   if (i18n.language === 'en' && error.message) return error.message;
   const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
-  if (reason && i18n.exists(`app:conflictReasons.${reason}`)) return t(`app:conflictReasons.${reason}`);
+  const retryAfter = typeof error.details?.retryAfter === 'number' ? error.details.retryAfter : undefined;
+  if (error.code === 'rate_limited' && retryAfter) return t('app:errorCodes.rate_limited_seconds', { seconds: retryAfter });
+  if (reason && i18n.exists(`app:reasons.${reason}`)) return t(`app:reasons.${reason}`);
   if (i18n.exists(`app:errorCodes.${error.code}`)) return t(`app:errorCodes.${error.code}`);
   return t('app:errors.unknown');
 }
@@ -22,5 +24,7 @@ export function errorMessage(error: unknown, t: TFunction): string {
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError) || error.field !== field) return undefined;
   if (i18n.language === 'en') return error.message;
-  return error.code === 'validation_failed' ? i18n.t('app:errors.invalidValue') : errorMessage(error, i18n.t);
+  const reason = typeof error.details?.reason === 'string' ? error.details.reason : undefined;
+  if (error.code === 'validation_failed' && !(reason && i18n.exists(`app:reasons.${reason}`))) return i18n.t('app:errors.invalidValue');
+  return errorMessage(error, i18n.t);
 }

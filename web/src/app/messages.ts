@@ -53,10 +53,15 @@ const es = {
     gone: 'Este enlace ya se ha usado o ha caducado.',
     payload_too_large: 'Es demasiado grande.',
     rate_limited: 'Demasiados intentos. Espera un poco y vuelve a intentarlo.',
+    rate_limited_seconds: 'Demasiados intentos. Vuelve a intentarlo dentro de {{seconds}} s.',
     not_ready: 'El servidor no está listo. Inténtalo en un momento.',
     internal: 'Algo ha fallado en el servidor. Se ha registrado el error.',
   },
-  conflictReasons: {
+  reasons: {
+    password_too_short: 'La contraseña debe tener al menos 10 caracteres.',
+    password_too_long: 'La contraseña puede tener como mucho 200 caracteres.',
+    password_too_common: 'Esta contraseña es demasiado fácil de adivinar. Elige otra.',
+    password_contains_email: 'La contraseña no puede contener tu dirección de correo.',
     in_use: 'Está en uso: primero reasigna lo que depende de ello.',
     builtin: 'Es un elemento incorporado y no se puede eliminar.',
     last_administrator: 'Debe quedar al menos un administrador activo.',
@@ -119,10 +124,15 @@ const en: typeof es = {
     gone: 'This link has been used or has expired.',
     payload_too_large: 'It is too large.',
     rate_limited: 'Too many attempts. Wait a little and try again.',
+    rate_limited_seconds: 'Too many attempts. Try again in {{seconds}} s.',
     not_ready: 'The server is not ready. Try again in a moment.',
     internal: 'Something went wrong on the server. The error has been logged.',
   },
-  conflictReasons: {
+  reasons: {
+    password_too_short: 'The password must have at least 10 characters.',
+    password_too_long: 'The password can have at most 200 characters.',
+    password_too_common: 'This password is too easy to guess. Choose another.',
+    password_contains_email: 'The password must not contain your e-mail address.',
     in_use: 'It is in use: reassign what depends on it first.',
     builtin: 'It is built in and cannot be deleted.',
     last_administrator: 'At least one active administrator must remain.',

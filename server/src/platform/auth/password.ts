@@ -11,16 +11,28 @@ const COMMON = new Set(['password123', 'contraseña', '1234567890', 'qwertyuiop'
 /** The minimum policy: long enough, not a well-known password, not the e-mail address. */
 export function assertPasswordAcceptable(password: string, email?: string): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new AppError('validation_failed', `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`, { field: 'password' });
+    throw new AppError('validation_failed', `The password must have at least ${PASSWORD_MIN_LENGTH} characters.`, {
+      field: 'password',
+      reason: 'password_too_short',
+    });
   }
   if (password.length > 200)
-    throw new AppError('validation_failed', 'The password must have at most 200 characters.', { field: 'password' });
+    throw new AppError('validation_failed', 'The password must have at most 200 characters.', {
+      field: 'password',
+      reason: 'password_too_long',
+    });
   const lower = password.toLowerCase();
   if (COMMON.has(lower) || /^(.)\1+$/.test(password)) {
-    throw new AppError('validation_failed', 'This password is too easy to guess. Choose another.', { field: 'password' });
+    throw new AppError('validation_failed', 'This password is too easy to guess. Choose another.', {
+      field: 'password',
+      reason: 'password_too_common',
+    });
   }
   if (email && lower.includes(email.toLowerCase().split('@')[0]!) && email.split('@')[0]!.length >= 4) {
-    throw new AppError('validation_failed', 'The password must not contain your e-mail address.', { field: 'password' });
+    throw new AppError('validation_failed', 'The password must not contain your e-mail address.', {
+      field: 'password',
+      reason: 'password_contains_email',
+    });
   }
 }
 

@@ -3,6 +3,37 @@ import type { OpenApiDocument } from './openapi.plugin.js';
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The little Markdown the description uses: paragraphs, `code` and one table. */
+function renderDescription(markdown: string): string {
+  const inline = (text: string) => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+  const blocks = markdown.split(/\n\s*\n/);
+  return blocks
+    .map((block) => {
+      const lines = block.trim().split('\n');
+      if (lines.every((line) => line.trim().startsWith('|'))) {
+        const cells = (line: string) =>
+          line
+            .trim()
+            .replace(/^\||\|$/g, '')
+            .split('|')
+            .map((cell) => cell.trim());
+        const [head, , ...rows] = lines;
+        return `<table><thead><tr>${cells(head!)
+          .map((cell) => `<th>${inline(cell)}</th>`)
+          .join('')}</tr></thead><tbody>${rows
+          .map(
+            (row) =>
+              `<tr>${cells(row)
+                .map((cell) => `<td>${inline(cell)}</td>`)
+                .join('')}</tr>`,
+          )
+          .join('')}</tbody></table>`;
+      }
+      return `<p>${inline(block)}</p>`;
+    })
+    .join('');
+}
+
 function schemaBlock(schema: unknown): string {
   return `<pre>${escapeHtml(JSON.stringify(schema, null, 2))}</pre>`;
 }
@@ -35,5 +66,5 @@ pre{background:#f4f6f8;padding:12px;overflow:auto;font-size:12px;border-radius:6
 .get{background:#2f80ed}.post{background:#27ae60}.put,.patch{background:#f2994a}.delete{background:#eb5757}.d{color:#52606d}
 table{border-collapse:collapse}td,th{border:1px solid #e4e7eb;padding:2px 8px}</style></head>
 <body><h1>${escapeHtml(doc.info.title)}</h1><p>Machine-readable: <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
-<pre style="white-space:pre-wrap">${escapeHtml(doc.info.description ?? '')}</pre><ul>${toc}</ul>${sections}</body></html>`;
+${renderDescription(doc.info.description ?? '')}<ul>${toc}</ul>${sections}</body></html>`;
 }

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
+import { ActionIcon, AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
 import { IconHome, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
@@ -67,6 +67,9 @@ export function AuthenticatedLayout() {
             </Group>
           </UnstyledButton>
           <Group gap="xs" wrap="nowrap">
+            <ActionIcon variant="subtle" size="lg" hiddenFrom="xs" onClick={() => spotlight.open()} aria-label={t('search.placeholder')}>
+              <IconSearch size={20} />
+            </ActionIcon>
             <NotificationBell />
             <UserMenu me={me.data} />
           </Group>

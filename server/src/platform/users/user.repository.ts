@@ -72,7 +72,15 @@ export async function countOtherActiveAdmins(executor: Executor, orgId: string, 
 export async function updateUser(
   executor: Executor,
   id: string,
-  changes: { name?: string; role_id?: string | null; profile_id?: string; active?: boolean; updated_at: Date },
+  changes: {
+    name?: string;
+    role_id?: string | null;
+    profile_id?: string;
+    active?: boolean;
+    totp_enabled?: boolean;
+    totp_secret?: string | null;
+    updated_at: Date;
+  },
 ) {
   await executor.updateTable('platform.users').set(changes).where('id', '=', id).execute();
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { requireAuth } from '../auth/auth.plugin.js';
-import { errorResponses, IdParams } from '../http/common.schemas.js';
+import { errorResponses, IdParams, NoContent } from '../http/common.schemas.js';
 import { ListUsersQuery, UpdateUserBody, User, UserList } from './user.schemas.js';
 import { createUserService } from './user.service.js';
 
@@ -46,5 +46,23 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       },
     },
     async (request) => users.update(requireAuth(request), request.params.id, request.body, request.ip),
+  );
+
+  app.post(
+    '/users/:id/two-factor/reset',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags,
+        summary: 'Turn off a user’s two-factor authentication (a lost phone)',
+        description: 'The user then signs in with the password alone and can set two-factor up again. Audited as user.two_factor_reset.',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await users.resetTwoFactor(requireAuth(request), request.params.id, request.ip);
+      return reply.status(204).send(null);
+    },
   );
 };

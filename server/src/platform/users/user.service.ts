@@ -106,5 +106,22 @@ export function createUserService({ database, now }: Pick<AppContext, 'database'
         return present((await findUser(trx, auth.orgId, id))!);
       });
     },
+
+    /** For a user who lost their authenticator: two-factor off, secret forgotten; they set it up again themselves. */
+    async resetTwoFactor(auth: AuthContext, id: string, ip: string) {
+      await database.transaction('reset-two-factor', async (trx) => {
+        const existing = await findUser(trx, auth.orgId, id);
+        if (!existing) throw notFound('The user');
+        await updateUser(trx, id, { totp_enabled: false, totp_secret: null, updated_at: now() });
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'user.two_factor_reset',
+          targetType: 'user',
+          targetId: id,
+          ip,
+        });
+      });
+    },
   };
 }

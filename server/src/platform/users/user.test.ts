@@ -232,3 +232,28 @@ describe('PATCH /users/{id}', () => {
     expect((await userRow(standard.userId)).profile_id).toBe(await profileId(admin.orgId, 'standard'));
   });
 });
+
+describe('POST /users/{id}/two-factor/reset', () => {
+  it('lets an administrator turn off a colleague’s two-factor; not a standard user, not another organization', async () => {
+    const admin = await t.make.org();
+    const colleague = await t.make.user(admin);
+    await t.database.db
+      .updateTable('platform.users')
+      .set({ totp_enabled: true, totp_secret: 'JBSWY3DPEHPK3PXP' })
+      .where('id', '=', colleague.userId)
+      .execute();
+    const stranger = await t.make.org();
+    expect((await t.request('POST', `/api/v1/users/${colleague.userId}/two-factor/reset`, { as: colleague })).statusCode).toBe(403);
+    expect((await t.request('POST', `/api/v1/users/${colleague.userId}/two-factor/reset`, { as: stranger })).statusCode).toBe(404);
+    expect((await t.request('POST', `/api/v1/users/not-a-uuid/two-factor/reset`, { as: admin })).statusCode).toBe(400);
+    expect((await t.request('POST', `/api/v1/users/${colleague.userId}/two-factor/reset`, { as: admin })).statusCode).toBe(204);
+    const row = await t.database.db
+      .selectFrom('platform.users')
+      .select(['totp_enabled', 'totp_secret'])
+      .where('id', '=', colleague.userId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ totp_enabled: false, totp_secret: null });
+    const audit = await t.request('GET', '/api/v1/audit-log?action=user.two_factor_reset', { as: admin });
+    expect(audit.data.data).toHaveLength(1);
+  });
+});

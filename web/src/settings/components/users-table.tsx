@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ActionIcon, Badge, Box, Group, Menu, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { IconDots, IconPencil, IconUserCheck, IconUserOff } from '@tabler/icons-react';
+import { IconDots, IconPencil, IconUserCheck, IconShieldOff, IconUserOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, fieldError } from '../../app/errors';
 import { useMe } from '../../app/session';
@@ -9,7 +9,7 @@ import { useFormatters } from '../hooks/use-formatters';
 import type { Role } from '../hooks/use-roles';
 import { RoleSelect } from './role-select';
 import type { Profile } from '../hooks/use-profiles';
-import { useUpdateUser, type SettingsUser, type UserPatch } from '../hooks/use-users';
+import { useResetTwoFactor, useUpdateUser, type SettingsUser, type UserPatch } from '../hooks/use-users';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { profileName } from './profile-label';
 import { notifyFailure, notifySuccess } from './feedback';
@@ -27,6 +27,8 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
   const deactivate = useUpdateUser();
   const [deactivating, setDeactivating] = useState<SettingsUser | null>(null);
   const [renaming, setRenaming] = useState<SettingsUser | null>(null);
+  const resetTwoFactor = useResetTwoFactor();
+  const [resettingTwoFactor, setResettingTwoFactor] = useState<SettingsUser | null>(null);
   const profileData = profiles.map((profile) => ({ value: profile.id, label: profileName(profile, t) }));
 
   function patch(user: SettingsUser, change: UserPatch, done: string) {
@@ -98,6 +100,15 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
             <Menu.Label>{t('users.joined', { date: format.date(user.createdAt) })}</Menu.Label>
             <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => setRenaming(user)}>
               {t('users.rename')}
+            </Menu.Item>
+            <Menu.Item
+              leftSection={<IconShieldOff size={16} />}
+              onClick={() => {
+                resetTwoFactor.reset();
+                setResettingTwoFactor(user);
+              }}
+            >
+              {t('users.resetTwoFactor')}
             </Menu.Item>
             {user.active ? (
               <Menu.Item
@@ -202,6 +213,25 @@ export function UsersTable({ users, roles, profiles }: { users: SettingsUser[]; 
               },
             },
           )
+        }
+      />
+      <ConfirmModal
+        opened={resettingTwoFactor !== null}
+        title={t('users.resetTwoFactorTitle', { name: resettingTwoFactor?.name ?? '' })}
+        message={t('users.resetTwoFactorBody')}
+        confirmLabel={t('users.resetTwoFactor')}
+        danger
+        loading={resetTwoFactor.isPending}
+        error={resetTwoFactor.error}
+        onClose={() => setResettingTwoFactor(null)}
+        onConfirm={() =>
+          resettingTwoFactor &&
+          resetTwoFactor.mutate(resettingTwoFactor.id, {
+            onSuccess: () => {
+              notifySuccess(t('users.twoFactorWasReset', { name: resettingTwoFactor.name }));
+              setResettingTwoFactor(null);
+            },
+          })
         }
       />
       <RenameUserModal user={renaming} onClose={() => setRenaming(null)} />

@@ -38,6 +38,11 @@ export function useUsers(filter: UserFilter = {}) {
   });
 }
 
+/** Turns off a user's two-factor authentication (they lost their authenticator). */
+export function useResetTwoFactor() {
+  return useMutation({ mutationFn: (id: string) => api.post<void>(`/users/${id}/two-factor/reset`) });
+}
+
 export function useUpdateUser() {
   const client = useQueryClient();
   return useMutation({

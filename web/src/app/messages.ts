@@ -69,6 +69,10 @@ const es = {
   },
   notFound: { title: 'Página no encontrada', body: 'La dirección no existe o no tienes acceso.', home: 'Ir al inicio' },
   languages: { es: 'Español', en: 'English' },
+  mailOutbox: {
+    admin: 'No hay servidor de correo configurado: el mensaje espera en Configuración → Bandeja de salida de correo.',
+    user: 'Aún no hay servidor de correo configurado: pide el enlace a un administrador (lo verá en la bandeja de salida).',
+  },
 };
 const en: typeof es = {
   appName: 'Clave',
@@ -140,5 +144,9 @@ const en: typeof es = {
   },
   notFound: { title: 'Page not found', body: 'The address does not exist or you have no access.', home: 'Go home' },
   languages: { es: 'Español', en: 'English' },
+  mailOutbox: {
+    admin: 'No mail server is set up: the message waits in Settings → Mail outbox.',
+    user: 'No mail server is set up yet: ask an administrator for the link (they see it in the mail outbox).',
+  },
 };
 export const appMessages = { es, en };

@@ -14,6 +14,8 @@ export interface Me {
   };
   organization: { id: string; name: string; logo: string | null; currency: string; timeZone: string; defaultLanguage: string };
   permissions: { isAdmin: boolean; modules: Record<string, Record<string, boolean>>; fields: Record<string, Record<string, string>> };
+  /** 'outbox' when no SMTP server is set: mail waits in Settings → Mail outbox instead of leaving. */
+  mailDelivery: 'smtp' | 'outbox';
   csrfToken: string | null;
 }
 

@@ -52,6 +52,7 @@ describe('sign-in', () => {
     expect(me.statusCode).toBe(200);
     expect(me.data.user.email).toBe(admin.email);
     expect(me.data.csrfToken).toBe(ok.data.csrfToken);
+    expect(me.data.mailDelivery).toBe('smtp');
 
     const wrong = await t.request('POST', '/api/v1/auth/login', { body: { email: admin.email, password: 'wrong-password-here' } });
     const unknown = await t.request('POST', '/api/v1/auth/login', {

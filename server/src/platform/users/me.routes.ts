@@ -4,7 +4,7 @@ import { requireAuth } from '../auth/auth.plugin.js';
 import { errorResponses } from '../http/common.schemas.js';
 import { MeResponse } from './me.schemas.js';
 
-export const meRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app) => {
+export const meRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   app.get(
     '/me',
     {
@@ -37,6 +37,7 @@ export const meRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (a
           timeZone: org.timeZone,
           defaultLanguage: org.defaultLanguage,
         },
+        mailDelivery: ctx.config.smtpUrl ? ('smtp' as const) : ('outbox' as const),
         permissions: {
           isAdmin: auth.isAdmin,
           modules: auth.modulePermissions as Record<string, Record<string, boolean>>,

@@ -31,6 +31,9 @@ export const MeResponse = Type.Object({
       description: 'Per module, fields that are hidden or read_only.',
     }),
   }),
+  mailDelivery: Type.Union([Type.Literal('smtp'), Type.Literal('outbox')], {
+    description: 'smtp: mail leaves through SMTP_URL; outbox: no SMTP server is set, mail waits in Settings → Mail outbox.',
+  }),
   csrfToken: Type.Union([Type.String(), Type.Null()], {
     description: 'Send as x-csrf-token on cookie-authenticated writes; null for Bearer tokens.',
   }),

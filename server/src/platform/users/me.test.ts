@@ -81,3 +81,15 @@ describe('GET /api/v1/me', () => {
     }
   });
 });
+
+describe('mail delivery in /me', () => {
+  it('says "outbox" when no SMTP server is set, so the app can tell people where their mail is', async () => {
+    const quiet = await createTestContext({ smtpUrl: undefined });
+    try {
+      const admin = await quiet.make.org();
+      expect((await quiet.request('GET', '/api/v1/me', { as: admin })).data.mailDelivery).toBe('outbox');
+    } finally {
+      await quiet.close();
+    }
+  });
+});

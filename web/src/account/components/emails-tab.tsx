@@ -1,3 +1,4 @@
+import { useMailOutboxHint } from '../../app/mail-delivery';
 import { useState } from 'react';
 import { Alert, Badge, Button, Group, Loader, Paper, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -126,6 +127,7 @@ export function EmailsTab() {
   const { remove } = useEmailMutations();
   const [adding, setAdding] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
+  const outboxHint = useMailOutboxHint();
   const [promoting, setPromoting] = useState<AccountEmail | null>(null);
   const [removing, setRemoving] = useState<AccountEmail | null>(null);
 
@@ -143,6 +145,11 @@ export function EmailsTab() {
           role="status"
         >
           {t('emails.sent', { email: sentTo })}
+          {outboxHint && (
+            <Text size="sm" mt={4}>
+              {outboxHint}
+            </Text>
+          )}
         </Alert>
       )}
       {emails.isPending ? (

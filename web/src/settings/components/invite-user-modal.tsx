@@ -1,3 +1,4 @@
+import { useMailOutboxHint } from '../../app/mail-delivery';
 import { useState } from 'react';
 import { Select, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -34,6 +35,7 @@ export function InviteUserModal({ opened, onClose, roles, profiles }: InviteUser
 function InviteForm({ onDone, roles, profiles }: { onDone: () => void; roles: Role[]; profiles: Profile[] }) {
   const { t } = useTranslation('settings');
   const create = useCreateInvitation();
+  const outboxHint = useMailOutboxHint();
   const standard = profiles.find((profile) => profile.builtin === 'standard');
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -52,7 +54,7 @@ function InviteForm({ onDone, roles, profiles }: { onDone: () => void; roles: Ro
       { name: name.trim(), email: email.trim(), ...(roleId ? { roleId } : {}), ...(profileId ? { profileId } : {}) },
       {
         onSuccess: () => {
-          notifySuccess(t('users.invite.sent', { email: email.trim() }));
+          notifySuccess([t('users.invite.sent', { email: email.trim() }), outboxHint].filter(Boolean).join(' '));
           onDone();
         },
       },

@@ -18,6 +18,16 @@ export function setSessionCookie(reply: FastifyReply, ctx: AppContext, session: 
   });
 }
 
+/** Signs the person in on this browser (the cookie) and gives the answer every sign-in route shares. */
+export function signedIn(
+  reply: FastifyReply,
+  ctx: AppContext,
+  result: { userId: string; orgId: string; session: { cookieValue: string; expiresAt: Date; csrfToken: string } },
+) {
+  setSessionCookie(reply, ctx, result.session);
+  return { userId: result.userId, orgId: result.orgId, csrfToken: result.session.csrfToken };
+}
+
 const tags = ['Authentication'];
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -46,8 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
     async (request, reply) => {
       const created = await auth.setup(request.body, clientInfo(request));
-      setSessionCookie(reply, ctx, created.session);
-      return reply.status(201).send({ userId: created.userId, orgId: created.orgId, csrfToken: created.session.csrfToken });
+      return reply.status(201).send(signedIn(reply, ctx, created));
     },
   );
 
@@ -64,8 +73,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
     async (request, reply) => {
       const created = await auth.signup(request.body, clientInfo(request));
-      setSessionCookie(reply, ctx, created.session);
-      return reply.status(201).send({ userId: created.userId, orgId: created.orgId, csrfToken: created.session.csrfToken });
+      return reply.status(201).send(signedIn(reply, ctx, created));
     },
   );
 
@@ -84,8 +92,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     },
     async (request, reply) => {
       const result = await auth.login(request.body, clientInfo(request));
-      setSessionCookie(reply, ctx, result.session);
-      return { userId: result.userId, orgId: result.orgId, csrfToken: result.session.csrfToken };
+      return signedIn(reply, ctx, result);
     },
   );
 

@@ -4,6 +4,7 @@ import { foundation } from './migrations/platform-0001-foundation.js';
 import { accounts } from './migrations/platform-0002-accounts.js';
 import { access } from './migrations/platform-0003-access.js';
 import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
+import { hardening } from './migrations/platform-0005-hardening.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -11,6 +12,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0002-accounts', sql: accounts },
   { name: '0003-access', sql: access },
   { name: '0004-jobs', sql: jobsAndNotifications },
+  { name: '0005-hardening', sql: hardening },
 ];
 
 /**

@@ -6,3 +6,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   // PGlite does not always fill `constraint`; the message names the index either way.
   return pgError.constraint === constraint || (pgError.message ?? '').includes(`"${constraint}"`);
 }
+
+/**
+ * A foreign key violation (23503): a row refers to one that was deleted
+ * meanwhile, or a delete meets a row that still refers to it.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23503';
+}

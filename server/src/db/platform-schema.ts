@@ -44,6 +44,8 @@ export interface UsersTable {
   totp_enabled: boolean;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The TOTP time step of the last accepted two-factor code (migration 0005): a code works once. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface UserEmailsTable {

@@ -42,7 +42,7 @@ export const accountApi = {
   makePrimary: (id: string, password: string) => api.post<unknown>(`/me/emails/${id}/make-primary`, { password }),
   removeEmail: (id: string) => api.delete(`/me/emails/${id}`),
   changePassword: (currentPassword: string, newPassword: string) => api.post<unknown>('/me/password', { currentPassword, newPassword }),
-  setUpTwoFactor: () => api.post<{ secret: string; otpauthUrl: string }>('/me/two-factor/setup'),
+  setUpTwoFactor: (password: string) => api.post<{ secret: string; otpauthUrl: string }>('/me/two-factor/setup', { password }),
   enableTwoFactor: (code: string) => api.post<unknown>('/me/two-factor/enable', { code }),
   disableTwoFactor: (password: string) => api.post<unknown>('/me/two-factor/disable', { password }),
   listTokens: () => api.get<{ data: ApiToken[] }>('/tokens').then((answer) => answer.data),

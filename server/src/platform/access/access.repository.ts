@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { SharingDefaultsTable } from '../../db/platform-schema.js';
+import { isForeignKeyViolation } from '../../db/pg-errors.js';
+import { AppError } from '../http/app-error.js';
 
 export type SharingAccess = SharingDefaultsTable['access'];
 
@@ -114,17 +116,31 @@ export async function countPendingInvitations(
   return Number(row.count);
 }
 
-/** Spent invitations (accepted, revoked, expired) keep no hold on a role or profile that is deleted. */
+/**
+ * Spent invitations (accepted, revoked, expired) keep no hold on a role or
+ * profile that is deleted. A pending one is never touched: it keeps the
+ * delete from happening (409 in use), rather than silently losing its role.
+ */
 export async function detachSpentInvitations(
   executor: Executor,
   orgId: string,
   column: 'role_id' | 'profile_id',
   id: string,
+  now: Date,
 ): Promise<void> {
   await executor
     .updateTable('platform.invitations')
     .set({ [column]: null })
     .where('org_id', '=', orgId)
     .where(column, '=', id)
+    .where((eb) => eb.or([eb('accepted_at', 'is not', null), eb('revoked_at', 'is not', null), eb('expires_at', '<=', now)]))
     .execute();
+}
+
+/** For `.catch()` on a delete: a row that still refers to the deleted one (23503) is a 409 in use, never a 500. */
+export function inUseOnForeignKey(what: 'role' | 'profile') {
+  return (error: unknown): never => {
+    if (isForeignKeyViolation(error)) throw new AppError('conflict', `The ${what} is in use. Reload and try again.`, { reason: 'in_use' });
+    throw error;
+  };
 }

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { AppError, badRequest, notFound } from '../http/app-error.js';
 import { newId } from '../ids.js';
 import { MODULE_ACTIONS, MODULE_NAME_PATTERN } from './access.service.js';
-import { countPendingInvitations, detachSpentInvitations, lockOrgAccess } from './access.repository.js';
+import { countPendingInvitations, detachSpentInvitations, inUseOnForeignKey, lockOrgAccess } from './access.repository.js';
 import {
   deleteProfile,
   findProfile,
@@ -220,12 +220,13 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
 
     /** Built-in profiles stay; a profile with users or pending invitations answers 409. */
     async remove(auth: AuthContext, id: string, ip: string) {
+      const at = now();
       await database.transaction('delete-profile', async (trx) => {
         await lockOrgAccess(trx, auth.orgId);
         const existing = await getProfile(trx, auth.orgId, id);
         if (existing.builtin)
           throw new AppError('conflict', `The built-in ${existing.name} profile cannot be deleted.`, { reason: 'builtin' });
-        const pendingInvitations = await countPendingInvitations(trx, auth.orgId, 'profile_id', id, now());
+        const pendingInvitations = await countPendingInvitations(trx, auth.orgId, 'profile_id', id, at);
         if (existing.user_count + pendingInvitations > 0) {
           throw new AppError(
             'conflict',
@@ -233,8 +234,9 @@ export function createProfileService({ database, now }: Pick<AppContext, 'databa
             { reason: 'in_use', users: existing.user_count, pendingInvitations },
           );
         }
-        await detachSpentInvitations(trx, auth.orgId, 'profile_id', id);
-        await deleteProfile(trx, id);
+        await detachSpentInvitations(trx, auth.orgId, 'profile_id', id, at);
+        // Anything still referring to it (the access lock makes that rare) means in use, not a server error.
+        await deleteProfile(trx, id).catch(inUseOnForeignKey('profile'));
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,

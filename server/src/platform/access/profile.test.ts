@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
+import { newId } from '../ids.js';
+import { detachSpentInvitations } from './access.repository.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -217,6 +219,37 @@ describe('DELETE /profiles/{id}', () => {
     expect((await t.request('DELETE', `/api/v1/profiles/${custom.id}`, { as: admin })).statusCode).toBe(204);
     expect(await profilesOf(admin.orgId)).toHaveLength(2);
     expect((await auditOf(admin.orgId, 'profile.deleted'))[0]!.before).toMatchObject({ name: 'Custom' });
+  });
+
+  it('keeps a profile that a pending invitation gives (409), lets go of spent ones, and never answers 500', async () => {
+    const admin = await t.make.org();
+    const other = await t.make.org();
+    const custom = (await t.request('POST', '/api/v1/profiles', { as: admin, body: { name: 'Invited', modules: {} } })).data;
+    const invitation = (values: { org_id: string; invited_by: string; expires_at: Date; revoked_at?: Date }) =>
+      t.database.db
+        .insertInto('platform.invitations')
+        .values({ id: newId(), email: `i-${newId()}@example.test`, name: 'Invited', role_id: null, profile_id: custom.id, ...values })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const profileOf = async (id: string) =>
+      (await t.database.db.selectFrom('platform.invitations').select('profile_id').where('id', '=', id).executeTakeFirstOrThrow())
+        .profile_id;
+    const soon = new Date(Date.now() + 86_400_000);
+    const pending = await invitation({ org_id: admin.orgId, invited_by: admin.userId, expires_at: soon });
+    const expired = await invitation({ org_id: admin.orgId, invited_by: admin.userId, expires_at: new Date(Date.now() - 1000) });
+    const inUse = await t.request('DELETE', `/api/v1/profiles/${custom.id}`, { as: admin });
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.data.error.details).toMatchObject({ reason: 'in_use', pendingInvitations: 1 });
+    await t.database.transaction('test-detach', (trx) => detachSpentInvitations(trx, admin.orgId, 'profile_id', custom.id, new Date()));
+    expect(await profileOf(pending.id)).toBe(custom.id);
+    expect(await profileOf(expired.id)).toBeNull();
+    // Withdrawn, the invitation lets go; a reference no API call can make (another organization's invitation) still holds: 409, not 500.
+    await t.database.db.updateTable('platform.invitations').set({ revoked_at: new Date() }).where('id', '=', pending.id).execute();
+    await invitation({ org_id: other.orgId, invited_by: other.userId, expires_at: soon });
+    const stray = await t.request('DELETE', `/api/v1/profiles/${custom.id}`, { as: admin });
+    expect(stray.statusCode).toBe(409);
+    expect(stray.data.error).toMatchObject({ code: 'conflict', details: { reason: 'in_use' } });
+    expect(await profileOf(pending.id)).toBe(custom.id);
   });
 
   it('answers 403 to a standard user and 404 for another organization’s profile', async () => {

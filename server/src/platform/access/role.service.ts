@@ -6,7 +6,7 @@ import { changedKeys } from '../audit/audit-diff.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError, badRequest, notFound } from '../http/app-error.js';
 import { newId } from '../ids.js';
-import { countPendingInvitations, detachSpentInvitations, lockOrgAccess } from './access.repository.js';
+import { countPendingInvitations, detachSpentInvitations, inUseOnForeignKey, lockOrgAccess } from './access.repository.js';
 import {
   countChildRoles,
   deleteRole,
@@ -127,6 +127,7 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
 
     /** Deletes a role; one in use (users, child roles, pending invitations) needs `transferTo` or answers 409. */
     async remove(auth: AuthContext, id: string, transferTo: string | undefined, ip: string) {
+      const at = now();
       await database.transaction('delete-role', async (trx) => {
         await lockOrgAccess(trx, auth.orgId);
         const existing = await findRole(trx, auth.orgId, id);
@@ -144,7 +145,7 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
           const usage = {
             users: existing.user_count,
             childRoles: await countChildRoles(trx, id),
-            pendingInvitations: await countPendingInvitations(trx, auth.orgId, 'role_id', id, now()),
+            pendingInvitations: await countPendingInvitations(trx, auth.orgId, 'role_id', id, at),
           };
           if (usage.users + usage.childRoles + usage.pendingInvitations > 0) {
             throw new AppError(
@@ -153,9 +154,10 @@ export function createRoleService({ database, now }: Pick<AppContext, 'database'
               { reason: 'in_use', ...usage },
             );
           }
-          await detachSpentInvitations(trx, auth.orgId, 'role_id', id);
+          await detachSpentInvitations(trx, auth.orgId, 'role_id', id, at);
         }
-        await deleteRole(trx, id);
+        // Anything still referring to it (the access lock makes that rare) means in use, not a server error.
+        await deleteRole(trx, id).catch(inUseOnForeignKey('role'));
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,

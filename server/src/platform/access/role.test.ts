@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
+import { newId } from '../ids.js';
+import { detachSpentInvitations } from './access.repository.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -183,6 +185,74 @@ describe('DELETE /roles/{id}', () => {
       .executeTakeFirstOrThrow();
     expect(user.role_id).toBe(ceo);
     expect((await auditOf(admin.orgId, 'role.deleted'))[0]!.after).toEqual({ transferTo: ceo, moved: { users: 1, childRoles: 1 } });
+  });
+
+  it('lets go of spent invitations (accepted, revoked, expired) but never of a pending one, which keeps the role in use', async () => {
+    const admin = await t.make.org();
+    const role = (await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Invited' } })).data;
+    const day = 86_400_000;
+    const states = {
+      pending: {},
+      accepted: { accepted_at: new Date(Date.now() - day) },
+      revoked: { revoked_at: new Date(Date.now() - day) },
+      expired: { expires_at: new Date(Date.now() - day) },
+    };
+    const ids: Record<string, string> = {};
+    for (const [state, columns] of Object.entries(states)) {
+      ids[state] = newId();
+      await t.database.db
+        .insertInto('platform.invitations')
+        .values({
+          id: ids[state]!,
+          org_id: admin.orgId,
+          email: `${state}-${ids[state]}@example.test`,
+          name: state,
+          role_id: role.id,
+          profile_id: null,
+          invited_by: admin.userId,
+          expires_at: new Date(Date.now() + day),
+          ...columns,
+        })
+        .execute();
+    }
+    const roleOf = async (id: string) =>
+      (await t.database.db.selectFrom('platform.invitations').select('role_id').where('id', '=', id).executeTakeFirstOrThrow()).role_id;
+
+    const inUse = await t.request('DELETE', `/api/v1/roles/${role.id}`, { as: admin });
+    expect(inUse.statusCode).toBe(409);
+    expect(inUse.data.error.details).toMatchObject({ reason: 'in_use', pendingInvitations: 1 });
+    // The repository function itself never touches the pending invitation (a delete racing an invitation must not strip it).
+    await t.database.transaction('test-detach', (trx) => detachSpentInvitations(trx, admin.orgId, 'role_id', role.id, new Date()));
+    expect(await roleOf(ids.pending!)).toBe(role.id);
+    for (const state of ['accepted', 'revoked', 'expired']) expect(await roleOf(ids[state]!), state).toBeNull();
+
+    await t.database.db.updateTable('platform.invitations').set({ revoked_at: new Date() }).where('id', '=', ids.pending!).execute();
+    expect((await t.request('DELETE', `/api/v1/roles/${role.id}`, { as: admin })).statusCode).toBe(204);
+    expect(await roleOf(ids.pending!)).toBeNull();
+  });
+
+  it('answers 409 in_use, never a 500, when a row the checks do not count still refers to the role', async () => {
+    const admin = await t.make.org();
+    const other = await t.make.org();
+    const role = (await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Referred' } })).data;
+    // A reference no API call can make (an invitation of another organization): the foreign key is the last word.
+    await t.database.db
+      .insertInto('platform.invitations')
+      .values({
+        id: newId(),
+        org_id: other.orgId,
+        email: `stray-${newId()}@example.test`,
+        name: 'Stray',
+        role_id: role.id,
+        profile_id: null,
+        invited_by: other.userId,
+        expires_at: new Date(Date.now() + 86_400_000),
+      })
+      .execute();
+    const response = await t.request('DELETE', `/api/v1/roles/${role.id}`, { as: admin });
+    expect(response.statusCode).toBe(409);
+    expect(response.data.error).toMatchObject({ code: 'conflict', details: { reason: 'in_use' } });
+    expect((await rolesOf(admin.orgId)).map((r) => r.id)).toContain(role.id);
   });
 
   it('answers 403 to a standard user and 404 for another organization’s role', async () => {

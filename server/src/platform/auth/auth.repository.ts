@@ -35,13 +35,32 @@ export function findUserContext(executor: Executor, userId: string) {
 
 /** The user behind a sign-in address: only the primary address signs in. */
 export function findUserByPrimaryEmail(executor: Executor, email: string) {
-  return executor
-    .selectFrom('platform.user_emails as e')
-    .innerJoin('platform.users as u', 'u.id', 'e.user_id')
-    .select(['u.id', 'u.org_id', 'u.password_hash', 'u.active', 'u.totp_enabled', 'u.totp_secret'])
-    .where((eb) => eb(eb.fn('lower', ['e.email']), '=', email.trim().toLowerCase()))
-    .where('e.is_primary', '=', true)
+  return (
+    executor
+      .selectFrom('platform.user_emails as e')
+      .innerJoin('platform.users as u', 'u.id', 'e.user_id')
+      .select(['u.id', 'u.org_id', 'u.password_hash', 'u.active', 'u.totp_enabled', 'u.totp_secret'])
+      .where((eb) => eb(eb.fn('lower', ['e.email']), '=', email.trim().toLowerCase()))
+      .where('e.is_primary', '=', true)
+      // A primary address is always verified; saying so lets the lookup use the unique index of verified addresses.
+      .where('e.verified_at', 'is not', null)
+      .executeTakeFirst()
+  );
+}
+
+/**
+ * Records that a two-factor code of this time step was used, unless one of
+ * the same or a later step already was (then false). One statement, so of two
+ * simultaneous sign-ins with one code only one succeeds.
+ */
+export async function claimTotpStep(executor: Executor, userId: string, step: number): Promise<boolean> {
+  const result = await executor
+    .updateTable('platform.users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
     .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** What the request context needs about the caller, their profile and their organization. */

@@ -17,7 +17,10 @@ export const LoginBody = Type.Object(
     email: Email,
     password: Password,
     code: Type.Optional(
-      Type.String({ pattern: '^[0-9]{6}$', description: 'The six-digit two-factor code, when the account has two-factor on.' }),
+      Type.String({
+        pattern: '^[0-9]{6}$',
+        description: 'The six-digit two-factor code, when the account has two-factor on. Each code works once.',
+      }),
     ),
   },
   { additionalProperties: false },

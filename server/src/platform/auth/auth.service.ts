@@ -8,7 +8,7 @@ import { createOrganization } from '../orgs/organization.service.js';
 import { assertPasswordAcceptable, hashPassword, verifyPassword } from './password.js';
 import { createSignInThrottle } from './sign-in-throttle.js';
 import { createSession, endAllSessions } from './session.service.js';
-import { findUserByPrimaryEmail } from './auth.repository.js';
+import { claimTotpStep, findUserByPrimaryEmail } from './auth.repository.js';
 
 export interface ClientInfo {
   ip: string;
@@ -17,6 +17,17 @@ export interface ClientInfo {
 
 export function totpFor(secret: string, label = 'Clave'): TOTP {
   return new TOTP({ issuer: 'Clave', label, algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
+}
+
+/**
+ * The time step (30-second period since 1970) of a correct code, accepting the
+ * step before and after `at` for clocks that drift; null for a wrong code.
+ * Callers record the step (claimTotpStep) so that a code works only once.
+ */
+export function matchTotpStep(secret: string, code: string, at: Date): number | null {
+  const totp = totpFor(secret);
+  const delta = totp.validate({ token: code, timestamp: at.getTime(), window: 1 });
+  return delta === null ? null : totp.counter({ timestamp: at.getTime() }) + delta;
 }
 
 export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 'now'>) {
@@ -92,8 +103,12 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
       if (user.totp_enabled && user.totp_secret) {
         if (!input.code)
           throw new AppError('two_factor_required', 'Enter the six-digit code from your authenticator app.', { field: 'code' });
-        if (totpFor(user.totp_secret).validate({ token: input.code, window: 1 }) === null) {
-          throw new AppError('invalid_credentials', 'The two-factor code is wrong.', { field: 'code' });
+        const step = matchTotpStep(user.totp_secret, input.code, now());
+        // A code seen once (or one older than the last used) is refused: a code read over a shoulder or phished works only for its owner.
+        if (step === null || !(await claimTotpStep(database.db, user.id, step))) {
+          const message =
+            step === null ? 'The two-factor code is wrong.' : 'This two-factor code has already been used. Wait for the next one.';
+          throw new AppError('invalid_credentials', message, { field: 'code' });
         }
       }
       await throttle.succeeded(input.email, client.ip);

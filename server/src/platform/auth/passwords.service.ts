@@ -6,13 +6,27 @@ import { mailLanguage } from '../mail/link-mail.js';
 import { normalizeEmail } from '../orgs/organization.service.js';
 import { createAttemptThrottle } from './attempt-throttle.js';
 import { findUserByPrimaryEmail } from './auth.repository.js';
-import { consumeOneTimeToken, deleteOneTimeTokensOf, findOneTimeToken, issueOneTimeToken } from './one-time-token.repository.js';
+import {
+  consumeOneTimeToken,
+  deleteOneTimeTokensOf,
+  findLatestTokenIssue,
+  findOneTimeToken,
+  issueOneTimeToken,
+} from './one-time-token.repository.js';
 import { deadTokenError, tokenState } from './one-time-token.js';
 import { assertPasswordAcceptable, hashPassword } from './password.js';
 import { passwordResetMail } from './passwords.mails.js';
 import { assertCurrentPassword } from './reauthenticate.js';
 import { endAllSessions } from './session.service.js';
 import { createSignInThrottle } from './sign-in-throttle.js';
+
+declare module '../jobs/jobs.js' {
+  interface JobPayloads {
+    /** A reset request let through the throttle: look the address up, issue a link and mail it (passwords.service). */
+    'auth.password-reset': { email: string; ip: string; requestedAt: string };
+  }
+}
+export const PASSWORD_RESET_JOB = 'auth.password-reset';
 
 /** How long a reset link works. */
 export const RESET_MINUTES = 60;
@@ -33,8 +47,8 @@ function assertAcceptableAs(field: string, password: string, email: string) {
 }
 
 /** Password reset by e-mail and password change (PLT-1). */
-export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'now'>) {
-  const { database, mailer, config, now } = ctx;
+export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'jobs' | 'now'>) {
+  const { database, mailer, config, jobs, now } = ctx;
   const throttle = createAttemptThrottle(database.db, now, {
     baseSeconds: 60,
     maxSeconds: 3600,
@@ -43,10 +57,11 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
 
   return {
     /**
-     * Mails a reset link when the address is an active user's primary address.
-     * The answer never says whether it is, and takes the same path either way
-     * (the mail is sent without waiting for it). Throttled per typed address
-     * and per client address, known or not.
+     * Accepts a reset request. The answer never says whether an account uses
+     * the address, not even through its timing: after the throttle (per typed
+     * address and per client address, known or not) it only queues a job, the
+     * same for every address; the job looks the address up and mails the link
+     * (sendResetLink).
      */
     async requestReset(rawEmail: string, ip: string): Promise<void> {
       const email = normalizeEmail(rawEmail);
@@ -56,10 +71,23 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
       ];
       await throttle.assertAllowed(keys);
       await throttle.record(keys);
+      await jobs.send(PASSWORD_RESET_JOB, { email, ip, requestedAt: now().toISOString() });
+    },
+
+    /**
+     * The job behind requestReset: mails a reset link when the address is an
+     * active user's primary address, and does nothing otherwise. Idempotent: a
+     * run again after a link was issued for this request (or a newer one) sends
+     * nothing more.
+     */
+    async sendResetLink(input: { email: string; ip: string; requestedAt: string }): Promise<void> {
+      const { email, ip } = input;
       const user = await findUserByPrimaryEmail(database.db, email);
       if (!user || !user.active) return;
       const at = now();
       const issued = await database.transaction('request-password-reset', async (trx) => {
+        const last = await findLatestTokenIssue(trx, 'password_reset', user.id);
+        if (last && new Date(last).getTime() >= new Date(input.requestedAt).getTime()) return null;
         const details = await trx
           .selectFrom('platform.users as u')
           .innerJoin('platform.organizations as o', 'o.id', 'u.org_id')
@@ -86,14 +114,20 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
         });
         return { token, name: details.name, language: mailLanguage(details.language ?? details.default_language) };
       });
+      if (!issued) return;
       const link = `${config.publicUrl}/reset-password?token=${encodeURIComponent(issued.token)}`;
       const mail = passwordResetMail(issued.language, { name: issued.name, link, minutes: RESET_MINUTES });
-      // Not awaited: waiting for SMTP would make known addresses answer slower than unknown ones.
-      // The mailer records failures in the mail outbox itself.
-      void mailer.send({ orgId: user.org_id, to: email, ...mail }).catch(() => undefined);
+      // The mailer records a failed delivery in the mail outbox itself.
+      await mailer.send({ orgId: user.org_id, to: email, ...mail });
     },
 
-    /** Sets a new password from a reset link (single use) and ends every session of the user. */
+    /**
+     * Sets a new password from a reset link (single use), ends every session
+     * of the user and revokes their API tokens: whoever reset the password may
+     * be recovering the account from someone who knew the old one (and could
+     * have made tokens with it). A change from My account (changePassword)
+     * keeps the tokens: the user proved the current password.
+     */
     async confirmReset(input: { token: string; password: string }, ip: string): Promise<void> {
       const found = await findOneTimeToken(database.db, 'password_reset', input.token);
       if (!found || !found.user_id) throw deadTokenError('unknown');
@@ -117,14 +151,14 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
         }
         await trx.updateTable('platform.users').set({ password_hash: passwordHash, updated_at: at }).where('id', '=', userId).execute();
         await deleteOneTimeTokensOf(trx, 'password_reset', userId, found.token_hash);
-        await endAllSessions(trx, userId, { revokeTokens: false, now: at });
+        await endAllSessions(trx, userId, { revokeTokens: true, now: at });
         await recordAudit(trx, {
           orgId: found.org_id,
           actorId: userId,
           action: 'auth.password_reset',
           targetType: 'user',
           targetId: userId,
-          after: { sessionsEnded: true },
+          after: { sessionsEnded: true, tokensRevoked: true },
           ip,
         });
       });
@@ -132,7 +166,7 @@ export function createPasswordService(ctx: Pick<AppContext, 'database' | 'mailer
       await createSignInThrottle(database.db, now).forgetAccount(user.email);
     },
 
-    /** Changes the caller's password after checking the current one; every other session ends. */
+    /** Changes the caller's password after checking the current one; every other session ends, API tokens stay. */
     async changePassword(auth: AuthContext, input: { currentPassword: string; newPassword: string }, ip: string): Promise<void> {
       assertAcceptableAs('newPassword', input.newPassword, auth.email);
       if (input.newPassword === input.currentPassword) {

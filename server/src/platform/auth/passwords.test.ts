@@ -2,11 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../../test/test-app.js';
 import { waitForLink } from '../../test/mail-links.js';
 import { sha256 } from '../ids.js';
-import { RESET_ACCEPTED_MESSAGE } from './passwords.service.js';
+import { waitFor } from '../../test/wait-for.js';
+import { createPasswordService, PASSWORD_RESET_JOB, RESET_ACCEPTED_MESSAGE } from './passwords.service.js';
 
 let t: TestContext;
 beforeAll(async () => {
   t = await createTestContext();
+  // Reset links are issued and mailed by a background job.
+  await t.app.ctx.jobs.start();
 });
 afterAll(() => t.close());
 
@@ -26,8 +29,28 @@ const resetTokens = (userId: string) =>
     .execute();
 const sessionCount = async (userId: string) =>
   (await t.database.db.selectFrom('platform.sessions').select('id').where('user_id', '=', userId).execute()).length;
-const auditActions = async (userId: string) =>
-  (await t.database.db.selectFrom('platform.audit_log').select('action').where('target_id', '=', userId).execute()).map((r) => r.action);
+const auditActions = async (userId: string, context = t) =>
+  (await context.database.db.selectFrom('platform.audit_log').select('action').where('target_id', '=', userId).execute()).map(
+    (r) => r.action,
+  );
+const activeApiTokens = async (userId: string) =>
+  (
+    await t.database.db
+      .selectFrom('platform.api_tokens')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute()
+  ).length;
+
+/** The reset jobs queued for a typed address, oldest first. */
+const jobsFor = async (context: TestContext, email: string) =>
+  (
+    await context.database.query<{ state: string; data: Record<string, string> }>(
+      `SELECT state, data FROM pgboss.job WHERE name = $1 AND data->>'email' = $2 ORDER BY created_on`,
+      [PASSWORD_RESET_JOB, email.toLowerCase()],
+    )
+  ).rows;
 
 async function resetLink(user: TestUser, seen: string[] = []) {
   const response = await requestReset(user.email);
@@ -64,6 +87,9 @@ describe('asking for a reset link', () => {
       expect(response.body, email).toBe(known.body);
     }
     await waitForLink(t, user.email, 'reset-password');
+    for (const email of ['nobody@nowhere.test', secondary, inactive.email]) {
+      await waitFor(async () => (await jobsFor(t, email)).every((job) => job.state === 'completed'), `the job for ${email}`);
+    }
     expect(await resetTokens(inactive.userId)).toEqual([]);
     expect(await resetTokens(user.userId)).toHaveLength(1);
     expect(
@@ -93,7 +119,10 @@ describe('asking for a reset link', () => {
       expect(statuses).toEqual([202, 202, 202, 429]);
       expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
     }
-    // Only the requests that were let through issued links.
+    // Only the requests that were let through were queued, and each issued a link (the newest replacing the others).
+    await waitFor(async () => (await jobsFor(t, user.email)).every((job) => job.state === 'completed'), 'the reset jobs to finish');
+    expect(await jobsFor(t, user.email)).toHaveLength(3);
+    expect(await jobsFor(t, 'ghost@nowhere.test')).toHaveLength(3);
     expect((await resetTokens(user.userId)).length).toBe(1);
   });
 
@@ -114,22 +143,89 @@ describe('asking for a reset link', () => {
   });
 });
 
+describe('answering a reset request before looking the address up', () => {
+  // A context whose job workers have not started: what a request does by itself is all there is to see.
+  let quiet: TestContext;
+  beforeAll(async () => {
+    quiet = await createTestContext();
+  });
+  afterAll(() => quiet.close());
+
+  it('queues the same job for a known and an unknown address and answers 202 at once; the job then mails only the known one', async () => {
+    const user = await quiet.make.org();
+    const unknown = `nobody${Date.now()}@nowhere.test`;
+    const request = (email: string) => quiet.request('POST', '/api/v1/auth/password-reset', { body: { email }, headers: fromNewAddress() });
+    const known = await request(user.email);
+    const other = await request(unknown);
+    expect([known.statusCode, other.statusCode]).toEqual([202, 202]);
+    expect(other.body).toBe(known.body);
+    // Nothing about the account was looked at or written while answering: no link, no audit, no mail.
+    expect(
+      await quiet.database.db.selectFrom('platform.one_time_tokens').select('token_hash').where('user_id', '=', user.userId).execute(),
+    ).toEqual([]);
+    expect(await auditActions(user.userId, quiet)).not.toContain('auth.password_reset_requested');
+    const queued = [...(await jobsFor(quiet, user.email)), ...(await jobsFor(quiet, unknown))];
+    expect(queued.map((job) => Object.keys(job.data).sort())).toEqual([
+      ['email', 'ip', 'requestedAt'],
+      ['email', 'ip', 'requestedAt'],
+    ]);
+    expect(queued.map((job) => job.state)).toEqual(['created', 'created']);
+
+    await quiet.app.ctx.jobs.start();
+    const token = await waitForLink(quiet, user.email, 'reset-password');
+    const [stored] = await quiet.database.db
+      .selectFrom('platform.one_time_tokens')
+      .selectAll()
+      .where('user_id', '=', user.userId)
+      .execute();
+    expect(stored).toMatchObject({ purpose: 'password_reset', token_hash: sha256(token) });
+    expect(await auditActions(user.userId, quiet)).toContain('auth.password_reset_requested');
+    await waitFor(async () => (await jobsFor(quiet, unknown))[0]?.state === 'completed', 'the unknown address’s job');
+    expect(quiet.mail.messages.filter((m) => m.to.includes(unknown))).toEqual([]);
+  });
+
+  it('issues one link per request even when its job runs twice', async () => {
+    const user = await quiet.make.org();
+    await quiet.app.ctx.jobs.start();
+    const passwords = createPasswordService(quiet.app.ctx);
+    const input = { email: user.email, ip: '10.1.1.1', requestedAt: new Date().toISOString() };
+    await passwords.sendResetLink(input);
+    await passwords.sendResetLink(input);
+    await waitForLink(quiet, user.email, 'reset-password');
+    expect(quiet.mail.messages.filter((m) => m.to.includes(user.email))).toHaveLength(1);
+    expect(
+      await quiet.database.db.selectFrom('platform.one_time_tokens').select('token_hash').where('user_id', '=', user.userId).execute(),
+    ).toHaveLength(1);
+  });
+});
+
 describe('choosing a new password from the link', () => {
-  it('sets the password, ends every session, and works once', async () => {
+  it('sets the password, ends every session, revokes every API token, and works once', async () => {
     const user = await t.make.org();
     const token = await resetLink(user);
     await login(user.email, TEST_PASSWORD);
     expect(await sessionCount(user.userId)).toBe(2);
+    expect((await t.request('GET', '/api/v1/me', { as: user })).statusCode).toBe(200);
     const response = await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: NEW_PASSWORD } });
     expect(response.statusCode).toBe(204);
     expect(await sessionCount(user.userId)).toBe(0);
     expect((await t.request('GET', '/api/v1/me', { as: user, via: 'cookie' })).statusCode).toBe(401);
+    // Whoever knew the old password may have made tokens with it.
+    expect((await t.request('GET', '/api/v1/me', { as: user })).statusCode).toBe(401);
+    expect(await activeApiTokens(user.userId)).toBe(0);
     expect((await login(user.email, TEST_PASSWORD)).statusCode).toBe(401);
     expect((await login(user.email, NEW_PASSWORD)).statusCode).toBe(200);
     const again = await t.request('POST', '/api/v1/auth/password-reset/confirm', { body: { token, password: 'yet-another-password' } });
     expect(again.statusCode).toBe(410);
     expect(again.data.error.details.reason).toBe('used');
     expect(await auditActions(user.userId)).toContain('auth.password_reset');
+    const [entry] = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select('after')
+      .where('target_id', '=', user.userId)
+      .where('action', '=', 'auth.password_reset')
+      .execute();
+    expect(entry!.after).toEqual({ sessionsEnded: true, tokensRevoked: true });
   });
 
   it('lets exactly one of two simultaneous uses of a link through', async () => {
@@ -207,6 +303,9 @@ describe('changing my password', () => {
     expect((await login(user.email, NEW_PASSWORD)).statusCode).toBe(200);
     expect((await login(user.email, TEST_PASSWORD)).statusCode).toBe(401);
     expect(await auditActions(user.userId)).toContain('auth.password_changed');
+    // The user proved the current password: API tokens stay (a reset by e-mail revokes them).
+    expect((await t.request('GET', '/api/v1/me', { as: user })).statusCode).toBe(200);
+    expect(await activeApiTokens(user.userId)).toBe(1);
   });
 
   it('refuses a wrong current password with 403 and changes nothing; the session stays', async () => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { errorResponses } from '../http/common.schemas.js';
 import { requireAuth } from './auth.plugin.js';
-import { DisableTwoFactorBody, EnableTwoFactorBody, TwoFactorSetup, TwoFactorStatus } from './two-factor.schemas.js';
+import { DisableTwoFactorBody, EnableTwoFactorBody, SetupTwoFactorBody, TwoFactorSetup, TwoFactorStatus } from './two-factor.schemas.js';
 import { createTwoFactorService } from './two-factor.service.js';
 
 const tags = ['My account'];
@@ -15,12 +15,15 @@ export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     {
       schema: {
         tags,
-        summary: 'Start two-factor set-up: a new secret for the authenticator app',
-        description: 'Stored but not yet on: sign-in asks for codes only after `enable`. 409 while two-factor is on.',
-        response: { 200: TwoFactorSetup, ...errorResponses(401, 403, 409) },
+        summary: 'Start two-factor set-up: a new secret for the authenticator app (asks for the password)',
+        description:
+          'Stored but not yet on: sign-in asks for codes only after `enable`. A wrong password is a 403 `wrong_password` (you stay signed in; ' +
+          'repeated ones are throttled like sign-ins, 429); 409 while two-factor is on.',
+        body: SetupTwoFactorBody,
+        response: { 200: TwoFactorSetup, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
-    async (request) => twoFactor.setup(requireAuth(request), request.ip),
+    async (request) => twoFactor.setup(requireAuth(request), request.body.password, request.ip),
   );
 
   app.post(
@@ -29,7 +32,8 @@ export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       schema: {
         tags,
         summary: 'Turn two-factor on with a code from the app',
-        description: 'A wrong code is a 400 naming `code`; 409 when set-up was not started or two-factor is already on.',
+        description:
+          'A wrong code is a 400 naming `code`; 409 when set-up was not started or two-factor is already on. The code used here cannot sign in afterwards.',
         body: EnableTwoFactorBody,
         response: { 200: TwoFactorStatus, ...errorResponses(400, 401, 403, 409) },
       },

@@ -6,6 +6,8 @@ export const TwoFactorSetup = Type.Object({
   otpauthUrl: Type.String({ description: 'An otpauth:// URL to show as a QR code.' }),
 });
 
+export const SetupTwoFactorBody = Type.Object({ password: Password }, { additionalProperties: false });
+
 export const EnableTwoFactorBody = Type.Object(
   { code: Type.String({ pattern: '^[0-9]{6}$', description: 'The six-digit code the authenticator app shows now.' }) },
   { additionalProperties: false },

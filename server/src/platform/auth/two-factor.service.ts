@@ -4,27 +4,42 @@ import type { Trx } from '../../db/database.js';
 import type { AuthContext } from './auth-context.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
-import { totpFor } from './auth.service.js';
+import { matchTotpStep, totpFor } from './auth.service.js';
 import { assertCurrentPassword } from './reauthenticate.js';
 
 /**
- * Optional TOTP two-factor (PLT-1): set-up stores a new secret without turning
- * it on; a correct code from the app turns it on; the password turns it off.
- * Sign-in then asks for `code` (auth.service login).
+ * Optional TOTP two-factor (PLT-1): set-up (after the password) stores a new
+ * secret without turning it on; a correct code from the app turns it on; the
+ * password turns it off. Sign-in then asks for `code` (auth.service login),
+ * and each code works once.
  */
 export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>) {
   const { database, now } = ctx;
+
+  const alreadyOn = () => new AppError('conflict', 'Two-factor is already on. Turn it off first to set up a new app.');
 
   const loadUser = (trx: Trx, userId: string) =>
     trx.selectFrom('platform.users').select(['totp_secret', 'totp_enabled']).where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
 
   return {
-    /** A fresh secret for the authenticator app; replaces an unfinished set-up. 409 while two-factor is on. */
-    async setup(auth: AuthContext, ip: string) {
+    /**
+     * A fresh secret for the authenticator app, after the password: otherwise
+     * whoever holds a session (a stolen cookie, an unlocked computer) could
+     * tie the account to their own app and lock its owner out. Replaces an
+     * unfinished set-up. 409 while two-factor is on.
+     */
+    async setup(auth: AuthContext, password: string, ip: string) {
+      const current = await database.db
+        .selectFrom('platform.users')
+        .select('totp_enabled')
+        .where('id', '=', auth.userId)
+        .executeTakeFirstOrThrow();
+      if (current.totp_enabled) throw alreadyOn();
+      await assertCurrentPassword(ctx, auth, password, ip);
       const secret = new Secret({ size: 20 }).base32;
       await database.transaction('two-factor-setup', async (trx) => {
         const user = await loadUser(trx, auth.userId);
-        if (user.totp_enabled) throw new AppError('conflict', 'Two-factor is already on. Turn it off first to set up a new app.');
+        if (user.totp_enabled) throw alreadyOn();
         await trx.updateTable('platform.users').set({ totp_secret: secret, updated_at: now() }).where('id', '=', auth.userId).execute();
         await recordAudit(trx, {
           orgId: auth.orgId,
@@ -44,12 +59,18 @@ export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>
         const user = await loadUser(trx, auth.userId);
         if (user.totp_enabled) throw new AppError('conflict', 'Two-factor is already on.');
         if (!user.totp_secret) throw new AppError('conflict', 'Start the two-factor set-up first.');
-        if (totpFor(user.totp_secret).validate({ token: code, window: 1 }) === null) {
+        const step = matchTotpStep(user.totp_secret, code, now());
+        if (step === null) {
           throw new AppError('validation_failed', 'The code is wrong. Check the time on your phone and enter the code the app shows now.', {
             field: 'code',
           });
         }
-        await trx.updateTable('platform.users').set({ totp_enabled: true, updated_at: now() }).where('id', '=', auth.userId).execute();
+        // The code that turned two-factor on is spent: sign-in needs a later one.
+        await trx
+          .updateTable('platform.users')
+          .set({ totp_enabled: true, totp_last_step: step, updated_at: now() })
+          .where('id', '=', auth.userId)
+          .execute();
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,

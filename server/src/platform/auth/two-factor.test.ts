@@ -11,6 +11,8 @@ afterAll(() => t.close());
 let counter = 0;
 const totp = (secret: string) => new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
 const codeFor = (secret: string) => totp(secret).generate();
+/** The code of the next time step: the server accepts one step either side, and it is later than any code used so far. */
+const nextCodeFor = (secret: string) => totp(secret).generate({ timestamp: Date.now() + 30_000 });
 /** A code the server must refuse: none of the codes of the accepted window. */
 function wrongCodeFor(secret: string): string {
   const now = Date.now();
@@ -24,9 +26,16 @@ const login = (email: string, code?: string) =>
   });
 const userRow = (userId: string) =>
   t.database.db.selectFrom('platform.users').select(['totp_secret', 'totp_enabled']).where('id', '=', userId).executeTakeFirstOrThrow();
+const setUp = (user: TestUser, options: { via?: 'cookie'; password?: string } = {}) =>
+  t.request('POST', '/api/v1/me/two-factor/setup', {
+    as: user,
+    ...(options.via ? { via: options.via } : {}),
+    body: { password: options.password ?? TEST_PASSWORD },
+    headers: { 'x-forwarded-for': `10.31.0.${counter++ % 250}` },
+  });
 
 async function enable(user: TestUser): Promise<string> {
-  const setup = await t.request('POST', '/api/v1/me/two-factor/setup', { as: user });
+  const setup = await setUp(user);
   expect(setup.statusCode).toBe(200);
   const enabled = await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, body: { code: codeFor(setup.data.secret) } });
   expect(enabled.statusCode).toBe(200);
@@ -36,7 +45,7 @@ async function enable(user: TestUser): Promise<string> {
 describe('two-factor', () => {
   it('sets up a secret that is not on until a correct code turns it on', async () => {
     const user = await t.make.org();
-    const setup = await t.request('POST', '/api/v1/me/two-factor/setup', { as: user, via: 'cookie' });
+    const setup = await setUp(user, { via: 'cookie' });
     expect(setup.statusCode).toBe(200);
     expect(setup.data.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(setup.data.otpauthUrl).toContain(`secret=${setup.data.secret}`);
@@ -76,7 +85,70 @@ describe('two-factor', () => {
     expect(noCode.statusCode).toBe(401);
     expect(noCode.data.error.code).toBe('two_factor_required');
     expect((await login(user.email, wrongCodeFor(secret))).statusCode).toBe(401);
-    expect((await login(user.email, codeFor(secret))).statusCode).toBe(200);
+    expect((await login(user.email, nextCodeFor(secret))).statusCode).toBe(200);
+  });
+
+  it('accepts each code once: a replayed code, an older one and the one that turned two-factor on are refused', async () => {
+    const user = await t.make.org();
+    const { secret } = (await setUp(user)).data;
+    const enableCode = codeFor(secret);
+    expect((await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, body: { code: enableCode } })).statusCode).toBe(200);
+    // The code just typed to turn two-factor on is spent.
+    const reused = await login(user.email, enableCode);
+    expect(reused.statusCode).toBe(401);
+    expect(reused.data.error).toMatchObject({ code: 'invalid_credentials', details: { field: 'code' } });
+    const at = Date.now();
+    const code = totp(secret).generate({ timestamp: at + 30_000 });
+    expect((await login(user.email, code)).statusCode).toBe(200);
+    const replayed = await login(user.email, code);
+    expect(replayed.statusCode).toBe(401);
+    expect(replayed.data.error.message).toContain('already been used');
+    // Older than the last one used: refused too.
+    expect((await login(user.email, totp(secret).generate({ timestamp: at }))).statusCode).toBe(401);
+    const row = await t.database.db
+      .selectFrom('platform.users')
+      .select('totp_last_step')
+      .where('id', '=', user.userId)
+      .executeTakeFirstOrThrow();
+    expect(row.totp_last_step).toBe(Math.floor(at / 30_000) + 1);
+  });
+
+  it('lets only one of two simultaneous sign-ins with the same code through', async () => {
+    const user = await t.make.org();
+    const secret = await enable(user);
+    const code = nextCodeFor(secret);
+    const results = await Promise.all([login(user.email, code), login(user.email, code)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 401]);
+  });
+
+  it('asks for the password before a set-up: a wrong one is a 403 that stores nothing', async () => {
+    const user = await t.make.org();
+    const wrong = await setUp(user, { via: 'cookie', password: 'not-the-password' });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.data.error).toMatchObject({ code: 'wrong_password', details: { field: 'password' } });
+    expect(await userRow(user.userId)).toEqual({ totp_secret: null, totp_enabled: false });
+    for (const body of [{}, { password: '' }, { password: TEST_PASSWORD, extra: 1 }]) {
+      const response = await t.request('POST', '/api/v1/me/two-factor/setup', { as: user, body });
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    expect(await userRow(user.userId)).toEqual({ totp_secret: null, totp_enabled: false });
+    // The session stays, and the audit says a password check failed.
+    expect((await t.request('GET', '/api/v1/me', { as: user, via: 'cookie' })).statusCode).toBe(200);
+    const failures = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select('action')
+      .where('actor_id', '=', user.userId)
+      .where('action', 'in', ['auth.reauthentication_failed', 'two_factor.setup_started'])
+      .execute();
+    expect(failures.map((row) => row.action)).toEqual(['auth.reauthentication_failed']);
+  });
+
+  it('throttles repeated wrong passwords at set-up like failed sign-ins', async () => {
+    const user = await t.make.org();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await setUp(user, { password: 'not-the-password' })).statusCode);
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429]);
+    expect(await userRow(user.userId)).toEqual({ totp_secret: null, totp_enabled: false });
   });
 
   it('refuses a new set-up while on, and enabling before set-up, with 409', async () => {
@@ -84,7 +156,7 @@ describe('two-factor', () => {
     const fresh = await t.make.org();
     expect((await t.request('POST', '/api/v1/me/two-factor/enable', { as: fresh, body: { code: '123456' } })).statusCode).toBe(409);
     const secret = await enable(user);
-    expect((await t.request('POST', '/api/v1/me/two-factor/setup', { as: user })).statusCode).toBe(409);
+    expect((await setUp(user)).statusCode).toBe(409);
     expect((await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, body: { code: codeFor(secret) } })).statusCode).toBe(409);
     expect(await userRow(user.userId)).toEqual({ totp_secret: secret, totp_enabled: true });
   });
@@ -116,8 +188,11 @@ describe('two-factor', () => {
   it('needs a signed-in caller and acts only on the caller', async () => {
     const user = await t.make.org();
     const colleague = await t.make.user(user);
-    expect((await t.request('POST', '/api/v1/me/two-factor/setup')).statusCode).toBe(401);
-    const noCsrf = await t.request('POST', '/api/v1/me/two-factor/setup', { headers: { cookie: `clave_session=${user.cookie}` } });
+    expect((await t.request('POST', '/api/v1/me/two-factor/setup', { body: { password: TEST_PASSWORD } })).statusCode).toBe(401);
+    const noCsrf = await t.request('POST', '/api/v1/me/two-factor/setup', {
+      headers: { cookie: `clave_session=${user.cookie}` },
+      body: { password: TEST_PASSWORD },
+    });
     expect(noCsrf.statusCode).toBe(403);
     await enable(colleague);
     expect(await userRow(user.userId)).toEqual({ totp_secret: null, totp_enabled: false });

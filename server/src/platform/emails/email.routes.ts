@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { requireAuth } from '../auth/auth.plugin.js';
 import { errorResponses, IdParams, NoContent } from '../http/common.schemas.js';
 import { AddEmailBody, EmailAddress, EmailAddressList, MakePrimaryBody, VerifyEmailBody } from './email.schemas.js';
-import { createEmailService } from './email.service.js';
+import { createEmailService, VERIFICATION_MAILS_PER_HOUR } from './email.service.js';
 
 const tags = ['My account'];
 
@@ -25,9 +25,11 @@ export const emailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         tags,
         summary: 'Add a secondary address (mails it a verification link)',
         description:
-          'The link is `…/verify-email?token=…`, valid for 48 hours. 409 `email_taken` when any user of the installation has the address, verified or not.',
+          'The link is `…/verify-email?token=…`, valid for 48 hours. 409 `email_taken` when another user of the installation has verified the address, ' +
+          'or when you already have it; an address others only added (unverified) is no obstacle: whoever verifies it first keeps it. ' +
+          `At most ${VERIFICATION_MAILS_PER_HOUR} verification links per hour (adding and resending, refused attempts included): then 429 with Retry-After.`,
         body: AddEmailBody,
-        response: { 201: EmailAddress, ...errorResponses(400, 401, 403, 409) },
+        response: { 201: EmailAddress, ...errorResponses(400, 401, 403, 409, 429) },
       },
     },
     async (request, reply) => reply.status(201).send(await emails.add(requireAuth(request), request.body.email, request.ip)),
@@ -40,7 +42,8 @@ export const emailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
         tags,
         summary: 'Send a new verification link',
         description:
-          'The previous link stops working. 409 when the address is already verified; 429 with Retry-After within a minute of the last link.',
+          'The previous link stops working. 409 when the address is already verified, `email_taken` when another user has verified it meanwhile; ' +
+          `429 with Retry-After within a minute of the last link, or past ${VERIFICATION_MAILS_PER_HOUR} verification links in an hour.`,
         params: IdParams,
         response: { 204: NoContent, ...errorResponses(400, 401, 403, 404, 409, 429) },
       },
@@ -92,9 +95,10 @@ export const emailRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       schema: {
         tags,
         summary: 'Verify an address with the token from its link (no session needed)',
-        description: 'An unknown link is a 404; a used or expired one a 410 `gone` with `details.reason`.',
+        description:
+          'An unknown link is a 404; a used or expired one a 410 `gone` with `details.reason`; 409 `email_taken` when another user verified the address first.',
         body: VerifyEmailBody,
-        response: { 200: EmailAddress, ...errorResponses(400, 404, 410) },
+        response: { 200: EmailAddress, ...errorResponses(400, 404, 409, 410) },
       },
     },
     async (request) => emails.verify(request.body.token, request.ip),

@@ -1,13 +1,13 @@
 import type { AppContext } from '../context.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import type { Executor, Trx } from '../../db/database.js';
-import { isUniqueViolation } from '../../db/pg-errors.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError, notFound } from '../http/app-error.js';
 import { newId } from '../ids.js';
 import { mailLanguage } from '../mail/link-mail.js';
-import { assertEmailFree, normalizeEmail } from '../orgs/organization.service.js';
+import { assertEmailFree, emailTakenError, isEmailTakenViolation, normalizeEmail } from '../orgs/organization.service.js';
 import { assertCurrentPassword } from '../auth/reauthenticate.js';
+import { createAttemptThrottle } from '../auth/attempt-throttle.js';
 import {
   consumeOneTimeToken,
   deleteOneTimeTokensOf,
@@ -24,6 +24,12 @@ export const VERIFICATION_HOURS = 48;
 export const MAX_EMAILS_PER_USER = 10;
 /** Minimum wait between two verification mails to the same address. */
 export const RESEND_SECONDS = 60;
+/**
+ * Verification mails (new addresses and resends) one user may have sent per
+ * hour: each goes to an address nobody has confirmed yet, and a 409 on adding
+ * says that someone verified the address, so both are worth slowing down.
+ */
+export const VERIFICATION_MAILS_PER_HOUR = 5;
 
 interface EmailRow {
   id: string;
@@ -43,8 +49,6 @@ function present(row: EmailRow) {
   };
 }
 
-const emailTaken = () => new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
-
 function listRows(executor: Executor, userId: string) {
   return executor
     .selectFrom('platform.user_emails')
@@ -54,6 +58,18 @@ function listRows(executor: Executor, userId: string) {
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .execute();
+}
+
+/** Whether another user has verified this address (then it can be neither added, verified nor mailed). */
+async function isVerifiedByAnother(executor: Executor, userId: string, email: string): Promise<boolean> {
+  const row = await executor
+    .selectFrom('platform.user_emails')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
+    .where('verified_at', 'is not', null)
+    .where('user_id', '!=', userId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** One of the caller's addresses; anyone else's is a 404. */
@@ -76,6 +92,13 @@ async function getOwnEmail(executor: Executor, auth: AuthContext, id: string, op
  */
 export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' | 'config' | 'now'>) {
   const { database, mailer, config, now } = ctx;
+  const mailThrottle = createAttemptThrottle(database.db, now, {
+    baseSeconds: 3600,
+    maxSeconds: 3600,
+    message: 'You have asked for too many verification links this hour.',
+  });
+
+  const verificationKey = (auth: AuthContext) => ({ key: `email-verification:user:${auth.userId}`, free: VERIFICATION_MAILS_PER_HOUR });
 
   async function issueVerification(trx: Trx, auth: AuthContext, emailId: string, at: Date) {
     await deleteOneTimeTokensOf(trx, 'email_verification', emailId);
@@ -101,9 +124,18 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
       return (await listRows(database.db, auth.userId)).map(present);
     },
 
-    /** Adds an unverified secondary address and mails it a verification link. */
+    /**
+     * Adds an unverified secondary address and mails it a verification link.
+     * 409 `email_taken` when another user has verified the address or the
+     * caller already has it; an address others only added is no obstacle.
+     * Every attempt counts against the hourly allowance of verification mails.
+     */
     async add(auth: AuthContext, rawEmail: string, ip: string) {
       const email = normalizeEmail(rawEmail);
+      const keys = [verificationKey(auth)];
+      await mailThrottle.assertAllowed(keys);
+      // Counted before the answer is known: probing which addresses are taken costs the allowance too.
+      await mailThrottle.record(keys);
       const at = now();
       let created;
       try {
@@ -119,6 +151,13 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
             throw new AppError('conflict', `You can have at most ${MAX_EMAILS_PER_USER} addresses. Remove one first.`, { field: 'email' });
           }
           await assertEmailFree(trx, email);
+          const own = await trx
+            .selectFrom('platform.user_emails')
+            .select('id')
+            .where('user_id', '=', auth.userId)
+            .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+            .executeTakeFirst();
+          if (own) throw emailTakenError();
           const row = await trx
             .insertInto('platform.user_emails')
             .values({ id: newId(), user_id: auth.userId, email, is_primary: false, verified_at: null, created_at: at })
@@ -137,19 +176,26 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
           return { row, token };
         });
       } catch (error) {
-        if (isUniqueViolation(error, 'user_emails_email')) throw emailTaken();
+        if (isEmailTakenViolation(error)) throw emailTakenError();
         throw error;
       }
       await sendVerification(auth, email, created.token);
       return present(created.row);
     },
 
-    /** A new verification link for an unverified address; the previous link stops working. */
+    /**
+     * A new verification link for an unverified address; the previous link
+     * stops working. 409 `email_taken` (and no mail) once another user has
+     * verified the address.
+     */
     async resendVerification(auth: AuthContext, id: string, ip: string) {
       const at = now();
+      const keys = [verificationKey(auth)];
+      await mailThrottle.assertAllowed(keys);
       const result = await database.transaction('resend-email-verification', async (trx) => {
         const row = await getOwnEmail(trx, auth, id, { lock: true });
         if (row.verified_at) throw new AppError('conflict', 'This address is already verified.');
+        if (await isVerifiedByAnother(trx, auth.userId, row.email)) throw emailTakenError();
         const last = await findLatestTokenIssue(trx, 'email_verification', id);
         const waitSeconds = last ? Math.ceil((new Date(last).getTime() + RESEND_SECONDS * 1000 - at.getTime()) / 1000) : 0;
         if (waitSeconds > 0) {
@@ -172,44 +218,55 @@ export function createEmailService(ctx: Pick<AppContext, 'database' | 'mailer' |
         });
         return { email: row.email, token };
       });
+      await mailThrottle.record(keys);
       await sendVerification(auth, result.email, result.token);
     },
 
-    /** Opens a verification link (no session needed): the address becomes verified; the link is single-use. */
+    /**
+     * Opens a verification link (no session needed): the address becomes
+     * verified; the link is single-use. 409 `email_taken` when another user
+     * verified the same address first (the link then stays unused).
+     */
     async verify(token: string, ip: string) {
       const at = now();
-      return database.transaction('verify-email', async (trx) => {
-        const tokenRow = await findOneTimeToken(trx, 'email_verification', token, { lock: true });
-        if (!tokenRow || !tokenRow.user_id) throw deadTokenError('unknown');
-        const state = tokenState(tokenRow, at);
-        if (state !== 'usable') throw deadTokenError(state);
-        const row = await trx
-          .selectFrom('platform.user_emails')
-          .select(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
-          .where('id', '=', tokenRow.subject_id)
-          .where('user_id', '=', tokenRow.user_id)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!row) throw deadTokenError('unknown');
-        if (!(await consumeOneTimeToken(trx, tokenRow.token_hash, at))) throw deadTokenError('used');
-        const updated = await trx
-          .updateTable('platform.user_emails')
-          .set({ verified_at: row.verified_at ?? at })
-          .where('id', '=', row.id)
-          .returning(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
-          .executeTakeFirstOrThrow();
-        await recordAudit(trx, {
-          orgId: tokenRow.org_id,
-          actorId: tokenRow.user_id,
-          action: 'email.verified',
-          targetType: 'user_email',
-          targetId: row.id,
-          before: { email: row.email, verified: row.verified_at !== null },
-          after: { email: row.email, verified: true },
-          ip,
+      try {
+        return await database.transaction('verify-email', async (trx) => {
+          const tokenRow = await findOneTimeToken(trx, 'email_verification', token, { lock: true });
+          if (!tokenRow || !tokenRow.user_id) throw deadTokenError('unknown');
+          const state = tokenState(tokenRow, at);
+          if (state !== 'usable') throw deadTokenError(state);
+          const row = await trx
+            .selectFrom('platform.user_emails')
+            .select(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
+            .where('id', '=', tokenRow.subject_id)
+            .where('user_id', '=', tokenRow.user_id)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!row) throw deadTokenError('unknown');
+          if (!(await consumeOneTimeToken(trx, tokenRow.token_hash, at))) throw deadTokenError('used');
+          const updated = await trx
+            .updateTable('platform.user_emails')
+            .set({ verified_at: row.verified_at ?? at })
+            .where('id', '=', row.id)
+            .returning(['id', 'email', 'is_primary', 'verified_at', 'created_at'])
+            .executeTakeFirstOrThrow();
+          await recordAudit(trx, {
+            orgId: tokenRow.org_id,
+            actorId: tokenRow.user_id,
+            action: 'email.verified',
+            targetType: 'user_email',
+            targetId: row.id,
+            before: { email: row.email, verified: row.verified_at !== null },
+            after: { email: row.email, verified: true },
+            ip,
+          });
+          return present(updated);
         });
-        return present(updated);
-      });
+      } catch (error) {
+        // Another user verified the address first: the unique index of verified addresses refuses it.
+        if (isEmailTakenViolation(error)) throw emailTakenError();
+        throw error;
+      }
     },
 
     /**

@@ -3,6 +3,7 @@ import { createTestContext, TEST_PASSWORD, type TestContext, type TestUser } fro
 import { waitForLink } from '../../test/mail-links.js';
 import { newId, sha256 } from '../ids.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
+import { isEmailTakenViolation } from '../orgs/organization.service.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -13,10 +14,11 @@ afterAll(() => t.close());
 let counter = 0;
 const address = (prefix = 'second') => `${prefix}${Date.now().toString(36)}${counter++}@example.test`;
 
-async function addEmail(user: TestUser, email = address()) {
+/** Adds an address and returns the token of its link (`seen`: links already mailed to the same address). */
+async function addEmail(user: TestUser, email = address(), seen: string[] = []) {
   const response = await t.request('POST', '/api/v1/me/emails', { as: user, body: { email } });
   expect(response.statusCode).toBe(201);
-  const token = await waitForLink(t, email, 'verify-email');
+  const token = await waitForLink(t, email.toLowerCase(), 'verify-email', seen);
   return { id: response.data.id as string, email, token, response };
 }
 
@@ -68,40 +70,122 @@ describe('listing and adding addresses', () => {
     ]);
   });
 
-  it('refuses an address any user of the installation has, verified or not, in any letter case', async () => {
+  it('refuses an address another user has verified, or one the caller already has, in any letter case', async () => {
     const user = await t.make.org();
     const other = await t.make.org();
-    const pending = address('pending');
-    await addEmail(other, pending);
-    for (const email of [other.email, pending.toUpperCase(), user.email]) {
+    const { email: otherVerified } = await addVerifiedEmail(other);
+    const { email: ownPending } = await addEmail(user, address('own'));
+    for (const email of [other.email, otherVerified.toUpperCase(), user.email, ownPending.toUpperCase()]) {
       const response = await t.request('POST', '/api/v1/me/emails', { as: user, body: { email } });
       expect(response.statusCode, email).toBe(409);
       expect(response.data.error.code).toBe('email_taken');
     }
-    expect(await emailRows(user.userId)).toHaveLength(1);
+    expect(await emailRows(user.userId)).toHaveLength(2);
   });
 
-  it('gives an address to one of two users adding it at the same time; the other gets 409, never a 500', async () => {
+  it('lets anyone add an address another user only added: nobody can hold an address by typing it', async () => {
+    const squatter = await t.make.org();
+    const owner = await t.make.org();
+    const email = address('wanted');
+    const squatted = await addEmail(squatter, email);
+    // The owner adds and verifies it: an unverified address blocks nobody.
+    const { token } = await addEmail(owner, email.toUpperCase(), [squatted.token]);
+    expect((await t.request('POST', '/api/v1/emails/verify', { body: { token } })).statusCode).toBe(200);
+    // Now the squatter's link answers 409 and changes nothing; resending is refused without a mail.
+    const late = await t.request('POST', '/api/v1/emails/verify', { body: { token: squatted.token } });
+    expect(late.statusCode).toBe(409);
+    expect(late.data.error.code).toBe('email_taken');
+    expect((await emailRows(squatter.userId)).find((e) => e.id === squatted.id)!.verified_at).toBeNull();
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ created_at: new Date(Date.now() - 120_000) })
+      .where('subject_id', '=', squatted.id)
+      .execute();
+    const mailsBefore = t.mail.messages.length;
+    const resend = await t.request('POST', `/api/v1/me/emails/${squatted.id}/resend-verification`, { as: squatter });
+    expect(resend.statusCode).toBe(409);
+    expect(resend.data.error.code).toBe('email_taken');
+    // And nobody else can add it any more.
+    const third = await t.make.org();
+    const refused = await t.request('POST', '/api/v1/me/emails', { as: third, body: { email } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.data.error.code).toBe('email_taken');
+    expect(t.mail.messages.length).toBe(mailsBefore);
+  });
+
+  it('of two users verifying one address at the same time, gives it to one; the other gets 409, never a 500', async () => {
     const first = await t.make.org();
     const second = await t.make.org();
     const email = address('race');
-    const results = await Promise.all([first, second].map((user) => t.request('POST', '/api/v1/me/emails', { as: user, body: { email } })));
-    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const firstToken = (await addEmail(first, email)).token;
+    const tokens = [firstToken, (await addEmail(second, email, [firstToken])).token];
+    const results = await Promise.all(tokens.map((token) => t.request('POST', '/api/v1/emails/verify', { body: { token } })));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
     expect(results.find((r) => r.statusCode === 409)!.data.error.code).toBe('email_taken');
+    const verified = await t.database.db
+      .selectFrom('platform.user_emails')
+      .select('user_id')
+      .where('email', '=', email)
+      .where('verified_at', 'is not', null)
+      .execute();
+    expect(verified).toHaveLength(1);
   });
 
-  it('recognises the unique-address violation on this database (the race above relies on it)', async () => {
+  it('recognises the address violations on this database (the races above rely on them)', async () => {
     const user = await t.make.org();
-    const error = await t.database.db
-      .insertInto('platform.user_emails')
-      .values({ id: newId(), user_id: user.userId, email: user.email.toUpperCase(), is_primary: false, verified_at: null })
-      .execute()
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
-    expect(isUniqueViolation(error, 'user_emails_email')).toBe(true);
-    expect(isUniqueViolation(error, 'invitations_pending_email')).toBe(false);
+    const other = await t.make.org();
+    const insert = (userId: string, email: string, verified: boolean) =>
+      t.database.db
+        .insertInto('platform.user_emails')
+        .values({ id: newId(), user_id: userId, email, is_primary: false, verified_at: verified ? new Date() : null })
+        .execute()
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+    // Another user's verified address, verified again: refused. Unverified: allowed.
+    const twiceVerified = await insert(other.userId, user.email.toUpperCase(), true);
+    expect(isUniqueViolation(twiceVerified, 'user_emails_verified_email')).toBe(true);
+    expect(isEmailTakenViolation(twiceVerified)).toBe(true);
+    expect(await insert(other.userId, user.email.toUpperCase(), false)).toBeNull();
+    // The same user twice, verified or not: refused.
+    const ownTwice = await insert(user.userId, user.email.toUpperCase(), false);
+    expect(isUniqueViolation(ownTwice, 'user_emails_user_email')).toBe(true);
+    expect(isEmailTakenViolation(ownTwice)).toBe(true);
+    expect(isUniqueViolation(ownTwice, 'invitations_pending_email')).toBe(false);
+  });
+
+  it('sends at most five verification links per user and hour (adding, refused adds and resends count): then 429', async () => {
+    const user = await t.make.org();
+    const other = await t.make.org();
+    const statuses: number[] = [];
+    const first = await addEmail(user);
+    statuses.push(first.response.statusCode);
+    // A refused add counts too: probing which addresses are taken costs the allowance.
+    statuses.push((await t.request('POST', '/api/v1/me/emails', { as: user, body: { email: other.email } })).statusCode);
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ created_at: new Date(Date.now() - 120_000) })
+      .where('subject_id', '=', first.id)
+      .execute();
+    statuses.push((await t.request('POST', `/api/v1/me/emails/${first.id}/resend-verification`, { as: user })).statusCode);
+    for (let i = 0; i < 2; i++)
+      statuses.push((await t.request('POST', '/api/v1/me/emails', { as: user, body: { email: address() } })).statusCode);
+    expect(statuses).toEqual([201, 409, 204, 201, 201]);
+    const email = address('sixth');
+    const sixth = await t.request('POST', '/api/v1/me/emails', { as: user, body: { email } });
+    expect(sixth.statusCode).toBe(429);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(3000);
+    expect((await emailRows(user.userId)).map((e) => e.email)).not.toContain(email);
+    expect(t.mail.messages.filter((m) => m.to.includes(email))).toEqual([]);
+    await t.database.db
+      .updateTable('platform.one_time_tokens')
+      .set({ created_at: new Date(Date.now() - 120_000) })
+      .where('subject_id', '=', first.id)
+      .execute();
+    expect((await t.request('POST', `/api/v1/me/emails/${first.id}/resend-verification`, { as: user })).statusCode).toBe(429);
+    // Another user is not slowed down.
+    expect((await t.request('POST', '/api/v1/me/emails', { as: other, body: { email: address() } })).statusCode).toBe(201);
   });
 
   it('rejects bad input with 400 and writes nothing', async () => {
@@ -317,5 +401,27 @@ describe('removing an address', () => {
     expect((await t.request('DELETE', `/api/v1/me/emails/${id}`, { as: stranger })).statusCode).toBe(404);
     expect((await t.request('DELETE', `/api/v1/me/emails/not-a-uuid`, { as: user })).statusCode).toBe(400);
     expect(await emailRows(user.userId)).toHaveLength(2);
+  });
+});
+
+describe('addresses and sign-up (ALLOW_SIGNUP)', () => {
+  let open: TestContext;
+  beforeAll(async () => {
+    open = await createTestContext({ allowSignup: true });
+  });
+  afterAll(() => open.close());
+
+  it('lets a new organization sign up with an address another user only added; a verified one answers 409 email_taken', async () => {
+    const squatter = await open.make.org();
+    const email = address('founder');
+    expect((await open.request('POST', '/api/v1/me/emails', { as: squatter, body: { email } })).statusCode).toBe(201);
+    const squatterToken = await waitForLink(open, email, 'verify-email');
+    const body = { organization: 'Founded', name: 'Fran Founder', email, password: TEST_PASSWORD };
+    const signedUp = await open.request('POST', '/api/v1/signup', { body });
+    expect(signedUp.statusCode).toBe(201);
+    expect((await open.request('POST', '/api/v1/emails/verify', { body: { token: squatterToken } })).statusCode).toBe(409);
+    const again = await open.request('POST', '/api/v1/signup', { body: { ...body, organization: 'Second' } });
+    expect(again.statusCode).toBe(409);
+    expect(again.data.error.code).toBe('email_taken');
   });
 });

@@ -27,7 +27,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
         tags,
         summary: 'Invite a person to the organization (administrators)',
         description:
-          'Mails a link `…/accept-invite?token=…` valid for 7 days. 409 `email_taken` when a user already has the address, ' +
+          'Mails a link `…/accept-invite?token=…` valid for 7 days. 409 `email_taken` when a user has verified the address (one only added elsewhere is no obstacle), ' +
           '409 `invitation_pending` when it already has a pending invitation; 400 naming `roleId` or `profileId` when they are not of your organization. ' +
           'Without `profileId` the built-in Standard profile is used.',
         body: CreateInvitationBody,

@@ -2,12 +2,13 @@ import type { AppContext } from '../context.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import type { ClientInfo } from '../auth/auth.service.js';
 import type { Executor, Trx } from '../../db/database.js';
-import { isUniqueViolation } from '../../db/pg-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/pg-errors.js';
+import { lockOrgAccess } from '../access/access.repository.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError, badRequest, notFound } from '../http/app-error.js';
 import { newId } from '../ids.js';
 import { mailLanguage } from '../mail/link-mail.js';
-import { assertEmailFree, normalizeEmail } from '../orgs/organization.service.js';
+import { assertEmailFree, emailTakenError, isEmailTakenViolation, normalizeEmail } from '../orgs/organization.service.js';
 import { assertPasswordAcceptable, hashPassword } from '../auth/password.js';
 import { createSession } from '../auth/session.service.js';
 import { consumeOneTimeToken, deleteOneTimeTokensOf, findOneTimeToken, issueOneTimeToken } from '../auth/one-time-token.repository.js';
@@ -143,6 +144,11 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
 
   const pendingConflict = () =>
     new AppError('invitation_pending', 'This address already has a pending invitation. Resend it instead.', { field: 'email' });
+  // The access lock makes this rare: a role or profile deleted under our feet.
+  const accessChanged = () =>
+    new AppError('conflict', 'The role or profile of this invitation was just deleted. Reload and choose another.', {
+      reason: 'access_changed',
+    });
 
   return {
     /** Invites a person: stores the invitation and a hashed token, then mails the link (after commit). */
@@ -155,6 +161,8 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
       let created;
       try {
         created = await database.transaction('create-invitation', async (trx) => {
+          // Serialized with role and profile deletes: the role checked here still exists at commit.
+          await lockOrgAccess(trx, auth.orgId);
           const { roleId, profileId } = await assertRoleAndProfile(trx, auth.orgId, input);
           await assertEmailFree(trx, email);
           const pending = await trx
@@ -205,6 +213,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
         });
       } catch (error) {
         if (isUniqueViolation(error, 'invitations_pending_email')) throw pendingConflict();
+        if (isForeignKeyViolation(error)) throw accessChanged();
         throw error;
       }
       await sendInvitation({ orgId: auth.orgId, to: email, name, inviter: auth.name, token: created.token });
@@ -248,6 +257,8 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
       const at = now();
       const expiresAt = new Date(at.getTime() + INVITATION_DAYS * 86_400_000);
       const result = await database.transaction('resend-invitation', async (trx) => {
+        // An expired invitation holds no role or profile; reviving it must not cross a delete of them.
+        await lockOrgAccess(trx, auth.orgId);
         const row = await findPendingForUpdate(trx, auth, id);
         await assertEmailFree(trx, row.email);
         await deleteOneTimeTokensOf(trx, 'invitation', id);
@@ -302,6 +313,8 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
       const at = now();
       try {
         return await database.transaction('accept-invitation', async (trx) => {
+          // Serialized with role and profile deletes, so the user gets the role and profile they were invited with.
+          await lockOrgAccess(trx, preview.invitation.org_id);
           // Lock the token and the invitation: of two simultaneous accepts, one wins.
           const found = await resolveInvitationToken(trx, input.token, at, { lock: true });
           if ('error' in found) throw deadTokenError(found.error!);
@@ -377,8 +390,8 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
         });
       } catch (error) {
         // Another request took the address between the check and the insert.
-        if (isUniqueViolation(error, 'user_emails_email'))
-          throw new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
+        if (isEmailTakenViolation(error)) throw emailTakenError();
+        if (isForeignKeyViolation(error)) throw accessChanged();
         throw error;
       }
     },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../../test/test-app.js';
 import { waitForLink } from '../../test/mail-links.js';
 import { newId, sha256 } from '../ids.js';
+import { lockOrgAccess } from '../access/access.repository.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -19,6 +20,12 @@ async function invite(admin: TestUser, body: Record<string, unknown> = {}) {
   expect(response.statusCode).toBe(201);
   const token = await waitForLink(t, email, 'accept-invite');
   return { id: response.data.id as string, email, token, response };
+}
+
+/** Adds an unverified secondary address to a user's account; returns its verification token. */
+async function addSecondary(user: TestUser, email: string) {
+  expect((await t.request('POST', '/api/v1/me/emails', { as: user, body: { email } })).statusCode).toBe(201);
+  return { email, token: await waitForLink(t, email, 'verify-email') };
 }
 
 const countInvitations = async (orgId: string) =>
@@ -140,18 +147,34 @@ describe('creating invitations', () => {
     expect(await countInvitations(admin.orgId)).toBe(0);
   });
 
-  it('answers 409 email_taken when any user has the address, even as an unverified secondary', async () => {
+  it('answers 409 email_taken when a user has verified the address, primary or secondary', async () => {
     const admin = await t.make.org();
     const stranger = await t.make.org();
     const taken = await t.request('POST', '/api/v1/invitations', { as: admin, body: { email: stranger.email, name: 'X' } });
     expect(taken.statusCode).toBe(409);
     expect(taken.data.error.code).toBe('email_taken');
-    const secondary = address('secondary');
-    expect((await t.request('POST', '/api/v1/me/emails', { as: stranger, body: { email: secondary } })).statusCode).toBe(201);
-    const takenSecondary = await t.request('POST', '/api/v1/invitations', { as: admin, body: { email: secondary, name: 'X' } });
+    const secondary = await addSecondary(stranger, address('secondary'));
+    expect((await t.request('POST', '/api/v1/emails/verify', { body: { token: secondary.token } })).statusCode).toBe(200);
+    const takenSecondary = await t.request('POST', '/api/v1/invitations', { as: admin, body: { email: secondary.email, name: 'X' } });
     expect(takenSecondary.statusCode).toBe(409);
     expect(takenSecondary.data.error.code).toBe('email_taken');
     expect(await countInvitations(admin.orgId)).toBe(0);
+  });
+
+  it('invites to an address a user of another organization only added (unverified): typing an address holds nobody back', async () => {
+    const admin = await t.make.org();
+    const squatter = await t.make.org();
+    const squatted = await addSecondary(squatter, address('new-hire'));
+    const { token } = await invite(admin, { email: squatted.email });
+    const accepted = await t.request('POST', '/api/v1/invitations/accept', { body: { token, password: NEW_PASSWORD } });
+    expect(accepted.statusCode).toBe(201);
+    expect((await t.request('POST', '/api/v1/auth/login', { body: { email: squatted.email, password: NEW_PASSWORD } })).statusCode).toBe(
+      200,
+    );
+    // The address is now the new user's: the squatter's link can no longer verify it.
+    const late = await t.request('POST', '/api/v1/emails/verify', { body: { token: squatted.token } });
+    expect(late.statusCode).toBe(409);
+    expect(late.data.error.code).toBe('email_taken');
   });
 
   it('answers 409 invitation_pending for a second invitation to the same address', async () => {
@@ -354,8 +377,9 @@ describe('accepting an invitation', () => {
     const admin = await t.make.org();
     const { id, email, token } = await invite(admin);
     const other = await t.make.org();
-    // Someone else adds the address in the meantime.
-    expect((await t.request('POST', '/api/v1/me/emails', { as: other, body: { email } })).statusCode).toBe(201);
+    // Someone else adds and verifies the address in the meantime.
+    const secondary = await addSecondary(other, email);
+    expect((await t.request('POST', '/api/v1/emails/verify', { body: { token: secondary.token } })).statusCode).toBe(200);
     const accept = await t.request('POST', '/api/v1/invitations/accept', { body: { token, password: NEW_PASSWORD } });
     expect(accept.statusCode).toBe(409);
     expect(accept.data.error.code).toBe('email_taken');
@@ -385,5 +409,87 @@ describe('accepting an invitation', () => {
     await t.request('POST', '/api/v1/invitations/accept', { body: { token, password: NEW_PASSWORD } });
     const wrong = await t.request('POST', '/api/v1/auth/login', { body: { email, password: TEST_PASSWORD } });
     expect(wrong.statusCode).toBe(401);
+  });
+});
+
+describe('roles and profiles deleted meanwhile (the access lock)', () => {
+  it('creates, resends and accepts only while no access change of the organization is under way', async () => {
+    const admin = await t.make.org();
+    const pending = await invite(admin);
+    const accepting = await invite(admin);
+    const calls = {
+      create: () => t.request('POST', '/api/v1/invitations', { as: admin, body: { email: address(), name: 'Held' } }),
+      resend: () => t.request('POST', `/api/v1/invitations/${pending.id}/resend`, { as: admin }),
+      accept: () => t.request('POST', '/api/v1/invitations/accept', { body: { token: accepting.token, password: NEW_PASSWORD } }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      // Hold the organization's access lock, as a role or profile delete does, and see the call wait for it.
+      let release!: () => void;
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holding = t.database.transaction('test-hold-access-lock', async (trx) => {
+        await lockOrgAccess(trx, admin.orgId);
+        locked();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await lockTaken;
+      let settled = false;
+      const response = call().finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(settled, `${name} went ahead while the access lock was held`).toBe(false);
+      release();
+      await holding;
+      expect((await response).statusCode, name).toBeLessThan(300);
+    }
+  });
+
+  it('never loses an invitation’s role to a simultaneous delete, nor answers 500: one of the two wins', async () => {
+    const admin = await t.make.org();
+    for (let i = 0; i < 8; i++) {
+      const role = (await t.request('POST', '/api/v1/roles', { as: admin, body: { name: `Racing ${i}` } })).data;
+      const email = address('race');
+      const [deleted, invited] = await Promise.all([
+        t.request('DELETE', `/api/v1/roles/${role.id}`, { as: admin }),
+        t.request('POST', '/api/v1/invitations', { as: admin, body: { email, name: 'Racer', roleId: role.id } }),
+      ]);
+      const invitation = await t.database.db
+        .selectFrom('platform.invitations')
+        .select('role_id')
+        .where('org_id', '=', admin.orgId)
+        .where('email', '=', email)
+        .executeTakeFirst();
+      if (invited.statusCode === 201) {
+        // The invitation came first: it keeps its role, which is then in use.
+        expect(deleted.statusCode, `round ${i}`).toBe(409);
+        expect(deleted.data.error.details.reason).toBe('in_use');
+        expect(invitation?.role_id).toBe(role.id);
+      } else {
+        expect(deleted.statusCode, `round ${i}`).toBe(204);
+        expect(invited.statusCode, `round ${i}`).toBe(400);
+        expect(invited.data.error.details.field).toBe('roleId');
+        expect(invitation).toBeUndefined();
+      }
+    }
+  });
+
+  it('gives the accepted user the invitation’s profile while the profile is being deleted; the delete answers 409, never 500', async () => {
+    const admin = await t.make.org();
+    for (let i = 0; i < 5; i++) {
+      const profile = (await t.request('POST', '/api/v1/profiles', { as: admin, body: { name: `Racing ${i}`, modules: {} } })).data;
+      const { email, token } = await invite(admin, { profileId: profile.id });
+      const [accepted, deleted] = await Promise.all([
+        t.request('POST', '/api/v1/invitations/accept', { body: { token, password: NEW_PASSWORD } }),
+        t.request('DELETE', `/api/v1/profiles/${profile.id}`, { as: admin }),
+      ]);
+      expect(accepted.statusCode, `round ${i}`).toBe(201);
+      expect(deleted.statusCode, `round ${i}`).toBe(409);
+      const user = await t.database.db
+        .selectFrom('platform.users as u')
+        .innerJoin('platform.user_emails as e', 'e.user_id', 'u.id')
+        .select('u.profile_id')
+        .where('e.email', '=', email)
+        .executeTakeFirstOrThrow();
+      expect(user.profile_id).toBe(profile.id);
+    }
   });
 });

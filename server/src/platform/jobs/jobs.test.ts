@@ -8,6 +8,7 @@ declare module './jobs.js' {
   interface JobPayloads {
     'test.echo': { n: number };
     'test.flaky': { n: number };
+    'test.slow': { n: number };
   }
 }
 
@@ -15,6 +16,7 @@ let database: Database;
 let jobs: Jobs;
 const echoed: number[] = [];
 const flakyCalls: number[] = [];
+const slowRuns: number[] = [];
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -28,6 +30,14 @@ beforeAll(async () => {
       if (flakyCalls.length === 1) throw new Error('first run fails');
     },
     { pollingIntervalSeconds: 1 },
+  );
+  await jobs.work(
+    'test.slow',
+    async (job) => {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      slowRuns.push(job.data.n);
+    },
+    { pollingIntervalSeconds: 300 },
   );
   await jobs.start();
 });
@@ -47,6 +57,12 @@ describe('background jobs (pg-boss on the application database)', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(() => echoed.includes(1), 'the echo job to run (woken, not polled)', 10_000);
     await waitFor(async () => (await jobRows('test.echo')).some((row) => row.state === 'completed'), 'the job to be completed');
+  });
+
+  it('runs every job of a burst sent while its worker is busy, without waiting for the poll', async () => {
+    await Promise.all([1, 2, 3, 4, 5].map((n) => jobs.send('test.slow', { n })));
+    await waitFor(() => slowRuns.length === 5, 'all five jobs to run (the worker looks again after each one)', 10_000);
+    expect([...slowRuns].sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('a job sent inside a transaction exists only if the transaction commits', async () => {

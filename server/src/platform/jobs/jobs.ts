@@ -169,7 +169,14 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
       name,
       { batchSize: 1, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) },
       async (batch) => {
-        for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never });
+        try {
+          for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never });
+        } finally {
+          // pg-boss fetches the next batch only when notified or after the polling interval: jobs sent while this
+          // batch ran would otherwise wait that long. Look again at once (an empty fetch then sleeps as usual).
+          const workerId = workerIds.get(name);
+          if (workerId) boss.notifyWorker(workerId);
+        }
       },
     );
     workerIds.set(name, id);

@@ -1,5 +1,6 @@
 import type { Trx } from '../../db/database.js';
 import { migrateOrgSchema } from '../../db/migrate.js';
+import { isUniqueViolation } from '../../db/pg-errors.js';
 import { BUILTIN_PROFILES } from '../access/builtin-profiles.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
@@ -15,15 +16,29 @@ export interface NewOrganization {
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
-/** Throws email_taken when any user of the installation has this address (primary or secondary). */
+/**
+ * Throws email_taken when a user of the installation has VERIFIED this address
+ * (primary or secondary). An address someone merely added and never verified
+ * blocks nobody: whoever verifies it first keeps it.
+ */
 export async function assertEmailFree(trx: Trx, email: string): Promise<void> {
   const taken = await trx
     .selectFrom('platform.user_emails')
     .select('id')
     .where((eb) => eb(eb.fn('lower', ['email']), '=', normalizeEmail(email)))
+    .where('verified_at', 'is not', null)
     .executeTakeFirst();
-  if (taken) throw new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
+  if (taken) throw emailTakenError();
 }
+
+export const emailTakenError = () => new AppError('email_taken', 'This e-mail address is already in use.', { field: 'email' });
+
+/**
+ * Whether a database error says the address is taken: another user verified it
+ * first (unique among verified addresses), or this user already holds it.
+ */
+export const isEmailTakenViolation = (error: unknown): boolean =>
+  isUniqueViolation(error, 'user_emails_verified_email') || isUniqueViolation(error, 'user_emails_user_email');
 
 /**
  * Creates an organization with its schema, the built-in profiles, a top role and

@@ -47,12 +47,20 @@ function CopyValue({ value, label }: { value: string; label: string }) {
   );
 }
 
-/** Set-up: scan (or type) the secret, then prove it works with a code; only then is two-factor on. */
+/**
+ * Set-up: the password first (a borrowed session must not tie the account to
+ * someone else's app), then scan (or type) the secret and prove it works with
+ * a code; only then is two-factor on.
+ */
 function EnableTwoFactor() {
   const { t } = useTranslation('account');
   const refreshMe = useRefreshMe();
+  const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const setup = useMutation({ mutationFn: accountApi.setUpTwoFactor });
+  const setup = useMutation({
+    mutationFn: () => accountApi.setUpTwoFactor(password),
+    onSuccess: () => setPassword(''),
+  });
   const enable = useMutation({
     mutationFn: () => accountApi.enableTwoFactor(code),
     onSuccess: async () => {
@@ -63,16 +71,32 @@ function EnableTwoFactor() {
 
   if (!setup.data) {
     return (
-      <Stack align="flex-start">
-        {setup.error && (
-          <Alert color="red" role="alert" w="100%">
-            {describeError(setup.error, t)}
-          </Alert>
-        )}
-        <Button leftSection={<IconShieldCheck size={18} />} loading={setup.isPending} onClick={() => setup.mutate()}>
-          {t('twoFactor.start')}
-        </Button>
-      </Stack>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          setup.mutate();
+        }}
+      >
+        <Stack align="flex-start">
+          <Text size="sm">{t('twoFactor.startBody')}</Text>
+          {setup.error && (
+            <Alert color="red" role="alert" w="100%">
+              {describeError(setup.error, t, 'password')}
+            </Alert>
+          )}
+          <PasswordInput
+            label={t('twoFactor.startPassword')}
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+            w={320}
+          />
+          <Button type="submit" leftSection={<IconShieldCheck size={18} />} loading={setup.isPending} disabled={password === ''}>
+            {t('twoFactor.start')}
+          </Button>
+        </Stack>
+      </form>
     );
   }
 

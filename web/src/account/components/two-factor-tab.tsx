@@ -8,6 +8,7 @@ import {
   CopyButton,
   Group,
   Paper,
+  PasswordInput,
   SimpleGrid,
   Stack,
   Text,

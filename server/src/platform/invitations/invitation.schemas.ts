@@ -43,6 +43,11 @@ export const AcceptInvitationBody = Type.Object(
   {
     token: Type.String({ minLength: 1, maxLength: 200, description: 'The token from the invitation link.' }),
     password: Password,
+    language: Type.Optional(
+      Type.Union([Type.Literal('es'), Type.Literal('en')], {
+        description: 'The language the person used on the invitation page; kept as theirs.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -304,7 +304,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
      * role and profile from the invitation) and signs them in. An unknown link
      * is a 404; a used, expired or revoked one a 410 `gone`.
      */
-    async accept(input: { token: string; password: string }, client: ClientInfo) {
+    async accept(input: { token: string; password: string; language?: 'es' | 'en' }, client: ClientInfo) {
       // Check the link and the password before the slow hash, outside the transaction.
       const preview = await resolveInvitationToken(database.db, input.token, now());
       if ('error' in preview) throw deadTokenError(preview.error!);
@@ -342,7 +342,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'database' | 'mail
               role_id: invitation.role_id,
               profile_id: profileId,
               active: true,
-              language: null,
+              language: input.language ?? null,
               time_zone: null,
               totp_secret: null,
               totp_enabled: false,

@@ -410,6 +410,21 @@ describe('accepting an invitation', () => {
     const wrong = await t.request('POST', '/api/v1/auth/login', { body: { email, password: TEST_PASSWORD } });
     expect(wrong.statusCode).toBe(401);
   });
+
+  it('keeps the language the person used on the invitation page, and refuses one Clave does not speak', async () => {
+    const admin = await t.make.org();
+    const { token } = await invite(admin);
+    const french = await t.request('POST', '/api/v1/invitations/accept', { body: { token, password: NEW_PASSWORD, language: 'fr' } });
+    expect(french.statusCode).toBe(400);
+    const accepted = await t.request('POST', '/api/v1/invitations/accept', { body: { token, password: NEW_PASSWORD, language: 'en' } });
+    expect(accepted.statusCode).toBe(201);
+    const row = await t.database.db
+      .selectFrom('platform.users')
+      .select('language')
+      .where('id', '=', accepted.data.userId)
+      .executeTakeFirstOrThrow();
+    expect(row.language).toBe('en');
+  });
 });
 
 describe('roles and profiles deleted meanwhile (the access lock)', () => {

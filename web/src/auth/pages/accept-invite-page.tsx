@@ -35,7 +35,7 @@ const isLinkProblem = (error: unknown) => error instanceof ApiError && (error.st
 
 /** /accept-invite?token=…: the invited person chooses a password and is signed in. */
 export function AcceptInvitePage() {
-  const { t } = useTranslation('auth');
+  const { t, i18n } = useTranslation('auth');
   const { token } = useSearch({ from: '/public/accept-invite' });
   const enterApp = useEnterApp();
   const newPassword = useNewPassword({ withConfirmation: true });
@@ -47,7 +47,8 @@ export function AcceptInvitePage() {
     staleTime: Infinity,
   });
   const accept = useMutation({
-    mutationFn: () => api.post<SignedIn>('/invitations/accept', { token, password: newPassword.password }),
+    mutationFn: () =>
+      api.post<SignedIn>('/invitations/accept', { token, password: newPassword.password, language: i18n.language === 'en' ? 'en' : 'es' }),
     onSuccess: (signedIn) => enterApp(signedIn),
   });
 

@@ -5,6 +5,7 @@ import { accounts } from './migrations/platform-0002-accounts.js';
 import { access } from './migrations/platform-0003-access.js';
 import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 import { hardening } from './migrations/platform-0005-hardening.js';
+import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -13,6 +14,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0003-access', sql: access },
   { name: '0004-jobs', sql: jobsAndNotifications },
   { name: '0005-hardening', sql: hardening },
+  { name: '0006-recovery-codes', sql: recoveryCodes },
 ];
 
 /**

@@ -223,6 +223,13 @@ export interface MigrationsTable {
   applied_at: Timestamp;
 }
 
+export interface TwoFactorRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  used_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
 export interface PlatformDatabase {
   'platform.organizations': OrganizationsTable;
   'platform.users': UsersTable;
@@ -242,4 +249,5 @@ export interface PlatformDatabase {
   'platform.notifications': NotificationsTable;
   'platform.mail_outbox': MailOutboxTable;
   'platform.migrations': MigrationsTable;
+  'platform.two_factor_recovery_codes': TwoFactorRecoveryCodesTable;
 }

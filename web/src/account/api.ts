@@ -43,7 +43,9 @@ export const accountApi = {
   removeEmail: (id: string) => api.delete(`/me/emails/${id}`),
   changePassword: (currentPassword: string, newPassword: string) => api.post<unknown>('/me/password', { currentPassword, newPassword }),
   setUpTwoFactor: (password: string) => api.post<{ secret: string; otpauthUrl: string }>('/me/two-factor/setup', { password }),
-  enableTwoFactor: (code: string) => api.post<unknown>('/me/two-factor/enable', { code }),
+  enableTwoFactor: (code: string) => api.post<{ enabled: true; recoveryCodes: string[] }>('/me/two-factor/enable', { code }),
+  replaceRecoveryCodes: (password: string) =>
+    api.post<{ enabled: true; recoveryCodes: string[] }>('/me/two-factor/recovery-codes', { password }),
   disableTwoFactor: (password: string) => api.post<unknown>('/me/two-factor/disable', { password }),
   listTokens: () => api.get<{ data: ApiToken[] }>('/tokens').then((answer) => answer.data),
   createToken: (name: string) => api.post<CreatedApiToken>('/tokens', { name }),

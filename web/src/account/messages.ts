@@ -58,6 +58,17 @@ const es = {
     submit: 'Cambiar contraseña',
     changed: 'Contraseña cambiada',
   },
+  recoveryCodes: {
+    title: 'Guarda tus códigos de recuperación',
+    body: 'Si pierdes el móvil, cada uno de estos códigos te deja entrar una vez en lugar del código de la aplicación. Guárdalos en un lugar seguro: no volverás a verlos.',
+    copy: 'Copiar códigos',
+    copied: 'Copiados',
+    saved: 'Ya los he guardado',
+    replaceTitle: 'Códigos de recuperación',
+    replaceBody: 'Si has usado o perdido tus códigos, genera otros nuevos: los anteriores dejarán de funcionar.',
+    password: 'Tu contraseña',
+    replace: 'Generar códigos nuevos',
+  },
   twoFactor: {
     title: 'Verificación en dos pasos',
     intro:
@@ -179,6 +190,17 @@ const en: typeof es = {
     confirm: 'Repeat the new password',
     submit: 'Change password',
     changed: 'Password changed',
+  },
+  recoveryCodes: {
+    title: 'Save your recovery codes',
+    body: 'If you lose your phone, each of these codes signs you in once instead of the app code. Keep them somewhere safe: you will not see them again.',
+    copy: 'Copy codes',
+    copied: 'Copied',
+    saved: 'I have saved them',
+    replaceTitle: 'Recovery codes',
+    replaceBody: 'If you used or lost your codes, make new ones: the old ones stop working.',
+    password: 'Your password',
+    replace: 'Make new codes',
   },
   twoFactor: {
     title: 'Two-factor authentication',

@@ -6,6 +6,10 @@ const es = {
     forgot: '¿Has olvidado tu contraseña?',
     createOrganization: 'Crear una organización',
     twoFactorCode: 'Código de verificación en dos pasos',
+    useRecoveryCode: '¿Has perdido el móvil? Usa un código de recuperación',
+    recoveryCode: 'Código de recuperación',
+    recoveryCodeHint: 'Uno de los códigos que guardaste al activar la verificación en dos pasos. Cada uno sirve una vez.',
+    useAppCode: 'Usar el código de la aplicación',
   },
   fields: {
     organization: 'Nombre de la organización',
@@ -85,6 +89,10 @@ const en: typeof es = {
     forgot: 'Forgot your password?',
     createOrganization: 'Create an organization',
     twoFactorCode: 'Two-factor code',
+    useRecoveryCode: 'Lost your phone? Use a recovery code',
+    recoveryCode: 'Recovery code',
+    recoveryCodeHint: 'One of the codes you saved when you turned on two-factor. Each works once.',
+    useAppCode: 'Use the app code',
   },
   fields: {
     organization: 'Organization name',

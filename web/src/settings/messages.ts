@@ -368,6 +368,8 @@ const es = {
         setup_started: 'Verificación en dos pasos iniciada',
         enabled: 'Verificación en dos pasos activada',
         disabled: 'Verificación en dos pasos desactivada',
+        recovery_code_used: 'Inicio de sesión con un código de recuperación',
+        recovery_codes_replaced: 'Códigos de recuperación renovados',
       },
     },
     targets: {
@@ -762,7 +764,13 @@ const en: typeof es = {
         removed: 'E-mail removed',
       },
       token: { created: 'API token created', revoked: 'API token revoked' },
-      two_factor: { setup_started: 'Two-factor set-up started', enabled: 'Two-factor enabled', disabled: 'Two-factor disabled' },
+      two_factor: {
+        setup_started: 'Two-factor set-up started',
+        enabled: 'Two-factor enabled',
+        disabled: 'Two-factor disabled',
+        recovery_code_used: 'Signed in with a recovery code',
+        recovery_codes_replaced: 'Recovery codes replaced',
+      },
     },
     targets: {
       auth: 'Access',

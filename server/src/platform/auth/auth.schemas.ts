@@ -18,8 +18,9 @@ export const LoginBody = Type.Object(
     password: Password,
     code: Type.Optional(
       Type.String({
-        pattern: '^[0-9]{6}$',
-        description: 'The six-digit two-factor code, when the account has two-factor on. Each code works once.',
+        pattern: '^([0-9]{6}|[A-Za-z0-9]{5}-?[A-Za-z0-9]{5})$',
+        description:
+          'The six-digit two-factor code, when the account has two-factor on, or one of its recovery codes (abcde-fghjk). Each code works once.',
       }),
     ),
   },

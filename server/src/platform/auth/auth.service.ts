@@ -9,6 +9,7 @@ import { assertPasswordAcceptable, hashPassword, verifyPassword } from './passwo
 import { createSignInThrottle } from './sign-in-throttle.js';
 import { createSession, endAllSessions } from './session.service.js';
 import { claimTotpStep, findUserByPrimaryEmail } from './auth.repository.js';
+import { spendRecoveryCode } from './recovery-codes.repository.js';
 
 export interface ClientInfo {
   ip: string;
@@ -103,9 +104,25 @@ export function createAuthService(ctx: Pick<AppContext, 'database' | 'config' | 
       if (user.totp_enabled && user.totp_secret) {
         if (!input.code)
           throw new AppError('two_factor_required', 'Enter the six-digit code from your authenticator app.', { field: 'code' });
-        const step = matchTotpStep(user.totp_secret, input.code, now());
+        const isRecoveryCode = !/^[0-9]{6}$/.test(input.code);
+        if (isRecoveryCode) {
+          if (!(await spendRecoveryCode(database.db, user.id, input.code, now()))) {
+            throw new AppError('invalid_credentials', 'The recovery code is wrong or has been used.', { field: 'code' });
+          }
+          await database.transaction('audit-recovery-code', (trx) =>
+            recordAudit(trx, {
+              orgId: user.org_id,
+              actorId: user.id,
+              action: 'two_factor.recovery_code_used',
+              targetType: 'user',
+              targetId: user.id,
+              ip: client.ip,
+            }),
+          );
+        }
+        const step = isRecoveryCode ? 0 : matchTotpStep(user.totp_secret, input.code, now());
         // A code seen once (or one older than the last used) is refused: a code read over a shoulder or phished works only for its owner.
-        if (step === null || !(await claimTotpStep(database.db, user.id, step))) {
+        if (!isRecoveryCode && (step === null || !(await claimTotpStep(database.db, user.id, step)))) {
           const message =
             step === null ? 'The two-factor code is wrong.' : 'This two-factor code has already been used. Wait for the next one.';
           throw new AppError('invalid_credentials', message, { field: 'code' });

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { errorResponses } from '../http/common.schemas.js';
 import { requireAuth } from './auth.plugin.js';
-import { DisableTwoFactorBody, EnableTwoFactorBody, SetupTwoFactorBody, TwoFactorSetup, TwoFactorStatus } from './two-factor.schemas.js';
+import {
+  DisableTwoFactorBody,
+  EnableTwoFactorBody,
+  RegenerateRecoveryCodesBody,
+  SetupTwoFactorBody,
+  TwoFactorEnabled,
+  TwoFactorSetup,
+  TwoFactorStatus,
+} from './two-factor.schemas.js';
 import { createTwoFactorService } from './two-factor.service.js';
 
 const tags = ['My account'];
@@ -35,7 +43,7 @@ export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
         description:
           'A wrong code is a 400 naming `code`; 409 when set-up was not started or two-factor is already on. The code used here cannot sign in afterwards.',
         body: EnableTwoFactorBody,
-        response: { 200: TwoFactorStatus, ...errorResponses(400, 401, 403, 409) },
+        response: { 200: TwoFactorEnabled, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request) => twoFactor.enable(requireAuth(request), request.body.code, request.ip),
@@ -53,5 +61,18 @@ export const twoFactorRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       },
     },
     async (request) => twoFactor.disable(requireAuth(request), request.body.password, request.ip),
+  );
+
+  app.post(
+    '/me/two-factor/recovery-codes',
+    {
+      schema: {
+        tags,
+        summary: 'Replace my two-factor recovery codes (the old ones stop working)',
+        body: RegenerateRecoveryCodesBody,
+        response: { 200: TwoFactorEnabled, ...errorResponses(400, 401, 403, 409, 429) },
+      },
+    },
+    async (request) => twoFactor.regenerateRecoveryCodes(requireAuth(request), request.body.password, request.ip),
   );
 };

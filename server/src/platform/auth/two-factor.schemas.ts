@@ -16,3 +16,12 @@ export const EnableTwoFactorBody = Type.Object(
 export const DisableTwoFactorBody = Type.Object({ password: Password }, { additionalProperties: false });
 
 export const TwoFactorStatus = Type.Object({ enabled: Type.Boolean({ description: 'Whether sign-in asks for a code.' }) });
+
+export const TwoFactorEnabled = Type.Object({
+  enabled: Type.Literal(true),
+  recoveryCodes: Type.Array(Type.String(), {
+    description: 'Ten single-use codes (abcde-fghjk) that sign in instead of an app code when the phone is lost. Shown once.',
+  }),
+});
+
+export const RegenerateRecoveryCodesBody = Type.Object({ password: Password }, { additionalProperties: false });

@@ -1,3 +1,4 @@
+import { deleteRecoveryCodes, replaceRecoveryCodes } from './recovery-codes.repository.js';
 import { Secret } from 'otpauth';
 import type { AppContext } from '../context.js';
 import type { Trx } from '../../db/database.js';
@@ -55,7 +56,7 @@ export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>
 
     /** Turns two-factor on once the app shows a correct code for the stored secret. */
     async enable(auth: AuthContext, code: string, ip: string) {
-      await database.transaction('two-factor-enable', async (trx) => {
+      return database.transaction('two-factor-enable', async (trx) => {
         const user = await loadUser(trx, auth.userId);
         if (user.totp_enabled) throw new AppError('conflict', 'Two-factor is already on.');
         if (!user.totp_secret) throw new AppError('conflict', 'Start the two-factor set-up first.');
@@ -81,8 +82,28 @@ export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>
           after: { enabled: true },
           ip,
         });
+        // Shown once: the way back in when the phone is lost.
+        return { enabled: true as const, recoveryCodes: await replaceRecoveryCodes(trx, auth.userId) };
       });
-      return { enabled: true };
+    },
+
+    /** New recovery codes (the old ones stop working), after the password. */
+    async regenerateRecoveryCodes(auth: AuthContext, password: string, ip: string) {
+      await assertCurrentPassword(ctx, auth, password, ip);
+      return database.transaction('two-factor-recovery-codes', async (trx) => {
+        const user = await loadUser(trx, auth.userId);
+        if (!user.totp_enabled) throw new AppError('conflict', 'Two-factor is not on.');
+        const recoveryCodes = await replaceRecoveryCodes(trx, auth.userId);
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: 'two_factor.recovery_codes_replaced',
+          targetType: 'user',
+          targetId: auth.userId,
+          ip,
+        });
+        return { enabled: true as const, recoveryCodes };
+      });
     },
 
     /** Turns two-factor off (and forgets the secret) after the password. */
@@ -101,6 +122,7 @@ export function createTwoFactorService(ctx: Pick<AppContext, 'database' | 'now'>
           .set({ totp_enabled: false, totp_secret: null, updated_at: now() })
           .where('id', '=', auth.userId)
           .execute();
+        await deleteRecoveryCodes(trx, auth.userId);
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,

@@ -67,7 +67,8 @@ describe('two-factor', () => {
       body: { code: codeFor(setup.data.secret) },
     });
     expect(on.statusCode).toBe(200);
-    expect(on.data).toEqual({ enabled: true });
+    expect(on.data).toEqual({ enabled: true, recoveryCodes: expect.any(Array) });
+    expect(on.data.recoveryCodes).toHaveLength(10);
     expect((await t.request('GET', '/api/v1/me', { as: user })).data.user.twoFactorEnabled).toBe(true);
     const actions = await t.database.db
       .selectFrom('platform.audit_log')
@@ -196,5 +197,51 @@ describe('two-factor', () => {
     expect(noCsrf.statusCode).toBe(403);
     await enable(colleague);
     expect(await userRow(user.userId)).toEqual({ totp_secret: null, totp_enabled: false });
+  });
+});
+
+describe('recovery codes', () => {
+  it('gives ten single-use codes when two-factor goes on; each signs in once instead of an app code', async () => {
+    const org = await t.make.org();
+    const user = await t.make.user(org);
+    const setup = await setUp(user);
+    const enabled = await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, body: { code: codeFor(setup.data.secret) } });
+    const codes: string[] = enabled.data.recoveryCodes;
+    expect(codes).toHaveLength(10);
+    expect(new Set(codes).size).toBe(10);
+    expect(codes[0]).toMatch(/^[a-z0-9]{5}-[a-z0-9]{5}$/);
+    const stored = await t.database.db
+      .selectFrom('platform.two_factor_recovery_codes')
+      .select('code_hash')
+      .where('user_id', '=', user.userId)
+      .execute();
+    expect(JSON.stringify(stored)).not.toContain(codes[0]!.replace('-', ''));
+
+    expect((await login(user.email, codes[0]!.toUpperCase())).statusCode).toBe(200);
+    expect((await login(user.email, codes[0]!)).statusCode).toBe(401);
+    expect((await login(user.email, 'zzzzz-zzzzz')).statusCode).toBe(401);
+    expect((await login(user.email, codes[1]!.replace('-', ''))).statusCode).toBe(200);
+  });
+
+  it('replaces the codes after the password; the old ones stop working; turning two-factor off removes them', async () => {
+    const org = await t.make.org();
+    const user = await t.make.user(org);
+    const setup = await setUp(user);
+    const first = await t.request('POST', '/api/v1/me/two-factor/enable', { as: user, body: { code: codeFor(setup.data.secret) } });
+    const wrong = await t.request('POST', '/api/v1/me/two-factor/recovery-codes', { as: user, body: { password: 'not-the-password' } });
+    expect(wrong.statusCode).toBe(403);
+    const replaced = await t.request('POST', '/api/v1/me/two-factor/recovery-codes', { as: user, body: { password: TEST_PASSWORD } });
+    expect(replaced.statusCode).toBe(200);
+    expect((await login(user.email, first.data.recoveryCodes[0])).statusCode).toBe(401);
+    expect((await login(user.email, replaced.data.recoveryCodes[0])).statusCode).toBe(200);
+    await t.request('POST', '/api/v1/me/two-factor/disable', { as: user, body: { password: TEST_PASSWORD } });
+    const left = await t.database.db
+      .selectFrom('platform.two_factor_recovery_codes')
+      .select('code_hash')
+      .where('user_id', '=', user.userId)
+      .execute();
+    expect(left).toHaveLength(0);
+    const off = await t.request('POST', '/api/v1/me/two-factor/recovery-codes', { as: user, body: { password: TEST_PASSWORD } });
+    expect(off.statusCode).toBe(409);
   });
 });

@@ -1,3 +1,4 @@
+import { deleteRecoveryCodes } from '../auth/recovery-codes.repository.js';
 import type { AppContext } from '../context.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { endAllSessions } from '../auth/session.service.js';
@@ -113,6 +114,7 @@ export function createUserService({ database, now }: Pick<AppContext, 'database'
         const existing = await findUser(trx, auth.orgId, id);
         if (!existing) throw notFound('The user');
         await updateUser(trx, id, { totp_enabled: false, totp_secret: null, updated_at: now() });
+        await deleteRecoveryCodes(trx, id);
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,

@@ -18,6 +18,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconShieldCheck, IconShieldOff } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
+import { RecoveryCodesPanel, ReplaceRecoveryCodes } from './recovery-codes';
 import { useTranslation } from 'react-i18next';
 import { useRefreshMe, type Me } from '../../app/session';
 import { accountApi } from '../api';
@@ -53,7 +54,7 @@ function CopyValue({ value, label }: { value: string; label: string }) {
  * someone else's app), then scan (or type) the secret and prove it works with
  * a code; only then is two-factor on.
  */
-function EnableTwoFactor() {
+function EnableTwoFactor({ onEnabled }: { onEnabled: (recoveryCodes: string[]) => void }) {
   const { t } = useTranslation('account');
   const refreshMe = useRefreshMe();
   const [password, setPassword] = useState('');
@@ -64,8 +65,9 @@ function EnableTwoFactor() {
   });
   const enable = useMutation({
     mutationFn: () => accountApi.enableTwoFactor(code),
-    onSuccess: async () => {
+    onSuccess: async (result) => {
       notifications.show({ color: 'teal', message: t('twoFactor.enabled') });
+      onEnabled(result.recoveryCodes);
       await refreshMe();
     },
   });
@@ -224,6 +226,7 @@ function DisableTwoFactor() {
 export function TwoFactorTab({ me }: { me: Me }) {
   const { t } = useTranslation('account');
   const enabled = me.user.twoFactorEnabled;
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   return (
     <Stack maw={720}>
       <FormHeading
@@ -236,7 +239,9 @@ export function TwoFactorTab({ me }: { me: Me }) {
           </Badge>
         }
       />
-      {enabled ? <DisableTwoFactor /> : <EnableTwoFactor />}
+      {enabled && recoveryCodes && <RecoveryCodesPanel codes={recoveryCodes} onDone={() => setRecoveryCodes(null)} />}
+      {enabled && !recoveryCodes && <ReplaceRecoveryCodes onReplaced={setRecoveryCodes} />}
+      {enabled ? <DisableTwoFactor /> : <EnableTwoFactor onEnabled={setRecoveryCodes} />}
     </Stack>
   );
 }

@@ -18,6 +18,11 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
+  const [useRecoveryCode, setUseRecoveryCode] = useState(false);
+  const switchToRecoveryCode = (on: boolean) => {
+    setUseRecoveryCode(on);
+    setCode('');
+  };
 
   const signIn = useMutation({
     mutationFn: () => api.post<{ csrfToken: string }>('/auth/login', { email, password, ...(needsCode ? { code } : {}) }),
@@ -65,7 +70,7 @@ export function SignInPage() {
           value={password}
           onChange={(e) => setPassword(e.currentTarget.value)}
         />
-        {needsCode && (
+        {needsCode && !useRecoveryCode && (
           <Stack gap={4}>
             <Text size="sm" fw={500}>
               {t('signIn.twoFactorCode')}
@@ -79,6 +84,25 @@ export function SignInPage() {
               aria-label={t('signIn.twoFactorCode')}
               autoFocus
             />
+            <Anchor component="button" type="button" size="sm" ta="left" onClick={() => switchToRecoveryCode(true)}>
+              {t('signIn.useRecoveryCode')}
+            </Anchor>
+          </Stack>
+        )}
+        {needsCode && useRecoveryCode && (
+          <Stack gap={4}>
+            <TextInput
+              label={t('signIn.recoveryCode')}
+              description={t('signIn.recoveryCodeHint')}
+              placeholder="abcde-fghjk"
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+              autoFocus
+            />
+            <Anchor component="button" type="button" size="sm" ta="left" onClick={() => switchToRecoveryCode(false)}>
+              {t('signIn.useAppCode')}
+            </Anchor>
           </Stack>
         )}
         <Button type="submit" loading={signIn.isPending} fullWidth>

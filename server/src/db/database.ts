@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -149,9 +147,4 @@ function countWrites(client: pg.PoolClient, onWrite: () => void): void {
     if (typeof text !== 'string' || !/^\s*select\b/i.test(text)) onWrite();
     return query(...args);
   };
-}
-
-export function ensureDir(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  return path.resolve(dir);
 }

@@ -26,8 +26,3 @@ export function assertNotInTransaction(): void {
   const current = insideTransaction.getStore();
   if (current) throw new QueryEscapedTransactionError(current.label);
 }
-
-/** For work started from inside a transaction that must run after it (e.g. after-commit hooks). */
-export function leaveTransactionContext<T>(fn: () => T): T {
-  return insideTransaction.exit(fn);
-}

@@ -4,7 +4,6 @@ import { sha256 } from '../ids.js';
 
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: codes are read off paper
 export const RECOVERY_CODE_COUNT = 10;
-export const RECOVERY_CODE_PATTERN = '^[A-Za-z0-9]{5}-?[A-Za-z0-9]{5}$';
 
 /** "abcde-fghjk" → the form that is hashed: lower case, no dash. */
 export const normalizeRecoveryCode = (code: string) => code.trim().toLowerCase().replace(/-/g, '');
@@ -41,14 +40,4 @@ export async function spendRecoveryCode(executor: Executor, userId: string, code
     .returning('user_id')
     .executeTakeFirst();
   return spent !== undefined;
-}
-
-export async function countUnusedRecoveryCodes(executor: Executor, userId: string): Promise<number> {
-  const row = await executor
-    .selectFrom('platform.two_factor_recovery_codes')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('user_id', '=', userId)
-    .where('used_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
 }

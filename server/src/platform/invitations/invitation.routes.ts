@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../context.js';
 import { requireAuth } from '../auth/auth.plugin.js';
-import { clientInfo, setSessionCookie } from '../auth/auth.routes.js';
+import { clientInfo, signedIn } from '../auth/auth.routes.js';
 import { SignedIn } from '../auth/auth.schemas.js';
 import { errorResponses, IdParams, NoContent } from '../http/common.schemas.js';
 import {
@@ -110,8 +110,7 @@ export const invitationRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
     },
     async (request, reply) => {
       const result = await invitations.accept(request.body, clientInfo(request));
-      setSessionCookie(reply, ctx, result.session);
-      return reply.status(201).send({ userId: result.userId, orgId: result.orgId, csrfToken: result.session.csrfToken });
+      return reply.status(201).send(signedIn(reply, ctx, result));
     },
   );
 };

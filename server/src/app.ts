@@ -19,6 +19,8 @@ import { authPlugin } from './platform/auth/auth.plugin.js';
 import { openApiPlugin } from './platform/openapi/openapi.plugin.js';
 import { healthRoutes } from './platform/health.routes.js';
 import { platformRoutes } from './platform/index.js';
+import { recordsPlugin } from './records/index.js';
+import { crmPlugin } from './crm/index.js';
 
 /** What the log keeps of a request: never the secret of a one-time link (`?token=`). */
 export function serializeRequest(request: { id: string; method: string; url: string; ip?: string }) {
@@ -58,6 +60,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     events: options.events ?? createEventBus({ database, cluster, log }),
     jobs: createJobs({ database, log }),
     realtime: createRealtimeHub({ cluster, log }),
+    cluster,
     now: options.now ?? (() => new Date()),
   };
   app.decorate('ctx', ctx);
@@ -75,6 +78,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(openApiPlugin);
   await app.register(healthRoutes, { ctx });
   await app.register(platformRoutes, { ctx, prefix: '/api/v1' });
+  // Features, after the platform they build on.
+  await app.register(recordsPlugin, { ctx, prefix: '/api/v1' });
+  await app.register(crmPlugin, { ctx, prefix: '/api/v1' });
 
   if (config.webDir && fs.existsSync(path.join(config.webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });

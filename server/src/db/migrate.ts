@@ -6,6 +6,7 @@ import { access } from './migrations/platform-0003-access.js';
 import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
+import { recordsMetadata } from './migrations/platform-0007-records.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -15,6 +16,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0004-jobs', sql: jobsAndNotifications },
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
+  { name: '0007-records', sql: recordsMetadata },
 ];
 
 /**
@@ -28,6 +30,27 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE TABLE _migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
       -- Auto-numbers come from counter rows, never from sequences (Citus-friendly).
       CREATE TABLE _counters (name text PRIMARY KEY, value bigint NOT NULL DEFAULT 0);
+    `,
+  },
+  {
+    name: '0002-record-timeline',
+    sql: `
+      -- Everything that happened to a record: creation, field changes (before/after), notes, e-mails, conversions…
+      CREATE TABLE _timeline (
+        id uuid PRIMARY KEY,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        kind text NOT NULL,
+        actor_id uuid,
+        at timestamptz(3) NOT NULL DEFAULT now(),
+        data jsonb NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX _timeline_record ON _timeline (record_id, at DESC, id DESC);
+      CREATE TABLE _tags (module text NOT NULL, record_id uuid NOT NULL, tag text NOT NULL, PRIMARY KEY (record_id, tag));
+      CREATE INDEX _tags_tag ON _tags (module, tag);
+      CREATE TABLE _follows (module text NOT NULL, record_id uuid NOT NULL, user_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (record_id, user_id));
+      CREATE INDEX _follows_user ON _follows (user_id);
     `,
   },
 ];

@@ -15,6 +15,8 @@ export interface OrganizationsTable {
   currency: string;
   exchange_rates: Json<Record<string, string>>;
   fiscal_year_start_month: number;
+  /** Fingerprint of the standard module catalog this org's tables were last brought up to (migration 0007). */
+  catalog_version: ColumnType<string | null, string | null | undefined, string | null>;
   business_hours: Json<BusinessHours>;
   holidays: Json<Holiday[]>;
   created_at: Timestamp;
@@ -230,7 +232,72 @@ export interface TwoFactorRecoveryCodesTable {
   created_at: Timestamp;
 }
 
+/** Record metadata (migration 0007): see records/metadata. */
+export interface ModulesTable {
+  id: string;
+  org_id: string;
+  api_name: string;
+  labels: Json<{ es: { singular: string; plural: string }; en: { singular: string; plural: string } }>;
+  is_standard: boolean;
+  table_name: string;
+  display_fields: Json<string[]>;
+  layout: Json<Array<{ key: string; labels: { es: string; en: string }; fields: string[] }>>;
+  position: number;
+  hidden: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FieldsTable {
+  id: string;
+  org_id: string;
+  module_id: string;
+  api_name: string;
+  type: string;
+  labels: Json<{ es: string; en: string }>;
+  is_standard: boolean;
+  is_system: ColumnType<boolean, boolean | undefined, boolean>;
+  required: ColumnType<boolean, boolean | undefined, boolean>;
+  is_unique: ColumnType<boolean, boolean | undefined, boolean>;
+  default_value: ColumnType<unknown, string | null | undefined, string | null>;
+  hidden: ColumnType<boolean, boolean | undefined, boolean>;
+  position: number;
+  help_text: string | null;
+  options: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ValidationRulesTable {
+  id: string;
+  org_id: string;
+  module_id: string;
+  name: string;
+  condition: Json<unknown>;
+  message: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+}
+
+export interface ListViewsTable {
+  id: string;
+  org_id: string;
+  module: string;
+  name: string;
+  owner_id: string;
+  shared: ColumnType<boolean, boolean | undefined, boolean>;
+  filter: ColumnType<unknown, string | null | undefined, string | null>;
+  sort: Json<Array<{ field: string; direction: 'asc' | 'desc' }>>;
+  columns: Json<string[]>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface PlatformDatabase {
+  'platform.modules': ModulesTable;
+  'platform.fields': FieldsTable;
+  'platform.validation_rules': ValidationRulesTable;
+  'platform.list_views': ListViewsTable;
   'platform.organizations': OrganizationsTable;
   'platform.users': UsersTable;
   'platform.user_emails': UserEmailsTable;

@@ -4,6 +4,7 @@ import type { Mailer } from './mail/mailer.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { RealtimeHub } from './events/realtime.js';
+import type { Cluster } from './events/cluster.js';
 
 /**
  * What the platform services are built from. Created once in buildApp and
@@ -18,5 +19,7 @@ export interface AppContext {
   jobs: Jobs;
   /** Pushes events to a user's open Server-Sent Events streams, on every node. */
   realtime: RealtimeHub;
+  /** Messages between app nodes (LISTEN/NOTIFY on PostgreSQL): cache invalidation and the like. */
+  cluster: Cluster;
   now: () => Date;
 }

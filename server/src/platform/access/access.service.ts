@@ -2,7 +2,7 @@ import type { Executor } from '../../db/database.js';
 import type { ModuleAction } from '../../db/platform-schema.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { AppError } from '../http/app-error.js';
-import { findSharingAccess, listSharedOwners, type SharingAccess } from './access.repository.js';
+import { findSharingAccess, listSharedOwners, listSharingDefaults, type SharingAccess } from './access.repository.js';
 
 /**
  * The one place that decides what a user may do with a module's records.
@@ -106,10 +106,46 @@ export function buildRecordScope(input: {
  * says nothing about the profile's module permissions.
  */
 export async function visibleOwnerScope(executor: Executor, auth: AccessSubject, module: string): Promise<RecordScope> {
+  // Administrators reach every record whatever the sharing default: no query needed.
+  if (auth.isAdmin) return { orgId: auth.orgId, module, sharing: DEFAULT_SHARING_ACCESS, read: { all: true }, write: { all: true } };
   const sharing = (await findSharingAccess(executor, auth.orgId, module)) ?? DEFAULT_SHARING_ACCESS;
   const needsOwners = !auth.isAdmin && sharing !== 'public_read_write';
   const sharedOwners = needsOwners ? await listSharedOwners(executor, { orgId: auth.orgId, userId: auth.userId, roleId: auth.roleId }) : [];
   return buildRecordScope({ orgId: auth.orgId, module, sharing, isAdmin: auth.isAdmin, userId: auth.userId, sharedOwners });
+}
+
+/**
+ * The scopes of every module at once, for work that touches several modules
+ * (a filter on a related module, lookups checked on save): two queries for
+ * anyone but an administrator, none for an administrator.
+ */
+export async function loadRecordScopes(executor: Executor, auth: AccessSubject): Promise<(module: string) => RecordScope> {
+  if (auth.isAdmin) {
+    return (module) =>
+      buildRecordScope({
+        orgId: auth.orgId,
+        module,
+        sharing: DEFAULT_SHARING_ACCESS,
+        isAdmin: true,
+        userId: auth.userId,
+        sharedOwners: [],
+      });
+  }
+  const [defaults, sharedOwners] = await Promise.all([
+    listSharingDefaults(executor, auth.orgId),
+    listSharedOwners(executor, { orgId: auth.orgId, userId: auth.userId, roleId: auth.roleId }),
+  ]);
+  const sharingOf = new Map(defaults.map((row) => [row.module, row.access]));
+  const cache = new Map<string, RecordScope>();
+  return (module) => {
+    let scope = cache.get(module);
+    if (!scope) {
+      const sharing = sharingOf.get(module) ?? DEFAULT_SHARING_ACCESS;
+      scope = buildRecordScope({ orgId: auth.orgId, module, sharing, isAdmin: false, userId: auth.userId, sharedOwners });
+      cache.set(module, scope);
+    }
+    return scope;
+  };
 }
 
 /** Whether a record with this owner is inside the scope (a record without an owner only when the scope is all). */

@@ -41,6 +41,13 @@ export const isEmailTakenViolation = (error: unknown): boolean =>
   isUniqueViolation(error, 'user_emails_verified_email') || isUniqueViolation(error, 'user_emails_user_email');
 
 /**
+ * Work each new organization needs from features above the platform (the
+ * records module creates its standard modules' tables). Features add theirs
+ * when they are registered; they run in the creating transaction.
+ */
+export const organizationProvisioners = new Set<(trx: Trx, org: { id: string; schema: string }) => Promise<void>>();
+
+/**
  * Creates an organization with its schema, the built-in profiles, a top role and
  * its first administrator (whose e-mail counts as verified: they typed it to set up).
  */
@@ -105,6 +112,7 @@ export async function createOrganization(trx: Trx, input: NewOrganization): Prom
     .values({ id: newId(), user_id: userId, email: normalizeEmail(input.email), is_primary: true, verified_at: new Date() })
     .execute();
   await migrateOrgSchema(trx, schemaName);
+  for (const provision of organizationProvisioners) await provision(trx, { id: orgId, schema: schemaName });
   await recordAudit(trx, {
     orgId,
     actorId: userId,

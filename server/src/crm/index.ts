@@ -1,0 +1,9 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { getRecords } from '../records/index.js';
+import { dealStageBehaviour } from './deals/deal-stage.behaviour.js';
+
+/** The standard modules' behaviour (deal stages, lead conversion, cases, inventory documents). */
+export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (_app, { ctx }) => {
+  getRecords(ctx).behaviours.set('deals', dealStageBehaviour);
+};

@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { organizationProvisioners } from '../platform/orgs/organization.service.js';
+import { createMetadataStore, type MetadataStore } from './metadata/metadata-store.js';
+import { createMetadataService } from './metadata/metadata.service.js';
+import { metadataRoutes } from './metadata/metadata.routes.js';
+import { provisionStandardModules, syncStandardCatalog } from './metadata/provision.js';
+import { createRecordService, type RecordService } from './records/record.service.js';
+import { recordRoutes } from './records/record.routes.js';
+import type { RecordBehaviour } from './records/record-write.js';
+
+export type { RecordBehaviour } from './records/record-write.js';
+export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
+export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.types.js';
+
+/** What other features use of the records module: the record service, metadata and per-module behaviour on save. */
+export interface RecordsModule {
+  records: RecordService;
+  metadata: MetadataStore;
+  metadataService: ReturnType<typeof createMetadataService>;
+  /** Module API name → behaviour run on every create and update of its records (before checks). */
+  behaviours: Map<string, RecordBehaviour>;
+}
+
+const instances = new WeakMap<AppContext, RecordsModule>();
+
+/** The records module of this app (made once per app context). */
+export function getRecords(ctx: AppContext): RecordsModule {
+  let instance = instances.get(ctx);
+  if (!instance) {
+    const metadata = createMetadataStore(ctx.database, ctx.cluster);
+    const behaviours = new Map<string, RecordBehaviour>();
+    instance = {
+      metadata,
+      behaviours,
+      records: createRecordService(ctx, { metadata, behaviours }),
+      metadataService: createMetadataService(ctx, metadata),
+    };
+    instances.set(ctx, instance);
+  }
+  return instance;
+}
+
+/** Routes of modules, fields and records under /api/v1; new organizations get the standard modules. */
+export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  organizationProvisioners.add(provisionStandardModules);
+  await syncStandardCatalog(ctx.database);
+  const module = getRecords(ctx);
+  await app.register(metadataRoutes, { metadata: module.metadataService });
+  await app.register(recordRoutes, { records: module.records });
+};

@@ -1,0 +1,669 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Executor, Trx } from '../../db/database.js';
+import type { AppContext } from '../../platform/context.js';
+import type { AuthContext } from '../../platform/auth/auth-context.js';
+import { canModuleAction, isOwnerInScope, loadRecordScopes, type RecordScope } from '../../platform/access/access.service.js';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
+import { newId } from '../../platform/ids.js';
+import type { MetadataStore } from '../metadata/metadata-store.js';
+import type { ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
+import { formatFieldValue } from './field-values.js';
+import { compileFilter } from './record-filter.js';
+import { filterScopeFor, fullFilterScope, moduleView, type ModuleView } from './record-access.js';
+import { afterCursorSql, encodeRecordCursor, orderBySql, parseSort } from './record-sort.js';
+import {
+  countRecords,
+  findDisplayNames,
+  findUserNames,
+  insertRecords,
+  insertTimeline,
+  listTimeline,
+  selectRecords,
+  takeCounterNumbers,
+  updateRecord,
+  type RecordRow,
+  type TimelineEntry,
+} from './record.repository.js';
+import {
+  checkReferences,
+  checkRequired,
+  prepareValues,
+  sameValue,
+  storedColumn,
+  uniqueViolationError,
+  withSavepoint,
+  type FieldError,
+  type RecordBehaviour,
+} from './record-write.js';
+
+export type ApiRecord = Record<string, unknown> & { id: string };
+export type Display = Record<string, string>;
+
+export interface QueryInput {
+  filter?: unknown;
+  sort?: unknown;
+  limit?: number;
+  cursor?: string;
+  fields?: string[];
+  /** Also answer how many records match (exact up to 10,000, estimated beyond). */
+  count?: boolean;
+}
+
+export interface QueryResult {
+  data: ApiRecord[];
+  display: Display;
+  nextCursor: string | null;
+  total?: { value: number; exact: boolean };
+}
+
+/** One record's outcome in a batch (bulk API, import). */
+export type BatchResult =
+  { index: number; status: 'created' | 'updated' | 'unchanged'; id: string } | { index: number; status: 'error'; errors: FieldError[] };
+
+const COUNT_CAP = 10_000;
+export const MAX_BATCH = 1000;
+
+const liveRow = (alias = 'r') => sql<boolean>`${sql.ref(`${alias}.deleted_at`)} IS NULL`;
+const ownerIn = (scope: { all: true } | { all: false; ownerIds: string[] }): RawBuilder<boolean>[] =>
+  scope.all ? [] : [sql<boolean>`r.owner_id = ANY(${scope.ownerIds}::uuid[])`];
+
+/** The record as the API shows it: id and the fields of the view. */
+function present(view: ModuleView, row: RecordRow, only?: Set<string>): ApiRecord {
+  const record: ApiRecord = { id: row.id };
+  for (const field of view.visible) {
+    if (only && !only.has(field.apiName)) continue;
+    record[field.apiName] = formatFieldValue(field, row[field.apiName]);
+  }
+  return record;
+}
+
+const invalid = (errors: FieldError[]) =>
+  new AppError(
+    errors.some((e) => e.reason === 'unique') ? 'conflict' : 'validation_failed',
+    errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
+    { field: errors[0]!.field, reason: errors[0]!.reason, errors },
+  );
+
+export function createRecordService(ctx: AppContext, deps: { metadata: MetadataStore; behaviours: Map<string, RecordBehaviour> }) {
+  const { database } = ctx;
+  const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
+  const canRead = (auth: AuthContext) => (module: ModuleMeta) => !module.hidden && canModuleAction(auth, module.apiName, 'read');
+
+  /** Names of the records and users a set of rows points at, by id. */
+  async function displayFor(executor: Executor, auth: AuthContext, view: ModuleView, rows: RecordRow[]): Promise<Display> {
+    const byModule = new Map<string, Set<string>>();
+    const users = new Set<string>();
+    for (const row of rows) {
+      for (const field of view.visible) {
+        const value = row[field.apiName];
+        if (typeof value !== 'string') continue;
+        if (field.type === 'user') users.add(value);
+        else if (field.type === 'lookup') {
+          const target = field.options.target ?? (field.options.targetField ? (row[field.options.targetField] as string) : undefined);
+          if (target) (byModule.get(target) ?? byModule.set(target, new Set()).get(target)!).add(value);
+        }
+      }
+    }
+    const display: Display = {};
+    const readable = canRead(auth);
+    for (const [target, ids] of byModule) {
+      const module = view.metadata.modules.get(target);
+      if (!module || !readable(module)) continue;
+      for (const row of await findDisplayNames(executor, view.metadata.schema, module.table, module.displayFields, [...ids])) {
+        if (row.name) display[row.id] = row.name;
+      }
+    }
+    for (const user of await findUserNames(executor, auth.orgId, [...users])) display[user.id] = user.name;
+    return display;
+  }
+
+  /** A live record the caller can read, or 404. */
+  async function findVisible(executor: Executor, view: ModuleView, scope: RecordScope, id: string, forUpdate = false): Promise<RecordRow> {
+    const columns = ['id', ...view.module.fields.map((f) => f.apiName)];
+    const [row] = await selectRecords(executor, {
+      schema: view.metadata.schema,
+      table: view.module.table,
+      columns,
+      where: [sql<boolean>`r.id = ${id}`, liveRow(), ...ownerIn(scope.read)],
+      forUpdate,
+    });
+    if (!row) throw notFound();
+    return row;
+  }
+
+  async function get(auth: AuthContext, moduleName: string, id: string): Promise<{ data: ApiRecord; display: Display }> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'read');
+    const scopes = await loadRecordScopes(database.db, auth);
+    const row = await findVisible(database.db, view, scopes(view.module.apiName), id);
+    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row]) };
+  }
+
+  async function query(auth: AuthContext, moduleName: string, input: QueryInput): Promise<QueryResult> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'read');
+    const scopes = await loadRecordScopes(database.db, auth);
+    const limit = input.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('"limit" is between 1 and 500.', 'limit');
+    let only: Set<string> | undefined;
+    if (input.fields && input.fields.length > 0) {
+      for (const name of input.fields) if (!view.byName.has(name)) throw badRequest(`Unknown field "${name}".`, 'fields');
+      only = new Set(input.fields);
+    }
+    const where: RawBuilder<boolean>[] = [liveRow(), ...ownerIn(scopes(view.module.apiName).read)];
+    if (input.filter !== undefined && input.filter !== null)
+      where.push(compileFilter(input.filter, view.module, filterScopeFor(auth, metadata, scopes)));
+    const sort = parseSort(input.sort, view.visible);
+    const pageWhere = input.cursor ? [...where, afterCursorSql(sort, input.cursor)] : where;
+    // Select what the page shows plus the sort keys (the cursor needs them).
+    const columns = new Set(['id', ...(only ?? view.visible.map((f) => f.apiName))]);
+    for (const key of sort) if (key.field !== 'id') columns.add(key.field.apiName);
+    if (only)
+      for (const field of view.visible) if (field.options.targetField && only.has(field.apiName)) columns.add(field.options.targetField);
+    const rows = await selectRecords(database.db, {
+      schema: metadata.schema,
+      table: view.module.table,
+      columns: [...columns],
+      where: pageWhere,
+      orderBy: orderBySql(sort),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const nextCursor = rows.length > limit ? encodeRecordCursor(sort, page.at(-1)!) : null;
+    const result: QueryResult = {
+      data: page.map((row) => present(view, row, only)),
+      display: await displayFor(database.db, auth, view, page),
+      nextCursor,
+    };
+    if (input.count)
+      result.total = await countRecords(database.db, { schema: metadata.schema, table: view.module.table, where }, COUNT_CAP);
+    return result;
+  }
+
+  /** Validation rules: a record matching a rule's condition is refused with its message (checked on the stored row). */
+  async function violatedRules(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, ids: string[]): Promise<Map<string, FieldError>> {
+    const violations = new Map<string, FieldError>();
+    for (const rule of module.validationRules) {
+      if (!rule.active || ids.length === 0) continue;
+      const condition = compileFilter(rule.condition, module, fullFilterScope(metadata));
+      const rows = await selectRecords(trx, {
+        schema: metadata.schema,
+        table: module.table,
+        columns: ['id'],
+        where: [sql<boolean>`r.id = ANY(${ids}::uuid[])`, condition],
+      });
+      for (const row of rows)
+        if (!violations.has(row.id)) violations.set(row.id, { field: null, message: rule.message, reason: 'validation_rule' });
+    }
+    return violations;
+  }
+
+  function applyBehaviour(module: ModuleMeta, values: Record<string, unknown>, current: RecordRow | null) {
+    deps.behaviours.get(module.apiName)?.({ values, current, module, now: ctx.now() });
+  }
+
+  /**
+   * Creates records in the caller's transaction: each one is checked alone,
+   * the good ones are inserted together, a bad one never stops the others.
+   * Emits record.created and writes the timeline for each created record.
+   */
+  async function createMany(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    inputs: Array<{ index: number; values: unknown }>,
+  ): Promise<BatchResult[]> {
+    const { module, metadata } = view;
+    const results: BatchResult[] = [];
+    const candidates: Array<{ index: number; values: Record<string, unknown> }> = [];
+    for (const input of inputs) {
+      const prepared = prepareValues(input.values, view, { auth, current: null, orgCurrency: auth.organization.currency });
+      applyBehaviour(module, prepared.values, null);
+      const errors = [...prepared.errors, ...checkRequired(view, prepared.values, null)];
+      if (errors.length > 0) results.push({ index: input.index, status: 'error', errors });
+      else candidates.push({ index: input.index, values: prepared.values });
+    }
+    const referenceErrors = await checkReferences(trx, {
+      auth,
+      view,
+      scopes,
+      canRead: canRead(auth),
+      items: candidates.map((c) => ({ values: c.values, current: null })),
+    });
+    const valid = candidates.filter((candidate, position) => {
+      const errors = referenceErrors.get(position);
+      if (errors) results.push({ index: candidate.index, status: 'error', errors });
+      return !errors;
+    });
+    if (valid.length === 0) return results.sort((a, b) => a.index - b.index);
+
+    const now = ctx.now();
+    for (const field of module.fields) {
+      if (field.type !== 'auto_number') continue;
+      const first = await takeCounterNumbers(
+        trx,
+        metadata.schema,
+        `${module.apiName}.${field.apiName}`,
+        field.options.start ?? 1,
+        valid.length,
+      );
+      valid.forEach((item, i) => (item.values[field.apiName] = `${field.options.prefix ?? ''}${first + i}`));
+    }
+    const rows = valid.map((item) => ({
+      ...item.values,
+      id: newId(),
+      created_by: auth.userId,
+      updated_by: auth.userId,
+      created_at: now,
+      updated_at: now,
+    }));
+    const columns = [
+      'id',
+      'created_by',
+      'updated_by',
+      'created_at',
+      'updated_at',
+      ...module.fields.filter(storedColumn).map((f) => f.apiName),
+    ];
+    const returning = ['id', ...module.fields.map((f) => f.apiName)];
+    let inserted: Array<{ index: number; row: RecordRow }> = [];
+    try {
+      const stored = await withSavepoint(trx, () => insertRecords(trx, metadata.schema, module.table, columns, rows, returning));
+      inserted = stored.map((row, i) => ({ index: valid[i]!.index, row }));
+    } catch (error) {
+      if (!uniqueViolationError(error, module)) throw error;
+      // Someone's value is taken: insert one by one to tell which.
+      for (const [i, row] of rows.entries()) {
+        try {
+          const [stored] = await withSavepoint(trx, () => insertRecords(trx, metadata.schema, module.table, columns, [row], returning));
+          inserted.push({ index: valid[i]!.index, row: stored! });
+        } catch (single) {
+          const unique = uniqueViolationError(single, module);
+          if (!unique) throw single;
+          results.push({ index: valid[i]!.index, status: 'error', errors: [unique] });
+        }
+      }
+    }
+    const violations = await violatedRules(
+      trx,
+      metadata,
+      module,
+      inserted.map((item) => item.row.id),
+    );
+    if (violations.size > 0) {
+      // Refused by a validation rule: gone before anyone could see them.
+      await sql`DELETE FROM ${sql.raw(`"${metadata.schema}"."${module.table}"`)} WHERE id = ANY(${[...violations.keys()]}::uuid[])`.execute(
+        trx,
+      );
+      for (const item of inserted)
+        if (violations.has(item.row.id)) results.push({ index: item.index, status: 'error', errors: [violations.get(item.row.id)!] });
+      inserted = inserted.filter((item) => !violations.has(item.row.id));
+    }
+    await insertTimeline(
+      trx,
+      metadata.schema,
+      inserted.map((item) => ({
+        id: newId(),
+        module: module.apiName,
+        record_id: item.row.id,
+        kind: 'created',
+        actor_id: auth.userId,
+        at: now,
+        data: {},
+      })),
+    );
+    for (const item of inserted) {
+      await ctx.events.emit(trx, 'record.created', auth.orgId, {
+        module: module.apiName,
+        id: item.row.id,
+        record: presentAll(module, item.row),
+        actorId: auth.userId,
+      });
+      results.push({ index: item.index, status: 'created', id: item.row.id });
+    }
+    createdRows.set(trx, new Map(inserted.map((item) => [item.row.id, item.row])));
+    return results.sort((a, b) => a.index - b.index);
+  }
+
+  // The rows a createMany/updateOne just wrote, for the single-record routes to answer with (no second read).
+  const createdRows = new WeakMap<Trx, Map<string, RecordRow>>();
+
+  /** Updates one record in the caller's transaction; throws 404/403/400/409. Returns the stored row and whether anything changed. */
+  async function updateOne(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    id: string,
+    input: unknown,
+  ): Promise<{ row: RecordRow; changed: boolean }> {
+    const { module, metadata } = view;
+    const scope = scopes(module.apiName);
+    const current = await findVisible(trx, view, scope, id, true);
+    if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
+    const prepared = prepareValues(input, view, { auth, current, orgCurrency: auth.organization.currency });
+    applyBehaviour(module, prepared.values, current);
+    const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
+    if (errors.length > 0) throw invalid(errors);
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const set: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(prepared.values)) {
+      const field = module.fields.find((f) => f.apiName === key)!;
+      if (sameValue(field, current[key], value)) continue;
+      set[key] = value;
+      changes[key] = { from: formatFieldValue(field, current[key]), to: formatFieldValue(field, value) };
+    }
+    if (Object.keys(set).length === 0) return { row: current, changed: false };
+    const referenceErrors = await checkReferences(trx, { auth, view, scopes, canRead: canRead(auth), items: [{ values: set, current }] });
+    if (referenceErrors.size > 0) throw invalid(referenceErrors.get(0)!);
+    const now = ctx.now();
+    let row: RecordRow;
+    try {
+      row = (await withSavepoint(trx, () =>
+        updateRecord(trx, metadata.schema, module.table, id, { ...set, updated_at: now, updated_by: auth.userId }, [
+          'id',
+          ...module.fields.map((f) => f.apiName),
+        ]),
+      ))!;
+    } catch (error) {
+      const unique = uniqueViolationError(error, module);
+      if (unique) throw invalid([unique]);
+      throw error;
+    }
+    const violation = (await violatedRules(trx, metadata, module, [id])).get(id);
+    if (violation) throw invalid([violation]);
+    await insertTimeline(trx, metadata.schema, [
+      { id: newId(), module: module.apiName, record_id: id, kind: 'updated', actor_id: auth.userId, at: now, data: { changes } },
+    ]);
+    await ctx.events.emit(trx, 'record.updated', auth.orgId, {
+      module: module.apiName,
+      id,
+      record: presentAll(module, row),
+      changes,
+      actorId: auth.userId,
+    });
+    return { row, changed: true };
+  }
+
+  async function create(auth: AuthContext, moduleName: string, values: unknown): Promise<{ data: ApiRecord; display: Display }> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'create');
+    const row = await database.transaction('records.create', async (trx) => {
+      const scopes = await loadRecordScopes(trx, auth);
+      const [result] = await createMany(trx, auth, view, scopes, [{ index: 0, values }]);
+      if (result!.status === 'error') throw invalid(result!.errors);
+      return createdRows.get(trx)!.get(result!.id)!;
+    });
+    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row]) };
+  }
+
+  async function update(
+    auth: AuthContext,
+    moduleName: string,
+    id: string,
+    values: unknown,
+  ): Promise<{ data: ApiRecord; display: Display }> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'edit');
+    const { row } = await database.transaction('records.update', async (trx) =>
+      updateOne(trx, auth, view, await loadRecordScopes(trx, auth), id, values),
+    );
+    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row]) };
+  }
+
+  async function setDeleted(auth: AuthContext, moduleName: string, id: string, deleted: boolean): Promise<void> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'delete');
+    const { module } = view;
+    await database.transaction(deleted ? 'records.delete' : 'records.restore', async (trx) => {
+      const scope = (await loadRecordScopes(trx, auth))(module.apiName);
+      const [row] = await selectRecords(trx, {
+        schema: metadata.schema,
+        table: module.table,
+        columns: ['id', ...module.fields.map((f) => f.apiName)],
+        where: [sql<boolean>`r.id = ${id}`, deleted ? liveRow() : sql<boolean>`r.deleted_at IS NOT NULL`, ...ownerIn(scope.read)],
+        forUpdate: true,
+      });
+      if (!row) throw notFound();
+      if (!isOwnerInScope(scope.write, row.owner_id)) throw forbidden('You can see this record but not delete it.');
+      const now = ctx.now();
+      try {
+        await withSavepoint(trx, () =>
+          updateRecord(
+            trx,
+            metadata.schema,
+            module.table,
+            id,
+            { deleted_at: deleted ? now : null, deleted_by: deleted ? auth.userId : null },
+            ['id'],
+          ),
+        );
+      } catch (error) {
+        const unique = uniqueViolationError(error, module);
+        if (unique)
+          throw new AppError('conflict', `The record cannot be restored: ${unique.message}`, { field: unique.field, reason: 'unique' });
+        throw error;
+      }
+      await insertTimeline(trx, metadata.schema, [
+        {
+          id: newId(),
+          module: module.apiName,
+          record_id: id,
+          kind: deleted ? 'deleted' : 'restored',
+          actor_id: auth.userId,
+          at: now,
+          data: {},
+        },
+      ]);
+      await ctx.events.emit(trx, deleted ? 'record.deleted' : 'record.restored', auth.orgId, {
+        module: module.apiName,
+        id,
+        record: presentAll(module, row),
+        actorId: auth.userId,
+      });
+    });
+  }
+
+  /** Records in the recycle bin that the caller could delete, newest deletion first. */
+  async function listDeleted(auth: AuthContext, moduleName: string, input: { limit?: number; cursor?: string }): Promise<QueryResult> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'delete');
+    const scope = (await loadRecordScopes(database.db, auth))(view.module.apiName);
+    const limit = input.limit ?? 50;
+    const deletedAt = { ...view.module.fields[0]!, apiName: 'deleted_at', type: 'datetime' as const, options: {} };
+    const sort = [{ field: deletedAt, direction: 'desc' as const }];
+    const where = [sql<boolean>`r.deleted_at IS NOT NULL`, ...ownerIn(scope.write)];
+    if (input.cursor) where.push(afterCursorSql(sort, input.cursor));
+    const rows = await selectRecords(database.db, {
+      schema: metadata.schema,
+      table: view.module.table,
+      columns: ['id', 'deleted_at', 'deleted_by', ...view.visible.map((f) => f.apiName)],
+      where,
+      orderBy: orderBySql(sort),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const display = await displayFor(database.db, auth, view, page);
+    for (const user of await findUserNames(database.db, auth.orgId, [...new Set(page.map((r) => r.deleted_by as string).filter(Boolean))]))
+      display[user.id] = user.name;
+    return {
+      data: page.map((row) => ({
+        ...present(view, row),
+        deleted_at: (row.deleted_at as Date).toISOString(),
+        deleted_by: row.deleted_by as string | null,
+      })),
+      display,
+      nextCursor: rows.length > limit ? encodeRecordCursor(sort, page.at(-1)!) : null,
+    };
+  }
+
+  async function bulk(
+    auth: AuthContext,
+    moduleName: string,
+    input: { records: unknown[]; mode: 'create' | 'update' | 'upsert'; key?: string },
+  ): Promise<BatchResult[]> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, input.mode === 'update' ? 'edit' : 'create');
+    if (input.mode === 'upsert') moduleView(auth, metadata, moduleName, 'edit');
+    const key = input.key ?? 'id';
+    if (key !== 'id') {
+      const field = view.byName.get(key);
+      if (!field || !['text', 'email', 'phone', 'url', 'integer', 'auto_number'].includes(field.type)) {
+        throw badRequest(`"key" must be id or a visible text, e-mail, phone, number or auto-number field.`, 'key');
+      }
+    }
+    return database.transaction('records.bulk', async (trx) => {
+      const scopes = await loadRecordScopes(trx, auth);
+      const results: BatchResult[] = [];
+      const toCreate: Array<{ index: number; values: unknown }> = [];
+      const keyed = input.records.map((record, index) => ({ index, record, keyValue: (record as Record<string, unknown> | null)?.[key] }));
+      const existing = await findByKey(
+        trx,
+        view,
+        scopes(view.module.apiName),
+        key,
+        keyed.map((k) => k.keyValue).filter((v) => v !== undefined && v !== null && v !== ''),
+      );
+      for (const item of keyed) {
+        if (typeof item.record !== 'object' || item.record === null || Array.isArray(item.record)) {
+          results.push({
+            index: item.index,
+            status: 'error',
+            errors: [{ field: null, message: 'A record is an object of field values.', reason: 'invalid' }],
+          });
+          continue;
+        }
+        const match = item.keyValue === undefined || item.keyValue === null ? undefined : existing.get(normalizeKey(item.keyValue));
+        if (match === 'ambiguous') {
+          results.push({
+            index: item.index,
+            status: 'error',
+            errors: [{ field: key, message: `More than one record has this ${key}.`, reason: 'invalid' }],
+          });
+        } else if (match) {
+          if (input.mode === 'create') {
+            results.push({
+              index: item.index,
+              status: 'error',
+              errors: [{ field: key, message: `A record with this ${key} already exists.`, reason: 'unique' }],
+            });
+            continue;
+          }
+          try {
+            const values = { ...(item.record as Record<string, unknown>) };
+            if (key === 'id') delete values.id;
+            const outcome = await withSavepoint(trx, () => updateOne(trx, auth, view, scopes, match, values));
+            results.push({ index: item.index, status: outcome.changed ? 'updated' : 'unchanged', id: match });
+          } catch (error) {
+            if (!(error instanceof AppError)) throw error;
+            const details = error.details as { errors?: FieldError[] } | undefined;
+            results.push({ index: item.index, status: 'error', errors: details?.errors ?? [{ field: null, message: error.message }] });
+          }
+        } else if (input.mode === 'update' || (key === 'id' && item.keyValue !== undefined)) {
+          results.push({
+            index: item.index,
+            status: 'error',
+            errors: [{ field: key, message: `No record with this ${key} that you can change.`, reason: 'not_found' }],
+          });
+        } else {
+          const values = { ...(item.record as Record<string, unknown>) };
+          toCreate.push({ index: item.index, values });
+        }
+      }
+      results.push(...(await createMany(trx, auth, view, scopes, toCreate)));
+      return results.sort((a, b) => a.index - b.index);
+    });
+  }
+
+  async function timeline(auth: AuthContext, moduleName: string, id: string, input: { limit?: number; cursor?: string }) {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'read');
+    const scopes = await loadRecordScopes(database.db, auth);
+    await findVisible(database.db, view, scopes(view.module.apiName), id);
+    const limit = input.limit ?? 50;
+    let after: { at: string; id: string } | undefined;
+    if (input.cursor) {
+      try {
+        const [at, entryId] = JSON.parse(Buffer.from(input.cursor, 'base64url').toString('utf8')) as [string, string];
+        if (Number.isNaN(new Date(at).getTime()) || !/^[0-9a-f-]{36}$/i.test(entryId)) throw new Error('bad');
+        after = { at, id: entryId };
+      } catch {
+        throw badRequest('The cursor is not valid: pass back the nextCursor of the previous page.', 'cursor');
+      }
+    }
+    const rows = await listTimeline(database.db, metadata.schema, id, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const actors = await findUserNames(database.db, auth.orgId, [
+      ...new Set(page.map((e) => e.actor_id).filter((a): a is string => a !== null)),
+    ]);
+    return {
+      data: page.map((entry) => presentTimeline(view, entry)),
+      display: Object.fromEntries(actors.map((a) => [a.id, a.name])),
+      nextCursor:
+        rows.length > limit ? Buffer.from(JSON.stringify([page.at(-1)!.at.toISOString(), page.at(-1)!.id])).toString('base64url') : null,
+    };
+  }
+
+  return {
+    get,
+    query,
+    create,
+    update,
+    remove: (auth: AuthContext, m: string, id: string) => setDeleted(auth, m, id, true),
+    restore: (auth: AuthContext, m: string, id: string) => setDeleted(auth, m, id, false),
+    listDeleted,
+    bulk,
+    timeline,
+    createMany,
+    updateOne,
+  };
+}
+
+/** A timeline entry with the changes of fields the caller cannot see left out. */
+function presentTimeline(view: ModuleView, entry: TimelineEntry & { at: Date }) {
+  const data = { ...entry.data };
+  if (data.changes && typeof data.changes === 'object') {
+    data.changes = Object.fromEntries(Object.entries(data.changes as Record<string, unknown>).filter(([field]) => view.byName.has(field)));
+  }
+  return { id: entry.id, kind: entry.kind, actorId: entry.actor_id, at: entry.at.toISOString(), data };
+}
+
+/** Every field of a stored row in API form (events carry the whole record; their consumers decide what to show). */
+export function presentAll(module: ModuleMeta, row: RecordRow): ApiRecord {
+  const record: ApiRecord = { id: row.id };
+  for (const field of module.fields) record[field.apiName] = formatFieldValue(field, row[field.apiName]);
+  return record;
+}
+
+const normalizeKey = (value: unknown) => String(value).trim().toLowerCase();
+
+/** Records matching upsert keys, by normalized key; a key two records share is 'ambiguous'. */
+async function findByKey(
+  trx: Trx,
+  view: ModuleView,
+  scope: RecordScope,
+  key: string,
+  values: unknown[],
+): Promise<Map<string, string | 'ambiguous'>> {
+  const found = new Map<string, string | 'ambiguous'>();
+  if (values.length === 0) return found;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const texts = [...new Set(values.map(normalizeKey))].filter((v) => key !== 'id' || uuid.test(v));
+  if (texts.length === 0) return found;
+  const column = sql.ref(`r.${key}`);
+  const match = key === 'id' ? sql<boolean>`r.id = ANY(${texts}::uuid[])` : sql<boolean>`lower(${column}::text) = ANY(${texts}::text[])`;
+  const rows = await selectRecords(trx, {
+    schema: view.metadata.schema,
+    table: view.module.table,
+    columns: key === 'id' ? ['id'] : ['id', key],
+    where: [match, liveRow(), ...ownerIn(scope.write)],
+  });
+  for (const row of rows) {
+    const k = normalizeKey(row[key]);
+    found.set(k, found.has(k) ? 'ambiguous' : row.id);
+  }
+  return found;
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;

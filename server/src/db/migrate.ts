@@ -53,6 +53,15 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE INDEX _follows_user ON _follows (user_id);
     `,
   },
+  {
+    name: '0006-handled-events',
+    sql: `
+      -- Event handlers that write (notifications, timeline entries on a parent record) mark each event here first,
+      -- so a redelivered event does nothing twice.
+      CREATE TABLE _handled_events (event_id uuid NOT NULL, handler text NOT NULL, at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (event_id, handler));
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

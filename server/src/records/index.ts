@@ -8,6 +8,8 @@ import { provisionStandardModules, syncStandardCatalog } from './metadata/provis
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour } from './records/record-write.js';
+import { createCollaborationService } from './collaboration/collaboration.service.js';
+import { collaborationRoutes } from './collaboration/collaboration.routes.js';
 
 export type { RecordBehaviour } from './records/record-write.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
@@ -48,4 +50,7 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   const module = getRecords(ctx);
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
+  const collaboration = createCollaborationService(ctx, { records: module.records, metadata: module.metadata });
+  collaboration.subscribe();
+  await app.register(collaborationRoutes, { collaboration });
 };

@@ -293,7 +293,20 @@ export interface ListViewsTable {
   updated_at: Timestamp;
 }
 
+export interface EmailTemplatesTable {
+  id: string;
+  org_id: string;
+  module: string | null;
+  name: string;
+  subject: string;
+  body: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface PlatformDatabase {
+  'platform.email_templates': EmailTemplatesTable;
   'platform.modules': ModulesTable;
   'platform.fields': FieldsTable;
   'platform.validation_rules': ValidationRulesTable;

@@ -3,10 +3,14 @@ import type { AppContext } from '../platform/context.js';
 import { getRecords } from '../records/index.js';
 import { dealStageBehaviour } from './deals/deal-stage.behaviour.js';
 import { calendarCardRoutes } from './calendar-cards/calendar-cards.routes.js';
+import { createLineItemsService } from './inventory/line-items.service.js';
+import { lineItemRoutes } from './inventory/line-items.routes.js';
 
 /** The standard modules' behaviour (deal stages, lead conversion, cases, inventory documents). */
 export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { records, behaviours } = getRecords(ctx);
+  const module = getRecords(ctx);
+  const { records, behaviours } = module;
   behaviours.set('deals', dealStageBehaviour);
   await app.register(calendarCardRoutes, { ctx, records });
+  await app.register(lineItemRoutes, { lineItems: createLineItemsService(ctx, module) });
 };

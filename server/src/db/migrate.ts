@@ -65,6 +65,49 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         PRIMARY KEY (event_id, handler));
     `,
   },
+  {
+    name: '0007-line-items',
+    sql: `
+      -- Line items of quotes, sales orders, purchase orders and invoices. The amounts are computed here, in numeric,
+      -- each rounded half-up to cents: gross = quantity × unit price; discount = the amount, or gross × percent / 100;
+      -- net = gross − discount; tax = net × rate / 100; total = net + tax.
+      CREATE TABLE _line_items (
+        id uuid PRIMARY KEY,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        position integer NOT NULL,
+        product_id uuid,
+        description text NOT NULL DEFAULT '',
+        quantity numeric(10,4) NOT NULL CHECK (quantity > 0),
+        unit_price numeric(12,2) NOT NULL CHECK (unit_price >= 0),
+        discount_percent numeric(5,2) NOT NULL DEFAULT 0 CHECK (discount_percent BETWEEN 0 AND 100),
+        discount_amount numeric(12,2) NOT NULL DEFAULT 0 CHECK (discount_amount >= 0),
+        tax_rate numeric(5,2) NOT NULL DEFAULT 0 CHECK (tax_rate BETWEEN 0 AND 100),
+        gross numeric(18,2) GENERATED ALWAYS AS (round(quantity * unit_price, 2)) STORED,
+        discount numeric(18,2) GENERATED ALWAYS AS (
+          CASE WHEN discount_amount > 0 THEN discount_amount ELSE round(round(quantity * unit_price, 2) * discount_percent / 100, 2) END
+        ) STORED,
+        net numeric(18,2) GENERATED ALWAYS AS (
+          round(quantity * unit_price, 2)
+          - CASE WHEN discount_amount > 0 THEN discount_amount ELSE round(round(quantity * unit_price, 2) * discount_percent / 100, 2) END
+        ) STORED,
+        tax numeric(18,2) GENERATED ALWAYS AS (
+          round((round(quantity * unit_price, 2)
+            - CASE WHEN discount_amount > 0 THEN discount_amount ELSE round(round(quantity * unit_price, 2) * discount_percent / 100, 2) END)
+            * tax_rate / 100, 2)
+        ) STORED,
+        total numeric(18,2) GENERATED ALWAYS AS (
+          round(quantity * unit_price, 2)
+          - CASE WHEN discount_amount > 0 THEN discount_amount ELSE round(round(quantity * unit_price, 2) * discount_percent / 100, 2) END
+          + round((round(quantity * unit_price, 2)
+            - CASE WHEN discount_amount > 0 THEN discount_amount ELSE round(round(quantity * unit_price, 2) * discount_percent / 100, 2) END)
+            * tax_rate / 100, 2)
+        ) STORED,
+        UNIQUE (record_id, position)
+      );
+      CREATE INDEX _line_items_product ON _line_items (product_id) WHERE product_id IS NOT NULL;
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

@@ -395,6 +395,89 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     return { row, changed: true };
   }
 
+  /**
+   * In the caller's transaction: the record, locked for update, when the
+   * caller may change it (404 when they cannot see it, 403 when they can only
+   * look). For features that write beside a record (line items…).
+   */
+  async function lockWritable(trx: Trx, view: ModuleView, scopes: (module: string) => RecordScope, id: string): Promise<RecordRow> {
+    const scope = scopes(view.module.apiName);
+    const row = await findVisible(trx, view, scope, id, true);
+    if (!isOwnerInScope(scope.write, row.owner_id)) throw forbidden('You can see this record but not change it.');
+    return row;
+  }
+
+  /**
+   * Sets system fields (read-only for users: document totals…) of a record
+   * the caller locked with `lockWritable`, in the caller's transaction. The
+   * changes go on the timeline (as `timeline.kind`, default `updated`, with
+   * `timeline.data`; an entry of that kind is written even when no field
+   * changed) and emit record.updated.
+   */
+  async function writeSystemFields(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    current: RecordRow,
+    values: Record<string, unknown>,
+    timeline: { kind?: string; data?: Record<string, unknown> } = {},
+  ): Promise<{ row: RecordRow; changed: boolean }> {
+    const { module, metadata } = view;
+    const set: Record<string, unknown> = {};
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const field = module.fields.find((f) => f.apiName === key);
+      if (!field?.isSystem) throw new Error(`${key} is not a system field of ${module.apiName}.`);
+      if (sameValue(field, current[key], value)) continue;
+      set[key] = value;
+      changes[key] = { from: formatFieldValue(field, current[key]), to: formatFieldValue(field, value) };
+    }
+    const changed = Object.keys(set).length > 0;
+    const now = ctx.now();
+    const row = changed
+      ? (await updateRecord(trx, metadata.schema, module.table, current.id, { ...set, updated_at: now, updated_by: auth.userId }, [
+          'id',
+          ...module.fields.map((f) => f.apiName),
+        ]))!
+      : current;
+    if (changed || timeline.kind) {
+      await insertTimeline(trx, metadata.schema, [
+        {
+          id: newId(),
+          module: module.apiName,
+          record_id: current.id,
+          kind: timeline.kind ?? 'updated',
+          actor_id: auth.userId,
+          at: now,
+          data: { ...timeline.data, changes },
+        },
+      ]);
+    }
+    if (changed)
+      await ctx.events.emit(trx, 'record.updated', auth.orgId, {
+        module: module.apiName,
+        id: current.id,
+        record: presentAll(module, row),
+        changes,
+        actorId: auth.userId,
+      });
+    return { row, changed };
+  }
+
+  /** Adds an entry to a record's timeline in the caller's transaction (conversions, documents made from it…). */
+  async function addTimelineEntry(
+    trx: Trx,
+    auth: AuthContext,
+    moduleName: string,
+    id: string,
+    kind: string,
+    data: Record<string, unknown>,
+  ) {
+    await insertTimeline(trx, auth.orgSchema, [
+      { id: newId(), module: moduleName, record_id: id, kind, actor_id: auth.userId, at: ctx.now(), data },
+    ]);
+  }
+
   async function create(auth: AuthContext, moduleName: string, values: unknown): Promise<{ data: ApiRecord; display: Display }> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'create');
@@ -627,6 +710,9 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     timeline,
     createMany,
     updateOne,
+    lockWritable,
+    writeSystemFields,
+    addTimelineEntry,
   };
 }
 

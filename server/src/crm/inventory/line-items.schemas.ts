@@ -15,7 +15,7 @@ export const DocumentParams = Type.Object({
 
 export const LineItem = Type.Object(
   {
-    id: Uuid,
+    id: Type.String({ format: 'uuid', description: 'The line’s id (a new one each time the lines are replaced).' }),
     position: Type.Integer({ description: 'Order in the document, from 1.' }),
     product_id: Type.Union([Uuid, Type.Null()], { description: 'The product (a products record), if the line is for one.' }),
     description: Type.String({ description: 'What the line is for.' }),
@@ -72,4 +72,4 @@ export const ReplaceLineItemsBody = Type.Object({
   items: Type.Array(LineItemInput, { maxItems: 500, description: 'Every line of the document, in order (replaces what was there).' }),
 });
 
-export const CreatedId = Type.Object({ id: Uuid });
+export const CreatedId = Type.Object({ id: Type.String({ format: 'uuid', description: 'The id of the document made.' }) });

@@ -120,6 +120,15 @@ function parseItems(body: unknown): Draft[] {
   });
 }
 
+/** The date (YYYY-MM-DD) it is in a time zone. */
+function todayIn(timeZone: string, now: Date): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
+}
+
 const isForbidden = (error: unknown) => error instanceof AppError && error.statusCode === 403;
 
 /**
@@ -172,14 +181,16 @@ export function createLineItemsService(ctx: AppContext, deps: RecordsModule) {
   }
 
   /** Fills what a line leaves out from its product (description, unit price, tax rate); a line without a price is refused. */
-  async function complete(auth: AuthContext, drafts: Draft[]): Promise<LineItemValues[]> {
+  async function complete(auth: AuthContext, drafts: Draft[], kept: ReadonlySet<string> = new Set()): Promise<LineItemValues[]> {
     const products = await readableProducts(
       auth,
       drafts.map((draft) => draft.product_id).filter((id): id is string => typeof id === 'string'),
     );
     return drafts.map((draft, index) => {
       const product = draft.product_id ? products.get(draft.product_id) : undefined;
-      if (draft.product_id && !product) throw fieldError(index, 'product_id', 'is not a product you can see.');
+      // A product already on the document's lines may stay even if the caller cannot see it (or it was deleted).
+      if (draft.product_id && !product && !kept.has(draft.product_id))
+        throw fieldError(index, 'product_id', 'is not a product you can see.');
       const fromProduct = (name: 'unit_price' | 'tax_rate'): string | undefined => {
         const value = product?.[name];
         if (typeof value !== 'string' || value === '') return undefined;
@@ -238,7 +249,9 @@ export function createLineItemsService(ctx: AppContext, deps: RecordsModule) {
   async function replace(auth: AuthContext, moduleName: string, id: string, body: unknown): Promise<LineItemsResult> {
     const module = documentModule(moduleName);
     await records.assertWritable(auth, module, id);
-    const items = await complete(auth, parseItems(body));
+    const current = await listLineItems(database.db, auth.orgSchema, id);
+    const kept = new Set(current.map((line) => line.product_id).filter((productId): productId is string => productId !== null));
+    const items = await complete(auth, parseItems(body), kept);
     const metadata = await deps.metadata.get(auth.orgId, auth.orgSchema);
     const view = moduleView(auth, metadata, module, 'edit');
     await database.transaction('inventory.line-items', async (trx) => {
@@ -269,7 +282,7 @@ export function createLineItemsService(ctx: AppContext, deps: RecordsModule) {
     const values: Record<string, unknown> = {};
     for (const name of COPIED) if (writable(name) && source[name] !== undefined && source[name] !== null) values[name] = source[name];
     if (writable(conversion.link)) values[conversion.link] = id;
-    if (conversion.dated && writable(conversion.dated)) values[conversion.dated] = ctx.now().toISOString().slice(0, 10);
+    if (conversion.dated && writable(conversion.dated)) values[conversion.dated] = todayIn(auth.organization.timeZone, ctx.now());
     const items: LineItemValues[] = lines.map((line) => ({
       product_id: line.product_id,
       description: line.description,

@@ -222,6 +222,16 @@ describe('permissions', () => {
     const response = await putItems(bob, 'quotes', quote, [{ product_id: product.data.data.id, quantity: '1' }]);
     expect(response.statusCode).toBe(400);
     expect(response.data.error.details.field).toBe('items[0].product_id');
+
+    // A line someone else put there with that product can be sent back as it is.
+    await t.request('PUT', '/api/v1/sharing/quotes', { as: org, body: { access: 'public_read_write' } });
+    const shared = await newQuote(alice);
+    expect((await putItems(alice, 'quotes', shared, [{ product_id: product.data.data.id, quantity: '2' }])).statusCode).toBe(200);
+    const lines = await t.request('GET', `/api/v1/records/quotes/${shared}/line-items`, { as: bob });
+    expect(lines.data.display).toEqual({});
+    const resent = await putItems(bob, 'quotes', shared, [...lines.data.data, { quantity: '1', unit_price: '3' }]);
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.data.totals.subtotal).toBe('5.00');
   });
 });
 

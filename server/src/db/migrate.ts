@@ -8,6 +8,7 @@ import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 import { recordsMetadata } from './migrations/platform-0007-records.js';
 import { emailTemplates } from './migrations/platform-0013-email-templates.js';
+import { caseSla } from './migrations/platform-0015-case-sla.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -20,6 +21,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0007-records', sql: recordsMetadata },
   // 0008–0012 come with the features being merged; the order of names is what counts.
   { name: '0013-email-templates', sql: emailTemplates },
+  { name: '0015-case-sla', sql: caseSla },
 ];
 
 /**

@@ -305,7 +305,14 @@ export interface EmailTemplatesTable {
   updated_at: Timestamp;
 }
 
+export interface CaseSlaPoliciesTable {
+  org_id: string;
+  priority: string;
+  resolution_minutes: number;
+}
+
 export interface PlatformDatabase {
+  'platform.case_sla_policies': CaseSlaPoliciesTable;
   'platform.email_templates': EmailTemplatesTable;
   'platform.modules': ModulesTable;
   'platform.fields': FieldsTable;

@@ -207,8 +207,14 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     return violations;
   }
 
-  function applyBehaviour(module: ModuleMeta, values: Record<string, unknown>, current: RecordRow | null) {
-    deps.behaviours.get(module.apiName)?.({ values, current, module, now: ctx.now() });
+  async function applyBehaviour(
+    trx: Trx,
+    auth: AuthContext,
+    module: ModuleMeta,
+    values: Record<string, unknown>,
+    current: RecordRow | null,
+  ) {
+    await deps.behaviours.get(module.apiName)?.({ values, current, module, now: ctx.now(), auth, trx });
   }
 
   /**
@@ -228,7 +234,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     const candidates: Array<{ index: number; values: Record<string, unknown> }> = [];
     for (const input of inputs) {
       const prepared = prepareValues(input.values, view, { auth, current: null, orgCurrency: auth.organization.currency });
-      applyBehaviour(module, prepared.values, null);
+      await applyBehaviour(trx, auth, module, prepared.values, null);
       const errors = [...prepared.errors, ...checkRequired(view, prepared.values, null)];
       if (errors.length > 0) results.push({ index: input.index, status: 'error', errors });
       else candidates.push({ index: input.index, values: prepared.values });
@@ -352,7 +358,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     const current = await findVisible(trx, view, scope, id, true);
     if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
     const prepared = prepareValues(input, view, { auth, current, orgCurrency: auth.organization.currency });
-    applyBehaviour(module, prepared.values, current);
+    await applyBehaviour(trx, auth, module, prepared.values, current);
     const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
     if (errors.length > 0) throw invalid(errors);
     const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -9,6 +9,7 @@ import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 import { recordsMetadata } from './migrations/platform-0007-records.js';
 import { emailTemplates } from './migrations/platform-0013-email-templates.js';
 import { caseSla } from './migrations/platform-0015-case-sla.js';
+import { webForms } from './migrations/platform-0016-web-forms.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -22,6 +23,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   // 0008–0012 come with the features being merged; the order of names is what counts.
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },
+  { name: '0016-web-forms', sql: webForms },
 ];
 
 /**

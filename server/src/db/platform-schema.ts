@@ -311,7 +311,27 @@ export interface CaseSlaPoliciesTable {
   resolution_minutes: number;
 }
 
+export interface WebFormsTable {
+  id: string;
+  org_id: string;
+  public_key: string;
+  secret: string;
+  name: string;
+  module: string;
+  fields: Json<Array<{ field: string; required: boolean }>>;
+  defaults: Json<Record<string, unknown>>;
+  owner_id: string;
+  language: string;
+  thank_you: string | null;
+  redirect_url: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  submissions: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface PlatformDatabase {
+  'platform.web_forms': WebFormsTable;
   'platform.case_sla_policies': CaseSlaPoliciesTable;
   'platform.email_templates': EmailTemplatesTable;
   'platform.modules': ModulesTable;

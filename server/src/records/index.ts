@@ -12,6 +12,8 @@ import { createCollaborationService } from './collaboration/collaboration.servic
 import { collaborationRoutes } from './collaboration/collaboration.routes.js';
 import { createRecordEmailService } from './emails/record-email.service.js';
 import { recordEmailRoutes } from './emails/record-email.routes.js';
+import { createWebFormService } from './web-forms/web-form.service.js';
+import { webFormRoutes } from './web-forms/web-form.routes.js';
 
 export type { RecordBehaviour } from './records/record-write.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
@@ -56,4 +58,5 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   collaboration.subscribe();
   await app.register(collaborationRoutes, { collaboration });
   await app.register(recordEmailRoutes, { emails: createRecordEmailService(ctx, { records: module.records, metadata: module.metadata }) });
+  await app.register(webFormRoutes, { forms: createWebFormService(ctx, { records: module.records, metadata: module.metadata }) });
 };

@@ -6,6 +6,7 @@ import { access } from './migrations/platform-0003-access.js';
 import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
+import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -15,6 +16,8 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0004-jobs', sql: jobsAndNotifications },
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
+  // 0007 is added on main
+  { name: '0008-files-webhooks', sql: filesAndWebhooks },
 ];
 
 /**

@@ -16,6 +16,7 @@ import { mailOutboxRoutes } from './mail/mail-outbox.routes.js';
 import { notificationsPlugin } from './notifications/index.js';
 import { eventStreamRoutes } from './events/stream.routes.js';
 import { webhooksPlugin } from './webhooks/index.js';
+import { filesPlugin } from './files/index.js';
 
 /** Every platform API route, mounted under /api/v1. Add a module's routes here. */
 export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -35,4 +36,5 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   await app.register(notificationsPlugin, { ctx });
   await app.register(eventStreamRoutes, { ctx });
   await app.register(webhooksPlugin, { ctx });
+  await app.register(filesPlugin, { ctx });
 };

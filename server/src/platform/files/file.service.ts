@@ -45,9 +45,9 @@ export type FileJson = ReturnType<typeof presentFile>;
 /** A file name that is safe to keep and show: no folders, no control characters, at most 255 characters. */
 export function cleanFileName(name: string | undefined): string {
   const base = (name ?? '').split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+  const cleaned = [...base]
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f)
+    .join('')
     .trim()
     .slice(0, 255);
   return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : 'file';

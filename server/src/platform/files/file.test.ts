@@ -57,7 +57,7 @@ async function expectRefused(promise: Promise<unknown>, code: string) {
 describe('file service', () => {
   it('stores a file under DATA_DIR/files/<org>/<2 hex>/<id> with its size, hash and confirmed type', async () => {
     const admin = await t.make.org();
-    const stored = await storeBytes(admin, PNG, 'C:\\Users\\ana\\logo.png', 'image/png');
+    const stored = await storeBytes(admin, PNG, 'C:\\Users\\ana\\lo\u0007go.png', 'image/png');
     expect(stored).toMatchObject({ name: 'logo.png', contentType: 'image/png', sizeBytes: PNG.length, sha256: sha(PNG), module: null });
     const onDisk = path.join(dataDir, 'files', admin.orgId, stored.id.slice(-2), stored.id);
     expect(fs.readFileSync(onDisk).equals(PNG)).toBe(true);

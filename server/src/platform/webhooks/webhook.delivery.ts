@@ -3,6 +3,7 @@ import type { Trx } from '../../db/database.js';
 import { newId } from '../ids.js';
 import { signPayload, SIGNATURE_HEADER } from './webhook.signature.js';
 import {
+  deleteOldDeliveries,
   findDelivery,
   findWebhookTarget,
   insertAttempt,
@@ -13,11 +14,16 @@ import {
 } from './webhook.repository.js';
 
 export const DELIVER_JOB = 'webhooks.deliver';
+export const PRUNE_DELIVERIES_JOB = 'webhooks.prune-deliveries';
+/** Finished deliveries and their attempt logs are kept this long. */
+export const DELIVERY_RETENTION_DAYS = 30;
 
 declare module '../jobs/jobs.js' {
   interface JobPayloads {
     /** Attempt number `attempt` of a webhook delivery: POST it, log the attempt, queue the next one on failure. */
     'webhooks.deliver': { deliveryId: string; attempt: number };
+    /** Daily: deletes finished deliveries older than DELIVERY_RETENTION_DAYS. */
+    'webhooks.prune-deliveries': Record<string, never>;
   }
 }
 
@@ -140,6 +146,17 @@ export async function postDelivery(
   }
 }
 
+/** Deletes finished deliveries older than DELIVERY_RETENTION_DAYS, in batches; returns how many. */
+export async function pruneDeliveries(database: DeliveryContext['database'], now: Date): Promise<number> {
+  const before = new Date(now.getTime() - DELIVERY_RETENTION_DAYS * 24 * 3600_000);
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteOldDeliveries(database.db, before, 1000);
+    total += deleted;
+    if (deleted < 1000) return total;
+  }
+}
+
 /**
  * Outgoing webhooks: an outbox handler turns each public event into one
  * delivery per subscribed webhook, and a job makes each attempt.
@@ -218,5 +235,9 @@ export async function registerWebhookDelivery(ctx: DeliveryContext): Promise<voi
         );
       }
     });
+  });
+
+  await ctx.jobs.work(PRUNE_DELIVERIES_JOB, async () => {
+    await pruneDeliveries(database, ctx.now());
   });
 }

@@ -263,3 +263,19 @@ export async function updateDelivery(
 ) {
   await executor.updateTable('platform.webhook_deliveries').set(changes).where('id', '=', id).execute();
 }
+
+/** Deletes up to `limit` finished deliveries (and their attempts) created before `before`; returns how many. */
+export async function deleteOldDeliveries(executor: Executor, before: Date, limit: number): Promise<number> {
+  const result = await executor
+    .deleteFrom('platform.webhook_deliveries')
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('platform.webhook_deliveries')
+        .select('id')
+        .where('created_at', '<', before)
+        .where('status', '!=', 'pending')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -3,7 +3,7 @@ import { createTestContext, type TestContext, type TestUser } from '../../test/t
 import { startHttpReceiver, type HttpReceiver } from '../../test/http-receiver.js';
 import { waitFor } from '../../test/wait-for.js';
 import { newId } from '../ids.js';
-import { MAX_DELIVERY_ATTEMPTS, RESPONSE_LOG_BYTES } from './webhook.delivery.js';
+import { MAX_DELIVERY_ATTEMPTS, pruneDeliveries, RESPONSE_LOG_BYTES } from './webhook.delivery.js';
 import { verifySignature } from './webhook.signature.js';
 
 let t: TestContext;
@@ -332,5 +332,29 @@ describe('deliveries', () => {
     const third = await deliveries(admin, id, `?limit=2&cursor=${second.nextCursor}`);
     expect(third.data.map((d) => d.id)).toEqual([sent[0]]);
     expect(third.nextCursor).toBeNull();
+  });
+
+  it('prunes finished deliveries older than 30 days, keeping recent and pending ones', async () => {
+    const admin = await t.make.org();
+    const { id } = await createWebhook(admin);
+    const sent: string[] = [];
+    for (let i = 0; i < 3; i++) sent.push((await t.request('POST', `/api/v1/webhooks/${id}/test`, { as: admin })).data.id);
+    await waitFor(async () => (await deliveries(admin, id)).data.every((d) => d.status === 'delivered'), 'the deliveries');
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3600_000);
+    await t.database.db
+      .updateTable('platform.webhook_deliveries')
+      .set({ created_at: daysAgo(31) })
+      .where('id', 'in', [sent[0]!, sent[1]!])
+      .execute();
+    await t.database.db.updateTable('platform.webhook_deliveries').set({ status: 'pending' }).where('id', '=', sent[1]!).execute();
+
+    expect(await pruneDeliveries(t.database, new Date())).toBe(1);
+    expect((await deliveries(admin, id)).data.map((d) => d.id).sort()).toEqual([sent[1], sent[2]].sort());
+    const attempts = await t.database.db
+      .selectFrom('platform.webhook_delivery_attempts')
+      .select('id')
+      .where('delivery_id', '=', sent[0]!)
+      .execute();
+    expect(attempts).toEqual([]);
   });
 });

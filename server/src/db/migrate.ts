@@ -10,6 +10,7 @@ import { recordsMetadata } from './migrations/platform-0007-records.js';
 import { emailTemplates } from './migrations/platform-0013-email-templates.js';
 import { caseSla } from './migrations/platform-0015-case-sla.js';
 import { webForms } from './migrations/platform-0016-web-forms.js';
+import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -20,7 +21,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
-  // 0008–0012 come with the features being merged; the order of names is what counts.
+  { name: '0008-files-webhooks', sql: filesAndWebhooks },
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },
   { name: '0016-web-forms', sql: webForms },

@@ -165,18 +165,16 @@ export const webFormRoutes: FastifyPluginAsyncTypebox<{ forms: ReturnType<typeof
     async (request, reply) => {
       const definition = await forms.definition(request.params.key);
       const language = definition.language === 'en' ? 'en' : 'es';
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          renderFormPage({
-            title: definition.name,
-            action: `/api/v1/public/forms/${request.params.key}`,
-            token: definition.token,
-            fields: definition.fields,
-            submit: SEND[language],
-            language,
-          }),
-        );
+      return reply.type('text/html; charset=utf-8').send(
+        renderFormPage({
+          title: definition.name,
+          action: `/api/v1/public/forms/${request.params.key}`,
+          token: definition.token,
+          fields: definition.fields,
+          submit: SEND[language],
+          language,
+        }),
+      );
     },
   );
 

@@ -7,6 +7,7 @@ import { AppError, badRequest, forbidden, notFound } from '../../platform/http/a
 import { newId } from '../../platform/ids.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
+import { qualifiedTable } from '../metadata/ddl.js';
 import { formatFieldValue } from './field-values.js';
 import { compileFilter } from './record-filter.js';
 import { filterScopeFor, fullFilterScope, moduleView, type ModuleView } from './record-access.js';
@@ -19,6 +20,7 @@ import {
   insertTimeline,
   listTimeline,
   selectRecords,
+  selectRecordsPrepared,
   takeCounterNumbers,
   updateRecord,
   type RecordRow,
@@ -89,14 +91,60 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
   const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
   const canRead = (auth: AuthContext) => (module: ModuleMeta) => !module.hidden && canModuleAction(auth, module.apiName, 'read');
 
-  /** Names of the records and users a set of rows points at, by id. */
-  async function displayFor(executor: Executor, auth: AuthContext, view: ModuleView, rows: RecordRow[]): Promise<Display> {
+  /**
+   * Display names selected with the rows: one scalar subquery per user field
+   * and per lookup into a module the caller can read (polymorphic lookups are
+   * named afterwards, by displayFor).
+   */
+  function displayColumns(auth: AuthContext, view: ModuleView, only?: Set<string>) {
+    const readable = canRead(auth);
+    const columns: Array<{ alias: string; field: string; expression: RawBuilder<unknown> }> = [];
+    view.visible.forEach((field, index) => {
+      if (only && !only.has(field.apiName)) return;
+      const ref = sql.ref(`r.${field.apiName}`);
+      if (field.type === 'user') {
+        columns.push({
+          alias: `__d${index}`,
+          field: field.apiName,
+          expression: sql`(SELECT u.name FROM platform.users u WHERE u.id = ${ref} AND u.org_id = ${auth.orgId})`,
+        });
+      } else if (field.type === 'lookup' && field.options.target) {
+        const target = view.metadata.modules.get(field.options.target);
+        if (!target || !readable(target) || target.displayFields.length === 0) return;
+        const name = sql.raw(`concat_ws(' ', ${target.displayFields.map((f) => `x."${f}"::text`).join(', ')})`);
+        columns.push({
+          alias: `__d${index}`,
+          field: field.apiName,
+          expression: sql`(SELECT ${name} FROM ${sql.raw(qualifiedTable(view.metadata.schema, target.table))} x WHERE x.id = ${ref})`,
+        });
+      }
+    });
+    return columns;
+  }
+
+  /** Names of the records and users a set of rows points at, by id: from the rows' display columns, the rest queried. */
+  async function displayFor(
+    executor: Executor,
+    auth: AuthContext,
+    view: ModuleView,
+    rows: RecordRow[],
+    selected: Array<{ alias: string; field: string }> = [],
+  ): Promise<Display> {
+    const display: Display = {};
+    const named = new Set(selected.map((column) => column.field));
+    for (const row of rows) {
+      for (const column of selected) {
+        const id = row[column.field];
+        const name = row[column.alias];
+        if (typeof id === 'string' && typeof name === 'string' && name !== '') display[id] = name;
+      }
+    }
     const byModule = new Map<string, Set<string>>();
     const users = new Set<string>();
     for (const row of rows) {
       for (const field of view.visible) {
         const value = row[field.apiName];
-        if (typeof value !== 'string') continue;
+        if (typeof value !== 'string' || named.has(field.apiName)) continue;
         if (field.type === 'user') users.add(value);
         else if (field.type === 'lookup') {
           const target = field.options.target ?? (field.options.targetField ? (row[field.options.targetField] as string) : undefined);
@@ -104,7 +152,6 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
         }
       }
     }
-    const display: Display = {};
     const readable = canRead(auth);
     for (const [target, ids] of byModule) {
       const module = view.metadata.modules.get(target);
@@ -135,8 +182,17 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
     const scopes = await loadRecordScopes(database.db, auth);
-    const row = await findVisible(database.db, view, scopes(view.module.apiName), id);
-    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row]) };
+    // One prepared statement: the record, with the names it points at.
+    const extra = displayColumns(auth, view);
+    const [row] = await selectRecordsPrepared(database, {
+      schema: metadata.schema,
+      table: view.module.table,
+      columns: ['id', ...view.visible.map((f) => f.apiName)],
+      extra,
+      where: [sql<boolean>`r.id = ${id}`, liveRow(), ...ownerIn(scopes(view.module.apiName).read)],
+    });
+    if (!row) throw notFound();
+    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row], extra) };
   }
 
   /** Throws unless the caller may edit this record (404 when they cannot see it, 403 when they can only look). */
@@ -169,10 +225,12 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     for (const key of sort) if (key.field !== 'id') columns.add(key.field.apiName);
     if (only)
       for (const field of view.visible) if (field.options.targetField && only.has(field.apiName)) columns.add(field.options.targetField);
+    const extra = displayColumns(auth, view, only);
     const rows = await selectRecords(database.db, {
       schema: metadata.schema,
       table: view.module.table,
       columns: [...columns],
+      extra,
       where: pageWhere,
       orderBy: orderBySql(sort),
       limit: limit + 1,
@@ -181,7 +239,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     const nextCursor = rows.length > limit ? encodeRecordCursor(sort, page.at(-1)!) : null;
     const result: QueryResult = {
       data: page.map((row) => present(view, row, only)),
-      display: await displayFor(database.db, auth, view, page),
+      display: await displayFor(database.db, auth, view, page, extra),
       nextCursor,
     };
     if (input.count)
@@ -328,15 +386,13 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
         data: {},
       })),
     );
-    for (const item of inserted) {
-      await ctx.events.emit(trx, 'record.created', auth.orgId, {
-        module: module.apiName,
-        id: item.row.id,
-        record: presentAll(module, item.row),
-        actorId: auth.userId,
-      });
-      results.push({ index: item.index, status: 'created', id: item.row.id });
-    }
+    await ctx.events.emitMany(
+      trx,
+      'record.created',
+      auth.orgId,
+      inserted.map((item) => ({ module: module.apiName, id: item.row.id, record: presentAll(module, item.row), actorId: auth.userId })),
+    );
+    for (const item of inserted) results.push({ index: item.index, status: 'created', id: item.row.id });
     createdRows.set(trx, new Map(inserted.map((item) => [item.row.id, item.row])));
     return results.sort((a, b) => a.index - b.index);
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
@@ -71,6 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
 
   await app.register(cookie);
+  // multipart/form-data uploads (imports): parts are streamed, never buffered whole.
+  await app.register(multipart);
   registerValidator(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app);

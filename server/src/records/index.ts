@@ -8,6 +8,10 @@ import { provisionStandardModules, syncStandardCatalog } from './metadata/provis
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour } from './records/record-write.js';
+import { createImportService, IMPORT_JOB } from './imports/import.service.js';
+import { importRoutes } from './imports/import.routes.js';
+import { createExportService } from './exports/export.service.js';
+import { exportRoutes } from './exports/export.routes.js';
 
 export type { RecordBehaviour } from './records/record-write.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
@@ -48,4 +52,8 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   const module = getRecords(ctx);
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
+  const imports = createImportService(ctx, module);
+  await ctx.jobs.work(IMPORT_JOB, (job) => imports.run(job.data.importId));
+  await app.register(importRoutes, { imports, maxBytes: ctx.config.importMaxBytes });
+  await app.register(exportRoutes, { exports: createExportService(module) });
 };

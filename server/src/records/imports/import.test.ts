@@ -25,7 +25,12 @@ afterAll(async () => {
 async function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer | string; type?: string }) {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  if (file) form.append('file', new Blob([file.content], { type: file.type ?? 'text/csv' }), file.name);
+  if (file)
+    form.append(
+      'file',
+      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'text/csv' }),
+      file.name,
+    );
   const request = new Request('http://clave.test/', { method: 'POST', body: form });
   return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
 }

@@ -11,6 +11,7 @@ import { emailTemplates } from './migrations/platform-0013-email-templates.js';
 import { caseSla } from './migrations/platform-0015-case-sla.js';
 import { webForms } from './migrations/platform-0016-web-forms.js';
 import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
+import { imports } from './migrations/platform-0009-imports.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -22,6 +23,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
   { name: '0008-files-webhooks', sql: filesAndWebhooks },
+  { name: '0009-imports', sql: imports },
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },
   { name: '0016-web-forms', sql: webForms },

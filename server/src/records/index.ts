@@ -14,6 +14,10 @@ import { createRecordEmailService } from './emails/record-email.service.js';
 import { recordEmailRoutes } from './emails/record-email.routes.js';
 import { createWebFormService } from './web-forms/web-form.service.js';
 import { webFormRoutes } from './web-forms/web-form.routes.js';
+import { createImportService, IMPORT_JOB } from './imports/import.service.js';
+import { importRoutes } from './imports/import.routes.js';
+import { createExportService } from './exports/export.service.js';
+import { exportRoutes } from './exports/export.routes.js';
 
 export type { RecordBehaviour } from './records/record-write.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
@@ -59,4 +63,8 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   await app.register(collaborationRoutes, { collaboration });
   await app.register(recordEmailRoutes, { emails: createRecordEmailService(ctx, { records: module.records, metadata: module.metadata }) });
   await app.register(webFormRoutes, { forms: createWebFormService(ctx, { records: module.records, metadata: module.metadata }) });
+  const imports = createImportService(ctx, module);
+  await ctx.jobs.work(IMPORT_JOB, (job) => imports.run(job.data.importId));
+  await app.register(importRoutes, { imports, maxBytes: ctx.config.importMaxBytes });
+  await app.register(exportRoutes, { exports: createExportService(module) });
 };

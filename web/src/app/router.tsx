@@ -11,6 +11,7 @@ import { VerifyEmailPage } from '../auth/pages/verify-email-page';
 import { ResetPasswordPage } from '../auth/pages/reset-password-page';
 import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
+import { recordsRoutes } from '../records/routes';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -38,6 +39,7 @@ const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
   ...settingsRoutes(appLayout),
+  ...recordsRoutes(appLayout),
 ];
 
 const routeTree = rootRoute.addChildren([publicLayout.addChildren(publicRoutes), appLayout.addChildren(appRoutes)]);

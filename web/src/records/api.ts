@@ -94,6 +94,7 @@ export interface ModuleDetail extends ModuleSummary {
   fields: Field[];
   layout: LayoutSection[];
   relatedLists: Array<{ module: string; field: string; label: string }>;
+  hiddenFields?: Array<{ apiName: string; type: FieldType; label: string; isStandard: boolean }>;
 }
 
 export type RecordData = Record<string, unknown> & { id: string };

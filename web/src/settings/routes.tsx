@@ -10,6 +10,8 @@ import { GroupsPage } from './pages/groups-page';
 import { SharingPage } from './pages/sharing-page';
 import { AuditLogPage } from './pages/audit-log-page';
 import { MailOutboxPage } from './pages/mail-outbox-page';
+import { ModulesPage } from './pages/modules-page';
+import { ModuleFieldsPage } from './pages/module-fields-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -33,6 +35,8 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/sharing', SharingPage),
       page('/audit-log', AuditLogPage),
       page('/mail-outbox', MailOutboxPage),
+      page('/modules', ModulesPage),
+      page('/modules/$module', ModuleFieldsPage),
     ]),
   ];
 }

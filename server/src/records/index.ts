@@ -8,6 +8,8 @@ import { provisionStandardModules, syncStandardCatalog } from './metadata/provis
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour } from './records/record-write.js';
+import { createViewService } from './views/view.service.js';
+import { viewRoutes } from './views/view.routes.js';
 
 export type { RecordBehaviour } from './records/record-write.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
@@ -48,4 +50,5 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   const module = getRecords(ctx);
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
+  await app.register(viewRoutes, { views: createViewService(ctx, { metadata: module.metadata }) });
 };

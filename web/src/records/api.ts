@@ -101,19 +101,7 @@ export type RecordData = Record<string, unknown> & { id: string };
 export type Display = Record<string, string>;
 
 export type FilterOp =
-  | 'eq'
-  | 'neq'
-  | 'lt'
-  | 'lte'
-  | 'gt'
-  | 'gte'
-  | 'between'
-  | 'in'
-  | 'nin'
-  | 'contains'
-  | 'starts_with'
-  | 'is_empty'
-  | 'is_not_empty';
+  'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'in' | 'nin' | 'contains' | 'starts_with' | 'is_empty' | 'is_not_empty';
 
 export interface Condition {
   field: string;

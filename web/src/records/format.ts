@@ -61,11 +61,15 @@ export function formatValue(field: Field, value: unknown, context: FormatContext
     case 'decimal':
     case 'rollup': {
       const number = Number(value);
-      return Number.isFinite(number) ? new Intl.NumberFormat(locale, { maximumFractionDigits: field.options.scale ?? 2 }).format(number) : String(value);
+      return Number.isFinite(number)
+        ? new Intl.NumberFormat(locale, { maximumFractionDigits: field.options.scale ?? 2 }).format(number)
+        : String(value);
     }
     case 'percent': {
       const number = Number(value);
-      return Number.isFinite(number) ? `${new Intl.NumberFormat(locale, { maximumFractionDigits: field.options.scale ?? 2 }).format(number)} %` : String(value);
+      return Number.isFinite(number)
+        ? `${new Intl.NumberFormat(locale, { maximumFractionDigits: field.options.scale ?? 2 }).format(number)} %`
+        : String(value);
     }
     case 'date': {
       const [y, m, d] = String(value).split('-').map(Number);

@@ -98,7 +98,8 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ records: RecordService }>
       schema: {
         tags,
         summary: 'Set the same values on many records (mass update, change owner)',
-        description: 'By `ids` (at most 1000) or by `filter`. One result per record, like bulk; records the caller cannot change are errors.',
+        description:
+          'By `ids` (at most 1000) or by `filter`. One result per record, like bulk; records the caller cannot change are errors.',
         params: ModuleParams,
         body: MassUpdateBody,
         response: { 200: BulkResponse, ...errorResponses(400, 401, 403, 404) },

@@ -131,4 +131,7 @@ export const MassUpdateBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const MassDeleteBody = Type.Object({ ids: Type.Optional(MassIds), filter: Type.Optional(MassFilter) }, { additionalProperties: false });
+export const MassDeleteBody = Type.Object(
+  { ids: Type.Optional(MassIds), filter: Type.Optional(MassFilter) },
+  { additionalProperties: false },
+);

@@ -89,7 +89,14 @@ export function AuthenticatedLayout() {
               onClick={close}
             />
           ))}
-          <NavLink component={Link} to="/calendar" label={t('records:nav.calendar')} leftSection={<IconCalendar size={18} />} active={isActive('/calendar')} onClick={close} />
+          <NavLink
+            component={Link}
+            to="/calendar"
+            label={t('records:nav.calendar')}
+            leftSection={<IconCalendar size={18} />}
+            active={isActive('/calendar')}
+            onClick={close}
+          />
           <ModuleNavLinks pathname={pathname} onNavigate={close} />
         </ScrollArea>
       </AppShell.Navbar>

@@ -7,7 +7,13 @@ export function errorsByField(error: unknown): Record<string, string> {
   const list = Array.isArray(error.details?.errors)
     ? (error.details.errors as Array<{ field: string | null; message: string; reason?: string }>)
     : error.field
-      ? [{ field: error.field, message: error.message, reason: typeof error.details?.reason === 'string' ? error.details.reason : undefined }]
+      ? [
+          {
+            field: error.field,
+            message: error.message,
+            reason: typeof error.details?.reason === 'string' ? error.details.reason : undefined,
+          },
+        ]
       : [];
   const result: Record<string, string> = {};
   for (const item of list) {

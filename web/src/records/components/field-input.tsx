@@ -62,7 +62,9 @@ export function FieldInput({ field, value, onChange, error, display, hideLabel, 
         />
       );
     case 'date':
-      return <TextInput {...common} type="date" value={(value as string) ?? ''} onChange={(e) => onChange(e.currentTarget.value || null)} />;
+      return (
+        <TextInput {...common} type="date" value={(value as string) ?? ''} onChange={(e) => onChange(e.currentTarget.value || null)} />
+      );
     case 'datetime':
       return (
         <TextInput
@@ -88,12 +90,21 @@ export function FieldInput({ field, value, onChange, error, display, hideLabel, 
         .filter((option) => !option.hidden || option.code === value)
         .map((option) => ({ value: option.code, label: labelOf(option.labels, i18n.language) }));
       return (
-        <Select {...common} data={data} value={(value as string) ?? null} onChange={(next) => onChange(next)} clearable={!field.required} searchable={data.length > 8} />
+        <Select
+          {...common}
+          data={data}
+          value={(value as string) ?? null}
+          onChange={(next) => onChange(next)}
+          clearable={!field.required}
+          searchable={data.length > 8}
+        />
       );
     }
     case 'multi_select': {
       const data = (field.options.values ?? []).map((option) => ({ value: option.code, label: labelOf(option.labels, i18n.language) }));
-      return <MultiSelect {...common} data={data} value={Array.isArray(value) ? (value as string[]) : []} onChange={(next) => onChange(next)} />;
+      return (
+        <MultiSelect {...common} data={data} value={Array.isArray(value) ? (value as string[]) : []} onChange={(next) => onChange(next)} />
+      );
     }
     case 'user':
       return <UserSelect {...common} value={(value as string) ?? null} onChange={onChange} allowMe={allowMe} />;
@@ -163,12 +174,19 @@ export function LookupSelect({
       const answer = await recordsApi.query(target, {
         limit: 20,
         fields: displayFields,
-        filter: debounced && nameField ? { or: displayFields.map((name) => ({ field: name, op: 'contains' as const, value: debounced })) } : undefined,
+        filter:
+          debounced && nameField
+            ? { or: displayFields.map((name) => ({ field: name, op: 'contains' as const, value: debounced })) }
+            : undefined,
         sort: nameField ? [{ field: nameField, direction: 'asc' }] : undefined,
       });
       return answer.data.map((record) => ({
         value: record.id,
-        label: displayFields.map((name) => record[name]).filter(Boolean).join(' ') || record.id,
+        label:
+          displayFields
+            .map((name) => record[name])
+            .filter(Boolean)
+            .join(' ') || record.id,
       }));
     },
   });

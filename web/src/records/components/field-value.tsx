@@ -32,11 +32,19 @@ export function FieldValue({ field, record, display }: { field: Field; record: R
     const target = field.options.target ?? (field.options.targetField ? (record[field.options.targetField] as string) : undefined);
     const name = display[String(value)] ?? String(value);
     return target ? (
-      <Anchor component={Link} to="/records/$module/$id" params={{ module: target, id: String(value) } as never} size="sm" onClick={(e) => e.stopPropagation()}>
+      <Anchor
+        component={Link}
+        to="/records/$module/$id"
+        params={{ module: target, id: String(value) } as never}
+        size="sm"
+        onClick={(e) => e.stopPropagation()}
+      >
         {name}
       </Anchor>
     ) : (
-      <Text span size="sm">{name}</Text>
+      <Text span size="sm">
+        {name}
+      </Text>
     );
   }
   if (field.type === 'picklist') {
@@ -46,7 +54,12 @@ export function FieldValue({ field, record, display }: { field: Field; record: R
       </Badge>
     );
   }
-  if (field.type === 'email') return <Anchor href={`mailto:${String(value)}`} size="sm" onClick={(e) => e.stopPropagation()}>{String(value)}</Anchor>;
+  if (field.type === 'email')
+    return (
+      <Anchor href={`mailto:${String(value)}`} size="sm" onClick={(e) => e.stopPropagation()}>
+        {String(value)}
+      </Anchor>
+    );
   if (field.type === 'url')
     return (
       <Anchor href={String(value)} target="_blank" rel="noreferrer" size="sm" onClick={(e) => e.stopPropagation()}>

@@ -110,7 +110,10 @@ function GroupEditor({
 }) {
   const { t } = useTranslation('records');
   const setItem = (index: number, item: FilterGroup | Condition | null) =>
-    onChange({ ...group, items: item ? group.items.map((old, i) => (i === index ? item : old)) : group.items.filter((_, i) => i !== index) });
+    onChange({
+      ...group,
+      items: item ? group.items.map((old, i) => (i === index ? item : old)) : group.items.filter((_, i) => i !== index),
+    });
   const first = fields[0];
   return (
     <Paper withBorder={depth > 0} p={depth > 0 ? 'xs' : 0} radius="sm">
@@ -133,9 +136,22 @@ function GroupEditor({
         </Group>
         {group.items.map((item, index) =>
           isGroup(item) ? (
-            <GroupEditor key={index} fields={fields} group={item} depth={depth + 1} onChange={(next) => setItem(index, next)} onRemove={() => setItem(index, null)} />
+            <GroupEditor
+              key={index}
+              fields={fields}
+              group={item}
+              depth={depth + 1}
+              onChange={(next) => setItem(index, next)}
+              onRemove={() => setItem(index, null)}
+            />
           ) : (
-            <ConditionEditor key={index} fields={fields} condition={item} onChange={(next) => setItem(index, next)} onRemove={() => setItem(index, null)} />
+            <ConditionEditor
+              key={index}
+              fields={fields}
+              condition={item}
+              onChange={(next) => setItem(index, next)}
+              onRemove={() => setItem(index, null)}
+            />
           ),
         )}
         <Group gap="xs">
@@ -206,15 +222,30 @@ function ConditionEditor({
       const [from, to] = Array.isArray(condition.value) ? condition.value : [null, null];
       valueInput = (
         <Group gap={4} style={{ flex: 1 }} wrap="nowrap">
-          <FieldInput field={{ ...field, label: t('filter.from'), required: false }} hideLabel value={from} onChange={(v) => onChange({ ...condition, value: [v, to] })} />
-          <FieldInput field={{ ...field, label: t('filter.to'), required: false }} hideLabel value={to} onChange={(v) => onChange({ ...condition, value: [from, v] })} />
+          <FieldInput
+            field={{ ...field, label: t('filter.from'), required: false }}
+            hideLabel
+            value={from}
+            onChange={(v) => onChange({ ...condition, value: [v, to] })}
+          />
+          <FieldInput
+            field={{ ...field, label: t('filter.to'), required: false }}
+            hideLabel
+            value={to}
+            onChange={(v) => onChange({ ...condition, value: [from, v] })}
+          />
         </Group>
       );
     } else {
       valueInput = (
         <div style={{ flex: 1 }}>
           <FieldInput
-            field={{ ...field, label: t('filter.value'), required: false, type: ['contains', 'starts_with'].includes(condition.op) ? 'text' : field.type }}
+            field={{
+              ...field,
+              label: t('filter.value'),
+              required: false,
+              type: ['contains', 'starts_with'].includes(condition.op) ? 'text' : field.type,
+            }}
             hideLabel
             allowMe
             value={condition.value ?? (field.type === 'boolean' ? false : null)}

@@ -17,7 +17,10 @@ function report(results: BatchResult[], okKey: string, t: (key: string, options?
   const ok = results.length - failed.length;
   notifications.show({ color: 'green', message: t(okKey, { ok }) });
   if (failed.length > 0)
-    notifications.show({ color: 'orange', message: t('mass.someFailed', { failed: failed.length, message: failed[0]?.errors?.[0]?.message ?? '' }) });
+    notifications.show({
+      color: 'orange',
+      message: t('mass.someFailed', { failed: failed.length, message: failed[0]?.errors?.[0]?.message ?? '' }),
+    });
 }
 
 /** The actions on the selected rows: update one field, change owner, delete. */

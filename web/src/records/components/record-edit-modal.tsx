@@ -12,7 +12,13 @@ import { errorsByField } from './field-errors';
 import { sectionsOf } from './record-sections';
 
 /** Edit every field of a record at once; only the changed ones are sent. */
-export function RecordEditModal(props: { opened: boolean; module: ModuleDetail; record: RecordData; display: Display; onClose: () => void }) {
+export function RecordEditModal(props: {
+  opened: boolean;
+  module: ModuleDetail;
+  record: RecordData;
+  display: Display;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('records');
   return (
     <AppModal opened={props.opened} onClose={props.onClose} title={t('record.edit')} size="xl">
@@ -21,7 +27,17 @@ export function RecordEditModal(props: { opened: boolean; module: ModuleDetail; 
   );
 }
 
-function EditForm({ module, record, display, onClose }: { module: ModuleDetail; record: RecordData; display: Display; onClose: () => void }) {
+function EditForm({
+  module,
+  record,
+  display,
+  onClose,
+}: {
+  module: ModuleDetail;
+  record: RecordData;
+  display: Display;
+  onClose: () => void;
+}) {
   const { t } = useTranslation('records');
   const update = useUpdateRecord(module.apiName, record.id);
   const [values, setValues] = useState<Record<string, unknown>>(() => ({ ...record }));

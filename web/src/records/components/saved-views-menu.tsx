@@ -47,7 +47,12 @@ export function SavedViewsMenu({
     <>
       <Menu position="bottom-start" shadow="md">
         <Menu.Target>
-          <Button variant="default" leftSection={<IconEye size={16} />} rightSection={<IconChevronDown size={14} />} data-testid="views-menu">
+          <Button
+            variant="default"
+            leftSection={<IconEye size={16} />}
+            rightSection={<IconChevronDown size={14} />}
+            data-testid="views-menu"
+          >
             {current?.name ?? t('views.all')}
           </Button>
         </Menu.Target>

@@ -45,25 +45,49 @@ export function CalendarPage() {
     limit: 500,
     fields: ['title', 'start_at', 'end_at'],
     sort: [{ field: 'start_at', direction: 'asc' }],
-    filter: { and: [{ field: 'owner_id', op: 'eq', value: '$me' }, { field: 'start_at', op: 'gte', value: first.toISOString() }, { field: 'start_at', op: 'lt', value: end.toISOString() }] },
+    filter: {
+      and: [
+        { field: 'owner_id', op: 'eq', value: '$me' },
+        { field: 'start_at', op: 'gte', value: first.toISOString() },
+        { field: 'start_at', op: 'lt', value: end.toISOString() },
+      ],
+    },
   });
   const tasks = useRecordQuery('tasks', {
     limit: 500,
     fields: ['subject', 'due_date'],
-    filter: { and: [{ field: 'owner_id', op: 'eq', value: '$me' }, { field: 'due_date', op: 'between', value: [isoDay(first), isoDay(last)] }] },
+    filter: {
+      and: [
+        { field: 'owner_id', op: 'eq', value: '$me' },
+        { field: 'due_date', op: 'between', value: [isoDay(first), isoDay(last)] },
+      ],
+    },
   });
   const locale = numberLocale(i18n.language);
   const timeFormat = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   const items: Item[] = [
     ...(meetings.data?.data ?? []).map((record: RecordData) => {
       const start = new Date(String(record.start_at));
-      return { id: record.id, module: 'meetings' as const, title: String(record.title ?? ''), day: isoDay(start), time: timeFormat.format(start) };
+      return {
+        id: record.id,
+        module: 'meetings' as const,
+        title: String(record.title ?? ''),
+        day: isoDay(start),
+        time: timeFormat.format(start),
+      };
     }),
-    ...(tasks.data?.data ?? []).map((record: RecordData) => ({ id: record.id, module: 'tasks' as const, title: String(record.subject ?? ''), day: String(record.due_date) })),
+    ...(tasks.data?.data ?? []).map((record: RecordData) => ({
+      id: record.id,
+      module: 'tasks' as const,
+      title: String(record.subject ?? ''),
+      day: String(record.due_date),
+    })),
   ];
   const step = (direction: number) =>
     setAnchor((current) =>
-      mode === 'week' ? new Date(current.getTime() + direction * 7 * DAY) : new Date(current.getFullYear(), current.getMonth() + direction, 1),
+      mode === 'week'
+        ? new Date(current.getTime() + direction * 7 * DAY)
+        : new Date(current.getFullYear(), current.getMonth() + direction, 1),
     );
   const title =
     mode === 'month'
@@ -114,7 +138,15 @@ export function CalendarPage() {
           const key = isoDay(day);
           const inMonth = mode === 'week' || day.getMonth() === anchor.getMonth();
           return (
-            <Paper key={key} withBorder radius="sm" p={4} mih={mode === 'week' ? 320 : 96} bg={key === today ? 'blue.0' : undefined} style={{ opacity: inMonth ? 1 : 0.5 }}>
+            <Paper
+              key={key}
+              withBorder
+              radius="sm"
+              p={4}
+              mih={mode === 'week' ? 320 : 96}
+              bg={key === today ? 'blue.0' : undefined}
+              style={{ opacity: inMonth ? 1 : 0.5 }}
+            >
               <Text size="xs" fw={600} mb={2}>
                 {day.getDate()}
               </Text>

@@ -1,7 +1,16 @@
 import { Alert, Anchor, Badge, Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconList } from '@tabler/icons-react';
-import { DndContext, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from '@dnd-kit/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -52,7 +61,10 @@ function Board({ stageField, list, canEdit }: { stageField: Field; list: RecordL
     },
     onSuccess: (answer, { stage }) => {
       const value = stages.find((candidate) => candidate.code === stage);
-      notifications.show({ color: 'green', message: t('board.moved', { name: String(answer.data.name ?? ''), stage: labelOf(value?.labels, i18n.language) }) });
+      notifications.show({
+        color: 'green',
+        message: t('board.moved', { name: String(answer.data.name ?? ''), stage: labelOf(value?.labels, i18n.language) }),
+      });
     },
     onSettled: () => client.invalidateQueries({ queryKey: recordsKeys.list('deals') }),
   });
@@ -69,7 +81,13 @@ function Board({ stageField, list, canEdit }: { stageField: Field; list: RecordL
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>{t('board.title')}</Title>
-        <Button component={Link} to="/records/$module" params={{ module: 'deals' } as never} variant="default" leftSection={<IconList size={16} />}>
+        <Button
+          component={Link}
+          to="/records/$module"
+          params={{ module: 'deals' } as never}
+          variant="default"
+          leftSection={<IconList size={16} />}
+        >
           {t('board.list')}
         </Button>
       </Group>

@@ -57,9 +57,9 @@ function RecordList({ module }: { module: ModuleDetail }) {
   const filter = useMemo(() => toFilter(filterGroup), [filterGroup]);
   const byName = useMemo(() => new Map(module.fields.map((field) => [field.apiName, field])), [module]);
   const shown = columns.map((name) => byName.get(name)).filter((field): field is Field => !!field);
-  const fields = [...new Set([...columns, ...module.displayFields, ...(module.fields.some((f) => f.apiName === 'currency') ? ['currency'] : [])])].filter(
-    (name) => byName.has(name),
-  );
+  const fields = [
+    ...new Set([...columns, ...module.displayFields, ...(module.fields.some((f) => f.apiName === 'currency') ? ['currency'] : [])]),
+  ].filter((name) => byName.has(name));
   const list = useRecordList(module.apiName, { filter, sort: sort.length ? sort : undefined, fields });
   const records = list.data?.pages.flatMap((page) => page.data) ?? [];
   const display = Object.assign({}, ...(list.data?.pages.map((page) => page.display) ?? []));
@@ -98,7 +98,12 @@ function RecordList({ module }: { module: ModuleDetail }) {
             </Button>
           )}
           {module.permissions.create && (
-            <Button component={Link} to="/records/$module/new" params={{ module: module.apiName } as never} leftSection={<IconPlus size={16} />}>
+            <Button
+              component={Link}
+              to="/records/$module/new"
+              params={{ module: module.apiName } as never}
+              leftSection={<IconPlus size={16} />}
+            >
               {t('list.newNamed', { name: module.label })}
             </Button>
           )}
@@ -109,7 +114,11 @@ function RecordList({ module }: { module: ModuleDetail }) {
         <SavedViewsMenu module={module.apiName} current={view} onPick={applyView} state={{ columns, sort, filter: filter ?? null }} />
         <Popover opened={filterOpen} onChange={setFilterOpen} width={720} position="bottom-start" shadow="md" trapFocus>
           <Popover.Target>
-            <Button variant={conditions ? 'light' : 'default'} leftSection={<IconFilter size={16} />} onClick={() => setFilterOpen((o) => !o)}>
+            <Button
+              variant={conditions ? 'light' : 'default'}
+              leftSection={<IconFilter size={16} />}
+              onClick={() => setFilterOpen((o) => !o)}
+            >
               {conditions ? t('list.filterCount', { count: conditions }) : t('list.filter')}
             </Button>
           </Popover.Target>
@@ -133,8 +142,21 @@ function RecordList({ module }: { module: ModuleDetail }) {
           </Menu.Target>
           <Menu.Dropdown mah={420} style={{ overflowY: 'auto' }} aria-label={t('list.chooseColumns')}>
             {module.fields.map((field) => (
-              <Menu.Item key={field.apiName} onClick={() => setColumns((current) => (current.includes(field.apiName) ? current.filter((c) => c !== field.apiName) : [...current, field.apiName]))}>
-                <Checkbox label={field.label} checked={columns.includes(field.apiName)} readOnly tabIndex={-1} style={{ pointerEvents: 'none' }} />
+              <Menu.Item
+                key={field.apiName}
+                onClick={() =>
+                  setColumns((current) =>
+                    current.includes(field.apiName) ? current.filter((c) => c !== field.apiName) : [...current, field.apiName],
+                  )
+                }
+              >
+                <Checkbox
+                  label={field.label}
+                  checked={columns.includes(field.apiName)}
+                  readOnly
+                  tabIndex={-1}
+                  style={{ pointerEvents: 'none' }}
+                />
               </Menu.Item>
             ))}
           </Menu.Dropdown>
@@ -159,7 +181,10 @@ function RecordList({ module }: { module: ModuleDetail }) {
                 {shown.map((field) => {
                   const direction = sort[0]?.field === field.apiName ? sort[0].direction : undefined;
                   return (
-                    <Table.Th key={field.apiName} aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined}>
+                    <Table.Th
+                      key={field.apiName}
+                      aria-sort={direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined}
+                    >
                       <UnstyledButton onClick={() => toggleSort(field.apiName)} fw={600} fz="sm">
                         <Group gap={4} wrap="nowrap">
                           {field.label}

@@ -81,13 +81,26 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
                 </Title>
                 <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="sm">
                   {section.fields.map((field) => (
-                    <InlineField key={field.apiName} module={module.apiName} field={field} record={record} display={display} canEdit={canEdit} />
+                    <InlineField
+                      key={field.apiName}
+                      module={module.apiName}
+                      field={field}
+                      record={record}
+                      display={display}
+                      canEdit={canEdit}
+                    />
                   ))}
                 </SimpleGrid>
               </Paper>
             ))}
             {module.relatedLists.map((related) => (
-              <RelatedList key={`${related.module}.${related.field}`} module={related.module} field={related.field} label={related.label} id={record.id} />
+              <RelatedList
+                key={`${related.module}.${related.field}`}
+                module={related.module}
+                field={related.field}
+                label={related.label}
+                id={record.id}
+              />
             ))}
           </Stack>
         </Grid.Col>
@@ -137,7 +150,13 @@ function RelatedList({ module: moduleName, field, label, id }: { module: string;
       ) : (
         <Stack gap={4}>
           {records.map((record) => (
-            <Anchor key={record.id} component={Link} to="/records/$module/$id" params={{ module: moduleName, id: record.id } as never} size="sm">
+            <Anchor
+              key={record.id}
+              component={Link}
+              to="/records/$module/$id"
+              params={{ module: moduleName, id: record.id } as never}
+              size="sm"
+            >
               {recordName(record, module.data?.displayFields ?? []) || t('record.unnamed')}
             </Anchor>
           ))}

@@ -15,7 +15,24 @@ import { useModule, useModules } from '../../records/hooks/use-records';
 import { useModuleAdmin } from '../../records/hooks/use-module-admin';
 
 /** Field types an administrator can add from this page. */
-const ADDABLE: FieldType[] = ['text', 'long_text', 'email', 'phone', 'url', 'integer', 'decimal', 'currency', 'percent', 'date', 'datetime', 'boolean', 'picklist', 'multi_select', 'lookup', 'user'];
+const ADDABLE: FieldType[] = [
+  'text',
+  'long_text',
+  'email',
+  'phone',
+  'url',
+  'integer',
+  'decimal',
+  'currency',
+  'percent',
+  'date',
+  'datetime',
+  'boolean',
+  'picklist',
+  'multi_select',
+  'lookup',
+  'user',
+];
 
 /** A stable code from a picklist label: "Muy alta" → "muy_alta". */
 const codeOf = (label: string, index: number) =>
@@ -134,9 +151,18 @@ function FieldsAdmin({ module }: { module: ModuleDetail }) {
             {module.hiddenFields.map((field) => (
               <Group key={field.apiName} justify="space-between">
                 <Text size="sm" c="dimmed">
-                  {field.label} <Text span size="xs" ff="monospace">({field.apiName})</Text>
+                  {field.label}{' '}
+                  <Text span size="xs" ff="monospace">
+                    ({field.apiName})
+                  </Text>
                 </Text>
-                <Button size="xs" variant="light" leftSection={<IconEye size={14} />} onClick={() => setHidden(field.apiName, false)} aria-label={t('admin.show', { name: field.label })}>
+                <Button
+                  size="xs"
+                  variant="light"
+                  leftSection={<IconEye size={14} />}
+                  onClick={() => setHidden(field.apiName, false)}
+                  aria-label={t('admin.show', { name: field.label })}
+                >
                   {t('admin.visible')}
                 </Button>
               </Group>
@@ -212,7 +238,14 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
       }}
     >
       <Stack>
-        <TextInput label={t('admin.label')} required value={label} onChange={(e) => setLabel(e.currentTarget.value)} error={fieldError(createField.error, 'label')} data-autofocus />
+        <TextInput
+          label={t('admin.label')}
+          required
+          value={label}
+          onChange={(e) => setLabel(e.currentTarget.value)}
+          error={fieldError(createField.error, 'label')}
+          data-autofocus
+        />
         <Select
           label={t('admin.type')}
           required
@@ -240,12 +273,23 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
                     setValues((current) => current.map((old, i) => (i === index ? text : old)));
                   }}
                 />
-                <ActionIcon variant="subtle" color="red" aria-label={t('admin.removeValue', { n: index + 1 })} onClick={() => setValues((current) => current.filter((_, i) => i !== index))}>
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  aria-label={t('admin.removeValue', { n: index + 1 })}
+                  onClick={() => setValues((current) => current.filter((_, i) => i !== index))}
+                >
                   <IconTrash size={16} />
                 </ActionIcon>
               </Group>
             ))}
-            <Button size="xs" variant="subtle" leftSection={<IconPlus size={14} />} onClick={() => setValues((current) => [...current, ''])} w="fit-content">
+            <Button
+              size="xs"
+              variant="subtle"
+              leftSection={<IconPlus size={14} />}
+              onClick={() => setValues((current) => [...current, ''])}
+              w="fit-content"
+            >
               {t('admin.addValue')}
             </Button>
           </Stack>
@@ -255,13 +299,21 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
             label={t('admin.target')}
             required
             searchable
-            data={(modules.data ?? []).map((candidate) => ({ value: candidate.apiName, label: candidate.labels?.[i18n.language.startsWith('en') ? 'en' : 'es']?.plural ?? candidate.pluralLabel }))}
+            data={(modules.data ?? []).map((candidate) => ({
+              value: candidate.apiName,
+              label: candidate.labels?.[i18n.language.startsWith('en') ? 'en' : 'es']?.plural ?? candidate.pluralLabel,
+            }))}
             value={target}
             onChange={setTarget}
           />
         )}
         {type !== 'lookup' && type !== 'user' && <FieldInput field={preview} value={defaultValue} onChange={setDefaultValue} />}
-        <Select label={t('admin.section')} data={module.layout.map((s) => ({ value: s.key, label: s.label }))} value={section} onChange={setSection} />
+        <Select
+          label={t('admin.section')}
+          data={module.layout.map((s) => ({ value: s.key, label: s.label }))}
+          value={section}
+          onChange={setSection}
+        />
         <Group>
           <Checkbox label={t('admin.required')} checked={required} onChange={(e) => setRequired(e.currentTarget.checked)} />
           {['text', 'email', 'phone', 'url', 'integer', 'decimal'].includes(type) && (
@@ -273,7 +325,11 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
           <Button variant="default" onClick={onClose}>
             {t('app:common.cancel')}
           </Button>
-          <Button type="submit" loading={createField.isPending} disabled={!label.trim() || (type === 'lookup' && !target) || (hasValues && picklist.length === 0)}>
+          <Button
+            type="submit"
+            loading={createField.isPending}
+            disabled={!label.trim() || (type === 'lookup' && !target) || (hasValues && picklist.length === 0)}
+          >
             {t('admin.addField')}
           </Button>
         </Group>

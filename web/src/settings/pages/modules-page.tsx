@@ -91,8 +91,21 @@ export function ModulesPage() {
           }}
         >
           <Stack>
-            <TextInput label={t('admin.singular')} required value={singular} onChange={(e) => setSingular(e.currentTarget.value)} error={fieldError(createModule.error, 'singular')} data-autofocus />
-            <TextInput label={t('admin.plural')} required value={plural} onChange={(e) => setPlural(e.currentTarget.value)} error={fieldError(createModule.error, 'plural')} />
+            <TextInput
+              label={t('admin.singular')}
+              required
+              value={singular}
+              onChange={(e) => setSingular(e.currentTarget.value)}
+              error={fieldError(createModule.error, 'singular')}
+              data-autofocus
+            />
+            <TextInput
+              label={t('admin.plural')}
+              required
+              value={plural}
+              onChange={(e) => setPlural(e.currentTarget.value)}
+              error={fieldError(createModule.error, 'plural')}
+            />
             {createModule.error && !fieldError(createModule.error, 'singular') && !fieldError(createModule.error, 'plural') && (
               <Alert color="red">{errorMessage(createModule.error, t)}</Alert>
             )}

@@ -2,8 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { getRecords } from '../records/index.js';
 import { dealStageBehaviour } from './deals/deal-stage.behaviour.js';
+import { caseSlaBehaviour } from './cases/case-sla.js';
+import { caseSlaRoutes } from './cases/case-sla.routes.js';
+import { calendarCardRoutes } from './calendar-cards/calendar-cards.routes.js';
 
 /** The standard modules' behaviour (deal stages, lead conversion, cases, inventory documents). */
-export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (_app, { ctx }) => {
-  getRecords(ctx).behaviours.set('deals', dealStageBehaviour);
+export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { records, behaviours, metadata } = getRecords(ctx);
+  behaviours.set('deals', dealStageBehaviour);
+  behaviours.set('cases', caseSlaBehaviour);
+  await app.register(caseSlaRoutes, { ctx, metadata });
+  await app.register(calendarCardRoutes, { ctx, records });
 };

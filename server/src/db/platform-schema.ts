@@ -293,7 +293,27 @@ export interface ListViewsTable {
   updated_at: Timestamp;
 }
 
+export interface EmailTemplatesTable {
+  id: string;
+  org_id: string;
+  module: string | null;
+  name: string;
+  subject: string;
+  body: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CaseSlaPoliciesTable {
+  org_id: string;
+  priority: string;
+  resolution_minutes: number;
+}
+
 export interface PlatformDatabase {
+  'platform.case_sla_policies': CaseSlaPoliciesTable;
+  'platform.email_templates': EmailTemplatesTable;
   'platform.modules': ModulesTable;
   'platform.fields': FieldsTable;
   'platform.validation_rules': ValidationRulesTable;

@@ -10,6 +10,10 @@ import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour } from './records/record-write.js';
 import { createViewService } from './views/view.service.js';
 import { viewRoutes } from './views/view.routes.js';
+import { createCollaborationService } from './collaboration/collaboration.service.js';
+import { collaborationRoutes } from './collaboration/collaboration.routes.js';
+import { createRecordEmailService } from './emails/record-email.service.js';
+import { recordEmailRoutes } from './emails/record-email.routes.js';
 
 export type { RecordBehaviour } from './records/record-write.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
@@ -51,4 +55,8 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
   await app.register(viewRoutes, { views: createViewService(ctx, { metadata: module.metadata }) });
+  const collaboration = createCollaborationService(ctx, { records: module.records, metadata: module.metadata });
+  collaboration.subscribe();
+  await app.register(collaborationRoutes, { collaboration });
+  await app.register(recordEmailRoutes, { emails: createRecordEmailService(ctx, { records: module.records, metadata: module.metadata }) });
 };

@@ -63,7 +63,7 @@ describe('saved list views', () => {
       },
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.data.error.details.field).toBe('filter.and[1]');
+    expect(bad.data.error.details.field).toBe('filter.and[1].field');
     const column = await t.request('POST', '/api/v1/views', {
       as: admin,
       body: { module: 'deals', name: 'Mal', columns: ['name', 'nope'] },

@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await admin.getByRole('button', { name: 'Añadir campo' }).first().click();
       const dialog = admin.getByRole('dialog');
       await dialog.getByLabel(/^Etiqueta/).fill('Nivel de servicio');
-      await dialog.getByRole('textbox', { name: /^Tipo/ }).click();
+      await dialog.getByRole('combobox', { name: /^Tipo/ }).click();
       await admin.getByRole('option', { name: 'Lista de selección', exact: true }).click();
       await dialog.getByLabel('Valor 1').fill('Oro');
       await dialog.getByRole('button', { name: 'Añadir valor' }).click();
@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await admin.getByRole('link', { name: 'Nuevo: Cuenta' }).click();
       await admin.waitForURL(/\/records\/accounts\/new$/);
       await admin.getByRole('textbox', { name: /^Nombre de la cuenta/ }).fill('Talleres Norte');
-      await admin.getByRole('textbox', { name: /^Nivel de servicio/ }).click();
+      await admin.getByRole('combobox', { name: /^Nivel de servicio/ }).click();
       await admin.getByRole('option', { name: 'Oro', exact: true }).click();
       await admin.getByRole('button', { name: 'Crear', exact: true }).click();
       await admin.waitForURL(/\/records\/accounts\/[0-9a-f-]{36}$/);
@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await expect.poll(() => admin.getByTestId('field-nivel_de_servicio_c').innerText()).toContain('Oro');
       // Inline edit: change it to Plata and see the change in the history.
       await admin.getByRole('button', { name: 'Editar Nivel de servicio' }).click();
-      await admin.getByTestId('field-nivel_de_servicio_c').getByRole('textbox').click();
+      await admin.getByTestId('field-nivel_de_servicio_c').getByRole('combobox').click();
       await admin.getByRole('option', { name: 'Plata', exact: true }).click();
       await admin.getByTestId('field-nivel_de_servicio_c').getByRole('button', { name: 'Guardar' }).click();
       await expect.poll(() => admin.getByTestId('field-nivel_de_servicio_c').innerText()).toContain('Plata');
@@ -117,6 +117,30 @@ describe.skipIf(!hasChromium)('records journey', () => {
         .poll(() => admin.getByTestId('stage-needs_analysis').getByTestId('deal-card').filter({ hasText: 'Renovación flota 2026' }).count())
         .toBe(1);
       await expect.poll(() => admin.getByTestId('stage-needs_analysis').getByTestId('stage-total').innerText()).toMatch(/12\.500,00\s€/);
+    });
+
+    await step(admin, 'records-08-saved-view', async () => {
+      // A saved view keeps its sort direction: sort by amount descending, save, leave it, pick it again.
+      await admin.goto(`${journey.baseUrl}/records/deals`);
+      const amount = admin.getByRole('columnheader', { name: /^Importe/ });
+      await amount.getByRole('button').click();
+      await expect.poll(() => amount.getAttribute('aria-sort')).toBe('ascending');
+      await amount.getByRole('button').click();
+      await expect.poll(() => amount.getAttribute('aria-sort')).toBe('descending');
+      await admin.getByTestId('views-menu').click();
+      await admin.getByRole('menuitem', { name: 'Guardar como vista' }).click();
+      await admin
+        .getByRole('dialog')
+        .getByLabel(/^Nombre de la vista/)
+        .fill('Mayores importes');
+      await admin.getByRole('dialog').getByRole('button', { name: 'Guardar' }).click();
+      await expect.poll(() => admin.getByTestId('views-menu').innerText()).toContain('Mayores importes');
+      await admin.getByTestId('views-menu').click();
+      await admin.getByRole('menuitem', { name: 'Todos los registros' }).click();
+      await expect.poll(() => amount.getAttribute('aria-sort')).toBeNull();
+      await admin.getByTestId('views-menu').click();
+      await admin.getByRole('menuitem', { name: 'Mayores importes' }).click();
+      await expect.poll(() => amount.getAttribute('aria-sort')).toBe('descending');
     });
   });
 });

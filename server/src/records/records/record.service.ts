@@ -683,7 +683,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
     const scopes = await loadRecordScopes(database.db, auth);
-    await findVisible(database.db, view, scopes(view.module.apiName), id);
+    const record = await findVisible(database.db, view, scopes(view.module.apiName), id);
     const limit = input.limit ?? 50;
     let after: { at: string; id: string } | undefined;
     if (input.cursor) {
@@ -697,12 +697,15 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     }
     const rows = await listTimeline(database.db, metadata.schema, id, limit + 1, after);
     const page = rows.slice(0, limit);
+    const entries = page.map((entry) => presentTimeline(view, entry));
     const actors = await findUserNames(database.db, auth.orgId, [
       ...new Set(page.map((e) => e.actor_id).filter((a): a is string => a !== null)),
     ]);
+    // Names of the records and users that changed lookup and user fields point at (before and after).
+    const changed = await displayFor(database.db, auth, view, changeSides(view, record, entries));
     return {
-      data: page.map((entry) => presentTimeline(view, entry)),
-      display: Object.fromEntries(actors.map((a) => [a.id, a.name])),
+      data: entries,
+      display: { ...changed, ...Object.fromEntries(actors.map((a) => [a.id, a.name])) },
       nextCursor:
         rows.length > limit ? Buffer.from(JSON.stringify([page.at(-1)!.at.toISOString(), page.at(-1)!.id])).toString('base64url') : null,
     };
@@ -725,6 +728,30 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     updateOne,
     setDeletedOne,
   };
+}
+
+/**
+ * The "before" and "after" sides of the timeline's field changes as rows (lookups and users only), so their display
+ * names can be looked up; a polymorphic lookup's target module comes from the same change or else the record.
+ */
+function changeSides(view: ModuleView, record: RecordRow, entries: Array<{ data: Record<string, unknown> }>): RecordRow[] {
+  const sides: RecordRow[] = [];
+  for (const entry of entries) {
+    const changes = entry.data.changes as Record<string, { from?: unknown; to?: unknown }> | undefined;
+    if (!changes || typeof changes !== 'object') continue;
+    for (const side of ['from', 'to'] as const) {
+      const row = { id: record.id } as RecordRow;
+      for (const [apiName, change] of Object.entries(changes)) {
+        const field = view.byName.get(apiName);
+        if (!field || (field.type !== 'lookup' && field.type !== 'user') || !change || typeof change !== 'object') continue;
+        row[apiName] = change[side];
+        const targetField = field.options.targetField;
+        if (targetField) row[targetField] = targetField in changes ? changes[targetField]?.[side] : record[targetField];
+      }
+      if (Object.keys(row).length > 1) sides.push(row);
+    }
+  }
+  return sides;
 }
 
 /** A timeline entry with the changes of fields the caller cannot see left out. */

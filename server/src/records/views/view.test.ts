@@ -26,11 +26,14 @@ describe('saved list views', () => {
     const personal = await t.request('POST', '/api/v1/views', { as: alice, body });
     expect(personal.statusCode).toBe(201);
     expect(personal.data).toMatchObject({ name: 'Grandes', shared: false, ownerId: alice.userId, columns: ['name', 'amount'] });
+    expect(personal.data.sort).toEqual([{ field: 'amount', direction: 'desc' }]);
+    expect(personal.data.filter).toEqual(body.filter);
     const shared = await t.request('POST', '/api/v1/views', { as: alice, body: { ...body, name: 'Equipo', shared: true } });
     expect(shared.statusCode).toBe(201);
 
     const mine = await t.request('GET', '/api/v1/views?module=deals', { as: alice });
     expect(mine.data.data.map((v: { name: string }) => v.name)).toEqual(['Equipo', 'Grandes']);
+    expect(mine.data.data[1]).toMatchObject({ sort: [{ field: 'amount', direction: 'desc' }], filter: body.filter });
     const bobs = await t.request('GET', '/api/v1/views?module=deals', { as: bob });
     expect(bobs.data.data.map((v: { name: string }) => v.name)).toEqual(['Equipo']);
 
@@ -40,6 +43,18 @@ describe('saved list views', () => {
     const renamed = await t.request('PATCH', `/api/v1/views/${shared.data.id}`, { as: admin, body: { name: 'Equipo 2026' } });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.data.name).toBe('Equipo 2026');
+    const resorted = await t.request('PATCH', `/api/v1/views/${shared.data.id}`, {
+      as: alice,
+      body: { sort: [{ field: 'name' }, { field: 'amount', direction: 'desc' }] },
+    });
+    expect(resorted.statusCode).toBe(200);
+    expect(resorted.data).toMatchObject({
+      name: 'Equipo 2026',
+      sort: [
+        { field: 'name', direction: 'asc' },
+        { field: 'amount', direction: 'desc' },
+      ],
+    });
     expect((await t.request('DELETE', `/api/v1/views/${personal.data.id}`, { as: alice })).statusCode).toBe(204);
     expect((await t.request('GET', '/api/v1/views?module=deals', { as: alice })).data.data).toHaveLength(1);
 

@@ -149,11 +149,11 @@ function StageColumn({
     >
       <Stack gap={4} mb="xs" px={4}>
         <Group justify="space-between" wrap="nowrap">
-          <Text fw={700} size="sm" truncate>
+          <Text fw={700} size="sm" truncate title={label}>
             {label}
           </Text>
           {stage.probability !== undefined && (
-            <Badge size="sm" variant="light" color={color}>
+            <Badge size="sm" variant="light" color={color} style={{ flexShrink: 0 }}>
               {t('board.probability', { value: stage.probability })}
             </Badge>
           )}

@@ -4,6 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
+import { useMe, type Me } from '../../app/session';
 import { PageLoader } from '../../components/page-loader';
 import { FieldInput } from '../components/field-input';
 import { errorsByField } from '../components/field-errors';
@@ -12,13 +13,21 @@ import { isComputed } from '../format';
 import { useCreateRecord, useModule } from '../hooks/use-records';
 import type { ModuleDetail } from '../api';
 
-/** Starting values: each field's default. */
-function defaults(module: ModuleDetail): Record<string, unknown> {
+/**
+ * Starting values: each field's default, with the server's placeholders resolved (the organization's currency) and
+ * the signed-in user as the owner; other placeholders ("$…") are left for the server to fill.
+ */
+function defaults(module: ModuleDetail, me: Me | null | undefined): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const field of module.fields) {
-    if (isComputed(field)) continue;
-    if (field.defaultValue !== null && field.defaultValue !== undefined) values[field.apiName] = field.defaultValue;
+    if (isComputed(field) || field.defaultValue === null || field.defaultValue === undefined) continue;
+    if (field.defaultValue === '$org_currency') {
+      if (me) values[field.apiName] = me.organization.currency;
+    } else if (!(typeof field.defaultValue === 'string' && field.defaultValue.startsWith('$'))) {
+      values[field.apiName] = field.defaultValue;
+    }
   }
+  if (me && module.fields.some((field) => field.apiName === 'owner_id' && !isComputed(field))) values.owner_id ??= me.user.id;
   return values;
 }
 
@@ -27,15 +36,16 @@ export function RecordCreatePage() {
   const { t } = useTranslation('records');
   const { module: moduleName } = useParams({ strict: false }) as { module: string };
   const module = useModule(moduleName);
-  if (!module.data) return module.isError ? <Alert color="red">{errorMessage(module.error, t)}</Alert> : <PageLoader />;
-  return <RecordCreateForm key={moduleName} module={module.data} />;
+  const me = useMe();
+  if (!module.data || me.isPending) return module.isError ? <Alert color="red">{errorMessage(module.error, t)}</Alert> : <PageLoader />;
+  return <RecordCreateForm key={moduleName} module={module.data} me={me.data} />;
 }
 
-function RecordCreateForm({ module }: { module: ModuleDetail }) {
+function RecordCreateForm({ module, me }: { module: ModuleDetail; me: Me | null | undefined }) {
   const { t } = useTranslation('records');
   const navigate = useNavigate();
   const create = useCreateRecord(module.apiName);
-  const [values, setValues] = useState<Record<string, unknown>>(() => defaults(module));
+  const [values, setValues] = useState<Record<string, unknown>>(() => defaults(module, me));
   const fieldErrors = errorsByField(create.error);
   const unplacedError = create.error && Object.keys(fieldErrors).length === 0 ? errorMessage(create.error, t) : null;
 

@@ -170,7 +170,8 @@ function RelatedList({ module: moduleName, field, label, id }: { module: string;
 function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
   const { t } = useTranslation('records');
   const timeline = useTimeline(module.apiName, id);
-  const context = useFormatContext();
+  // The timeline's display map names the actors and the records and users that lookup and user changes point at.
+  const context = useFormatContext(timeline.data?.display);
   const fields = new Map(module.fields.map((field) => [field.apiName, field]));
   const entries = timeline.data?.data ?? [];
   const when = (at: string) => formatValue({ ...module.fields[0]!, type: 'datetime', options: {} }, at, context);
@@ -183,6 +184,7 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
   const show = (apiName: string, value: unknown) => {
     const field = fields.get(apiName);
     if (value === null || value === undefined || value === '') return t('record.empty');
+    if ((field?.type === 'lookup' || field?.type === 'user') && !context.display[String(value)]) return t('record.unavailable');
     return field ? formatValue(field, value, context) || String(value) : String(value);
   };
 

@@ -46,9 +46,9 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await dialog.getByLabel(/^Etiqueta/).fill('Nivel de servicio');
       await dialog.getByRole('combobox', { name: /^Tipo/ }).click();
       await admin.getByRole('option', { name: 'Lista de selección', exact: true }).click();
-      await dialog.getByLabel('Valor 1').fill('Oro');
+      await dialog.getByLabel('Valor 1', { exact: true }).fill('Oro');
       await dialog.getByRole('button', { name: 'Añadir valor' }).click();
-      await dialog.getByLabel('Valor 2').fill('Plata');
+      await dialog.getByLabel('Valor 2', { exact: true }).fill('Plata');
       await dialog.getByRole('button', { name: 'Añadir campo' }).click();
       await expect.poll(() => admin.getByText('Campo «Nivel de servicio» añadido').isVisible()).toBe(true);
       await expect.poll(() => admin.getByTestId('field-row').filter({ hasText: 'nivel_de_servicio_c' }).count()).toBe(1);
@@ -81,7 +81,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
     await step(admin, 'records-04-list', async () => {
       await admin.goto(`${journey.baseUrl}/records/accounts`);
       await expect.poll(() => admin.getByTestId('record-row').filter({ hasText: 'Talleres Norte' }).count()).toBe(1);
-      await expect.poll(() => admin.getByTestId('list-total').innerText()).toBe('1 registros');
+      await expect.poll(() => admin.getByTestId('list-total').innerText()).toBe('1 registro');
     });
   });
 

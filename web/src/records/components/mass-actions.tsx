@@ -15,7 +15,7 @@ import { FieldInput, UserSelect } from './field-input';
 function report(results: BatchResult[], okKey: string, t: (key: string, options?: Record<string, unknown>) => string) {
   const failed = results.filter((result) => result.status === 'error');
   const ok = results.length - failed.length;
-  notifications.show({ color: 'green', message: t(okKey, { ok }) });
+  notifications.show({ color: 'green', message: t(okKey, { ok, count: ok }) });
   if (failed.length > 0)
     notifications.show({
       color: 'orange',

@@ -8,6 +8,8 @@ import { provisionStandardModules, syncStandardCatalog } from './metadata/provis
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour } from './records/record-write.js';
+import { createViewService } from './views/view.service.js';
+import { viewRoutes } from './views/view.routes.js';
 import { createCollaborationService } from './collaboration/collaboration.service.js';
 import { collaborationRoutes } from './collaboration/collaboration.routes.js';
 import { createRecordEmailService } from './emails/record-email.service.js';
@@ -58,6 +60,7 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   const module = getRecords(ctx);
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
+  await app.register(viewRoutes, { views: createViewService(ctx, { metadata: module.metadata }) });
   const collaboration = createCollaborationService(ctx, { records: module.records, metadata: module.metadata });
   collaboration.subscribe();
   await app.register(collaborationRoutes, { collaboration });

@@ -7,6 +7,7 @@ import { settingsMessages } from '../settings/messages';
 import { notificationsMessages } from '../notifications/messages';
 import { homeMessages } from '../home/messages';
 import { importsMessages } from '../imports/messages';
+import { recordsMessages } from '../records/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -23,6 +24,7 @@ const features = {
   notifications: notificationsMessages,
   home: homeMessages,
   imports: importsMessages,
+  records: recordsMessages,
 };
 
 const resources = Object.fromEntries(

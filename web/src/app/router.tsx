@@ -12,6 +12,7 @@ import { ResetPasswordPage } from '../auth/pages/reset-password-page';
 import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
 import { ImportPage } from '../imports/import-page';
+import { recordsRoutes } from '../records/routes';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -40,6 +41,7 @@ const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
   ...settingsRoutes(appLayout),
   createRoute({ getParentRoute: () => appLayout, path: '/import/$module', component: ImportPage }),
+  ...recordsRoutes(appLayout),
 ];
 
 const routeTree = rootRoute.addChildren([publicLayout.addChildren(publicRoutes), appLayout.addChildren(appRoutes)]);

@@ -87,6 +87,14 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       );
     return {
       ...summary(auth, module),
+      // Administrators also get the fields hidden for everyone, so Settings can show them again.
+      ...(auth.isAdmin
+        ? {
+            hiddenFields: module.fields
+              .filter((field) => field.hidden)
+              .map((field) => ({ apiName: field.apiName, type: field.type, label: field.labels[l], isStandard: field.isStandard })),
+          }
+        : {}),
       displayFields: module.displayFields,
       fields: fields.map((field) => ({
         id: field.id,

@@ -486,9 +486,23 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
   async function setDeleted(auth: AuthContext, moduleName: string, id: string, deleted: boolean): Promise<void> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'delete');
-    const { module } = view;
-    await database.transaction(deleted ? 'records.delete' : 'records.restore', async (trx) => {
-      const scope = (await loadRecordScopes(trx, auth))(module.apiName);
+    await database.transaction(deleted ? 'records.delete' : 'records.restore', async (trx) =>
+      setDeletedOne(trx, auth, view, await loadRecordScopes(trx, auth), id, deleted),
+    );
+  }
+
+  /** Moves one record to the recycle bin (or back) in the caller's transaction; throws 404/403/409. */
+  async function setDeletedOne(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    id: string,
+    deleted: boolean,
+  ): Promise<void> {
+    const { module, metadata } = view;
+    {
+      const scope = scopes(module.apiName);
       const [row] = await selectRecords(trx, {
         schema: metadata.schema,
         table: module.table,
@@ -533,6 +547,80 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
         record: presentAll(module, row),
         actorId: auth.userId,
       });
+    }
+  }
+
+  /** The ids a mass action works on: the given ones, or (up to MAX_BATCH) the live records matching a filter. */
+  async function massTargets(auth: AuthContext, view: ModuleView, input: { ids?: string[]; filter?: unknown }): Promise<string[]> {
+    if (input.ids && input.filter !== undefined) throw badRequest('Send "ids" or "filter", not both.', 'ids');
+    if (input.ids) {
+      if (input.ids.length === 0) throw badRequest('"ids" lists at least one record.', 'ids');
+      if (input.ids.length > MAX_BATCH) throw badRequest(`At most ${MAX_BATCH} records at once.`, 'ids');
+      return [...new Set(input.ids)];
+    }
+    if (input.filter === undefined || input.filter === null) throw badRequest('Send "ids" or "filter".', 'ids');
+    const scopes = await loadRecordScopes(database.db, auth);
+    const where = [
+      liveRow(),
+      ...ownerIn(scopes(view.module.apiName).read),
+      compileFilter(input.filter, view.module, filterScopeFor(auth, view.metadata, scopes)),
+    ];
+    const rows = await selectRecords(database.db, {
+      schema: view.metadata.schema,
+      table: view.module.table,
+      columns: ['id'],
+      where,
+      limit: MAX_BATCH,
+    });
+    return rows.map((row) => row.id);
+  }
+
+  const batchError = (index: number, error: unknown): BatchResult => {
+    if (!(error instanceof AppError)) throw error;
+    const details = error.details as { errors?: FieldError[] } | undefined;
+    const reason = error.code === 'not_found' ? 'not_found' : error.code === 'forbidden' ? 'read_only' : 'invalid';
+    return { index, status: 'error', errors: details?.errors ?? [{ field: null, message: error.message, reason }] };
+  };
+
+  /** The same values on many records (change owner = owner_id); one result per record, a bad one never stops the others. */
+  async function massUpdate(auth: AuthContext, moduleName: string, input: { ids?: string[]; filter?: unknown; values: unknown }) {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'edit');
+    if (typeof input.values !== 'object' || input.values === null || Array.isArray(input.values) || Object.keys(input.values).length === 0)
+      throw badRequest('"values" sets at least one field.', 'values');
+    const ids = await massTargets(auth, view, input);
+    return database.transaction('records.mass-update', async (trx) => {
+      const scopes = await loadRecordScopes(trx, auth);
+      const results: BatchResult[] = [];
+      for (const [index, id] of ids.entries()) {
+        try {
+          const outcome = await withSavepoint(trx, () => updateOne(trx, auth, view, scopes, id, { ...(input.values as object) }));
+          results.push({ index, status: outcome.changed ? 'updated' : 'unchanged', id });
+        } catch (error) {
+          results.push({ ...batchError(index, error), id } as BatchResult);
+        }
+      }
+      return results;
+    });
+  }
+
+  /** Moves many records to the recycle bin; one result per record. */
+  async function massDelete(auth: AuthContext, moduleName: string, input: { ids?: string[]; filter?: unknown }) {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'delete');
+    const ids = await massTargets(auth, view, input);
+    return database.transaction('records.mass-delete', async (trx) => {
+      const scopes = await loadRecordScopes(trx, auth);
+      const results: Array<BatchResult | { index: number; status: 'deleted'; id: string }> = [];
+      for (const [index, id] of ids.entries()) {
+        try {
+          await withSavepoint(trx, () => setDeletedOne(trx, auth, view, scopes, id, true));
+          results.push({ index, status: 'deleted', id });
+        } catch (error) {
+          results.push({ ...batchError(index, error), id } as BatchResult);
+        }
+      }
+      return results;
     });
   }
 
@@ -651,7 +739,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
     const scopes = await loadRecordScopes(database.db, auth);
-    await findVisible(database.db, view, scopes(view.module.apiName), id);
+    const record = await findVisible(database.db, view, scopes(view.module.apiName), id);
     const limit = input.limit ?? 50;
     let after: { at: string; id: string } | undefined;
     if (input.cursor) {
@@ -665,12 +753,15 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     }
     const rows = await listTimeline(database.db, metadata.schema, id, limit + 1, after);
     const page = rows.slice(0, limit);
+    const entries = page.map((entry) => presentTimeline(view, entry));
     const actors = await findUserNames(database.db, auth.orgId, [
       ...new Set(page.map((e) => e.actor_id).filter((a): a is string => a !== null)),
     ]);
+    // Names of the records and users that changed lookup and user fields point at (before and after).
+    const changed = await displayFor(database.db, auth, view, changeSides(view, record, entries));
     return {
-      data: page.map((entry) => presentTimeline(view, entry)),
-      display: Object.fromEntries(actors.map((a) => [a.id, a.name])),
+      data: entries,
+      display: { ...changed, ...Object.fromEntries(actors.map((a) => [a.id, a.name])) },
       nextCursor:
         rows.length > limit ? Buffer.from(JSON.stringify([page.at(-1)!.at.toISOString(), page.at(-1)!.id])).toString('base64url') : null,
     };
@@ -686,10 +777,37 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     restore: (auth: AuthContext, m: string, id: string) => setDeleted(auth, m, id, false),
     listDeleted,
     bulk,
+    massUpdate,
+    massDelete,
     timeline,
     createMany,
     updateOne,
+    setDeletedOne,
   };
+}
+
+/**
+ * The "before" and "after" sides of the timeline's field changes as rows (lookups and users only), so their display
+ * names can be looked up; a polymorphic lookup's target module comes from the same change or else the record.
+ */
+function changeSides(view: ModuleView, record: RecordRow, entries: Array<{ data: Record<string, unknown> }>): RecordRow[] {
+  const sides: RecordRow[] = [];
+  for (const entry of entries) {
+    const changes = entry.data.changes as Record<string, { from?: unknown; to?: unknown }> | undefined;
+    if (!changes || typeof changes !== 'object') continue;
+    for (const side of ['from', 'to'] as const) {
+      const row = { id: record.id } as RecordRow;
+      for (const [apiName, change] of Object.entries(changes)) {
+        const field = view.byName.get(apiName);
+        if (!field || (field.type !== 'lookup' && field.type !== 'user') || !change || typeof change !== 'object') continue;
+        row[apiName] = change[side];
+        const targetField = field.options.targetField;
+        if (targetField) row[targetField] = targetField in changes ? changes[targetField]?.[side] : record[targetField];
+      }
+      if (Object.keys(row).length > 1) sides.push(row);
+    }
+  }
+  return sides;
 }
 
 /** A timeline entry with the changes of fields the caller cannot see left out. */

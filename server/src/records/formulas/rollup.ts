@@ -28,6 +28,7 @@ export function checkRollupOptions(metadata: OrgMetadata, module: ModuleMeta, op
     throw badRequest(`${spec.via} is not a lookup of ${spec.module} pointing at ${module.apiName}.`, 'options.rollup.via');
   if (spec.fn === 'count') {
     if (spec.field !== undefined) throw badRequest('count counts records: it takes no field.', 'options.rollup.field');
+    options.scale = 0; // a count is a whole number
     return;
   }
   const field = child.fields.find((candidate) => candidate.apiName === spec.field);

@@ -307,6 +307,35 @@ const es = {
     defaultNote: 'Los módulos que no aparecen aquí son privados.',
     saved: '{{module}}: {{access}}',
   },
+  fieldOptions: {
+    types: {
+      decimal: 'Decimal',
+      currency: 'Moneda',
+      percent: 'Porcentaje',
+      integer: 'Entero',
+      text: 'Texto',
+      date: 'Fecha',
+      boolean: 'Sí/No',
+    },
+    formula: {
+      returnType: 'Devuelve',
+      expression: 'Fórmula',
+      help: 'Usa los nombres API de los campos de este registro, números, "texto", + - * / y comparaciones.',
+      insertField: 'Insertar un campo',
+      pickField: 'Elige un campo',
+      functions:
+        'Funciones: if(condición, a, b), and, or, not, round(x, n), abs, min, max, concat(a, …), upper, lower, trim, len, coalesce, is_blank, days_between(fecha1, fecha2), year, month, day. Sin now() ni today(): el valor se guarda y solo cambia cuando cambia el registro.',
+    },
+    rollup: {
+      module: 'Módulo relacionado',
+      via: 'Por el campo de búsqueda',
+      noLookup: 'Ese módulo no tiene ningún campo de búsqueda que apunte aquí.',
+      fn: 'Cálculo',
+      fns: { sum: 'Suma', count: 'Recuento', min: 'Mínimo', max: 'Máximo' },
+      field: 'Campo',
+      help: 'Se recalcula al crear, modificar, mover, eliminar o restaurar los registros relacionados.',
+    },
+  },
   sharingRules: {
     title: 'Reglas de uso compartido',
     description: 'Comparten los registros de un rol o grupo con otro rol o grupo en un módulo, para ver o para ver y editar.',
@@ -366,7 +395,11 @@ const es = {
       profile: { created: 'Perfil creado', updated: 'Perfil modificado', deleted: 'Perfil eliminado' },
       group: { created: 'Grupo creado', updated: 'Grupo modificado', deleted: 'Grupo eliminado' },
       sharing: { updated: 'Uso compartido modificado' },
-      sharing_rule: { created: 'Regla de uso compartido creada', updated: 'Regla de uso compartido modificada', deleted: 'Regla de uso compartido eliminada' },
+      sharing_rule: {
+        created: 'Regla de uso compartido creada',
+        updated: 'Regla de uso compartido modificada',
+        deleted: 'Regla de uso compartido eliminada',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -724,6 +757,35 @@ const en: typeof es = {
     empty: 'You have not changed any module’s access yet.',
     defaultNote: 'Modules not listed here are private.',
     saved: '{{module}}: {{access}}',
+  },
+  fieldOptions: {
+    types: {
+      decimal: 'Decimal',
+      currency: 'Currency',
+      percent: 'Percent',
+      integer: 'Integer',
+      text: 'Text',
+      date: 'Date',
+      boolean: 'Yes/No',
+    },
+    formula: {
+      returnType: 'Returns',
+      expression: 'Formula',
+      help: 'Use the API names of this record’s fields, numbers, "text", + - * / and comparisons.',
+      insertField: 'Insert a field',
+      pickField: 'Choose a field',
+      functions:
+        'Functions: if(condition, a, b), and, or, not, round(x, n), abs, min, max, concat(a, …), upper, lower, trim, len, coalesce, is_blank, days_between(date1, date2), year, month, day. No now() or today(): the value is stored and changes only when the record does.',
+    },
+    rollup: {
+      module: 'Related module',
+      via: 'Through the lookup field',
+      noLookup: 'That module has no lookup field pointing here.',
+      fn: 'Calculation',
+      fns: { sum: 'Sum', count: 'Count', min: 'Minimum', max: 'Maximum' },
+      field: 'Field',
+      help: 'Recomputed when related records are created, changed, moved, deleted or restored.',
+    },
   },
   sharingRules: {
     title: 'Sharing rules',

@@ -18,7 +18,15 @@ import {
 import { fieldErrorUnder, notifyFailure, notifySuccess } from './feedback';
 import { QueryBoundary } from './settings-states';
 
-const EMPTY: SharingRuleInput = { module: '', name: '', sourceType: 'role', sourceId: '', targetType: 'role', targetId: '', access: 'read' };
+const EMPTY: SharingRuleInput = {
+  module: '',
+  name: '',
+  sourceType: 'role',
+  sourceId: '',
+  targetType: 'role',
+  targetId: '',
+  access: 'read',
+};
 
 /** Settings → Sharing: the rules that share one role's or group's records with another, per module. */
 export function SharingRulesSection() {
@@ -84,10 +92,16 @@ export function SharingRulesSection() {
                       <Table.Td>{rule.name}</Table.Td>
                       <Table.Td>{labelOf(rule.module)}</Table.Td>
                       <Table.Td>
-                        {rule.sourceName ?? '—'} <Text span size="xs" c="dimmed">({t(`sharingRules.parties.${rule.sourceType}`)})</Text>
+                        {rule.sourceName ?? '—'}{' '}
+                        <Text span size="xs" c="dimmed">
+                          ({t(`sharingRules.parties.${rule.sourceType}`)})
+                        </Text>
                       </Table.Td>
                       <Table.Td>
-                        {rule.targetName ?? '—'} <Text span size="xs" c="dimmed">({t(`sharingRules.parties.${rule.targetType}`)})</Text>
+                        {rule.targetName ?? '—'}{' '}
+                        <Text span size="xs" c="dimmed">
+                          ({t(`sharingRules.parties.${rule.targetType}`)})
+                        </Text>
                       </Table.Td>
                       <Table.Td>
                         <Badge variant="light" color={rule.access === 'read' ? 'blue' : 'grape'}>

@@ -23,3 +23,20 @@ export function moduleLabeler(modules: ModuleSummary[] | undefined): (apiName: s
   const labels = new Map((modules ?? []).map((module) => [module.apiName, module.pluralLabel]));
   return (apiName) => labels.get(apiName) ?? apiName;
 }
+
+export interface ModuleField {
+  apiName: string;
+  label: string;
+  type: string;
+  options: { target?: string; returnType?: string } & Record<string, unknown>;
+}
+
+/** One module's fields as the caller sees them (GET /modules/{module}); idle without a module. */
+export function useModuleFields(apiName: string | undefined) {
+  return useQuery({
+    queryKey: [...modulesQueryKey, apiName, 'fields'],
+    queryFn: async () => (await api.get<{ fields: ModuleField[] }>(`/modules/${encodeURIComponent(apiName!)}`)).fields,
+    enabled: Boolean(apiName),
+    staleTime: 60_000,
+  });
+}

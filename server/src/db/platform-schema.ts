@@ -166,6 +166,21 @@ export interface SharingDefaultsTable {
   access: 'private' | 'public_read' | 'public_read_write';
 }
 
+export type SharingRuleParty = 'role' | 'role_and_subordinates' | 'group';
+
+export interface SharingRulesTable {
+  id: string;
+  org_id: string;
+  module: string;
+  name: string;
+  source_type: SharingRuleParty;
+  source_id: string;
+  target_type: SharingRuleParty;
+  target_id: string;
+  access: 'read' | 'read_write';
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: string;
   org_id: string | null;
@@ -457,6 +472,7 @@ export interface PlatformDatabase {
   'platform.groups': GroupsTable;
   'platform.group_members': GroupMembersTable;
   'platform.sharing_defaults': SharingDefaultsTable;
+  'platform.sharing_rules': SharingRulesTable;
   'platform.audit_log': AuditLogTable;
   'platform.outbox': OutboxTable;
   'platform.notifications': NotificationsTable;

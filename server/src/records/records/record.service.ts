@@ -9,6 +9,7 @@ import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
 import { qualifiedTable } from '../metadata/ddl.js';
 import { formatFieldValue } from './field-values.js';
+import { recomputeRollups } from '../formulas/rollup.js';
 import { compileFilter } from './record-filter.js';
 import { filterScopeFor, fullFilterScope, moduleView, type ModuleView } from './record-access.js';
 import { afterCursorSql, encodeRecordCursor, orderBySql, parseSort } from './record-sort.js';
@@ -323,7 +324,14 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
       );
       valid.forEach((item, i) => (item.values[field.apiName] = `${field.options.prefix ?? ''}${first + i}`));
     }
+    // A new parent has no children yet: its sums and counts start at zero.
+    const zeroRollups = Object.fromEntries(
+      module.fields
+        .filter((f) => f.type === 'rollup' && (f.options.rollup?.fn === 'sum' || f.options.rollup?.fn === 'count'))
+        .map((f) => [f.apiName, '0']),
+    );
     const rows = valid.map((item) => ({
+      ...zeroRollups,
       ...item.values,
       id: newId(),
       created_by: auth.userId,
@@ -373,6 +381,12 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
         if (violations.has(item.row.id)) results.push({ index: item.index, status: 'error', errors: [violations.get(item.row.id)!] });
       inserted = inserted.filter((item) => !violations.has(item.row.id));
     }
+    await recomputeRollups(
+      trx,
+      metadata,
+      module.apiName,
+      inserted.map((item) => ({ before: null, after: item.row })),
+    );
     await insertTimeline(
       trx,
       metadata.schema,
@@ -444,6 +458,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     }
     const violation = (await violatedRules(trx, metadata, module, [id])).get(id);
     if (violation) throw invalid([violation]);
+    await recomputeRollups(trx, metadata, module.apiName, [{ before: current, after: row }]);
     await insertTimeline(trx, metadata.schema, [
       { id: newId(), module: module.apiName, record_id: id, kind: 'updated', actor_id: auth.userId, at: now, data: { changes } },
     ]);
@@ -530,6 +545,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
           throw new AppError('conflict', `The record cannot be restored: ${unique.message}`, { field: unique.field, reason: 'unique' });
         throw error;
       }
+      await recomputeRollups(trx, metadata, module.apiName, [deleted ? { before: row, after: null } : { before: null, after: row }]);
       await insertTimeline(trx, metadata.schema, [
         {
           id: newId(),

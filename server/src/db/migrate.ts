@@ -7,6 +7,7 @@ import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 import { recordsMetadata } from './migrations/platform-0007-records.js';
+import { search } from './migrations/platform-0010-search.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -17,6 +18,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
+  { name: '0010-search', sql: search },
 ];
 
 /**

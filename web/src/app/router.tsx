@@ -11,6 +11,7 @@ import { VerifyEmailPage } from '../auth/pages/verify-email-page';
 import { ResetPasswordPage } from '../auth/pages/reset-password-page';
 import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
+import { SearchPage } from '../search/search-page';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -37,6 +38,12 @@ export const appLayout = createRoute({ getParentRoute: () => rootRoute, id: 'app
 const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
+  createRoute({
+    getParentRoute: () => appLayout,
+    path: '/search',
+    validateSearch: (search: Record<string, unknown>): { q?: string } => (typeof search.q === 'string' ? { q: search.q } : {}),
+    component: SearchPage,
+  }),
   ...settingsRoutes(appLayout),
 ];
 

@@ -33,6 +33,17 @@ export async function normalizeQuery(executor: Executor, q: string): Promise<str
   return result.rows[0]?.q ?? '';
 }
 
+/**
+ * How many matching rows a module ranks at most: a common surname matches
+ * thousands of records, and ranking costs a few microseconds each (unaccent,
+ * word similarity). Beyond the cap the ranking is among the first rows found,
+ * so an exact match could be missed in a module with more matches than this
+ * (see README: a btree prefix branch would make exact-first certain).
+ */
+export const MAX_CANDIDATES = 1000;
+/** Texts under 3 letters or digits match a great many words: fewer candidates. */
+export const SHORT_QUERY_CANDIDATES = 200;
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
@@ -50,12 +61,18 @@ export async function searchRecords(
   const q = input.q;
   const prefix = `${escapeLike(q)}%`;
   const wordPrefix = `% ${escapeLike(q)}%`;
+  const short = [...q].filter((c) => /[\p{L}\p{N}]/u.test(c)).length < 3;
+  const cap = sql` LIMIT ${short ? SHORT_QUERY_CANDIDATES : MAX_CANDIDATES}`;
   const branches = input.targets.map((target) => {
     const expressions = searchExpressions(target.nameFields, target.fields, 'r');
     const all = [...(expressions.name ? [expressions.name] : []), ...expressions.fields.map((f) => f.expression)].map((e) => sql.raw(e));
-    const keyOf = (e: ReturnType<typeof sql.raw>) =>
-      sql`(CASE WHEN ${e} = ${q} THEN 0 WHEN ${e} LIKE ${prefix} THEN 1 WHEN ${e} LIKE ${wordPrefix} THEN 2 ELSE 3 END - ${sql.raw(trgm)}.word_similarity(${q}, ${e}))`;
-    const keys = all.map(keyOf);
+    // Each normalized value is computed once per candidate (unaccent is the costly part), then ranked.
+    const normalizedColumns = sql.join(all.map((e, i) => sql`${e} AS ${sql.raw(`n${i}`)}`));
+    const keyOf = (i: number) => {
+      const n = sql.raw(`m.n${i}`);
+      return sql`(CASE WHEN ${n} = ${q} THEN 0 WHEN ${n} LIKE ${prefix} THEN 1 WHEN ${n} LIKE ${wordPrefix} THEN 2 ELSE 3 END - ${sql.raw(trgm)}.word_similarity(${q}, ${n})) AS ${sql.raw(`k${i}`)}`;
+    };
+    const keyColumns = sql.raw(all.map((_, i) => `k.k${i}`).join(', '));
     const matches = sql.join(
       all.map((e) => sql`${q}::text OPERATOR(${sql.raw(trgm)}.<%) ${e}`),
       sql` OR `,
@@ -64,10 +81,11 @@ export async function searchRecords(
     const name = target.nameFields.length > 0 ? sql.raw(nameText(target.nameFields, 'r')) : sql`NULL::text`;
     const shown = [...target.nameFields, ...target.fields];
     const vals = sql.raw(`ARRAY[${shown.map((f) => `r.${quoteIdent(f)}::text`).join(', ')}]::text[]`);
-    return sql`(SELECT ${target.module}::text AS module, r.id, ${name} AS name, LEAST(${sql.join(keys)})::float8 AS key,
-      ARRAY[${sql.join(keys)}]::float8[] AS keys, ${vals} AS vals
-      FROM ${sql.raw(qualifiedTable(input.schema, target.table))} r
-      WHERE r.deleted_at IS NULL${owners} AND (${matches})
+    return sql`(SELECT ${target.module}::text AS module, m.id, m.name, LEAST(${keyColumns})::float8 AS key, ARRAY[${keyColumns}]::float8[] AS keys, m.vals
+      FROM (SELECT r.id, ${name} AS name, ${vals} AS vals, ${normalizedColumns}
+        FROM ${sql.raw(qualifiedTable(input.schema, target.table))} r
+        WHERE r.deleted_at IS NULL${owners} AND (${matches})${cap} OFFSET 0) m
+      CROSS JOIN LATERAL (SELECT ${sql.join(all.map((_, i) => keyOf(i)))} OFFSET 0) k
       ORDER BY 4 LIMIT ${input.limit})`;
   });
   const result =

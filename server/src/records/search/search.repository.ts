@@ -40,9 +40,9 @@ export async function normalizeQuery(executor: Executor, q: string): Promise<str
  * so an exact match could be missed in a module with more matches than this
  * (see README: a btree prefix branch would make exact-first certain).
  */
-export const MAX_CANDIDATES = 1000;
+export const MAX_CANDIDATES = 250;
 /** Texts under 3 letters or digits match a great many words: fewer candidates. */
-export const SHORT_QUERY_CANDIDATES = 200;
+export const SHORT_QUERY_CANDIDATES = 100;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 

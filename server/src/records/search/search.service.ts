@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { canModuleAction, loadRecordScopes } from '../../platform/access/access.service.js';
@@ -90,8 +91,19 @@ export function createSearchService(ctx: AppContext, deps: { metadata: MetadataS
       const scope = scopes(module.apiName).read;
       targets.push({ module: module.apiName, table: module.table, nameFields, fields, ownerIds: scope.all ? null : scope.ownerIds });
     }
-    const normalizedQ = await normalizeQuery(database.db, q);
-    const rows = await searchRecords(database.db, { schema: metadata.schema, trgm: await trigram(), q: normalizedQ, targets, limit });
+    const trgm = await trigram();
+    const { normalizedQ, rows } = await database.transaction('records.search', async (trx) => {
+      // Trigram conditions are estimated at thousands of rows each, which tempts the planner into
+      // parallel workers (starting them costs more than the index scans) and, with the candidate cap,
+      // into a sequential or btree index scan hoping to meet enough matches early — it then reads the
+      // whole table when the text is rare (20 s over a million leads). Bitmap scans of the trigram
+      // indexes are always the right path for this statement, so the others are switched off for it.
+      await sql`SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`.execute(
+        trx,
+      );
+      const normalizedQ = await normalizeQuery(trx, q);
+      return { normalizedQ, rows: await searchRecords(trx, { schema: metadata.schema, trgm, q: normalizedQ, targets, limit }) };
+    });
     const language = auth.language === 'es' ? 'es' : 'en';
     const byModule = new Map(targets.map((target) => [target.module, target]));
     const data = rows.map((row): SearchHit => {

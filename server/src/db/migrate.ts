@@ -13,6 +13,7 @@ import { webForms } from './migrations/platform-0016-web-forms.js';
 import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 import { imports } from './migrations/platform-0009-imports.js';
 import { sharingRules } from './migrations/platform-0012-sharing-rules.js';
+import { search } from './migrations/platform-0010-search.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -25,6 +26,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0007-records', sql: recordsMetadata },
   { name: '0008-files-webhooks', sql: filesAndWebhooks },
   { name: '0009-imports', sql: imports },
+  { name: '0010-search', sql: search },
   { name: '0012-sharing-rules', sql: sharingRules },
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },

@@ -317,6 +317,7 @@ export interface ModulesTable {
   is_standard: boolean;
   table_name: string;
   display_fields: Json<string[]>;
+  search_fields: Json<string[]>;
   layout: Json<Array<{ key: string; labels: { es: string; en: string }; fields: string[] }>>;
   position: number;
   hidden: ColumnType<boolean, boolean | undefined, boolean>;

@@ -8,6 +8,7 @@ import { notificationsMessages } from '../notifications/messages';
 import { homeMessages } from '../home/messages';
 import { importsMessages } from '../imports/messages';
 import { recordsMessages } from '../records/messages';
+import { searchMessages } from '../search/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -25,6 +26,7 @@ const features = {
   home: homeMessages,
   imports: importsMessages,
   records: recordsMessages,
+  search: searchMessages,
 };
 
 const resources = Object.fromEntries(

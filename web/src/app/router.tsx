@@ -13,6 +13,7 @@ import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
 import { ImportPage } from '../imports/import-page';
 import { recordsRoutes } from '../records/routes';
+import { SearchPage } from '../search/search-page';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -39,6 +40,12 @@ export const appLayout = createRoute({ getParentRoute: () => rootRoute, id: 'app
 const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
+  createRoute({
+    getParentRoute: () => appLayout,
+    path: '/search',
+    validateSearch: (search: Record<string, unknown>): { q?: string } => (typeof search.q === 'string' ? { q: search.q } : {}),
+    component: SearchPage,
+  }),
   ...settingsRoutes(appLayout),
   createRoute({ getParentRoute: () => appLayout, path: '/import/$module', component: ImportPage }),
   ...recordsRoutes(appLayout),

@@ -98,7 +98,9 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
     const parentModule = typeof record.related_module === 'string' ? record.related_module : null;
     const parentId = typeof record.related_id === 'string' ? record.related_id : null;
     const mentioned =
-      payload.module === 'notes' && typeof record.content === 'string' ? mentionedUserIds(record.content).filter((id) => id !== payload.actorId) : [];
+      payload.module === 'notes' && typeof record.content === 'string'
+        ? mentionedUserIds(record.content).filter((id) => id !== payload.actorId)
+        : [];
     const assignee = payload.module === 'tasks' && record.owner_id !== payload.actorId ? (record.owner_id as string) : null;
     // Most created records (an import's leads) need nothing here: no query for them.
     if (!orgId || (!(kind && parentModule && parentId) && mentioned.length === 0 && !assignee)) return;

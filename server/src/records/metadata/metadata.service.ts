@@ -15,6 +15,7 @@ import { loadOrgMetadata, type MetadataStore } from './metadata-store.js';
 import type { FieldMeta, FieldOptions, Labels, ModuleMeta, OrgMetadata, PicklistValue } from './metadata.types.js';
 import { insertFields, insertModule, maxModulePosition, updateFieldRow, updateModuleRow } from './metadata.repository.js';
 import { runStatements } from './provision.js';
+import { searchIndexStatements, trigramSchema } from '../search/search-sql.js';
 import { compileFilter } from '../records/record-filter.js';
 import { fullFilterScope } from '../records/record-access.js';
 import { parseFieldValue } from '../records/field-values.js';
@@ -197,14 +198,15 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
           options: '{}',
         })),
       );
-      await runStatements(
-        trx,
-        createTableStatements(
+      await runStatements(trx, [
+        ...createTableStatements(
           auth.orgSchema,
           name,
           fields.map((field) => ({ apiName: field.apiName, type: field.type, unique: false, options: {} })),
         ),
-      );
+        // The global search finds records of the new module by name.
+        ...searchIndexStatements(auth.orgSchema, name, await trigramSchema(trx), ['name'], []),
+      ]);
       await recordAudit(trx, {
         orgId: auth.orgId,
         actorId: auth.userId,

@@ -190,3 +190,17 @@ export async function preparePostgres(databaseUrl) {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** Runs a benchmark's main(): on any end, children are killed, cleanups run (last first) and sockets closed. */
+export async function runBench(main) {
+  try {
+    await main();
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`cleanup: ${error.message}`));
+    agent.destroy();
+  }
+}

@@ -20,7 +20,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { root, CONNECTIONS, children, cleanups, round, freePort, request, startAndWait, preparePostgres } from './lib.mjs';
+import { root, CONNECTIONS, cleanups, round, freePort, request, startAndWait, preparePostgres, runBench } from './lib.mjs';
 
 const LEADS = Number(process.env.BENCH_LEADS || 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -186,12 +186,4 @@ async function loadIds(port, nextUrl, headers) {
   return { perSecond: done / ((performance.now() - started) / 1000), errors };
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  for (const child of children) child.kill('SIGKILL');
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(`cleanup: ${error.message}`));
-}
+await runBench(main);

@@ -71,6 +71,12 @@ export async function countRecords(
 }
 
 /** Inserts rows (each an object over `columns`) in one statement and returns `returning` of each, in order. */
+/**
+ * Inserts rows (each an object over `columns`) in one statement and returns
+ * `returning` of each. With the columns' SQL types, and none of them an array,
+ * the values travel as one array per column (`unnest`): a few parameters
+ * instead of rows × columns, which PostgreSQL parses and plans much faster.
+ */
 export async function insertRecords(
   executor: Executor,
   schema: string,
@@ -78,13 +84,19 @@ export async function insertRecords(
   columns: readonly string[],
   rows: Array<Record<string, unknown>>,
   returning: readonly string[],
+  columnTypes?: Readonly<Record<string, string>>,
 ): Promise<RecordRow[]> {
   if (rows.length === 0) return [];
-  const values = rows.map((row) => sql`(${sql.join(columns.map((c) => (row[c] === undefined ? null : row[c])))})`);
-  const result =
-    await sql<RecordRow>`INSERT INTO ${table(schema, tableName)} AS r (${sql.raw(columns.map(quoteIdent).join(', '))}) VALUES ${sql.join(values)} RETURNING ${columnList(returning)}`.execute(
-      executor,
-    );
+  const target = sql`INSERT INTO ${table(schema, tableName)} AS r (${sql.raw(columns.map(quoteIdent).join(', '))})`;
+  const valueOf = (row: Record<string, unknown>, column: string) => (row[column] === undefined ? null : row[column]);
+  let source;
+  if (rows.length > 1 && columnTypes && columns.every((c) => columnTypes[c] && !columnTypes[c]!.endsWith('[]'))) {
+    const arrays = columns.map((c) => sql`${rows.map((row) => valueOf(row, c))}::${sql.raw(`${columnTypes[c]}[]`)}`);
+    source = sql`SELECT * FROM unnest(${sql.join(arrays)})`;
+  } else {
+    source = sql`VALUES ${sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => valueOf(row, c)))})`))}`;
+  }
+  const result = await sql<RecordRow>`${target} ${source} RETURNING ${columnList(returning)}`.execute(executor);
   return result.rows;
 }
 

@@ -8,6 +8,7 @@ import { newId } from '../../platform/ids.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
 import { qualifiedTable } from '../metadata/ddl.js';
+import { columnType } from '../metadata/field-types.js';
 import { formatFieldValue } from './field-values.js';
 import { recomputeRollups } from '../formulas/rollup.js';
 import { compileFilter } from './record-filter.js';
@@ -347,11 +348,14 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
       'updated_at',
       ...module.fields.filter(storedColumn).map((f) => f.apiName),
     ];
+    const columnTypes: Record<string, string> = { id: 'uuid', created_by: 'uuid', updated_by: 'uuid', created_at: 'timestamptz', updated_at: 'timestamptz' };
+    for (const field of module.fields.filter(storedColumn)) columnTypes[field.apiName] = columnType(field.type, field.options);
     const returning = ['id', ...module.fields.map((f) => f.apiName)];
     let inserted: Array<{ index: number; row: RecordRow }> = [];
     try {
-      const stored = await withSavepoint(trx, () => insertRecords(trx, metadata.schema, module.table, columns, rows, returning));
-      inserted = stored.map((row, i) => ({ index: valid[i]!.index, row }));
+      const stored = await withSavepoint(trx, () => insertRecords(trx, metadata.schema, module.table, columns, rows, returning, columnTypes));
+      const indexById = new Map(rows.map((row, i) => [row.id, valid[i]!.index]));
+      inserted = stored.map((row) => ({ index: indexById.get(row.id)!, row }));
     } catch (error) {
       if (!uniqueViolationError(error, module)) throw error;
       // Someone's value is taken: insert one by one to tell which.

@@ -20,10 +20,10 @@
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { freePort, sleep } from './lib.mjs';
 import { pipeline } from 'node:stream/promises';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -478,18 +478,6 @@ const MODULES = {
   },
 };
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function post(port, url, body) {
   return new Promise((resolve, reject) => {

@@ -13,6 +13,7 @@ import type { Field, FieldType, ModuleDetail, PicklistValue } from '../../record
 import { FieldInput } from '../../records/components/field-input';
 import { useModule, useModules } from '../../records/hooks/use-records';
 import { useModuleAdmin } from '../../records/hooks/use-module-admin';
+import { FormulaFieldOptions, RollupFieldOptions, type FormulaOptionsValue, type RollupOptionsValue } from '../fields';
 
 /** Field types an administrator can add from this page. */
 const ADDABLE: FieldType[] = [
@@ -32,6 +33,8 @@ const ADDABLE: FieldType[] = [
   'multi_select',
   'lookup',
   'user',
+  'formula',
+  'rollup',
 ];
 
 /** A stable code from a picklist label: "Muy alta" → "muy_alta". */
@@ -192,7 +195,10 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
   const [target, setTarget] = useState<string | null>(null);
   const [values, setValues] = useState<string[]>(['']);
   const [defaultValue, setDefaultValue] = useState<unknown>(null);
+  const [formula, setFormula] = useState<FormulaOptionsValue>({ expression: '', returnType: 'decimal' });
+  const [rollup, setRollup] = useState<RollupOptionsValue>({ module: '', via: '', fn: 'sum' });
   const hasValues = type === 'picklist' || type === 'multi_select';
+  const computed = type === 'formula' || type === 'rollup';
   const picklist: PicklistValue[] = values
     .map((text) => text.trim())
     .filter(Boolean)
@@ -225,8 +231,16 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
             required,
             ...(unique ? { unique } : {}),
             ...(section ? { section } : {}),
-            ...(defaultValue !== null && defaultValue !== '' && type !== 'lookup' && type !== 'user' ? { defaultValue } : {}),
-            ...(hasValues ? { options: { values: picklist } } : type === 'lookup' && target ? { options: { target } } : {}),
+            ...(defaultValue !== null && defaultValue !== '' && type !== 'lookup' && type !== 'user' && !computed ? { defaultValue } : {}),
+            ...(hasValues
+              ? { options: { values: picklist } }
+              : type === 'lookup' && target
+                ? { options: { target } }
+                : type === 'formula'
+                  ? { options: { expression: formula.expression, returnType: formula.returnType } }
+                  : type === 'rollup'
+                    ? { options: { rollup: { ...rollup, ...(rollup.fn === 'count' ? { field: undefined } : {}) } } }
+                    : {}),
           },
           {
             onSuccess: (field) => {
@@ -307,7 +321,30 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
             onChange={setTarget}
           />
         )}
-        {type !== 'lookup' && type !== 'user' && <FieldInput field={preview} value={defaultValue} onChange={setDefaultValue} />}
+        {type === 'formula' && (
+          <FormulaFieldOptions
+            module={module.apiName}
+            value={formula}
+            onChange={setFormula}
+            expressionError={fieldError(createField.error, 'options.expression')}
+            returnTypeError={fieldError(createField.error, 'options.returnType')}
+          />
+        )}
+        {type === 'rollup' && (
+          <RollupFieldOptions
+            module={module.apiName}
+            value={rollup}
+            onChange={setRollup}
+            errors={{
+              module: fieldError(createField.error, 'options.rollup.module'),
+              via: fieldError(createField.error, 'options.rollup.via'),
+              field: fieldError(createField.error, 'options.rollup.field'),
+            }}
+          />
+        )}
+        {type !== 'lookup' && type !== 'user' && !computed && (
+          <FieldInput field={preview} value={defaultValue} onChange={setDefaultValue} />
+        )}
         <Select
           label={t('admin.section')}
           data={module.layout.map((s) => ({ value: s.key, label: s.label }))}
@@ -315,7 +352,7 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
           onChange={setSection}
         />
         <Group>
-          <Checkbox label={t('admin.required')} checked={required} onChange={(e) => setRequired(e.currentTarget.checked)} />
+          {!computed && <Checkbox label={t('admin.required')} checked={required} onChange={(e) => setRequired(e.currentTarget.checked)} />}
           {['text', 'email', 'phone', 'url', 'integer', 'decimal'].includes(type) && (
             <Checkbox label={t('admin.unique')} checked={unique} onChange={(e) => setUnique(e.currentTarget.checked)} />
           )}
@@ -328,7 +365,13 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
           <Button
             type="submit"
             loading={createField.isPending}
-            disabled={!label.trim() || (type === 'lookup' && !target) || (hasValues && picklist.length === 0)}
+            disabled={
+              !label.trim() ||
+              (type === 'lookup' && !target) ||
+              (hasValues && picklist.length === 0) ||
+              (type === 'formula' && !formula.expression.trim()) ||
+              (type === 'rollup' && (!rollup.module || !rollup.via || (rollup.fn !== 'count' && !rollup.field)))
+            }
           >
             {t('admin.addField')}
           </Button>

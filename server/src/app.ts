@@ -21,6 +21,8 @@ import { healthRoutes } from './platform/health.routes.js';
 import { platformRoutes } from './platform/index.js';
 import { recordsPlugin } from './records/index.js';
 import { crmPlugin } from './crm/index.js';
+import { registerMultipart } from './platform/files/upload.js';
+import { searchPlugin } from './records/search/index.js';
 
 /** What the log keeps of a request: never the secret of a one-time link (`?token=`). */
 export function serializeRequest(request: { id: string; method: string; url: string; ip?: string }) {
@@ -71,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
 
   await app.register(cookie);
+  await registerMultipart(app, config);
   registerValidator(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app);
@@ -81,6 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Features, after the platform they build on.
   await app.register(recordsPlugin, { ctx, prefix: '/api/v1' });
   await app.register(crmPlugin, { ctx, prefix: '/api/v1' });
+  await app.register(searchPlugin, { ctx, prefix: '/api/v1' });
 
   if (config.webDir && fs.existsSync(path.join(config.webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: false });

@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)('quote line items journey', () => {
     expect(quote.status).toBe(201);
 
     try {
-      await page.goto(`${journey.baseUrl}/records/quotes/${quote.data.data.id}/items`);
+      await page.goto(`${journey.baseUrl}/records/quotes/${quote.data.data.id}`);
       await expect.poll(() => page.getByText('Este documento aún no tiene líneas.').isVisible()).toBe(true);
 
       await page.getByRole('button', { name: 'Añadir línea' }).click();

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { getRecords } from '../records/index.js';
 import { dealStageBehaviour } from './deals/deal-stage.behaviour.js';
+import { caseSlaBehaviour } from './cases/case-sla.js';
+import { caseSlaRoutes } from './cases/case-sla.routes.js';
 import { calendarCardRoutes } from './calendar-cards/calendar-cards.routes.js';
 import { createLineItemsService } from './inventory/line-items.service.js';
 import { lineItemRoutes } from './inventory/line-items.routes.js';
@@ -9,8 +11,10 @@ import { lineItemRoutes } from './inventory/line-items.routes.js';
 /** The standard modules' behaviour (deal stages, lead conversion, cases, inventory documents). */
 export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);
-  const { records, behaviours } = module;
+  const { records, behaviours, metadata } = module;
   behaviours.set('deals', dealStageBehaviour);
+  behaviours.set('cases', caseSlaBehaviour);
+  await app.register(caseSlaRoutes, { ctx, metadata });
   await app.register(calendarCardRoutes, { ctx, records });
   await app.register(lineItemRoutes, { lineItems: createLineItemsService(ctx, module) });
 };

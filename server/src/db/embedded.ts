@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PGlitePgConfig } from '@electric-sql/pglite/node-postgres';
 
 export class DamagedDataFolderError extends Error {}
@@ -51,6 +53,14 @@ const DEFAULT_START_PARAMS = [
 ];
 
 const START_PARAMS = [...DEFAULT_START_PARAMS, ...MEMORY_PARAMS];
+
+/**
+ * Contrib extensions the embedded engine loads (global search: trigram
+ * matching and accent folding). A database that has them installed must be
+ * opened with them loaded, so every PGlite here gets the same list.
+ */
+const EXTENSIONS = { pg_trgm, unaccent };
+const EXTENSION_MODULES = ['@electric-sql/pglite/contrib/pg_trgm', '@electric-sql/pglite/contrib/unaccent'];
 
 /** Files and folders every PostgreSQL data folder has. */
 const REQUIRED_ENTRIES = ['base', 'global/pg_control', 'pg_wal', 'pg_xact'];
@@ -115,8 +125,9 @@ export function damagedFolderError(dir: string, error: unknown): DamagedDataFold
 const CREATE_SCRIPT = `
 const fs = require('node:fs');
 const path = require('node:path');
-const [pglitePath, target, startParams, source] = process.argv.slice(1);
+const [pglitePath, extensionPaths, target, startParams, source] = process.argv.slice(1);
 const { PGlite } = require(pglitePath);
+const extensions = Object.assign({}, ...JSON.parse(extensionPaths).map((file) => require(file)));
 
 /** Writes the regular files and folders of a ustar archive under dir. */
 function extract(tar, dir) {
@@ -139,12 +150,12 @@ function extract(tar, dir) {
 
 (async () => {
   if (source) {
-    const pg = await PGlite.create({ dataDir: target, loadDataDir: new Blob([fs.readFileSync(source)]), startParams: JSON.parse(startParams) });
+    const pg = await PGlite.create({ dataDir: target, loadDataDir: new Blob([fs.readFileSync(source)]), startParams: JSON.parse(startParams), extensions });
     await pg.query('SELECT 1');
     await pg.close();
     return;
   }
-  const pg = await PGlite.create({ startParams: JSON.parse(startParams) });
+  const pg = await PGlite.create({ startParams: JSON.parse(startParams), extensions });
   await pg.query('CHECKPOINT');
   const dump = Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer());
   await pg.close();
@@ -171,11 +182,13 @@ async function createDatabaseFolder(dir: string, source?: string): Promise<void>
     fs.cpSync(source, building, { recursive: true });
     inspectDataFolder(building);
   } else {
-    const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const require = createRequire(import.meta.url);
+    const pglitePath = require.resolve('@electric-sql/pglite');
+    const extensionPaths = JSON.stringify(EXTENSION_MODULES.map((name) => require.resolve(name)));
     await new Promise<void>((resolve, reject) => {
       execFile(
         process.execPath,
-        ['-e', CREATE_SCRIPT, pglitePath, building, JSON.stringify(START_PARAMS), ...(source ? [source] : [])],
+        ['-e', CREATE_SCRIPT, pglitePath, extensionPaths, building, JSON.stringify(START_PARAMS), ...(source ? [source] : [])],
         { timeout: 10 * 60_000, maxBuffer: 1024 * 1024 },
         (error, _stdout, stderr) => {
           if (!error) return resolve();
@@ -202,11 +215,11 @@ export async function openEmbeddedPostgres(options: { dir: string; snapshot?: Bl
   const inMemory = options.dir.startsWith('memory://');
   let pglite: PGlite;
   if (inMemory) {
-    pglite = await PGlite.create({ loadDataDir: options.snapshot, startParams: START_PARAMS });
+    pglite = await PGlite.create({ loadDataDir: options.snapshot, startParams: START_PARAMS, extensions: EXTENSIONS });
   } else {
     if (!inspectDataFolder(options.dir)) await createDatabaseFolder(options.dir, options.restoreFrom);
     try {
-      pglite = await PGlite.create({ dataDir: options.dir, startParams: START_PARAMS });
+      pglite = await PGlite.create({ dataDir: options.dir, startParams: START_PARAMS, extensions: EXTENSIONS });
       await pglite.query('SELECT 1');
     } catch (error) {
       throw damagedFolderError(options.dir, error);

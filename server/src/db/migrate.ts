@@ -8,6 +8,12 @@ import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 import { recordsMetadata } from './migrations/platform-0007-records.js';
 import { emailTemplates } from './migrations/platform-0013-email-templates.js';
+import { caseSla } from './migrations/platform-0015-case-sla.js';
+import { webForms } from './migrations/platform-0016-web-forms.js';
+import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
+import { imports } from './migrations/platform-0009-imports.js';
+import { sharingRules } from './migrations/platform-0012-sharing-rules.js';
+import { search } from './migrations/platform-0010-search.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -18,8 +24,13 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
-  // 0008–0012 come with the features being merged; the order of names is what counts.
+  { name: '0008-files-webhooks', sql: filesAndWebhooks },
+  { name: '0009-imports', sql: imports },
+  { name: '0010-search', sql: search },
+  { name: '0012-sharing-rules', sql: sharingRules },
   { name: '0013-email-templates', sql: emailTemplates },
+  { name: '0015-case-sla', sql: caseSla },
+  { name: '0016-web-forms', sql: webForms },
 ];
 
 /**

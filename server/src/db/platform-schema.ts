@@ -166,6 +166,21 @@ export interface SharingDefaultsTable {
   access: 'private' | 'public_read' | 'public_read_write';
 }
 
+export type SharingRuleParty = 'role' | 'role_and_subordinates' | 'group';
+
+export interface SharingRulesTable {
+  id: string;
+  org_id: string;
+  module: string;
+  name: string;
+  source_type: SharingRuleParty;
+  source_id: string;
+  target_type: SharingRuleParty;
+  target_id: string;
+  access: 'read' | 'read_write';
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: string;
   org_id: string | null;
@@ -232,6 +247,67 @@ export interface TwoFactorRecoveryCodesTable {
   created_at: Timestamp;
 }
 
+/** A stored file (migration 0008); module + record_id say what it is attached to (null: not attached to a record). */
+export interface FilesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  module: string | null;
+  record_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+/** An outgoing webhook (migration 0008). The secret is stored as it is: it must be readable to sign deliveries. */
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  name: string;
+  url: string;
+  events: string[];
+  modules: Generated<string[]>;
+  active: Generated<boolean>;
+  secret: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  org_id: string;
+  event_id: string;
+  event_type: string;
+  event_created_at: Timestamp;
+  payload: Json<Record<string, unknown>>;
+  redelivery_of: string | null;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  next_attempt_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  response_body: string | null;
+  duration_ms: number;
+  error: string | null;
+  created_at: Timestamp;
+}
+
 /** Record metadata (migration 0007): see records/metadata. */
 export interface ModulesTable {
   id: string;
@@ -241,6 +317,7 @@ export interface ModulesTable {
   is_standard: boolean;
   table_name: string;
   display_fields: Json<string[]>;
+  search_fields: Json<string[]>;
   layout: Json<Array<{ key: string; labels: { es: string; en: string }; fields: string[] }>>;
   position: number;
   hidden: ColumnType<boolean, boolean | undefined, boolean>;
@@ -305,7 +382,79 @@ export interface EmailTemplatesTable {
   updated_at: Timestamp;
 }
 
+export interface CaseSlaPoliciesTable {
+  org_id: string;
+  priority: string;
+  resolution_minutes: number;
+}
+
+export interface WebFormsTable {
+  id: string;
+  org_id: string;
+  public_key: string;
+  secret: string;
+  name: string;
+  module: string;
+  fields: Json<Array<{ field: string; required: boolean }>>;
+  defaults: Json<Record<string, unknown>>;
+  owner_id: string;
+  language: string;
+  thank_you: string | null;
+  redirect_url: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  submissions: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Imports (migration 0009): see records/imports. */
+export interface ImportsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  module: string;
+  file_name: string;
+  file_type: 'csv' | 'xlsx';
+  mode: 'create' | 'update' | 'upsert' | 'skip';
+  key_field: string | null;
+  mapping: Json<Record<string, string | null>>;
+  headers: Json<string[]>;
+  unmapped: Json<string[]>;
+  dry_run: boolean;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  message: string | null;
+  total_rows: number | null;
+  rows_read: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  skipped: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  warnings: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImportErrorsTable {
+  import_id: string;
+  row_number: number;
+  errors: Json<Array<{ field: string | null; message: string }>>;
+  cells: Json<string[]>;
+}
+
+export interface ImportMappingsTable {
+  org_id: string;
+  module: string;
+  mapping: Json<Record<string, string | null>>;
+  updated_at: Timestamp;
+}
+
 export interface PlatformDatabase {
+  'platform.imports': ImportsTable;
+  'platform.import_errors': ImportErrorsTable;
+  'platform.import_mappings': ImportMappingsTable;
+  'platform.web_forms': WebFormsTable;
+  'platform.case_sla_policies': CaseSlaPoliciesTable;
   'platform.email_templates': EmailTemplatesTable;
   'platform.modules': ModulesTable;
   'platform.fields': FieldsTable;
@@ -324,10 +473,15 @@ export interface PlatformDatabase {
   'platform.groups': GroupsTable;
   'platform.group_members': GroupMembersTable;
   'platform.sharing_defaults': SharingDefaultsTable;
+  'platform.sharing_rules': SharingRulesTable;
   'platform.audit_log': AuditLogTable;
   'platform.outbox': OutboxTable;
   'platform.notifications': NotificationsTable;
   'platform.mail_outbox': MailOutboxTable;
   'platform.migrations': MigrationsTable;
   'platform.two_factor_recovery_codes': TwoFactorRecoveryCodesTable;
+  'platform.files': FilesTable;
+  'platform.webhooks': WebhooksTable;
+  'platform.webhook_deliveries': WebhookDeliveriesTable;
+  'platform.webhook_delivery_attempts': WebhookDeliveryAttemptsTable;
 }

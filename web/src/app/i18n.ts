@@ -6,6 +6,9 @@ import { accountMessages } from '../account/messages';
 import { settingsMessages } from '../settings/messages';
 import { notificationsMessages } from '../notifications/messages';
 import { homeMessages } from '../home/messages';
+import { importsMessages } from '../imports/messages';
+import { recordsMessages } from '../records/messages';
+import { searchMessages } from '../search/messages';
 import { inventoryMessages } from '../crm/inventory/messages';
 
 export type Language = 'es' | 'en';
@@ -22,6 +25,9 @@ const features = {
   settings: settingsMessages,
   notifications: notificationsMessages,
   home: homeMessages,
+  imports: importsMessages,
+  records: recordsMessages,
+  search: searchMessages,
   inventory: inventoryMessages,
 };
 

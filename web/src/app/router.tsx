@@ -11,6 +11,9 @@ import { VerifyEmailPage } from '../auth/pages/verify-email-page';
 import { ResetPasswordPage } from '../auth/pages/reset-password-page';
 import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
+import { ImportPage } from '../imports/import-page';
+import { recordsRoutes } from '../records/routes';
+import { SearchPage } from '../search/search-page';
 import { inventoryRoutes } from '../crm/inventory/routes';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
@@ -38,7 +41,15 @@ export const appLayout = createRoute({ getParentRoute: () => rootRoute, id: 'app
 const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
+  createRoute({
+    getParentRoute: () => appLayout,
+    path: '/search',
+    validateSearch: (search: Record<string, unknown>): { q?: string } => (typeof search.q === 'string' ? { q: search.q } : {}),
+    component: SearchPage,
+  }),
   ...settingsRoutes(appLayout),
+  createRoute({ getParentRoute: () => appLayout, path: '/import/$module', component: ImportPage }),
+  ...recordsRoutes(appLayout),
   ...inventoryRoutes(appLayout),
 ];
 

@@ -1,3 +1,5 @@
+import { webhooksMessages } from './webhooks-messages';
+
 /** Strings of the settings feature, Spanish and English with the same keys. */
 const es = {
   sections: {
@@ -7,8 +9,10 @@ const es = {
     profiles: 'Perfiles',
     groups: 'Grupos',
     sharing: 'Uso compartido',
+    modules: 'Módulos y campos',
     auditLog: 'Registro de auditoría',
     mailOutbox: 'Bandeja de salida de correo',
+    webhooks: 'Webhooks',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -17,8 +21,10 @@ const es = {
     profiles: 'Permisos por módulo y por campo',
     groups: 'Conjuntos de usuarios, roles y grupos',
     sharing: 'Acceso predeterminado a los registros de cada módulo',
+    modules: 'Campos personalizados, listas de valores y módulos propios',
     auditLog: 'Quién hizo qué y cuándo',
     mailOutbox: 'Correos enviados o guardados',
+    webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -38,6 +44,7 @@ const es = {
     apiNamePlaceholder: 'p. ej. deals',
     badName: 'Usa minúsculas, cifras y guiones bajos, empezando por una letra (p. ej. deals)',
     duplicate: 'Este módulo ya está en la lista',
+    pick: 'Elige un módulo',
   },
   organization: {
     description: 'Los datos de tu organización. Cada sección se guarda por separado.',
@@ -306,6 +313,51 @@ const es = {
     defaultNote: 'Los módulos que no aparecen aquí son privados.',
     saved: '{{module}}: {{access}}',
   },
+  fieldOptions: {
+    types: {
+      decimal: 'Decimal',
+      currency: 'Moneda',
+      percent: 'Porcentaje',
+      integer: 'Entero',
+      text: 'Texto',
+      date: 'Fecha',
+      boolean: 'Sí/No',
+    },
+    formula: {
+      returnType: 'Devuelve',
+      expression: 'Fórmula',
+      help: 'Usa los nombres API de los campos de este registro, números, "texto", + - * / y comparaciones.',
+      insertField: 'Insertar un campo',
+      pickField: 'Elige un campo',
+      functions:
+        'Funciones: if(condición, a, b), and, or, not, round(x, n), abs, min, max, concat(a, …), upper, lower, trim, len, coalesce, is_blank, days_between(fecha1, fecha2), year, month, day. Sin now() ni today(): el valor se guarda y solo cambia cuando cambia el registro.',
+    },
+    rollup: {
+      module: 'Módulo relacionado',
+      via: 'Por el campo de búsqueda',
+      noLookup: 'Ese módulo no tiene ningún campo de búsqueda que apunte aquí.',
+      fn: 'Cálculo',
+      fns: { sum: 'Suma', count: 'Recuento', min: 'Mínimo', max: 'Máximo' },
+      field: 'Campo',
+      help: 'Se recalcula al crear, modificar, mover, eliminar o restaurar los registros relacionados.',
+    },
+  },
+  sharingRules: {
+    title: 'Reglas de uso compartido',
+    description: 'Comparten los registros de un rol o grupo con otro rol o grupo en un módulo, para ver o para ver y editar.',
+    empty: 'Todavía no hay reglas.',
+    name: 'Nombre',
+    source: 'Registros de',
+    sourceType: 'Propietarios',
+    target: 'Compartidos con',
+    targetType: 'Destinatarios',
+    parties: { role: 'Rol', role_and_subordinates: 'Rol y subordinados', group: 'Grupo' },
+    access: { read: 'Ver', read_write: 'Ver y editar' },
+    add: 'Añadir regla',
+    created: 'Regla creada',
+    deleted: 'Regla eliminada',
+    delete: 'Eliminar la regla {{name}}',
+  },
   audit: {
     description: 'Inicios de sesión, cambios de usuarios, permisos y configuración. Pulsa una fila para ver qué cambió.',
     when: 'Fecha',
@@ -349,6 +401,11 @@ const es = {
       profile: { created: 'Perfil creado', updated: 'Perfil modificado', deleted: 'Perfil eliminado' },
       group: { created: 'Grupo creado', updated: 'Grupo modificado', deleted: 'Grupo eliminado' },
       sharing: { updated: 'Uso compartido modificado' },
+      sharing_rule: {
+        created: 'Regla de uso compartido creada',
+        updated: 'Regla de uso compartido modificada',
+        deleted: 'Regla de uso compartido eliminada',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -401,6 +458,7 @@ const es = {
     noText: 'Este correo no tiene texto.',
     empty: 'Todavía no hay correos.',
   },
+  webhooks: webhooksMessages.es,
 };
 
 const en: typeof es = {
@@ -411,8 +469,10 @@ const en: typeof es = {
     profiles: 'Profiles',
     groups: 'Groups',
     sharing: 'Sharing',
+    modules: 'Modules and fields',
     auditLog: 'Audit log',
     mailOutbox: 'Mail outbox',
+    webhooks: 'Webhooks',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -421,8 +481,10 @@ const en: typeof es = {
     profiles: 'Permissions per module and per field',
     groups: 'Sets of users, roles and groups',
     sharing: 'Default access to each module’s records',
+    modules: 'Custom fields, picklists and custom modules',
     auditLog: 'Who did what, and when',
     mailOutbox: 'Mail sent or kept',
+    webhooks: 'Send changes to records to other applications',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -442,6 +504,7 @@ const en: typeof es = {
     apiNamePlaceholder: 'e.g. deals',
     badName: 'Use lowercase letters, digits and underscores, starting with a letter (e.g. deals)',
     duplicate: 'This module is already listed',
+    pick: 'Choose a module',
   },
   organization: {
     description: 'Your organization’s details. Each section is saved on its own.',
@@ -706,6 +769,51 @@ const en: typeof es = {
     defaultNote: 'Modules not listed here are private.',
     saved: '{{module}}: {{access}}',
   },
+  fieldOptions: {
+    types: {
+      decimal: 'Decimal',
+      currency: 'Currency',
+      percent: 'Percent',
+      integer: 'Integer',
+      text: 'Text',
+      date: 'Date',
+      boolean: 'Yes/No',
+    },
+    formula: {
+      returnType: 'Returns',
+      expression: 'Formula',
+      help: 'Use the API names of this record’s fields, numbers, "text", + - * / and comparisons.',
+      insertField: 'Insert a field',
+      pickField: 'Choose a field',
+      functions:
+        'Functions: if(condition, a, b), and, or, not, round(x, n), abs, min, max, concat(a, …), upper, lower, trim, len, coalesce, is_blank, days_between(date1, date2), year, month, day. No now() or today(): the value is stored and changes only when the record does.',
+    },
+    rollup: {
+      module: 'Related module',
+      via: 'Through the lookup field',
+      noLookup: 'That module has no lookup field pointing here.',
+      fn: 'Calculation',
+      fns: { sum: 'Sum', count: 'Count', min: 'Minimum', max: 'Maximum' },
+      field: 'Field',
+      help: 'Recomputed when related records are created, changed, moved, deleted or restored.',
+    },
+  },
+  sharingRules: {
+    title: 'Sharing rules',
+    description: 'Share the records of a role or group with another role or group in one module, to read or to read and edit.',
+    empty: 'No rules yet.',
+    name: 'Name',
+    source: 'Records of',
+    sourceType: 'Owners',
+    target: 'Shared with',
+    targetType: 'Recipients',
+    parties: { role: 'Role', role_and_subordinates: 'Role and subordinates', group: 'Group' },
+    access: { read: 'Read', read_write: 'Read and edit' },
+    add: 'Add rule',
+    created: 'Rule created',
+    deleted: 'Rule deleted',
+    delete: 'Delete the rule {{name}}',
+  },
   audit: {
     description: 'Sign-ins and changes to users, permissions and settings. Click a row to see what changed.',
     when: 'Date',
@@ -749,6 +857,7 @@ const en: typeof es = {
       profile: { created: 'Profile created', updated: 'Profile changed', deleted: 'Profile deleted' },
       group: { created: 'Group created', updated: 'Group changed', deleted: 'Group deleted' },
       sharing: { updated: 'Sharing changed' },
+      sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -801,6 +910,7 @@ const en: typeof es = {
     noText: 'This mail has no text.',
     empty: 'No mail yet.',
   },
+  webhooks: webhooksMessages.en,
 };
 
 export const settingsMessages = { es, en };

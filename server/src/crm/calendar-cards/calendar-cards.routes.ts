@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { attachmentHeader } from '../../platform/http/attachment-header.js';
+import { create as contentDisposition } from 'content-disposition';
 import { requireAuth } from '../../platform/auth/auth.plugin.js';
 import { errorResponses, Uuid } from '../../platform/http/common.schemas.js';
 import type { AppContext } from '../../platform/context.js';
@@ -36,7 +36,7 @@ export const calendarCardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; re
       const host = new URL(ctx.config.publicUrl).hostname || 'clave';
       return reply
         .type('text/calendar; charset=utf-8')
-        .header('content-disposition', attachmentHeader(fileName(meeting.title, 'ics')))
+        .header('content-disposition', contentDisposition(fileName(meeting.title, 'ics'), { type: 'attachment' }))
         .send(meetingToIcs(meeting, host, ctx.now()));
     },
   );
@@ -59,7 +59,7 @@ export const calendarCardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext; re
       const name = [contact.first_name, contact.last_name].filter(Boolean).join(' ');
       return reply
         .type('text/vcard; charset=utf-8')
-        .header('content-disposition', attachmentHeader(fileName(name, 'vcf')))
+        .header('content-disposition', contentDisposition(fileName(name, 'vcf'), { type: 'attachment' }))
         .send(contactToVcard(contact, accountName));
     },
   );

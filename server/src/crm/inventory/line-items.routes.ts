@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { create as contentDisposition } from 'content-disposition';
 import { Type } from 'typebox';
 import { requireAuth } from '../../platform/auth/auth.plugin.js';
-import { attachmentHeader } from '../../platform/http/attachment-header.js';
 import { errorResponses, Uuid } from '../../platform/http/common.schemas.js';
 import { CreatedId, DocumentParams, LineItemsResponse, ReplaceLineItemsBody } from './line-items.schemas.js';
 import type { LineItemsService } from './line-items.service.js';
@@ -92,7 +92,7 @@ export const lineItemRoutes: FastifyPluginAsyncTypebox<{ lineItems: LineItemsSer
       const { pdf, name } = await lineItems.pdf(requireAuth(request), request.params.module, request.params.id);
       return reply
         .type('application/pdf')
-        .header('content-disposition', attachmentHeader(fileName(name)))
+        .header('content-disposition', contentDisposition(fileName(name), { type: 'attachment' }))
         .send(pdf);
     },
   );

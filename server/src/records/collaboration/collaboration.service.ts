@@ -94,9 +94,6 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
     const payload = event.payload as unknown as RecordEventPayload;
     const kind = ACTIVITY_KIND[payload.module];
     const orgId = event.orgId;
-    if (!orgId) return;
-    const schema = await findOrgSchema(database.db, orgId);
-    if (!schema) return;
     const record = payload.record;
     const parentModule = typeof record.related_module === 'string' ? record.related_module : null;
     const parentId = typeof record.related_id === 'string' ? record.related_id : null;
@@ -105,7 +102,10 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
         ? mentionedUserIds(record.content).filter((id) => id !== payload.actorId)
         : [];
     const assignee = payload.module === 'tasks' && record.owner_id !== payload.actorId ? (record.owner_id as string) : null;
-    if (!(kind && parentModule && parentId) && mentioned.length === 0 && !assignee) return;
+    // Most created records (an import's leads) need nothing here: no query for them.
+    if (!orgId || (!(kind && parentModule && parentId) && mentioned.length === 0 && !assignee)) return;
+    const schema = await findOrgSchema(database.db, orgId);
+    if (!schema) return;
     const languages = await userLanguages(orgId, [...mentioned, ...(assignee ? [assignee] : [])]);
     const who = await actorName(payload.actorId);
     const link = parentModule && parentId ? `/records/${parentModule}/${parentId}` : `/records/${payload.module}/${payload.id}`;

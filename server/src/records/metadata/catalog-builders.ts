@@ -17,6 +17,8 @@ export interface CatalogModule {
   apiName: string;
   labels: { es: { singular: string; plural: string }; en: { singular: string; plural: string } };
   displayFields: string[];
+  /** Fields the global search looks at besides the name (the display fields): e-mail, phone, codes… */
+  searchFields?: string[];
   /** Sections of the record page: key, labels, field API names. */
   sections: Array<{ key: string; labels: Labels; fields: string[] }>;
   fields: CatalogField[];

@@ -33,6 +33,7 @@ function toModule(row: ModuleRow, fields: FieldMeta[], rules: ModuleMeta['valida
     isStandard: row.is_standard,
     table: row.table_name,
     displayFields: row.display_fields,
+    searchFields: row.search_fields,
     position: row.position,
     hidden: row.hidden,
     layout: row.layout,

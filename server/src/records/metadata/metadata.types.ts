@@ -80,6 +80,8 @@ export interface ModuleMeta {
   table: string;
   /** Fields whose values, joined by a space, name a record (first_name + last_name). */
   displayFields: string[];
+  /** Fields the global search looks at besides the display fields (each has a trigram index). */
+  searchFields: string[];
   position: number;
   hidden: boolean;
   layout: LayoutSection[];

@@ -14,6 +14,7 @@ import {
   updateModuleRow,
 } from './metadata.repository.js';
 import { STANDARD_MODULES } from './standard-catalog.js';
+import { searchIndexStatements, trigramSchema } from '../search/search-sql.js';
 
 /** Changes whenever the standard catalog changes: organizations with another value are brought up to date at start. */
 export const CATALOG_VERSION = crypto.createHash('sha256').update(JSON.stringify(STANDARD_MODULES)).digest('hex').slice(0, 16);
@@ -33,11 +34,19 @@ export async function provisionStandardModules(trx: Trx, org: { id: string; sche
   const fieldKeys = new Set((await listFieldRows(trx, org.id)).map((row) => `${row.module_id}:${row.api_name}`));
   let position = Math.max(0, ...[...modules.values()].map((row) => row.position));
   const ddl: string[] = [];
+  const trgm = await trigramSchema(trx);
   for (const module of STANDARD_MODULES) {
     const existing = modules.get(module.apiName);
     let row: { id: string; layout: CatalogModule['sections'] };
-    if (existing) row = existing;
-    else {
+    const catalogSearch = module.searchFields ?? [];
+    let searchFields = catalogSearch;
+    if (existing) {
+      row = existing;
+      // Search fields only grow: those added later (custom fields opted in) stay.
+      searchFields = [...new Set([...existing.search_fields, ...catalogSearch])];
+      if (searchFields.length !== existing.search_fields.length)
+        await updateModuleRow(trx, org.id, existing.id, { search_fields: JSON.stringify(searchFields) });
+    } else {
       const id = newId();
       await insertModule(trx, {
         id,
@@ -47,6 +56,7 @@ export async function provisionStandardModules(trx: Trx, org: { id: string; sche
         is_standard: true,
         table_name: module.apiName,
         display_fields: JSON.stringify(module.displayFields),
+        search_fields: JSON.stringify(searchFields),
         layout: JSON.stringify(module.sections),
         position: ++position,
       });
@@ -63,6 +73,9 @@ export async function provisionStandardModules(trx: Trx, org: { id: string; sche
         ...columns(missing).flatMap((c) => addColumnStatements(org.schema, module.apiName, c)),
       );
     else ddl.push(...createTableStatements(org.schema, module.apiName, columns(fields)));
+    // Trigram indexes of the global search (new organizations, and existing ones when the catalog changes).
+    const searchable = fields.filter((field) => searchFields.includes(field.apiName));
+    ddl.push(...searchIndexStatements(org.schema, module.apiName, trgm, module.displayFields, searchable));
     await insertFields(
       trx,
       missing.map((field) => ({

@@ -63,6 +63,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'leads',
     labels: plural('Posible cliente', 'Posibles clientes', 'Lead', 'Leads'),
     displayFields: ['first_name', 'last_name'],
+    searchFields: ['company', 'email', 'phone', 'mobile'],
     sections: [
       section('main', 'Información del posible cliente', 'Lead information', [
         'salutation',
@@ -142,6 +143,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'contacts',
     labels: plural('Contacto', 'Contactos', 'Contact', 'Contacts'),
     displayFields: ['first_name', 'last_name'],
+    searchFields: ['email', 'phone', 'mobile'],
     sections: [
       section('main', 'Información del contacto', 'Contact information', [
         'salutation',
@@ -186,6 +188,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'accounts',
     labels: plural('Cuenta', 'Cuentas', 'Account', 'Accounts'),
     displayFields: ['name'],
+    searchFields: ['account_number', 'phone', 'website'],
     sections: [
       section('main', 'Información de la cuenta', 'Account information', [
         'name',
@@ -406,6 +409,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'products',
     labels: plural('Producto', 'Productos', 'Product', 'Products'),
     displayFields: ['name'],
+    searchFields: ['product_code'],
     sections: [
       section('main', 'Información del producto', 'Product information', [
         'name',
@@ -450,6 +454,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'quotes',
     labels: plural('Presupuesto', 'Presupuestos', 'Quote', 'Quotes'),
     displayFields: ['subject'],
+    searchFields: ['quote_number'],
     sections: [
       section('main', 'Información del presupuesto', 'Quote information', [
         'quote_number',
@@ -496,6 +501,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'sales_orders',
     labels: plural('Pedido de venta', 'Pedidos de venta', 'Sales order', 'Sales orders'),
     displayFields: ['subject'],
+    searchFields: ['order_number'],
     sections: [
       section('main', 'Información del pedido', 'Order information', [
         'order_number',
@@ -531,6 +537,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'purchase_orders',
     labels: plural('Orden de compra', 'Órdenes de compra', 'Purchase order', 'Purchase orders'),
     displayFields: ['subject'],
+    searchFields: ['po_number'],
     sections: [
       section('main', 'Información de la orden', 'Purchase order information', [
         'po_number',
@@ -562,6 +569,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'invoices',
     labels: plural('Factura', 'Facturas', 'Invoice', 'Invoices'),
     displayFields: ['subject'],
+    searchFields: ['invoice_number'],
     sections: [
       section('main', 'Información de la factura', 'Invoice information', [
         'invoice_number',
@@ -614,6 +622,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'vendors',
     labels: plural('Proveedor', 'Proveedores', 'Vendor', 'Vendors'),
     displayFields: ['name'],
+    searchFields: ['email', 'phone'],
     sections: [
       section('main', 'Información del proveedor', 'Vendor information', ['name', 'email', 'phone', 'website', 'category', 'owner_id']),
       section('address', 'Dirección', 'Address', ['street', 'city', 'state', 'postal_code', 'country']),
@@ -633,6 +642,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'cases',
     labels: plural('Caso', 'Casos', 'Case', 'Cases'),
     displayFields: ['subject'],
+    searchFields: ['case_number'],
     sections: [
       section('main', 'Información del caso', 'Case information', [
         'case_number',
@@ -741,6 +751,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
     apiName: 'contracts',
     labels: plural('Contrato', 'Contratos', 'Contract', 'Contracts'),
     displayFields: ['name'],
+    searchFields: ['contract_number'],
     sections: [
       section('main', 'Información del contrato', 'Contract information', [
         'contract_number',

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import crypto from 'node:crypto';
+import type { Database, Executor } from '../../db/database.js';
 import { qualifiedTable, quoteIdent } from '../metadata/ddl.js';
 
 /**
@@ -16,6 +17,8 @@ export interface SelectRecords {
   schema: string;
   table: string;
   columns: readonly string[];
+  /** More expressions to select, by alias (display names of lookups…). */
+  extra?: Array<{ alias: string; expression: RawBuilder<unknown> }>;
   where: Array<RawBuilder<boolean>>;
   orderBy?: RawBuilder<unknown>;
   limit?: number;
@@ -24,15 +27,27 @@ export interface SelectRecords {
 
 const whereSql = (where: Array<RawBuilder<boolean>>) => (where.length === 0 ? sql`true` : sql.join(where, sql` AND `));
 
-export async function selectRecords(executor: Executor, query: SelectRecords): Promise<RecordRow[]> {
+function selectSql(query: SelectRecords) {
   const order = query.orderBy ? sql` ORDER BY ${query.orderBy}` : sql``;
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const lock = query.forUpdate ? sql` FOR UPDATE` : sql``;
-  const result =
-    await sql<RecordRow>`SELECT ${columnList(query.columns)} FROM ${table(query.schema, query.table)} r WHERE ${whereSql(query.where)}${order}${limit}${lock}`.execute(
-      executor,
-    );
-  return result.rows;
+  const extra = (query.extra ?? []).map((e) => sql`, ${e.expression} AS ${sql.raw(quoteIdent(e.alias))}`);
+  return sql<RecordRow>`SELECT ${columnList(query.columns)}${sql.join(extra, sql``)} FROM ${table(query.schema, query.table)} r WHERE ${whereSql(query.where)}${order}${limit}${lock}`;
+}
+
+export async function selectRecords(executor: Executor, query: SelectRecords): Promise<RecordRow[]> {
+  return (await selectSql(query).execute(executor)).rows;
+}
+
+/**
+ * The same query as a named prepared statement (parsed and planned once per
+ * connection): for the hottest reads, outside transactions. The name comes
+ * from the SQL text, so each distinct shape is one statement.
+ */
+export async function selectRecordsPrepared(database: Database, query: SelectRecords): Promise<RecordRow[]> {
+  const compiled = selectSql(query).compile(database.db);
+  const name = `rec_${crypto.createHash('sha1').update(compiled.sql).digest('hex').slice(0, 20)}`;
+  return (await database.query<RecordRow>(compiled.sql, [...compiled.parameters], { name })).rows;
 }
 
 /**
@@ -56,6 +71,12 @@ export async function countRecords(
 }
 
 /** Inserts rows (each an object over `columns`) in one statement and returns `returning` of each, in order. */
+/**
+ * Inserts rows (each an object over `columns`) in one statement and returns
+ * `returning` of each. With the columns' SQL types, and none of them an array,
+ * the values travel as one array per column (`unnest`): a few parameters
+ * instead of rows × columns, which PostgreSQL parses and plans much faster.
+ */
 export async function insertRecords(
   executor: Executor,
   schema: string,
@@ -63,13 +84,19 @@ export async function insertRecords(
   columns: readonly string[],
   rows: Array<Record<string, unknown>>,
   returning: readonly string[],
+  columnTypes?: Readonly<Record<string, string>>,
 ): Promise<RecordRow[]> {
   if (rows.length === 0) return [];
-  const values = rows.map((row) => sql`(${sql.join(columns.map((c) => (row[c] === undefined ? null : row[c])))})`);
-  const result =
-    await sql<RecordRow>`INSERT INTO ${table(schema, tableName)} AS r (${sql.raw(columns.map(quoteIdent).join(', '))}) VALUES ${sql.join(values)} RETURNING ${columnList(returning)}`.execute(
-      executor,
-    );
+  const target = sql`INSERT INTO ${table(schema, tableName)} AS r (${sql.raw(columns.map(quoteIdent).join(', '))})`;
+  const valueOf = (row: Record<string, unknown>, column: string) => (row[column] === undefined ? null : row[column]);
+  let source;
+  if (rows.length > 1 && columnTypes && columns.every((c) => columnTypes[c] && !columnTypes[c]!.endsWith('[]'))) {
+    const arrays = columns.map((c) => sql`${rows.map((row) => valueOf(row, c))}::${sql.raw(`${columnTypes[c]}[]`)}`);
+    source = sql`SELECT * FROM unnest(${sql.join(arrays)})`;
+  } else {
+    source = sql`VALUES ${sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => valueOf(row, c)))})`))}`;
+  }
+  const result = await sql<RecordRow>`${target} ${source} RETURNING ${columnList(returning)}`.execute(executor);
   return result.rows;
 }
 

@@ -176,7 +176,7 @@ export function LineItemsEditor({ module, recordId, readOnly = false }: { module
     convert.mutate(undefined, {
       onSuccess: ({ id }) => {
         notifications.show({ color: 'green', message: t('converted'), autoClose: 3000 });
-        window.location.assign(`/records/${module === 'quotes' ? 'sales_orders' : 'invoices'}/${id}/items`);
+        window.location.assign(`/records/${module === 'quotes' ? 'sales_orders' : 'invoices'}/${id}`);
       },
       onError: (error) => notifications.show({ color: 'red', message: errorMessage(error, t), autoClose: 6000 }),
     });

@@ -1,6 +1,7 @@
 import { Box, Flex, NativeSelect, NavLink, Paper, Text } from '@mantine/core';
 import {
   IconBuilding,
+  IconDatabase,
   IconHierarchy2,
   IconId,
   IconListDetails,
@@ -8,6 +9,7 @@ import {
   IconShare,
   IconUsers,
   IconUsersGroup,
+  IconWebhook,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -24,8 +26,10 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   profiles: IconId,
   groups: IconUsersGroup,
   sharing: IconShare,
+  modules: IconDatabase,
   auditLog: IconListDetails,
   mailOutbox: IconMail,
+  webhooks: IconWebhook,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

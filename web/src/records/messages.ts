@@ -4,6 +4,8 @@ const es = {
   list: {
     new: 'Nuevo',
     newNamed: 'Nuevo: {{name}}',
+    import: 'Importar',
+    export: 'Exportar',
     total_one: '{{count}} registro',
     total: '{{count}} registros',
     totalApprox: 'Unos {{count}} registros',
@@ -214,6 +216,8 @@ const en: typeof es = {
   list: {
     new: 'New',
     newNamed: 'New {{name}}',
+    import: 'Import',
+    export: 'Export',
     total_one: '{{count}} record',
     total: '{{count}} records',
     totalApprox: 'About {{count}} records',

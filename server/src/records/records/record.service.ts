@@ -100,27 +100,33 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
    */
   function displayColumns(auth: AuthContext, view: ModuleView, only?: Set<string>) {
     const readable = canRead(auth);
-    const columns: Array<{ alias: string; field: string; expression: RawBuilder<unknown> }> = [];
+    const columns: Array<{ alias: string; fields: string[]; expression: RawBuilder<unknown> }> = [];
+    const userFields: string[] = [];
     view.visible.forEach((field, index) => {
       if (only && !only.has(field.apiName)) return;
       const ref = sql.ref(`r.${field.apiName}`);
-      if (field.type === 'user') {
-        columns.push({
-          alias: `__d${index}`,
-          field: field.apiName,
-          expression: sql`(SELECT u.name FROM platform.users u WHERE u.id = ${ref} AND u.org_id = ${auth.orgId})`,
-        });
-      } else if (field.type === 'lookup' && field.options.target) {
+      if (field.type === 'user') userFields.push(field.apiName);
+      else if (field.type === 'lookup' && field.options.target) {
         const target = view.metadata.modules.get(field.options.target);
         if (!target || !readable(target) || target.displayFields.length === 0) return;
         const name = sql.raw(`concat_ws(' ', ${target.displayFields.map((f) => `x."${f}"::text`).join(', ')})`);
+        // CASE: an empty lookup costs no lookup at all.
         columns.push({
           alias: `__d${index}`,
-          field: field.apiName,
-          expression: sql`(SELECT ${name} FROM ${sql.raw(qualifiedTable(view.metadata.schema, target.table))} x WHERE x.id = ${ref})`,
+          fields: [field.apiName],
+          expression: sql`CASE WHEN ${ref} IS NULL THEN NULL ELSE (SELECT ${name} FROM ${sql.raw(qualifiedTable(view.metadata.schema, target.table))} x WHERE x.id = ${ref}) END`,
         });
       }
     });
+    if (userFields.length > 0) {
+      // Every user field of the row (owner, created by…) in one lookup: {id: name}.
+      const refs = sql.join(userFields.map((f) => sql.ref(`r.${f}`)));
+      columns.push({
+        alias: '__users',
+        fields: userFields,
+        expression: sql`(SELECT json_object_agg(u.id, u.name) FROM platform.users u WHERE u.org_id = ${auth.orgId} AND u.id IN (${refs}))`,
+      });
+    }
     return columns;
   }
 
@@ -130,15 +136,16 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     auth: AuthContext,
     view: ModuleView,
     rows: RecordRow[],
-    selected: Array<{ alias: string; field: string }> = [],
+    selected: Array<{ alias: string; fields: string[] }> = [],
   ): Promise<Display> {
     const display: Display = {};
-    const named = new Set(selected.map((column) => column.field));
+    const named = new Set(selected.flatMap((column) => column.fields));
     for (const row of rows) {
       for (const column of selected) {
-        const id = row[column.field];
-        const name = row[column.alias];
-        if (typeof id === 'string' && typeof name === 'string' && name !== '') display[id] = name;
+        const value = row[column.alias];
+        if (value && typeof value === 'object') Object.assign(display, value as Display);
+        const id = row[column.fields[0]!];
+        if (typeof id === 'string' && typeof value === 'string' && value !== '') display[id] = value;
       }
     }
     const byModule = new Map<string, Set<string>>();

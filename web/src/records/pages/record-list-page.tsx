@@ -15,7 +15,18 @@ import {
   Title,
   UnstyledButton,
 } from '@mantine/core';
-import { IconArrowDown, IconArrowUp, IconColumns, IconFilter, IconLayoutKanban, IconPlus } from '@tabler/icons-react';
+import {
+  IconArrowDown,
+  IconArrowUp,
+  IconColumns,
+  IconDownload,
+  IconFilter,
+  IconLayoutKanban,
+  IconPlus,
+  IconUpload,
+} from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
+import { apiDownload } from '../../app/api';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
@@ -96,6 +107,42 @@ function RecordList({ module }: { module: ModuleDetail }) {
             <Button component={Link} to="/records/deals/board" variant="default" leftSection={<IconLayoutKanban size={16} />}>
               {t('list.board')}
             </Button>
+          )}
+          {module.permissions.import && (
+            <Button
+              component={Link}
+              to="/import/$module"
+              params={{ module: module.apiName } as never}
+              variant="default"
+              leftSection={<IconUpload size={16} />}
+            >
+              {t('list.import')}
+            </Button>
+          )}
+          {module.permissions.export && (
+            <Menu position="bottom-end">
+              <Menu.Target>
+                <Button variant="default" leftSection={<IconDownload size={16} />}>
+                  {t('list.export')}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {(['csv', 'xlsx'] as const).map((format) => (
+                  <Menu.Item
+                    key={format}
+                    onClick={() =>
+                      apiDownload(
+                        `/records/${module.apiName}/export`,
+                        { format, fields: columns, ...(filter ? { filter } : {}), ...(sort.length ? { sort } : {}) },
+                        `${module.apiName}.${format}`,
+                      ).catch((error: unknown) => notifications.show({ color: 'red', message: errorMessage(error, t) }))
+                    }
+                  >
+                    {format.toUpperCase()}
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
           )}
           {module.permissions.create && (
             <Button

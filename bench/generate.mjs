@@ -478,7 +478,6 @@ const MODULES = {
   },
 };
 
-
 function post(port, url, body) {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);

@@ -7,6 +7,7 @@ import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 import { recordsMetadata } from './migrations/platform-0007-records.js';
+import { duplicatesAndConversion } from './migrations/platform-0011-duplicates-conversion.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -17,6 +18,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
+  { name: '0011-duplicates-conversion', sql: duplicatesAndConversion },
 ];
 
 /**
@@ -51,6 +53,16 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE TABLE _follows (module text NOT NULL, record_id uuid NOT NULL, user_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (record_id, user_id));
       CREATE INDEX _follows_user ON _follows (user_id);
+    `,
+  },
+  {
+    name: '0005-duplicates',
+    sql: `
+      -- Normalized keys of each record for the duplicate check: e-mail (lower case), phone (E.164),
+      -- name + company (without accents, lower case). Kept by the record service on every write.
+      CREATE TABLE _duplicate_keys (module text NOT NULL, record_id uuid NOT NULL, rule text NOT NULL, key text NOT NULL,
+        PRIMARY KEY (record_id, rule, key));
+      CREATE INDEX _duplicate_keys_lookup ON _duplicate_keys (module, rule, key);
     `,
   },
 ];

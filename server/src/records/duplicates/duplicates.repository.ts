@@ -17,7 +17,9 @@ export async function replaceKeys(
   await sql`DELETE FROM ${keysTable(schema)} WHERE record_id = ANY(${recordIds}::uuid[])`.execute(executor);
   if (entries.length === 0) return;
   const rows = entries.map((e) => sql`(${module}, ${e.recordId}::uuid, ${e.rule}, ${e.key})`);
-  await sql`INSERT INTO ${keysTable(schema)} (module, record_id, rule, key) VALUES ${sql.join(rows)} ON CONFLICT DO NOTHING`.execute(executor);
+  await sql`INSERT INTO ${keysTable(schema)} (module, record_id, rule, key) VALUES ${sql.join(rows)} ON CONFLICT DO NOTHING`.execute(
+    executor,
+  );
 }
 
 /** Live records of a module holding any of the keys (of the given owners when not null), with the rules they matched. */

@@ -4,7 +4,14 @@ import { errorResponses } from '../../platform/http/common.schemas.js';
 import { RecordResponse } from '../records/record.schemas.js';
 import type { DuplicatesService } from './duplicates.service.js';
 import type { createMergeService } from './merge.service.js';
-import { DuplicateCheckBody, DuplicateCheckResponse, DuplicateRules, DuplicateRulesBody, MergeBody, ModuleParams } from './duplicates.schemas.js';
+import {
+  DuplicateCheckBody,
+  DuplicateCheckResponse,
+  DuplicateRules,
+  DuplicateRulesBody,
+  MergeBody,
+  ModuleParams,
+} from './duplicates.schemas.js';
 
 export const duplicateRoutes: FastifyPluginAsyncTypebox<{
   duplicates: DuplicatesService;

@@ -91,7 +91,13 @@ describe('duplicate check on create', () => {
     await create(admin, 'leads', { last_name: 'Bulk', email: 'bulk@example.es' });
     const bulk = await t.request('POST', '/api/v1/records/leads/bulk', {
       as: admin,
-      body: { mode: 'create', records: [{ last_name: 'A', email: 'bulk@example.es' }, { last_name: 'B', email: 'bulk-b@example.es' }] },
+      body: {
+        mode: 'create',
+        records: [
+          { last_name: 'A', email: 'bulk@example.es' },
+          { last_name: 'B', email: 'bulk-b@example.es' },
+        ],
+      },
     });
     expect(bulk.data.data[0]).toMatchObject({ status: 'error', errors: [{ reason: 'duplicate' }] });
     expect(bulk.data.data[1]).toMatchObject({ status: 'created' });

@@ -102,7 +102,15 @@ export function createMergeService(ctx: AppContext, deps: { metadata: MetadataSt
           at: now,
           data: { into: masterId },
         })),
-        { id: newId(), module: module.apiName, record_id: masterId, kind: 'merged', actor_id: auth.userId, at: now, data: { from: otherIds } },
+        {
+          id: newId(),
+          module: module.apiName,
+          record_id: masterId,
+          kind: 'merged',
+          actor_id: auth.userId,
+          at: now,
+          data: { from: otherIds },
+        },
       ]);
       for (const id of otherIds)
         await ctx.events.emit(trx, 'record.deleted', auth.orgId, {
@@ -112,7 +120,12 @@ export function createMergeService(ctx: AppContext, deps: { metadata: MetadataSt
           actorId: auth.userId,
           mergedInto: masterId,
         });
-      await ctx.events.emit(trx, 'record.merged', auth.orgId, { module: module.apiName, id: masterId, mergedIds: otherIds, actorId: auth.userId });
+      await ctx.events.emit(trx, 'record.merged', auth.orgId, {
+        module: module.apiName,
+        id: masterId,
+        mergedIds: otherIds,
+        actorId: auth.userId,
+      });
     });
     return deps.records.get(auth, module.apiName, masterId);
   }

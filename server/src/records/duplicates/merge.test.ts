@@ -19,7 +19,7 @@ const create = async (as: TestUser, module: string, body: Record<string, unknown
 const merge = (as: TestUser, module: string, body: unknown) => t.request('POST', `/api/v1/records/${module}/merge`, { as, body });
 
 describe('POST /records/{module}/merge', () => {
-  it('merges three accounts: chosen values, related deals, contacts, tasks, timeline and tags move to the master', async () => {
+  it('merges three accounts: chosen values, related deals, contacts, tasks and timeline move to the master', async () => {
     const master = await create(admin, 'accounts', { name: 'Frutas Oliva', phone: '910000001' });
     const second = await create(admin, 'accounts', { name: 'Frutas Oliva SL', website: 'https://frutasoliva.es', industry: 'retail' });
     const third = await create(admin, 'accounts', { name: 'FRUTAS OLIVA', employees: 40 });
@@ -64,13 +64,6 @@ describe('POST /records/{module}/merge', () => {
     const schema = (
       await t.database.db.selectFrom('platform.organizations').select('schema_name').where('id', '=', admin.orgId).executeTakeFirstOrThrow()
     ).schema_name;
-    const tags = await sql<{
-      record_id: string;
-      tag: string;
-    }>`SELECT record_id, tag FROM ${sql.raw(`"${schema}"._tags`)} WHERE record_id = ANY(${[master, second, third]}::uuid[]) ORDER BY tag`.execute(
-      t.database.db,
-    );
-    expect(tags.rows).toEqual([]);
     const trail = await sql<{
       record_id: string;
       kind: string;

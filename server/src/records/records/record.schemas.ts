@@ -17,7 +17,9 @@ export const Display = Type.Record(Type.String(), Type.String(), {
 
 export const CreateQuery = Type.Object({
   allowDuplicates: Type.Optional(
-    Type.Boolean({ description: 'Create even when the record matches a duplicate rule (the header X-Allow-Duplicates: true does the same).' }),
+    Type.Boolean({
+      description: 'Create even when the record matches a duplicate rule (the header X-Allow-Duplicates: true does the same).',
+    }),
   ),
 });
 

@@ -82,10 +82,10 @@ const invalid = (errors: FieldError[]) =>
   errors[0]?.reason === 'duplicate'
     ? new AppError('duplicate', errors[0].message, { reason: 'duplicate', matches: errors[0].matches ?? [], errors })
     : new AppError(
-    errors.some((e) => e.reason === 'unique') ? 'conflict' : 'validation_failed',
-    errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
-    { field: errors[0]!.field, reason: errors[0]!.reason, errors },
-  );
+        errors.some((e) => e.reason === 'unique') ? 'conflict' : 'validation_failed',
+        errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
+        { field: errors[0]!.field, reason: errors[0]!.reason, errors },
+      );
 
 /** Options of a create: `allowDuplicates` skips the duplicate check (the caller saw the matches and goes on). */
 export interface CreateOptions {

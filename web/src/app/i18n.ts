@@ -6,6 +6,7 @@ import { accountMessages } from '../account/messages';
 import { settingsMessages } from '../settings/messages';
 import { notificationsMessages } from '../notifications/messages';
 import { homeMessages } from '../home/messages';
+import { crmMessages } from '../crm/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -21,6 +22,7 @@ const features = {
   settings: settingsMessages,
   notifications: notificationsMessages,
   home: homeMessages,
+  crm: crmMessages,
 };
 
 const resources = Object.fromEntries(

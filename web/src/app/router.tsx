@@ -11,6 +11,8 @@ import { VerifyEmailPage } from '../auth/pages/verify-email-page';
 import { ResetPasswordPage } from '../auth/pages/reset-password-page';
 import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
+import { LeadConvertPage } from '../crm/pages/lead-convert-page';
+import { MergePage } from '../crm/pages/merge-page';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -38,6 +40,9 @@ const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
   ...settingsRoutes(appLayout),
+  // CRM screens under /records (the record pages themselves come from web/src/records).
+  createRoute({ getParentRoute: () => appLayout, path: '/records/leads/$id/convert', component: LeadConvertPage }),
+  createRoute({ getParentRoute: () => appLayout, path: '/records/$module/merge', component: MergePage }),
 ];
 
 const routeTree = rootRoute.addChildren([publicLayout.addChildren(publicRoutes), appLayout.addChildren(appRoutes)]);

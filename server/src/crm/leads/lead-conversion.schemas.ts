@@ -27,6 +27,7 @@ export const ConvertBody = Type.Object(
     ),
     accountId: Type.Optional({ ...Uuid, description: 'An existing account to link instead of finding or creating one.' }),
     contactId: Type.Optional({ ...Uuid, description: 'An existing contact (one the preview offered) to use instead of creating one.' }),
+    newAccount: Type.Optional(Type.Boolean({ description: 'Create a new account even when one is named like the lead’s company.' })),
   },
   { additionalProperties: false },
 );

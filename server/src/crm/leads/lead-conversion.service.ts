@@ -21,6 +21,8 @@ export interface ConvertInput {
   accountId?: string;
   /** Use this existing contact (one the preview offered) instead of creating one. */
   contactId?: string;
+  /** Create a new account even when one is named like the lead's company. */
+  newAccount?: boolean;
 }
 
 const CONVERSION_FIELDS = [
@@ -194,14 +196,16 @@ export function createLeadConversionService(ctx: AppContext) {
       } else {
         const accountValues = mapValues(leadsView, lead, mapping.account);
         if (!isEmptyValue(accountValues.name)) {
-          const [found] = await duplicates.findDuplicates(
-            trx,
-            auth,
-            viewOf(auth, metadata, accounts),
-            scopes,
-            { name: accountValues.name },
-            { rules: ['name_company'] },
-          );
+          const [found] = input.newAccount
+            ? []
+            : await duplicates.findDuplicates(
+                trx,
+                auth,
+                viewOf(auth, metadata, accounts),
+                scopes,
+                { name: accountValues.name },
+                { rules: ['name_company'] },
+              );
           accountId = found
             ? found.id
             : await createOne(trx, auth, moduleView(auth, metadata, 'accounts', 'create'), scopes, accountValues, 'account');

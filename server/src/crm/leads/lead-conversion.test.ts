@@ -112,6 +112,13 @@ describe('POST /records/leads/{id}/convert', () => {
     expect(response.statusCode).toBe(200);
     expect(response.data).toEqual({ contactId: contact.data.data.id, accountId: existing.data.data.id, dealId: null });
     expect(await count(admin, 'accounts')).toBe(accounts);
+
+    // Asked for, a new account is created even though one is named like the company.
+    const twin = await newLead(admin, { last_name: 'Gemelo', company: 'Talleres Gómez' });
+    const fresh = await convert(admin, twin, { newAccount: true });
+    expect(fresh.statusCode).toBe(200);
+    expect(fresh.data.accountId).not.toBe(existing.data.data.id);
+    expect(await count(admin, 'accounts')).toBe(accounts + 1);
   });
 
   it('uses the account given', async () => {

@@ -5,7 +5,8 @@ import { hasChromium, startJourney, type Journey } from './harness';
 /**
  * Lead conversion as a salesperson takes it: a lead whose company already
  * exists as an account is converted from its convert screen into a contact
- * on that account and a new deal; the lead shows as converted.
+ * on that account and a new deal; the lead shows as converted. Then the new
+ * contact's hand-typed twin is merged into it on the merge screen.
  */
 describe.skipIf(!hasChromium)('lead conversion journey', () => {
   let journey: Journey;
@@ -96,5 +97,25 @@ describe.skipIf(!hasChromium)('lead conversion journey', () => {
     // Opening the convert screen again says it is done.
     await page.goto(`${journey.baseUrl}/records/leads/${leadId}/convert`);
     await expect.poll(() => page.getByText('Este posible cliente ya está convertido.').isVisible()).toBe(true);
+
+    // The contact the conversion made has a twin typed in by hand: merge them, keeping the twin's mobile.
+    const contactId = lead.data.data.converted_contact_id as string;
+    const twin = await apiFromPage(page, 'POST', '/records/contacts?allowDuplicates=true', {
+      first_name: 'Jorge',
+      last_name: 'Alcántara',
+      email: 'jorge@conservas.test',
+      mobile: '+34 611 000 222',
+    });
+    expect(twin.status).toBe(201);
+    await step(page, 'convert-04-merge', async () => {
+      await page.goto(`${journey.baseUrl}/records/contacts/merge?ids=${contactId},${twin.data.data.id}`);
+      await expect.poll(() => page.getByRole('heading', { name: 'Combinar registros' }).isVisible()).toBe(true);
+      await page.getByLabel('+34 611 000 222').check();
+      await page.getByRole('button', { name: 'Combinar' }).click();
+      await expect.poll(() => page.getByText('Registros combinados').isVisible(), { timeout: 10_000 }).toBe(true);
+    });
+    const merged = await apiFromPage(page, 'GET', `/records/contacts/${contactId}`);
+    expect(merged.data.data).toMatchObject({ mobile: '+34 611 000 222', account_id: accountId });
+    expect((await apiFromPage(page, 'GET', `/records/contacts/${twin.data.data.id}`)).status).toBe(404);
   });
 });

@@ -19,12 +19,18 @@ const show = (value: unknown): string => {
 export function MergeRecords({ module, ids, onMerged }: { module: string; ids: string[]; onMerged?: (masterId: string) => void }) {
   const { t } = useTranslation('crm');
   const meta = useModule(module);
-  const records = useRecords(module, ids);
   const merge = useMergeRecords(module);
+  const records = useRecords(module, ids, !merge.isSuccess);
   const [master, setMaster] = useState<string>(ids[0] ?? '');
   const [choices, setChoices] = useState<Record<string, string>>({});
 
   if (ids.length < 2 || ids.length > 3) return <Alert color="yellow">{t('merge.needTwo')}</Alert>;
+  if (merge.isSuccess)
+    return (
+      <Alert color="green" data-testid="merge-done">
+        {t('merge.done')}
+      </Alert>
+    );
   if (meta.isPending || records.isPending) return <PageLoader />;
   if (meta.isError || records.isError) return <Alert color="red">{errorMessage(meta.error ?? records.error, t)}</Alert>;
 
@@ -89,15 +95,11 @@ export function MergeRecords({ module, ids, onMerged }: { module: string; ids: s
         </Table>
       </ScrollArea>
       {merge.isError && <Alert color="red">{errorMessage(merge.error, t)}</Alert>}
-      {merge.isSuccess ? (
-        <Alert color="green">{t('merge.done')}</Alert>
-      ) : (
-        <Group justify="flex-end">
-          <Button onClick={submit} loading={merge.isPending}>
-            {t('merge.submit')}
-          </Button>
-        </Group>
-      )}
+      <Group justify="flex-end">
+        <Button onClick={submit} loading={merge.isPending}>
+          {t('merge.submit')}
+        </Button>
+      </Group>
     </Stack>
   );
 }

@@ -73,11 +73,12 @@ export function useModule(module: string) {
   });
 }
 
-export function useRecords(module: string, ids: string[]) {
+/** Several records by id (`enabled` false once they are gone, e.g. merged away). */
+export function useRecords(module: string, ids: string[], enabled = true) {
   return useQuery({
     queryKey: ['records', module, 'many', ids],
     queryFn: () => Promise.all(ids.map(async (id) => (await api.get<{ data: ApiRecord }>(`/records/${module}/${id}`)).data)),
-    enabled: ids.length > 0,
+    enabled: enabled && ids.length > 0,
   });
 }
 

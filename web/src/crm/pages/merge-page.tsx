@@ -1,5 +1,5 @@
 import { Paper, Stack, Title } from '@mantine/core';
-import { useParams, useSearch } from '@tanstack/react-router';
+import { useLocation, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { MergeRecords } from '../components/merge-records';
 
@@ -7,10 +7,8 @@ import { MergeRecords } from '../components/merge-records';
 export function MergePage() {
   const { t } = useTranslation('crm');
   const { module } = useParams({ strict: false }) as { module: string };
-  const { ids } = useSearch({ strict: false }) as { ids?: unknown };
-  const list = String(ids ?? '')
-    .split(',')
-    .filter(Boolean);
+  // The ids as written in the address (comma-separated).
+  const list = (new URLSearchParams(useLocation().searchStr).get('ids') ?? '').split(',').filter(Boolean);
   return (
     <Stack gap="md">
       <Title order={2}>{t('merge.title')}</Title>

@@ -21,6 +21,7 @@ import { healthRoutes } from './platform/health.routes.js';
 import { platformRoutes } from './platform/index.js';
 import { recordsPlugin } from './records/index.js';
 import { crmPlugin } from './crm/index.js';
+import { registerMultipart } from './platform/files/upload.js';
 
 /** What the log keeps of a request: never the secret of a one-time link (`?token=`). */
 export function serializeRequest(request: { id: string; method: string; url: string; ip?: string }) {
@@ -71,6 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
 
   await app.register(cookie);
+  await registerMultipart(app, config);
   registerValidator(app);
   registerErrorHandler(app);
   registerSecurityHeaders(app);

@@ -39,7 +39,25 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** A backup file (from `npm run backup`) to load into an empty embedded database at start. */
   restoreFrom: string | undefined;
+  /** Where uploaded files are kept: under DATA_DIR/files (local) or in an S3-compatible bucket. */
+  fileStorage: FileStorageConfig;
+  /** Largest file accepted by an upload, in bytes (larger ones are a 413 file_too_large). */
+  fileMaxBytes: number;
 }
+
+export type FileStorageConfig =
+  | { driver: 'local' }
+  | {
+      driver: 's3';
+      /** The S3 API address, e.g. https://s3.eu-west-1.amazonaws.com or http://minio:9000. */
+      endpoint: string;
+      region: string;
+      bucket: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      /** Address the bucket in the path (endpoint/bucket/key) instead of the host name (bucket.endpoint/key): MinIO and most self-hosted stores need it. */
+      forcePathStyle: boolean;
+    };
 
 export class ConfigError extends Error {}
 
@@ -99,6 +117,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorkers: readBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     restoreFrom: env.RESTORE_FROM ? path.resolve(env.RESTORE_FROM) : undefined,
+    fileStorage: readFileStorage(env),
+    fileMaxBytes: readInteger('FILE_MAX_BYTES', env.FILE_MAX_BYTES, 25 * 1024 * 1024, 1, 5 * 1024 * 1024 * 1024),
+  };
+}
+
+function readFileStorage(env: NodeJS.ProcessEnv): FileStorageConfig {
+  const driver = (env.FILE_STORAGE || 'local').trim().toLowerCase();
+  if (driver === 'local') return { driver: 'local' };
+  if (driver !== 's3') throw new ConfigError(`FILE_STORAGE must be local or s3, not "${env.FILE_STORAGE}"`);
+  const missing = ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    throw new ConfigError(`FILE_STORAGE=s3 needs ${missing.join(', ')}: the bucket to keep files in and the access key to reach it.`);
+  }
+  const region = env.S3_REGION?.trim() || 'us-east-1';
+  const bucket = env.S3_BUCKET!.trim();
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new ConfigError(`S3_BUCKET must be a bucket name (3–63 lower-case letters, digits, dots and hyphens), not "${bucket}"`);
+  }
+  const endpoint = readUrl('S3_ENDPOINT', env.S3_ENDPOINT, ['http:', 'https:']) ?? `https://s3.${region}.amazonaws.com`;
+  return {
+    driver: 's3',
+    endpoint: endpoint.replace(/\/+$/, ''),
+    region,
+    bucket,
+    accessKeyId: env.S3_ACCESS_KEY_ID!.trim(),
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY!.trim(),
+    forcePathStyle: readBoolean('S3_FORCE_PATH_STYLE', env.S3_FORCE_PATH_STYLE, false),
   };
 }
 

@@ -4,9 +4,16 @@ import { getRecords } from '../records/index.js';
 import { dealStageBehaviour } from './deals/deal-stage.behaviour.js';
 import { leadConversionRoutes } from './leads/lead-conversion.routes.js';
 import { createLeadConversionService } from './leads/lead-conversion.service.js';
+import { caseSlaBehaviour } from './cases/case-sla.js';
+import { caseSlaRoutes } from './cases/case-sla.routes.js';
+import { calendarCardRoutes } from './calendar-cards/calendar-cards.routes.js';
 
 /** The standard modules' behaviour (deal stages, lead conversion, cases, inventory documents). */
 export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  getRecords(ctx).behaviours.set('deals', dealStageBehaviour);
+  const { records, behaviours, metadata } = getRecords(ctx);
+  behaviours.set('deals', dealStageBehaviour);
+  behaviours.set('cases', caseSlaBehaviour);
+  await app.register(caseSlaRoutes, { ctx, metadata });
+  await app.register(calendarCardRoutes, { ctx, records });
   await app.register(leadConversionRoutes, { conversion: createLeadConversionService(ctx) });
 };

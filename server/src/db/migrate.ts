@@ -7,6 +7,10 @@ import { jobsAndNotifications } from './migrations/platform-0004-jobs.js';
 import { hardening } from './migrations/platform-0005-hardening.js';
 import { recoveryCodes } from './migrations/platform-0006-recovery-codes.js';
 import { recordsMetadata } from './migrations/platform-0007-records.js';
+import { emailTemplates } from './migrations/platform-0013-email-templates.js';
+import { caseSla } from './migrations/platform-0015-case-sla.js';
+import { webForms } from './migrations/platform-0016-web-forms.js';
+import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 import { duplicatesAndConversion } from './migrations/platform-0011-duplicates-conversion.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
@@ -18,6 +22,10 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0005-hardening', sql: hardening },
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
+  { name: '0008-files-webhooks', sql: filesAndWebhooks },
+  { name: '0013-email-templates', sql: emailTemplates },
+  { name: '0015-case-sla', sql: caseSla },
+  { name: '0016-web-forms', sql: webForms },
   { name: '0011-duplicates-conversion', sql: duplicatesAndConversion },
 ];
 
@@ -53,6 +61,15 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE TABLE _follows (module text NOT NULL, record_id uuid NOT NULL, user_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (record_id, user_id));
       CREATE INDEX _follows_user ON _follows (user_id);
+    `,
+  },
+  {
+    name: '0006-handled-events',
+    sql: `
+      -- Event handlers that write (notifications, timeline entries on a parent record) mark each event here first,
+      -- so a redelivered event does nothing twice.
+      CREATE TABLE _handled_events (event_id uuid NOT NULL, handler text NOT NULL, at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (event_id, handler));
     `,
   },
   {

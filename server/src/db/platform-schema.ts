@@ -247,6 +247,67 @@ export interface TwoFactorRecoveryCodesTable {
   created_at: Timestamp;
 }
 
+/** A stored file (migration 0008); module + record_id say what it is attached to (null: not attached to a record). */
+export interface FilesTable {
+  id: string;
+  org_id: string;
+  name: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  module: string | null;
+  record_id: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  deleted_at: NullableTimestamp;
+}
+
+/** An outgoing webhook (migration 0008). The secret is stored as it is: it must be readable to sign deliveries. */
+export interface WebhooksTable {
+  id: string;
+  org_id: string;
+  name: string;
+  url: string;
+  events: string[];
+  modules: Generated<string[]>;
+  active: Generated<boolean>;
+  secret: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  org_id: string;
+  event_id: string;
+  event_type: string;
+  event_created_at: Timestamp;
+  payload: Json<Record<string, unknown>>;
+  redelivery_of: string | null;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  next_attempt_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  response_body: string | null;
+  duration_ms: number;
+  error: string | null;
+  created_at: Timestamp;
+}
+
 /** Record metadata (migration 0007): see records/metadata. */
 export interface ModulesTable {
   id: string;
@@ -308,7 +369,47 @@ export interface ListViewsTable {
   updated_at: Timestamp;
 }
 
+export interface EmailTemplatesTable {
+  id: string;
+  org_id: string;
+  module: string | null;
+  name: string;
+  subject: string;
+  body: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CaseSlaPoliciesTable {
+  org_id: string;
+  priority: string;
+  resolution_minutes: number;
+}
+
+export interface WebFormsTable {
+  id: string;
+  org_id: string;
+  public_key: string;
+  secret: string;
+  name: string;
+  module: string;
+  fields: Json<Array<{ field: string; required: boolean }>>;
+  defaults: Json<Record<string, unknown>>;
+  owner_id: string;
+  language: string;
+  thank_you: string | null;
+  redirect_url: string | null;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  submissions: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface PlatformDatabase {
+  'platform.web_forms': WebFormsTable;
+  'platform.case_sla_policies': CaseSlaPoliciesTable;
+  'platform.email_templates': EmailTemplatesTable;
   'platform.modules': ModulesTable;
   'platform.fields': FieldsTable;
   'platform.validation_rules': ValidationRulesTable;
@@ -332,6 +433,10 @@ export interface PlatformDatabase {
   'platform.mail_outbox': MailOutboxTable;
   'platform.migrations': MigrationsTable;
   'platform.two_factor_recovery_codes': TwoFactorRecoveryCodesTable;
+  'platform.files': FilesTable;
+  'platform.webhooks': WebhooksTable;
+  'platform.webhook_deliveries': WebhookDeliveriesTable;
+  'platform.webhook_delivery_attempts': WebhookDeliveryAttemptsTable;
   'platform.duplicate_rules': DuplicateRulesTable;
   'platform.lead_conversion_settings': LeadConversionSettingsTable;
 }

@@ -15,6 +15,8 @@ import { auditLogRoutes } from './audit/audit-log.routes.js';
 import { mailOutboxRoutes } from './mail/mail-outbox.routes.js';
 import { notificationsPlugin } from './notifications/index.js';
 import { eventStreamRoutes } from './events/stream.routes.js';
+import { webhooksPlugin } from './webhooks/index.js';
+import { filesPlugin } from './files/index.js';
 
 /** Every platform API route, mounted under /api/v1. Add a module's routes here. */
 export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -33,4 +35,6 @@ export const platformRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   await app.register(mailOutboxRoutes, { ctx });
   await app.register(notificationsPlugin, { ctx });
   await app.register(eventStreamRoutes, { ctx });
+  await app.register(webhooksPlugin, { ctx });
+  await app.register(filesPlugin, { ctx });
 };

@@ -8,6 +8,12 @@ import { provisionStandardModules, syncStandardCatalog } from './metadata/provis
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour, RecordHooks } from './records/record-write.js';
+import { createCollaborationService } from './collaboration/collaboration.service.js';
+import { collaborationRoutes } from './collaboration/collaboration.routes.js';
+import { createRecordEmailService } from './emails/record-email.service.js';
+import { recordEmailRoutes } from './emails/record-email.routes.js';
+import { createWebFormService } from './web-forms/web-form.service.js';
+import { webFormRoutes } from './web-forms/web-form.routes.js';
 import { createDuplicatesService, type DuplicatesService } from './duplicates/duplicates.service.js';
 import { createMergeService } from './duplicates/merge.service.js';
 import { duplicateRoutes } from './duplicates/duplicates.routes.js';
@@ -61,4 +67,9 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
     duplicates: module.duplicates,
     merger: createMergeService(ctx, { metadata: module.metadata, records: module.records }),
   });
+  const collaboration = createCollaborationService(ctx, { records: module.records, metadata: module.metadata });
+  collaboration.subscribe();
+  await app.register(collaborationRoutes, { collaboration });
+  await app.register(recordEmailRoutes, { emails: createRecordEmailService(ctx, { records: module.records, metadata: module.metadata }) });
+  await app.register(webFormRoutes, { forms: createWebFormService(ctx, { records: module.records, metadata: module.metadata }) });
 };

@@ -1,3 +1,5 @@
+import { webhooksMessages } from './webhooks-messages';
+
 /** Strings of the settings feature, Spanish and English with the same keys. */
 const es = {
   sections: {
@@ -9,6 +11,7 @@ const es = {
     sharing: 'Uso compartido',
     auditLog: 'Registro de auditoría',
     mailOutbox: 'Bandeja de salida de correo',
+    webhooks: 'Webhooks',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -19,6 +22,7 @@ const es = {
     sharing: 'Acceso predeterminado a los registros de cada módulo',
     auditLog: 'Quién hizo qué y cuándo',
     mailOutbox: 'Correos enviados o guardados',
+    webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -401,6 +405,7 @@ const es = {
     noText: 'Este correo no tiene texto.',
     empty: 'Todavía no hay correos.',
   },
+  webhooks: webhooksMessages.es,
 };
 
 const en: typeof es = {
@@ -413,6 +418,7 @@ const en: typeof es = {
     sharing: 'Sharing',
     auditLog: 'Audit log',
     mailOutbox: 'Mail outbox',
+    webhooks: 'Webhooks',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -423,6 +429,7 @@ const en: typeof es = {
     sharing: 'Default access to each module’s records',
     auditLog: 'Who did what, and when',
     mailOutbox: 'Mail sent or kept',
+    webhooks: 'Send changes to records to other applications',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -801,6 +808,7 @@ const en: typeof es = {
     noText: 'This mail has no text.',
     empty: 'No mail yet.',
   },
+  webhooks: webhooksMessages.en,
 };
 
 export const settingsMessages = { es, en };

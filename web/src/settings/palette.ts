@@ -10,6 +10,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'sharing', to: '/settings/sharing' },
   { id: 'auditLog', to: '/settings/audit-log' },
   { id: 'mailOutbox', to: '/settings/mail-outbox' },
+  { id: 'webhooks', to: '/settings/webhooks' },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];

@@ -10,6 +10,7 @@ import { GroupsPage } from './pages/groups-page';
 import { SharingPage } from './pages/sharing-page';
 import { AuditLogPage } from './pages/audit-log-page';
 import { MailOutboxPage } from './pages/mail-outbox-page';
+import { WebhooksPage } from './pages/webhooks-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -33,6 +34,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/sharing', SharingPage),
       page('/audit-log', AuditLogPage),
       page('/mail-outbox', MailOutboxPage),
+      page('/webhooks', WebhooksPage),
     ]),
   ];
 }

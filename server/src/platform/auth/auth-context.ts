@@ -31,5 +31,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** The page may be shown inside other sites' frames (public web forms). */
+    embeddable?: boolean;
   }
 }

@@ -44,6 +44,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
         return reply.status(400).send({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.', requestId } });
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply.status(413).send({ error: { code: 'payload_too_large', message: 'The request body is too large.', requestId } });
+      case 'FST_REQ_FILE_TOO_LARGE':
+        return reply
+          .status(413)
+          .send({ error: { code: 'file_too_large', message: 'The file is too large.', details: { field: 'file' }, requestId } });
+      case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+        return reply
+          .status(415)
+          .send({ error: { code: 'unsupported_media_type', message: 'Send the file as multipart/form-data.', requestId } });
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply
           .status(415)

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.js';
 import { cleanUp, vacuumEmbedded } from './maintenance.js';
+import '../files/index.js';
+import '../webhooks/webhook.delivery.js';
 
 /** Local time zone of the server: the nightly work runs at night where the server is. */
 const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -35,6 +37,8 @@ export async function startBackgroundWork(ctx: AppContext, log: FastifyBaseLogge
 
   const jobsMs = await jobs.start();
   await jobs.schedule('platform.cleanup', '17 * * * *');
+  await jobs.schedule('files.purge-deleted', '43 4 * * *');
+  await jobs.schedule('webhooks.prune-deliveries', '51 4 * * *');
   if (database.kind === 'embedded')
     await jobs.schedule('platform.vacuum', '30 3 * * *', {}, { tz: serverTimeZone(), expireInSeconds: 3 * 3600 });
   else await jobs.unschedule('platform.vacuum');

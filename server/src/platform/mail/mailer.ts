@@ -8,6 +8,11 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html?: string;
+  cc?: string[];
+  /** Where replies go (the user who wrote from a record); the From stays MAIL_FROM so the mail is not taken for spoofing. */
+  replyTo?: string;
+  /** Shown as the sender's name beside MAIL_FROM. */
+  fromName?: string;
 }
 
 /**
@@ -39,7 +44,15 @@ export function createMailer(options: { database: Database; smtpUrl?: string; fr
       let error: string | null = null;
       if (transport) {
         try {
-          await transport.sendMail({ from: options.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+          await transport.sendMail({
+            from: mail.fromName ? { name: mail.fromName, address: options.from.replace(/^.*<([^>]+)>\s*$/, '$1') } : options.from,
+            to: mail.to,
+            cc: mail.cc,
+            replyTo: mail.replyTo,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html,
+          });
           status = 'sent';
         } catch (err) {
           status = 'failed';

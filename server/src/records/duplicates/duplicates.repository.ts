@@ -80,14 +80,19 @@ export async function moveLookups(
   return result.rows.map((row) => row.id);
 }
 
-/** Moves the timeline entries, tags and follows of `otherIds` to `masterId` (a tag or follower both had stays once). */
+/** Moves the timeline entries, tags, follows and attached files of `otherIds` to `masterId` (a tag or follower both had stays once). */
 export async function moveRecordExtras(
   executor: Executor,
-  schema: string,
-  module: string,
-  masterId: string,
-  otherIds: string[],
+  input: { orgId: string; schema: string; module: string; masterId: string; otherIds: string[] },
 ): Promise<void> {
+  const { schema, module, masterId, otherIds } = input;
+  await executor
+    .updateTable('platform.files')
+    .set({ record_id: masterId })
+    .where('org_id', '=', input.orgId)
+    .where('module', '=', module)
+    .where('record_id', 'in', otherIds)
+    .execute();
   const s = quoteIdent(schema);
   await sql`UPDATE ${sql.raw(`${s}._timeline`)} SET record_id = ${masterId}, module = ${module} WHERE record_id = ANY(${otherIds}::uuid[])`.execute(
     executor,

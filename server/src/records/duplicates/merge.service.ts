@@ -82,7 +82,7 @@ export function createMergeService(ctx: AppContext, deps: { metadata: MetadataSt
           });
         }
       }
-      await moveRecordExtras(trx, metadata.schema, module.apiName, masterId, otherIds);
+      await moveRecordExtras(trx, { orgId: auth.orgId, schema: metadata.schema, module: module.apiName, masterId, otherIds });
 
       const chosen: Record<string, unknown> = {};
       for (const [fieldName, source] of Object.entries(input.values)) {

@@ -71,7 +71,7 @@ describe('POST /records/{module}/merge', () => {
     expect(trail.rows).toEqual([{ record_id: second, kind: 'merged' }]);
   });
 
-  it('tags and follows of the others move to the master, once each', async () => {
+  it('tags, follows and attached files of the others move to the master, once each', async () => {
     const schema = (
       await t.database.db.selectFrom('platform.organizations').select('schema_name').where('id', '=', admin.orgId).executeTakeFirstOrThrow()
     ).schema_name;
@@ -83,7 +83,24 @@ describe('POST /records/{module}/merge', () => {
       t.database.db,
     );
     await sql`INSERT INTO ${follows} (module, record_id, user_id) VALUES ('contacts', ${other}, ${admin.userId})`.execute(t.database.db);
+    const fileId = '0190a0a0-0000-7000-8000-0000000000f1';
+    await t.database.db
+      .insertInto('platform.files')
+      .values({
+        id: fileId,
+        org_id: admin.orgId,
+        name: 'ficha.pdf',
+        content_type: 'application/pdf',
+        size_bytes: 10,
+        sha256: 'x',
+        storage_key: 'k',
+        module: 'contacts',
+        record_id: other,
+      })
+      .execute();
     expect((await merge(admin, 'contacts', { masterId: master, otherIds: [other], values: {} })).statusCode).toBe(200);
+    const file = await t.database.db.selectFrom('platform.files').select('record_id').where('id', '=', fileId).executeTakeFirstOrThrow();
+    expect(file.record_id).toBe(master);
     const tagRows = await sql<{
       record_id: string;
       tag: string;

@@ -142,7 +142,7 @@ function parseOperand(field: FieldMeta, value: unknown, path: string, scope: Fil
     };
     return parseOperand(stand, value, path, scope);
   }
-  const parsed = parseFieldValue({ ...loose, options: { ...loose.options, maxLength: 1000, scale: 18 } }, value);
+  const parsed = parseFieldValue({ ...loose, options: { ...loose.options, maxLength: 1000, scale: 6 } }, value);
   if (!parsed.ok || parsed.value === null)
     throw badRequest(`The value for ${field.apiName} ${parsed.ok ? 'is missing' : parsed.message}.`, `${path}.value`);
   return parsed.value;

@@ -49,13 +49,20 @@ export interface RecordHooks {
 /** Columns the server keeps: ignored when a client sends them back (a GET body can be PATCHed as it is). */
 const SERVER_KEPT = new Set(['id', 'created_at', 'updated_at', 'created_by', 'updated_by']);
 
-/** Module-specific behaviour on save (deal stages set closed_at…): changes `values` before they are checked and stored. */
+/**
+ * Module-specific behaviour on save (deal stages set closed_at, cases get their
+ * SLA due time…): changes `values` before they are checked and stored. It runs
+ * inside the write's transaction and may read with `trx`, never wait on
+ * anything outside the database.
+ */
 export type RecordBehaviour = (input: {
   values: Record<string, unknown>;
   current: RecordRow | null;
   module: ModuleMeta;
   now: Date;
-}) => void;
+  auth: AuthContext;
+  trx: Trx;
+}) => void | Promise<void>;
 
 export interface Prepared {
   values: Record<string, unknown>;

@@ -151,6 +151,15 @@ export function createRecordService(
     return { data: present(view, row), display: await displayFor(database.db, auth, view, [row]) };
   }
 
+  /** Throws unless the caller may edit this record (404 when they cannot see it, 403 when they can only look). */
+  async function assertWritable(auth: AuthContext, moduleName: string, id: string): Promise<void> {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'edit');
+    const scope = (await loadRecordScopes(database.db, auth))(view.module.apiName);
+    const row = await findVisible(database.db, view, scope, id);
+    if (!isOwnerInScope(scope.write, row.owner_id)) throw forbidden('You can see this record but not change it.');
+  }
+
   async function query(auth: AuthContext, moduleName: string, input: QueryInput): Promise<QueryResult> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
@@ -159,7 +168,7 @@ export function createRecordService(
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badRequest('"limit" is between 1 and 500.', 'limit');
     let only: Set<string> | undefined;
     if (input.fields && input.fields.length > 0) {
-      for (const name of input.fields) if (!view.byName.has(name)) throw badRequest(`Unknown field "${name}".`, 'fields');
+      for (const name of input.fields) if (name !== 'id' && !view.byName.has(name)) throw badRequest(`Unknown field "${name}".`, 'fields');
       only = new Set(input.fields);
     }
     const where: RawBuilder<boolean>[] = [liveRow(), ...ownerIn(scopes(view.module.apiName).read)];
@@ -210,8 +219,14 @@ export function createRecordService(
     return violations;
   }
 
-  function applyBehaviour(module: ModuleMeta, values: Record<string, unknown>, current: RecordRow | null) {
-    deps.behaviours.get(module.apiName)?.({ values, current, module, now: ctx.now() });
+  async function applyBehaviour(
+    trx: Trx,
+    auth: AuthContext,
+    module: ModuleMeta,
+    values: Record<string, unknown>,
+    current: RecordRow | null,
+  ) {
+    await deps.behaviours.get(module.apiName)?.({ values, current, module, now: ctx.now(), auth, trx });
   }
 
   /**
@@ -232,7 +247,7 @@ export function createRecordService(
     const candidates: Array<{ index: number; values: Record<string, unknown> }> = [];
     for (const input of inputs) {
       const prepared = prepareValues(input.values, view, { auth, current: null, orgCurrency: auth.organization.currency });
-      applyBehaviour(module, prepared.values, null);
+      await applyBehaviour(trx, auth, module, prepared.values, null);
       const errors = [...prepared.errors, ...checkRequired(view, prepared.values, null)];
       if (errors.length > 0) results.push({ index: input.index, status: 'error', errors });
       else candidates.push({ index: input.index, values: prepared.values });
@@ -384,7 +399,7 @@ export function createRecordService(
     const current = await findVisible(trx, view, scope, id, true);
     if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
     const prepared = prepareValues(input, view, { auth, current, orgCurrency: auth.organization.currency });
-    applyBehaviour(module, prepared.values, current);
+    await applyBehaviour(trx, auth, module, prepared.values, current);
     const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
     if (errors.length > 0) throw invalid(errors);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -655,6 +670,7 @@ export function createRecordService(
 
   return {
     get,
+    assertWritable,
     query,
     create,
     update,

@@ -189,6 +189,11 @@ describe('query', () => {
     expect(filtered.statusCode).toBe(200);
     expect(filtered.data.data.map((r: { first_name: string }) => r.first_name).sort()).toEqual(['Dolores', 'Fermín']);
     expect(filtered.data.total).toEqual({ value: 2, exact: true });
+    const money = await t.request('POST', '/api/v1/records/leads/query', {
+      as: org,
+      body: { filter: { field: 'annual_revenue', op: 'gte', value: 10000 } },
+    });
+    expect(money.statusCode, money.body).toBe(200);
 
     const related = await t.request('POST', '/api/v1/records/deals', {
       as: org,

@@ -8,6 +8,7 @@ import {
   IconShare,
   IconUsers,
   IconUsersGroup,
+  IconWebhook,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -26,6 +27,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   sharing: IconShare,
   auditLog: IconListDetails,
   mailOutbox: IconMail,
+  webhooks: IconWebhook,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

@@ -1,0 +1,13 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../context.js';
+import { registerWebhookDelivery } from './webhook.delivery.js';
+import { webhookRoutes } from './webhook.routes.js';
+
+export { WEBHOOK_EVENT_TYPES } from './webhook.delivery.js';
+export { signPayload, verifySignature } from './webhook.signature.js';
+
+/** Outgoing webhooks: their admin API, the fan-out of events into deliveries, and the delivery job. */
+export const webhooksPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  await registerWebhookDelivery(ctx);
+  await app.register(webhookRoutes, { ctx });
+};

@@ -25,6 +25,8 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Largest file accepted by an import (CSV or XLSX), in bytes. */
+  importMaxBytes: number;
   /** Session lifetime in hours. */
   sessionHours: number;
   /** Folder of the built web app to serve; empty disables it. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowSignup,
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit: readInteger('BODY_LIMIT', env.BODY_LIMIT, 1024 * 1024, 1024, 100 * 1024 * 1024),
+    importMaxBytes: readInteger('IMPORT_MAX_BYTES', env.IMPORT_MAX_BYTES, 50 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     sessionHours: readInteger('SESSION_HOURS', env.SESSION_HOURS, 24 * 14, 1, 24 * 365),
     webDir: env.WEB_DIR === '' ? undefined : path.resolve(env.WEB_DIR || defaultWebDir()),
     runWorkers: readBoolean('RUN_WORKERS', env.RUN_WORKERS, true),

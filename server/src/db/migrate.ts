@@ -11,6 +11,8 @@ import { emailTemplates } from './migrations/platform-0013-email-templates.js';
 import { caseSla } from './migrations/platform-0015-case-sla.js';
 import { webForms } from './migrations/platform-0016-web-forms.js';
 import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
+import { imports } from './migrations/platform-0009-imports.js';
+import { sharingRules } from './migrations/platform-0012-sharing-rules.js';
 import { duplicatesAndConversion } from './migrations/platform-0011-duplicates-conversion.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
@@ -23,6 +25,8 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0006-recovery-codes', sql: recoveryCodes },
   { name: '0007-records', sql: recordsMetadata },
   { name: '0008-files-webhooks', sql: filesAndWebhooks },
+  { name: '0009-imports', sql: imports },
+  { name: '0012-sharing-rules', sql: sharingRules },
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },
   { name: '0016-web-forms', sql: webForms },

@@ -166,6 +166,21 @@ export interface SharingDefaultsTable {
   access: 'private' | 'public_read' | 'public_read_write';
 }
 
+export type SharingRuleParty = 'role' | 'role_and_subordinates' | 'group';
+
+export interface SharingRulesTable {
+  id: string;
+  org_id: string;
+  module: string;
+  name: string;
+  source_type: SharingRuleParty;
+  source_id: string;
+  target_type: SharingRuleParty;
+  target_id: string;
+  access: 'read' | 'read_write';
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: string;
   org_id: string | null;
@@ -406,7 +421,52 @@ export interface WebFormsTable {
   updated_at: Timestamp;
 }
 
+/** Imports (migration 0009): see records/imports. */
+export interface ImportsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  module: string;
+  file_name: string;
+  file_type: 'csv' | 'xlsx';
+  mode: 'create' | 'update' | 'upsert' | 'skip';
+  key_field: string | null;
+  mapping: Json<Record<string, string | null>>;
+  headers: Json<string[]>;
+  unmapped: Json<string[]>;
+  dry_run: boolean;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  message: string | null;
+  total_rows: number | null;
+  rows_read: ColumnType<number, number | undefined, number>;
+  created: ColumnType<number, number | undefined, number>;
+  updated: ColumnType<number, number | undefined, number>;
+  skipped: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  warnings: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImportErrorsTable {
+  import_id: string;
+  row_number: number;
+  errors: Json<Array<{ field: string | null; message: string }>>;
+  cells: Json<string[]>;
+}
+
+export interface ImportMappingsTable {
+  org_id: string;
+  module: string;
+  mapping: Json<Record<string, string | null>>;
+  updated_at: Timestamp;
+}
+
 export interface PlatformDatabase {
+  'platform.imports': ImportsTable;
+  'platform.import_errors': ImportErrorsTable;
+  'platform.import_mappings': ImportMappingsTable;
   'platform.web_forms': WebFormsTable;
   'platform.case_sla_policies': CaseSlaPoliciesTable;
   'platform.email_templates': EmailTemplatesTable;
@@ -427,6 +487,7 @@ export interface PlatformDatabase {
   'platform.groups': GroupsTable;
   'platform.group_members': GroupMembersTable;
   'platform.sharing_defaults': SharingDefaultsTable;
+  'platform.sharing_rules': SharingRulesTable;
   'platform.audit_log': AuditLogTable;
   'platform.outbox': OutboxTable;
   'platform.notifications': NotificationsTable;

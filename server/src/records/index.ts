@@ -8,12 +8,18 @@ import { provisionStandardModules, syncStandardCatalog } from './metadata/provis
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
 import type { RecordBehaviour, RecordHooks } from './records/record-write.js';
+import { createViewService } from './views/view.service.js';
+import { viewRoutes } from './views/view.routes.js';
 import { createCollaborationService } from './collaboration/collaboration.service.js';
 import { collaborationRoutes } from './collaboration/collaboration.routes.js';
 import { createRecordEmailService } from './emails/record-email.service.js';
 import { recordEmailRoutes } from './emails/record-email.routes.js';
 import { createWebFormService } from './web-forms/web-form.service.js';
 import { webFormRoutes } from './web-forms/web-form.routes.js';
+import { createImportService, IMPORT_JOB } from './imports/import.service.js';
+import { importRoutes } from './imports/import.routes.js';
+import { createExportService } from './exports/export.service.js';
+import { exportRoutes } from './exports/export.routes.js';
 import { createDuplicatesService, type DuplicatesService } from './duplicates/duplicates.service.js';
 import { createMergeService } from './duplicates/merge.service.js';
 import { duplicateRoutes } from './duplicates/duplicates.routes.js';
@@ -63,6 +69,7 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   const module = getRecords(ctx);
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
+  await app.register(viewRoutes, { views: createViewService(ctx, { metadata: module.metadata }) });
   await app.register(duplicateRoutes, {
     duplicates: module.duplicates,
     merger: createMergeService(ctx, { metadata: module.metadata, records: module.records }),
@@ -72,4 +79,8 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   await app.register(collaborationRoutes, { collaboration });
   await app.register(recordEmailRoutes, { emails: createRecordEmailService(ctx, { records: module.records, metadata: module.metadata }) });
   await app.register(webFormRoutes, { forms: createWebFormService(ctx, { records: module.records, metadata: module.metadata }) });
+  const imports = createImportService(ctx, module);
+  await ctx.jobs.work(IMPORT_JOB, (job) => imports.run(job.data.importId));
+  await app.register(importRoutes, { imports, maxBytes: ctx.config.importMaxBytes });
+  await app.register(exportRoutes, { exports: createExportService(module) });
 };

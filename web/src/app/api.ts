@@ -48,6 +48,25 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
   return json as T;
 }
 
+/** A multipart upload (files): the browser sets the boundary; errors as ApiError. */
+export async function apiUpload<T>(path: string, form: FormData): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, { method: 'POST', headers, credentials: 'same-origin', body: form });
+  } catch {
+    throw new ApiError(0, 'network', 'network');
+  }
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    const error = json?.error ?? {};
+    throw new ApiError(response.status, error.code ?? 'unknown', error.message ?? response.statusText, error.details);
+  }
+  return json as T;
+}
+
 export const api = {
   get: <T>(path: string) => apiRequest<T>('GET', path),
   post: <T>(path: string, body?: unknown) => apiRequest<T>('POST', path, body ?? {}),

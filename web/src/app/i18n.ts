@@ -6,6 +6,8 @@ import { accountMessages } from '../account/messages';
 import { settingsMessages } from '../settings/messages';
 import { notificationsMessages } from '../notifications/messages';
 import { homeMessages } from '../home/messages';
+import { importsMessages } from '../imports/messages';
+import { recordsMessages } from '../records/messages';
 import { crmMessages } from '../crm/messages';
 
 export type Language = 'es' | 'en';
@@ -22,6 +24,8 @@ const features = {
   settings: settingsMessages,
   notifications: notificationsMessages,
   home: homeMessages,
+  imports: importsMessages,
+  records: recordsMessages,
   crm: crmMessages,
 };
 

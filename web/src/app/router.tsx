@@ -11,6 +11,8 @@ import { VerifyEmailPage } from '../auth/pages/verify-email-page';
 import { ResetPasswordPage } from '../auth/pages/reset-password-page';
 import { AccountPage } from '../account/pages/account-page';
 import { settingsRoutes } from '../settings/routes';
+import { ImportPage } from '../imports/import-page';
+import { recordsRoutes } from '../records/routes';
 import { LeadConvertPage } from '../crm/pages/lead-convert-page';
 import { MergePage } from '../crm/pages/merge-page';
 
@@ -40,6 +42,8 @@ const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
   ...settingsRoutes(appLayout),
+  createRoute({ getParentRoute: () => appLayout, path: '/import/$module', component: ImportPage }),
+  ...recordsRoutes(appLayout),
   // CRM screens under /records (the record pages themselves come from web/src/records).
   createRoute({ getParentRoute: () => appLayout, path: '/records/leads/$id/convert', component: LeadConvertPage }),
   createRoute({ getParentRoute: () => appLayout, path: '/records/$module/merge', component: MergePage }),

@@ -8,6 +8,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'profiles', to: '/settings/profiles' },
   { id: 'groups', to: '/settings/groups' },
   { id: 'sharing', to: '/settings/sharing' },
+  { id: 'modules', to: '/settings/modules' },
   { id: 'auditLog', to: '/settings/audit-log' },
   { id: 'mailOutbox', to: '/settings/mail-outbox' },
   { id: 'webhooks', to: '/settings/webhooks' },

@@ -11,6 +11,8 @@ import { SharingPage } from './pages/sharing-page';
 import { AuditLogPage } from './pages/audit-log-page';
 import { MailOutboxPage } from './pages/mail-outbox-page';
 import { WebhooksPage } from './pages/webhooks-page';
+import { ModulesPage } from './pages/modules-page';
+import { ModuleFieldsPage } from './pages/module-fields-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -35,6 +37,8 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/audit-log', AuditLogPage),
       page('/mail-outbox', MailOutboxPage),
       page('/webhooks', WebhooksPage),
+      page('/modules', ModulesPage),
+      page('/modules/$module', ModuleFieldsPage),
     ]),
   ];
 }

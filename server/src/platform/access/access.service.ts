@@ -73,7 +73,8 @@ export function fieldAccess(auth: AccessSubject, module: string): { hidden: Read
 
 /**
  * Pure part of the check: from the module's sharing default and the owners the
- * user reaches through hierarchy and groups, the read and write scopes.
+ * user reaches through hierarchy, groups and the module's sharing rules, the
+ * read and write scopes (rules of other modules are ignored).
  */
 export function buildRecordScope(input: {
   orgId: string;
@@ -81,13 +82,15 @@ export function buildRecordScope(input: {
   sharing: SharingAccess;
   isAdmin: boolean;
   userId: string;
-  sharedOwners: ReadonlyArray<{ userId: string; level: 'read' | 'read_write' }>;
+  /** Owners reached in every module (module null or absent) or through a sharing rule of one module. */
+  sharedOwners: ReadonlyArray<{ userId: string; level: 'read' | 'read_write'; module?: string | null }>;
 }): RecordScope {
   const { orgId, module, sharing } = input;
   if (input.isAdmin || sharing === 'public_read_write') return { orgId, module, sharing, read: { all: true }, write: { all: true } };
   const writable = new Set<string>([input.userId]);
   const readable = new Set<string>([input.userId]);
   for (const owner of input.sharedOwners) {
+    if (owner.module != null && owner.module !== module) continue;
     readable.add(owner.userId);
     if (owner.level === 'read_write') writable.add(owner.userId);
   }
@@ -99,8 +102,8 @@ export function buildRecordScope(input: {
 /**
  * Whose records of `module` the caller may read and write, from the org-wide
  * default, ownership, the role hierarchy (all roles below the caller's),
- * peers (when the caller's role shares with peers) and groups that share
- * records. Administrators reach everything in their organization. The scope
+ * peers (when the caller's role shares with peers), groups that share
+ * records and the module's sharing rules. Administrators reach everything in their organization. The scope
  * is always within the caller's organization: records live in its schema and
  * owner ids come only from its users. Call assertModuleAction first: the scope
  * says nothing about the profile's module permissions.

@@ -106,5 +106,10 @@ export async function replaceMembers(executor: Executor, groupId: string, member
 /** Deletes a group, its members (cascade) and its membership in other groups. */
 export async function deleteGroup(executor: Executor, id: string) {
   await executor.deleteFrom('platform.group_members').where('member_type', '=', 'group').where('member_id', '=', id).execute();
+  // Sharing rules naming the group go with it.
+  await executor
+    .deleteFrom('platform.sharing_rules')
+    .where((eb) => eb.or([eb('source_id', '=', id), eb('target_id', '=', id)]))
+    .execute();
   await executor.deleteFrom('platform.groups').where('id', '=', id).execute();
 }

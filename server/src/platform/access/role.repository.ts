@@ -108,5 +108,10 @@ export async function transferRole(executor: Executor, orgId: string, fromId: st
 /** Deletes a role and its group memberships (members have no foreign key: they may be users, roles or groups). */
 export async function deleteRole(executor: Executor, id: string) {
   await executor.deleteFrom('platform.group_members').where('member_type', '=', 'role').where('member_id', '=', id).execute();
+  // Sharing rules naming the role go with it.
+  await executor
+    .deleteFrom('platform.sharing_rules')
+    .where((eb) => eb.or([eb('source_id', '=', id), eb('target_id', '=', id)]))
+    .execute();
   await executor.deleteFrom('platform.roles').where('id', '=', id).execute();
 }

@@ -45,6 +45,8 @@ export type EventHandler = (event: DomainEvent) => Promise<void>;
 export interface EventBus {
   /** Writes the event in the caller's transaction (transactional outbox); handlers run after commit. Returns the event id. */
   emit(trx: Trx, type: string, orgId: string | null, payload: Record<string, unknown>): Promise<string>;
+  /** Writes several events of one type in one statement (imports, bulk writes); returns their ids in order. */
+  emitMany(trx: Trx, type: string, orgId: string | null, payloads: Array<Record<string, unknown>>): Promise<string[]>;
   /** Subscribes a handler to a type ('*' for all). Read the contract above: handlers must be idempotent. */
   on(type: string, handler: EventHandler, options?: { name?: string }): void;
   /** Handles every pending event now (this node); resolves with how many events were claimed. */
@@ -198,19 +200,29 @@ export function createEventBus(options: {
 
   const drainInBackground = () => void drain().catch((error) => log('outbox drain failed', error));
 
-  return {
-    async emit(trx, type, orgId, payload) {
-      const id = newId();
+  const emitMany: EventBus['emitMany'] = async (trx, type, orgId, payloads) => {
+    if (payloads.length === 0) return [];
+    const rows = payloads.map((payload) => ({ id: newId(), org_id: orgId, type, payload: JSON.stringify(payload) }));
+    // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
+    for (let start = 0; start < rows.length; start += 1000) {
       await trx
         .insertInto('platform.outbox')
-        .values({ id, org_id: orgId, type, payload: JSON.stringify(payload) })
+        .values(rows.slice(start, start + 1000))
         .execute();
-      if (!notified.has(trx)) {
-        notified.add(trx);
-        await cluster.publish(OUTBOX_CHANNEL, '', trx);
-      }
-      return id;
+    }
+    if (!notified.has(trx)) {
+      notified.add(trx);
+      await cluster.publish(OUTBOX_CHANNEL, '', trx);
+    }
+    return rows.map((row) => row.id);
+  };
+
+  return {
+    async emit(trx, type, orgId, payload) {
+      const [id] = await emitMany(trx, type, orgId, [payload]);
+      return id!;
     },
+    emitMany,
     on(type, handler, handlerOptions) {
       const list = handlers.get(type) ?? [];
       let name = handlerOptions?.name ?? `${type}:${handler.name || 'handler'}`;

@@ -93,6 +93,11 @@ export const ModuleDetail = Type.Object({
   validationRules: Type.Array(
     Type.Object({ id: Uuid, name: Type.String(), condition: Type.Unknown(), message: Type.String(), active: Type.Boolean() }),
   ),
+  hiddenFields: Type.Optional(
+    Type.Array(Type.Object({ apiName: Type.String(), type: FieldTypeSchema, label: Type.String(), isStandard: Type.Boolean() }), {
+      description: 'Administrators only: fields hidden for everyone (Settings can show them again).',
+    }),
+  ),
 });
 
 export const ModuleNameParams = Type.Object({ module: Type.String({ pattern: '^[a-z][a-z0-9_]{1,62}$' }) });

@@ -18,6 +18,24 @@ import { runStatements } from './provision.js';
 import { compileFilter } from '../records/record-filter.js';
 import { fullFilterScope } from '../records/record-access.js';
 import { parseFieldValue } from '../records/field-values.js';
+import { compileFormula, FormulaError, FORMULA_RETURN_TYPES } from '../formulas/formula.js';
+import { backfillRollup, checkRollupOptions } from '../formulas/rollup.js';
+
+/** The SQL of a formula's generated column; a bad expression is a 400 naming options.expression, with its position. */
+function formulaSql(module: ModuleMeta, options: FieldOptions): string {
+  try {
+    return compileFormula(options.expression ?? '', options.returnType!, module.fields, options.scale ?? 2).sql;
+  } catch (error) {
+    if (error instanceof FormulaError)
+      throw new AppError('validation_failed', error.message, { field: 'options.expression', reason: 'invalid', position: error.position });
+    throw error;
+  }
+}
+
+const isDatabaseError = (error: unknown): error is Error & { code: string } => {
+  const code = error instanceof Error ? (error as unknown as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+};
 
 const lang = (auth: AuthContext): 'es' | 'en' => (auth.language === 'en' ? 'en' : 'es');
 
@@ -87,6 +105,14 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       );
     return {
       ...summary(auth, module),
+      // Administrators also get the fields hidden for everyone, so Settings can show them again.
+      ...(auth.isAdmin
+        ? {
+            hiddenFields: module.fields
+              .filter((field) => field.hidden)
+              .map((field) => ({ apiName: field.apiName, type: field.type, label: field.labels[l], isStandard: field.isStandard })),
+          }
+        : {}),
       displayFields: module.displayFields,
       fields: fields.map((field) => ({
         id: field.id,
@@ -230,7 +256,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
     return getModule(auth, apiName);
   }
 
-  function checkOptions(metadata: OrgMetadata, type: FieldType, options: FieldOptions): FieldOptions {
+  function checkOptions(metadata: OrgMetadata, module: ModuleMeta, type: FieldType, options: FieldOptions): FieldOptions {
     const clean: FieldOptions = { ...options };
     if (clean.pattern !== undefined) {
       try {
@@ -255,12 +281,13 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
         throw badRequest('A lookup names the module it points to.', 'options.target');
       delete clean.targetField;
     }
-    if (type === 'formula' || type === 'rollup') {
-      throw new AppError('validation_failed', 'Formula and roll-up fields are not available yet.', {
-        field: 'type',
-        reason: 'unsupported_type',
-      });
+    if (type === 'formula') {
+      if (!clean.returnType || !FORMULA_RETURN_TYPES.includes(clean.returnType))
+        throw badRequest(`A formula returns one of ${FORMULA_RETURN_TYPES.join(', ')}.`, 'options.returnType');
+      if (typeof clean.expression !== 'string') throw badRequest('A formula needs an expression.', 'options.expression');
     }
+    if (type === 'rollup') checkRollupOptions(metadata, module, clean);
+    else delete clean.rollup;
     return clean;
   }
 
@@ -274,7 +301,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       const module = metadata.modules.get(moduleName);
       if (!module) throw notFound('The module');
       if (input.unique && !UNIQUE_CAPABLE.has(input.type)) throw badRequest(`A ${input.type} field cannot be unique.`, 'unique');
-      const options = checkOptions(metadata, input.type, { ...input.options, values: withCodes(input.options?.values) });
+      const options = checkOptions(metadata, module, input.type, { ...input.options, values: withCodes(input.options?.values) });
       const name = customApiName(input.label, new Set(module.fields.map((field) => field.apiName)));
       const labels = input.labels ?? { es: input.label, en: input.label };
       const meta: FieldMeta = {
@@ -314,10 +341,19 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
           options: JSON.stringify(options),
         },
       ]);
-      await runStatements(
-        trx,
-        addColumnStatements(auth.orgSchema, module.table, { apiName: name, type: meta.type, unique: meta.unique, options }),
-      );
+      const generatedSql = meta.type === 'formula' ? formulaSql(module, options) : undefined;
+      try {
+        await runStatements(
+          trx,
+          addColumnStatements(auth.orgSchema, module.table, { apiName: name, type: meta.type, unique: meta.unique, options, generatedSql }),
+        );
+      } catch (error) {
+        // The compiler only writes immutable SQL; should PostgreSQL still refuse it, that is the formula's fault, not a server error.
+        if (generatedSql && isDatabaseError(error))
+          throw badRequest(`PostgreSQL cannot compute this formula: ${error.message}`, 'options.expression');
+        throw error;
+      }
+      if (meta.type === 'rollup') await backfillRollup(trx, metadata, module, { ...meta, apiName: name });
       const layout = module.layout.map((s) => ({ ...s, fields: [...s.fields] }));
       const target = layout.find((s) => s.key === input.section) ?? layout[0];
       if (input.section && !layout.some((s) => s.key === input.section)) throw badRequest(`Unknown section "${input.section}".`, 'section');
@@ -378,7 +414,17 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
             throw badRequest(`The value "${code}" cannot be removed (records may hold it); hide it instead.`, 'options.values');
           }
         }
-        changes.options = JSON.stringify(checkOptions(metadata, field.type, merged));
+        if (
+          (field.type === 'formula' &&
+            (merged.expression !== field.options.expression || merged.returnType !== field.options.returnType)) ||
+          (field.type === 'rollup' && JSON.stringify(merged.rollup) !== JSON.stringify(field.options.rollup))
+        ) {
+          throw badRequest(
+            'The calculation of a formula or roll-up cannot change: create a new field and hide this one.',
+            field.type === 'formula' ? 'options.expression' : 'options.rollup',
+          );
+        }
+        changes.options = JSON.stringify(checkOptions(metadata, module, field.type, merged));
       }
       if (input.defaultValue !== undefined) {
         if (input.defaultValue === null) changes.default_value = null;

@@ -142,7 +142,13 @@ function parseOperand(field: FieldMeta, value: unknown, path: string, scope: Fil
     };
     return parseOperand(stand, value, path, scope);
   }
-  const parsed = parseFieldValue({ ...loose, options: { ...loose.options, maxLength: 1000, scale: 6 } }, value);
+  if (field.type === 'decimal' || field.type === 'currency' || field.type === 'percent') {
+    // Any decimal number compares, whatever the field's digits (the generic parser would limit whole digits to 18 - scale).
+    const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : '';
+    if (!/^-?\d{1,30}(\.\d{1,30})?$/.test(text)) throw badRequest(`The value for ${field.apiName} must be a number.`, `${path}.value`);
+    return text;
+  }
+  const parsed = parseFieldValue({ ...loose, options: { ...loose.options, maxLength: 1000, scale: 18 } }, value);
   if (!parsed.ok || parsed.value === null)
     throw badRequest(`The value for ${field.apiName} ${parsed.ok ? 'is missing' : parsed.message}.`, `${path}.value`);
   return parsed.value;

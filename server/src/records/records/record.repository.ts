@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../../db/database.js';
+import crypto from 'node:crypto';
+import type { Database, Executor } from '../../db/database.js';
 import { qualifiedTable, quoteIdent } from '../metadata/ddl.js';
 
 /**
@@ -16,6 +17,8 @@ export interface SelectRecords {
   schema: string;
   table: string;
   columns: readonly string[];
+  /** More expressions to select, by alias (display names of lookups…). */
+  extra?: Array<{ alias: string; expression: RawBuilder<unknown> }>;
   where: Array<RawBuilder<boolean>>;
   orderBy?: RawBuilder<unknown>;
   limit?: number;
@@ -24,15 +27,27 @@ export interface SelectRecords {
 
 const whereSql = (where: Array<RawBuilder<boolean>>) => (where.length === 0 ? sql`true` : sql.join(where, sql` AND `));
 
-export async function selectRecords(executor: Executor, query: SelectRecords): Promise<RecordRow[]> {
+function selectSql(query: SelectRecords) {
   const order = query.orderBy ? sql` ORDER BY ${query.orderBy}` : sql``;
   const limit = query.limit !== undefined ? sql` LIMIT ${query.limit}` : sql``;
   const lock = query.forUpdate ? sql` FOR UPDATE` : sql``;
-  const result =
-    await sql<RecordRow>`SELECT ${columnList(query.columns)} FROM ${table(query.schema, query.table)} r WHERE ${whereSql(query.where)}${order}${limit}${lock}`.execute(
-      executor,
-    );
-  return result.rows;
+  const extra = (query.extra ?? []).map((e) => sql`, ${e.expression} AS ${sql.raw(quoteIdent(e.alias))}`);
+  return sql<RecordRow>`SELECT ${columnList(query.columns)}${sql.join(extra, sql``)} FROM ${table(query.schema, query.table)} r WHERE ${whereSql(query.where)}${order}${limit}${lock}`;
+}
+
+export async function selectRecords(executor: Executor, query: SelectRecords): Promise<RecordRow[]> {
+  return (await selectSql(query).execute(executor)).rows;
+}
+
+/**
+ * The same query as a named prepared statement (parsed and planned once per
+ * connection): for the hottest reads, outside transactions. The name comes
+ * from the SQL text, so each distinct shape is one statement.
+ */
+export async function selectRecordsPrepared(database: Database, query: SelectRecords): Promise<RecordRow[]> {
+  const compiled = selectSql(query).compile(database.db);
+  const name = `rec_${crypto.createHash('sha1').update(compiled.sql).digest('hex').slice(0, 20)}`;
+  return (await database.query<RecordRow>(compiled.sql, [...compiled.parameters], { name })).rows;
 }
 
 /**

@@ -6,6 +6,8 @@ import { sortFromQueryString } from './record-sort.js';
 import {
   BulkBody,
   BulkResponse,
+  MassDeleteBody,
+  MassUpdateBody,
   CreateQuery,
   ListQuery,
   ModuleParams,
@@ -102,6 +104,37 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ records: RecordService }>
     async (request) => ({
       data: await records.bulk(requireAuth(request), request.params.module, request.body, { allowDuplicates: allowDuplicates(request) }),
     }),
+  );
+
+  app.post(
+    '/records/:module/mass-update',
+    {
+      schema: {
+        tags,
+        summary: 'Set the same values on many records (mass update, change owner)',
+        description:
+          'By `ids` (at most 1000) or by `filter`. One result per record, like bulk; records the caller cannot change are errors.',
+        params: ModuleParams,
+        body: MassUpdateBody,
+        response: { 200: BulkResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ data: await records.massUpdate(requireAuth(request), request.params.module, request.body) }),
+  );
+
+  app.post(
+    '/records/:module/mass-delete',
+    {
+      schema: {
+        tags,
+        summary: 'Move many records to the recycle bin',
+        description: 'By `ids` (at most 1000) or by `filter`. One result per record (`deleted` or `error`).',
+        params: ModuleParams,
+        body: MassDeleteBody,
+        response: { 200: BulkResponse, ...errorResponses(400, 401, 403, 404) },
+      },
+    },
+    async (request) => ({ data: await records.massDelete(requireAuth(request), request.params.module, request.body) }),
   );
 
   app.get(

@@ -107,7 +107,13 @@ export const BulkResponse = Type.Object({
   data: Type.Array(
     Type.Object({
       index: Type.Integer({ description: 'Position in `records`.' }),
-      status: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged'), Type.Literal('error')]),
+      status: Type.Union([
+        Type.Literal('created'),
+        Type.Literal('updated'),
+        Type.Literal('unchanged'),
+        Type.Literal('deleted'),
+        Type.Literal('error'),
+      ]),
       id: Type.Optional(Uuid),
       errors: Type.Optional(Type.Array(FieldErrorSchema)),
     }),
@@ -127,3 +133,20 @@ export const TimelineList = Type.Object({
   display: Display,
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
+
+const MassIds = Type.Array(Uuid, { minItems: 1, maxItems: 1000, description: 'The records (at most 1000).' });
+const MassFilter = Type.Unknown({ description: 'Instead of ids: the live records matching this filter (at most 1000).' });
+
+export const MassUpdateBody = Type.Object(
+  {
+    ids: Type.Optional(MassIds),
+    filter: Type.Optional(MassFilter),
+    values: Type.Record(Type.String(), Type.Unknown(), { description: 'Field values set on every record; `owner_id` changes the owner.' }),
+  },
+  { additionalProperties: false },
+);
+
+export const MassDeleteBody = Type.Object(
+  { ids: Type.Optional(MassIds), filter: Type.Optional(MassFilter) },
+  { additionalProperties: false },
+);

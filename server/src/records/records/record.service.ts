@@ -7,7 +7,9 @@ import { AppError, badRequest, forbidden, notFound } from '../../platform/http/a
 import { newId } from '../../platform/ids.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
+import { qualifiedTable } from '../metadata/ddl.js';
 import { formatFieldValue } from './field-values.js';
+import { recomputeRollups } from '../formulas/rollup.js';
 import { compileFilter } from './record-filter.js';
 import { filterScopeFor, fullFilterScope, moduleView, type ModuleView } from './record-access.js';
 import { afterCursorSql, encodeRecordCursor, orderBySql, parseSort } from './record-sort.js';
@@ -19,6 +21,7 @@ import {
   insertTimeline,
   listTimeline,
   selectRecords,
+  selectRecordsPrepared,
   takeCounterNumbers,
   updateRecord,
   type RecordRow,
@@ -101,14 +104,60 @@ export function createRecordService(
   const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
   const canRead = (auth: AuthContext) => (module: ModuleMeta) => !module.hidden && canModuleAction(auth, module.apiName, 'read');
 
-  /** Names of the records and users a set of rows points at, by id. */
-  async function displayFor(executor: Executor, auth: AuthContext, view: ModuleView, rows: RecordRow[]): Promise<Display> {
+  /**
+   * Display names selected with the rows: one scalar subquery per user field
+   * and per lookup into a module the caller can read (polymorphic lookups are
+   * named afterwards, by displayFor).
+   */
+  function displayColumns(auth: AuthContext, view: ModuleView, only?: Set<string>) {
+    const readable = canRead(auth);
+    const columns: Array<{ alias: string; field: string; expression: RawBuilder<unknown> }> = [];
+    view.visible.forEach((field, index) => {
+      if (only && !only.has(field.apiName)) return;
+      const ref = sql.ref(`r.${field.apiName}`);
+      if (field.type === 'user') {
+        columns.push({
+          alias: `__d${index}`,
+          field: field.apiName,
+          expression: sql`(SELECT u.name FROM platform.users u WHERE u.id = ${ref} AND u.org_id = ${auth.orgId})`,
+        });
+      } else if (field.type === 'lookup' && field.options.target) {
+        const target = view.metadata.modules.get(field.options.target);
+        if (!target || !readable(target) || target.displayFields.length === 0) return;
+        const name = sql.raw(`concat_ws(' ', ${target.displayFields.map((f) => `x."${f}"::text`).join(', ')})`);
+        columns.push({
+          alias: `__d${index}`,
+          field: field.apiName,
+          expression: sql`(SELECT ${name} FROM ${sql.raw(qualifiedTable(view.metadata.schema, target.table))} x WHERE x.id = ${ref})`,
+        });
+      }
+    });
+    return columns;
+  }
+
+  /** Names of the records and users a set of rows points at, by id: from the rows' display columns, the rest queried. */
+  async function displayFor(
+    executor: Executor,
+    auth: AuthContext,
+    view: ModuleView,
+    rows: RecordRow[],
+    selected: Array<{ alias: string; field: string }> = [],
+  ): Promise<Display> {
+    const display: Display = {};
+    const named = new Set(selected.map((column) => column.field));
+    for (const row of rows) {
+      for (const column of selected) {
+        const id = row[column.field];
+        const name = row[column.alias];
+        if (typeof id === 'string' && typeof name === 'string' && name !== '') display[id] = name;
+      }
+    }
     const byModule = new Map<string, Set<string>>();
     const users = new Set<string>();
     for (const row of rows) {
       for (const field of view.visible) {
         const value = row[field.apiName];
-        if (typeof value !== 'string') continue;
+        if (typeof value !== 'string' || named.has(field.apiName)) continue;
         if (field.type === 'user') users.add(value);
         else if (field.type === 'lookup') {
           const target = field.options.target ?? (field.options.targetField ? (row[field.options.targetField] as string) : undefined);
@@ -116,7 +165,6 @@ export function createRecordService(
         }
       }
     }
-    const display: Display = {};
     const readable = canRead(auth);
     for (const [target, ids] of byModule) {
       const module = view.metadata.modules.get(target);
@@ -147,8 +195,17 @@ export function createRecordService(
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
     const scopes = await loadRecordScopes(database.db, auth);
-    const row = await findVisible(database.db, view, scopes(view.module.apiName), id);
-    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row]) };
+    // One prepared statement: the record, with the names it points at.
+    const extra = displayColumns(auth, view);
+    const [row] = await selectRecordsPrepared(database, {
+      schema: metadata.schema,
+      table: view.module.table,
+      columns: ['id', ...view.visible.map((f) => f.apiName)],
+      extra,
+      where: [sql<boolean>`r.id = ${id}`, liveRow(), ...ownerIn(scopes(view.module.apiName).read)],
+    });
+    if (!row) throw notFound();
+    return { data: present(view, row), display: await displayFor(database.db, auth, view, [row], extra) };
   }
 
   /** Throws unless the caller may edit this record (404 when they cannot see it, 403 when they can only look). */
@@ -181,10 +238,12 @@ export function createRecordService(
     for (const key of sort) if (key.field !== 'id') columns.add(key.field.apiName);
     if (only)
       for (const field of view.visible) if (field.options.targetField && only.has(field.apiName)) columns.add(field.options.targetField);
+    const extra = displayColumns(auth, view, only);
     const rows = await selectRecords(database.db, {
       schema: metadata.schema,
       table: view.module.table,
       columns: [...columns],
+      extra,
       where: pageWhere,
       orderBy: orderBySql(sort),
       limit: limit + 1,
@@ -193,7 +252,7 @@ export function createRecordService(
     const nextCursor = rows.length > limit ? encodeRecordCursor(sort, page.at(-1)!) : null;
     const result: QueryResult = {
       data: page.map((row) => present(view, row, only)),
-      display: await displayFor(database.db, auth, view, page),
+      display: await displayFor(database.db, auth, view, page, extra),
       nextCursor,
     };
     if (input.count)
@@ -299,7 +358,14 @@ export function createRecordService(
       );
       valid.forEach((item, i) => (item.values[field.apiName] = `${field.options.prefix ?? ''}${first + i}`));
     }
+    // A new parent has no children yet: its sums and counts start at zero.
+    const zeroRollups = Object.fromEntries(
+      module.fields
+        .filter((f) => f.type === 'rollup' && (f.options.rollup?.fn === 'sum' || f.options.rollup?.fn === 'count'))
+        .map((f) => [f.apiName, '0']),
+    );
     const rows = valid.map((item) => ({
+      ...zeroRollups,
       ...item.values,
       id: newId(),
       created_by: auth.userId,
@@ -356,6 +422,12 @@ export function createRecordService(
         module,
         inserted.map((item) => item.row),
       );
+    await recomputeRollups(
+      trx,
+      metadata,
+      module.apiName,
+      inserted.map((item) => ({ before: null, after: item.row })),
+    );
     await insertTimeline(
       trx,
       metadata.schema,
@@ -369,15 +441,13 @@ export function createRecordService(
         data: {},
       })),
     );
-    for (const item of inserted) {
-      await ctx.events.emit(trx, 'record.created', auth.orgId, {
-        module: module.apiName,
-        id: item.row.id,
-        record: presentAll(module, item.row),
-        actorId: auth.userId,
-      });
-      results.push({ index: item.index, status: 'created', id: item.row.id });
-    }
+    await ctx.events.emitMany(
+      trx,
+      'record.created',
+      auth.orgId,
+      inserted.map((item) => ({ module: module.apiName, id: item.row.id, record: presentAll(module, item.row), actorId: auth.userId })),
+    );
+    for (const item of inserted) results.push({ index: item.index, status: 'created', id: item.row.id });
     createdRows.set(trx, new Map(inserted.map((item) => [item.row.id, item.row])));
     return results.sort((a, b) => a.index - b.index);
   }
@@ -430,6 +500,7 @@ export function createRecordService(
     const violation = (await violatedRules(trx, metadata, module, [id])).get(id);
     if (violation) throw invalid([violation]);
     for (const hook of hooks.afterWrite) await hook(trx, metadata, module, [row]);
+    await recomputeRollups(trx, metadata, module.apiName, [{ before: current, after: row }]);
     await insertTimeline(trx, metadata.schema, [
       { id: newId(), module: module.apiName, record_id: id, kind: 'updated', actor_id: auth.userId, at: now, data: { changes } },
     ]);
@@ -477,9 +548,23 @@ export function createRecordService(
   async function setDeleted(auth: AuthContext, moduleName: string, id: string, deleted: boolean): Promise<void> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'delete');
-    const { module } = view;
-    await database.transaction(deleted ? 'records.delete' : 'records.restore', async (trx) => {
-      const scope = (await loadRecordScopes(trx, auth))(module.apiName);
+    await database.transaction(deleted ? 'records.delete' : 'records.restore', async (trx) =>
+      setDeletedOne(trx, auth, view, await loadRecordScopes(trx, auth), id, deleted),
+    );
+  }
+
+  /** Moves one record to the recycle bin (or back) in the caller's transaction; throws 404/403/409. */
+  async function setDeletedOne(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    id: string,
+    deleted: boolean,
+  ): Promise<void> {
+    const { module, metadata } = view;
+    {
+      const scope = scopes(module.apiName);
       const [row] = await selectRecords(trx, {
         schema: metadata.schema,
         table: module.table,
@@ -507,6 +592,7 @@ export function createRecordService(
           throw new AppError('conflict', `The record cannot be restored: ${unique.message}`, { field: unique.field, reason: 'unique' });
         throw error;
       }
+      await recomputeRollups(trx, metadata, module.apiName, [deleted ? { before: row, after: null } : { before: null, after: row }]);
       await insertTimeline(trx, metadata.schema, [
         {
           id: newId(),
@@ -524,6 +610,80 @@ export function createRecordService(
         record: presentAll(module, row),
         actorId: auth.userId,
       });
+    }
+  }
+
+  /** The ids a mass action works on: the given ones, or (up to MAX_BATCH) the live records matching a filter. */
+  async function massTargets(auth: AuthContext, view: ModuleView, input: { ids?: string[]; filter?: unknown }): Promise<string[]> {
+    if (input.ids && input.filter !== undefined) throw badRequest('Send "ids" or "filter", not both.', 'ids');
+    if (input.ids) {
+      if (input.ids.length === 0) throw badRequest('"ids" lists at least one record.', 'ids');
+      if (input.ids.length > MAX_BATCH) throw badRequest(`At most ${MAX_BATCH} records at once.`, 'ids');
+      return [...new Set(input.ids)];
+    }
+    if (input.filter === undefined || input.filter === null) throw badRequest('Send "ids" or "filter".', 'ids');
+    const scopes = await loadRecordScopes(database.db, auth);
+    const where = [
+      liveRow(),
+      ...ownerIn(scopes(view.module.apiName).read),
+      compileFilter(input.filter, view.module, filterScopeFor(auth, view.metadata, scopes)),
+    ];
+    const rows = await selectRecords(database.db, {
+      schema: view.metadata.schema,
+      table: view.module.table,
+      columns: ['id'],
+      where,
+      limit: MAX_BATCH,
+    });
+    return rows.map((row) => row.id);
+  }
+
+  const batchError = (index: number, error: unknown): BatchResult => {
+    if (!(error instanceof AppError)) throw error;
+    const details = error.details as { errors?: FieldError[] } | undefined;
+    const reason = error.code === 'not_found' ? 'not_found' : error.code === 'forbidden' ? 'read_only' : 'invalid';
+    return { index, status: 'error', errors: details?.errors ?? [{ field: null, message: error.message, reason }] };
+  };
+
+  /** The same values on many records (change owner = owner_id); one result per record, a bad one never stops the others. */
+  async function massUpdate(auth: AuthContext, moduleName: string, input: { ids?: string[]; filter?: unknown; values: unknown }) {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'edit');
+    if (typeof input.values !== 'object' || input.values === null || Array.isArray(input.values) || Object.keys(input.values).length === 0)
+      throw badRequest('"values" sets at least one field.', 'values');
+    const ids = await massTargets(auth, view, input);
+    return database.transaction('records.mass-update', async (trx) => {
+      const scopes = await loadRecordScopes(trx, auth);
+      const results: BatchResult[] = [];
+      for (const [index, id] of ids.entries()) {
+        try {
+          const outcome = await withSavepoint(trx, () => updateOne(trx, auth, view, scopes, id, { ...(input.values as object) }));
+          results.push({ index, status: outcome.changed ? 'updated' : 'unchanged', id });
+        } catch (error) {
+          results.push({ ...batchError(index, error), id } as BatchResult);
+        }
+      }
+      return results;
+    });
+  }
+
+  /** Moves many records to the recycle bin; one result per record. */
+  async function massDelete(auth: AuthContext, moduleName: string, input: { ids?: string[]; filter?: unknown }) {
+    const metadata = await metadataOf(auth);
+    const view = moduleView(auth, metadata, moduleName, 'delete');
+    const ids = await massTargets(auth, view, input);
+    return database.transaction('records.mass-delete', async (trx) => {
+      const scopes = await loadRecordScopes(trx, auth);
+      const results: Array<BatchResult | { index: number; status: 'deleted'; id: string }> = [];
+      for (const [index, id] of ids.entries()) {
+        try {
+          await withSavepoint(trx, () => setDeletedOne(trx, auth, view, scopes, id, true));
+          results.push({ index, status: 'deleted', id });
+        } catch (error) {
+          results.push({ ...batchError(index, error), id } as BatchResult);
+        }
+      }
+      return results;
     });
   }
 
@@ -643,7 +803,7 @@ export function createRecordService(
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
     const scopes = await loadRecordScopes(database.db, auth);
-    await findVisible(database.db, view, scopes(view.module.apiName), id);
+    const record = await findVisible(database.db, view, scopes(view.module.apiName), id);
     const limit = input.limit ?? 50;
     let after: { at: string; id: string } | undefined;
     if (input.cursor) {
@@ -657,12 +817,15 @@ export function createRecordService(
     }
     const rows = await listTimeline(database.db, metadata.schema, id, limit + 1, after);
     const page = rows.slice(0, limit);
+    const entries = page.map((entry) => presentTimeline(view, entry));
     const actors = await findUserNames(database.db, auth.orgId, [
       ...new Set(page.map((e) => e.actor_id).filter((a): a is string => a !== null)),
     ]);
+    // Names of the records and users that changed lookup and user fields point at (before and after).
+    const changed = await displayFor(database.db, auth, view, changeSides(view, record, entries));
     return {
-      data: page.map((entry) => presentTimeline(view, entry)),
-      display: Object.fromEntries(actors.map((a) => [a.id, a.name])),
+      data: entries,
+      display: { ...changed, ...Object.fromEntries(actors.map((a) => [a.id, a.name])) },
       nextCursor:
         rows.length > limit ? Buffer.from(JSON.stringify([page.at(-1)!.at.toISOString(), page.at(-1)!.id])).toString('base64url') : null,
     };
@@ -678,10 +841,37 @@ export function createRecordService(
     restore: (auth: AuthContext, m: string, id: string) => setDeleted(auth, m, id, false),
     listDeleted,
     bulk,
+    massUpdate,
+    massDelete,
     timeline,
     createMany,
     updateOne,
+    setDeletedOne,
   };
+}
+
+/**
+ * The "before" and "after" sides of the timeline's field changes as rows (lookups and users only), so their display
+ * names can be looked up; a polymorphic lookup's target module comes from the same change or else the record.
+ */
+function changeSides(view: ModuleView, record: RecordRow, entries: Array<{ data: Record<string, unknown> }>): RecordRow[] {
+  const sides: RecordRow[] = [];
+  for (const entry of entries) {
+    const changes = entry.data.changes as Record<string, { from?: unknown; to?: unknown }> | undefined;
+    if (!changes || typeof changes !== 'object') continue;
+    for (const side of ['from', 'to'] as const) {
+      const row = { id: record.id } as RecordRow;
+      for (const [apiName, change] of Object.entries(changes)) {
+        const field = view.byName.get(apiName);
+        if (!field || (field.type !== 'lookup' && field.type !== 'user') || !change || typeof change !== 'object') continue;
+        row[apiName] = change[side];
+        const targetField = field.options.targetField;
+        if (targetField) row[targetField] = targetField in changes ? changes[targetField]?.[side] : record[targetField];
+      }
+      if (Object.keys(row).length > 1) sides.push(row);
+    }
+  }
+  return sides;
 }
 
 /** A timeline entry with the changes of fields the caller cannot see left out. */

@@ -105,6 +105,34 @@ describe('records CRUD', () => {
     expect((await t.request('GET', `/api/v1/records/deals/${deal.data.data.id}`, { as: admin })).statusCode).toBe(200);
   });
 
+  it('the timeline names the records and users that changed lookup and user fields point at', async () => {
+    const seller = await t.make.user(admin, { name: 'Lucía Ventas' });
+    const before = await t.request('POST', '/api/v1/records/accounts', { as: admin, body: { name: 'Hierros Sur SL' } });
+    const after = await t.request('POST', '/api/v1/records/accounts', { as: admin, body: { name: 'Metales Este SA' } });
+    const deal = await t.request('POST', '/api/v1/records/deals', {
+      as: admin,
+      body: { name: 'Contrato marco', account_id: before.data.data.id, stage: 'qualification' },
+    });
+    expect(deal.statusCode).toBe(201);
+    const moved = await t.request('PATCH', `/api/v1/records/deals/${deal.data.data.id}`, {
+      as: admin,
+      body: { account_id: after.data.data.id, owner_id: seller.userId },
+    });
+    expect(moved.statusCode).toBe(200);
+    const timeline = await t.request('GET', `/api/v1/records/deals/${deal.data.data.id}/timeline`, { as: admin });
+    expect(timeline.statusCode).toBe(200);
+    expect(timeline.data.data[0].data.changes).toMatchObject({
+      account_id: { from: before.data.data.id, to: after.data.data.id },
+      owner_id: { from: admin.userId, to: seller.userId },
+    });
+    expect(timeline.data.display).toMatchObject({
+      [before.data.data.id]: 'Hierros Sur SL',
+      [after.data.data.id]: 'Metales Este SA',
+      [seller.userId]: 'Lucía Ventas',
+      [admin.userId]: 'Admin Person',
+    });
+  });
+
   it('refuses bad input with a 400 naming the field, and writes nothing', async () => {
     const before = await t.request('GET', '/api/v1/records/leads?count=true', { as: admin });
     const cases: Array<[Record<string, unknown>, string]> = [

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { ActionIcon, AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
-import { IconHome, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
+import { IconCalendar, IconHome, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useMe, useSetupStatus } from '../session';
@@ -10,6 +10,7 @@ import { changeLanguage } from '../i18n';
 import { CommandPalette } from './command-palette';
 import { UserMenu } from './user-menu';
 import { NotificationBell } from '../../notifications/components/notification-bell';
+import { ModuleNavLinks } from '../../records/components/module-nav-links';
 
 /** The app shell for signed-in users: navigation, search, notifications, user menu. */
 export function AuthenticatedLayout() {
@@ -88,6 +89,15 @@ export function AuthenticatedLayout() {
               onClick={close}
             />
           ))}
+          <NavLink
+            component={Link}
+            to="/calendar"
+            label={t('records:nav.calendar')}
+            leftSection={<IconCalendar size={18} />}
+            active={isActive('/calendar')}
+            onClick={close}
+          />
+          <ModuleNavLinks pathname={pathname} onNavigate={close} />
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>

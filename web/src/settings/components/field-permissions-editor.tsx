@@ -2,6 +2,7 @@ import { ActionIcon, Button, Group, Select, Table, Text, TextInput } from '@mant
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { FieldAccess } from '../hooks/use-profiles';
+import { useModules } from '../hooks/use-modules';
 
 export interface FieldRow {
   key: number;
@@ -25,6 +26,12 @@ interface FieldPermissionsEditorProps {
 /** Field rules: a module and field API name, hidden or read-only. Fields not listed are editable. */
 export function FieldPermissionsEditor({ rows, onChange, errors, readOnly }: FieldPermissionsEditorProps) {
   const { t } = useTranslation('settings');
+  const modules = useModules();
+  const moduleData = (current: string) => {
+    const data = (modules.data ?? []).map((module) => ({ value: module.apiName, label: module.pluralLabel }));
+    // A rule saved for a module not in the list (hidden, or not loaded yet) keeps showing its API name.
+    return current && !data.some((entry) => entry.value === current) ? [{ value: current, label: current }, ...data] : data;
+  };
   const change = (key: number, patch: Partial<FieldRow>) => onChange(rows.map((row) => (row.key === key ? { ...row, ...patch } : row)));
   const accessData = [
     { value: 'hidden', label: t('profiles.fields.hidden') },
@@ -51,12 +58,14 @@ export function FieldPermissionsEditor({ rows, onChange, errors, readOnly }: Fie
               {rows.map((row) => (
                 <Table.Tr key={row.key} data-testid="field-rule-row">
                   <Table.Td>
-                    <TextInput
+                    <Select
                       aria-label={t('profiles.module')}
-                      placeholder={t('modules.apiNamePlaceholder')}
-                      value={row.module}
+                      placeholder={t('modules.pick')}
+                      data={moduleData(row.module)}
+                      value={row.module || null}
                       readOnly={readOnly}
-                      onChange={(event) => change(row.key, { module: event.currentTarget.value })}
+                      searchable
+                      onChange={(value) => change(row.key, { module: value ?? '' })}
                       error={errors[row.key]?.module}
                     />
                   </Table.Td>

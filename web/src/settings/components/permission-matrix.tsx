@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { ActionIcon, Button, Checkbox, Code, Group, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group, Select, Table, Text } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { noActions, PROFILE_ACTIONS, type ModuleActions, type ProfileAction } from '../hooks/use-profiles';
-import { MODULE_API_NAME } from '../hooks/use-sharing';
+import { moduleLabeler, useModules } from '../hooks/use-modules';
 
 export interface ModuleRow {
   module: string;
@@ -21,7 +21,9 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
   const { t } = useTranslation('settings');
   const [adding, setAdding] = useState('');
   const [addError, setAddError] = useState<string | null>(null);
-  const label = (module: string) => (module === '*' ? t('profiles.allModules') : module);
+  const modules = useModules();
+  const labelOf = moduleLabeler(modules.data);
+  const label = (module: string) => (module === '*' ? t('profiles.allModules') : labelOf(module));
 
   const setAction = (module: string, action: ProfileAction, value: boolean) =>
     onChange(rows.map((row) => (row.module === module ? { ...row, actions: { ...row.actions, [action]: value } } : row)));
@@ -35,8 +37,8 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
     );
 
   function handleAdd() {
-    const module = adding.trim().toLowerCase();
-    if (!MODULE_API_NAME.test(module)) return setAddError(t('modules.badName'));
+    const module = adding;
+    if (!module) return setAddError(t('modules.pick'));
     if (rows.some((row) => row.module === module)) return setAddError(t('modules.duplicate'));
     // A new row starts from what '*' grants, so adding it changes nothing until edited.
     const base = rows.find((row) => row.module === '*')?.actions ?? noActions();
@@ -74,7 +76,7 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
                         {label(row.module)}
                       </Text>
                     ) : (
-                      <Code>{row.module}</Code>
+                      <Text size="sm">{label(row.module)}</Text>
                     )}
                   </Table.Td>
                   {PROFILE_ACTIONS.map((action) => (
@@ -106,7 +108,7 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
                         <ActionIcon
                           variant="subtle"
                           color="red"
-                          aria-label={t('profiles.removeModule', { module: row.module })}
+                          aria-label={t('profiles.removeModule', { module: label(row.module) })}
                           onClick={() => onChange(rows.filter((other) => other.module !== row.module))}
                         >
                           <IconTrash size={16} />
@@ -122,17 +124,15 @@ export function PermissionMatrix({ rows, onChange, readOnly }: PermissionMatrixP
       </Table.ScrollContainer>
       {!readOnly && (
         <Group align="flex-start" gap="xs">
-          <TextInput
-            aria-label={t('modules.apiName')}
-            placeholder={t('modules.apiNamePlaceholder')}
-            value={adding}
-            onChange={(event) => setAdding(event.currentTarget.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Enter') {
-                event.preventDefault();
-                handleAdd();
-              }
-            }}
+          <Select
+            aria-label={t('sharing.module')}
+            placeholder={t('modules.pick')}
+            data={(modules.data ?? [])
+              .filter((module) => !rows.some((row) => row.module === module.apiName))
+              .map((module) => ({ value: module.apiName, label: module.pluralLabel }))}
+            value={adding || null}
+            onChange={(value) => setAdding(value ?? '')}
+            searchable
             error={addError}
             w={240}
           />

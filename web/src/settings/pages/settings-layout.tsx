@@ -1,6 +1,7 @@
 import { Box, Flex, NativeSelect, NavLink, Paper, Text } from '@mantine/core';
 import {
   IconBuilding,
+  IconDatabase,
   IconHierarchy2,
   IconId,
   IconListDetails,
@@ -25,6 +26,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   profiles: IconId,
   groups: IconUsersGroup,
   sharing: IconShare,
+  modules: IconDatabase,
   auditLog: IconListDetails,
   mailOutbox: IconMail,
   webhooks: IconWebhook,

@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { Button, Code, Group, List, Loader, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, List, Loader, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { IconLock, IconEye, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
-import { MODULE_API_NAME, SHARING_LEVELS, usePutSharing, useSharing, type SharingAccess } from '../hooks/use-sharing';
+import { moduleLabeler, useModules } from '../hooks/use-modules';
+import { SharingRulesSection } from '../components/sharing-rules-section';
+import { SHARING_LEVELS, usePutSharing, useSharing, type SharingAccess } from '../hooks/use-sharing';
 import { SettingsPageHeader } from '../components/settings-page-header';
 import { QueryBoundary } from '../components/settings-states';
 import { fieldErrorUnder, notifyFailure, notifySuccess } from '../components/feedback';
@@ -19,28 +21,30 @@ export function SharingPage() {
   const [module, setModule] = useState('');
   const [access, setAccess] = useState<SharingAccess>('public_read');
   const [moduleError, setModuleError] = useState<string | null>(null);
+  const modules = useModules();
+  const labelOf = moduleLabeler(modules.data);
   const levels = SHARING_LEVELS.map((level) => ({ value: level, label: t(`sharing.levels.${level}`) }));
 
   function handleChange(name: string, value: SharingAccess) {
     put.mutate(
       { module: name, access: value },
       {
-        onSuccess: () => notifySuccess(t('sharing.saved', { module: name, access: t(`sharing.levels.${value}`) })),
+        onSuccess: () => notifySuccess(t('sharing.saved', { module: labelOf(name), access: t(`sharing.levels.${value}`) })),
         onError: (error) => notifyFailure(errorMessage(error, t)),
       },
     );
   }
 
   function handleAdd(existing: string[]) {
-    const name = module.trim().toLowerCase();
-    if (!MODULE_API_NAME.test(name)) return setModuleError(t('modules.badName'));
+    const name = module;
+    if (!name) return setModuleError(t('modules.pick'));
     if (existing.includes(name)) return setModuleError(t('modules.duplicate'));
     setModuleError(null);
     add.mutate(
       { module: name, access },
       {
         onSuccess: () => {
-          notifySuccess(t('sharing.saved', { module: name, access: t(`sharing.levels.${access}`) }));
+          notifySuccess(t('sharing.saved', { module: labelOf(name), access: t(`sharing.levels.${access}`) }));
           setModule('');
         },
       },
@@ -93,12 +97,10 @@ export function SharingPage() {
                           const saving = put.isPending && put.variables?.module === entry.module;
                           return (
                             <Table.Tr key={entry.module} data-testid="sharing-row">
-                              <Table.Td>
-                                <Code>{entry.module}</Code>
-                              </Table.Td>
+                              <Table.Td>{labelOf(entry.module)}</Table.Td>
                               <Table.Td>
                                 <Select
-                                  aria-label={t('sharing.accessFor', { module: entry.module })}
+                                  aria-label={t('sharing.accessFor', { module: labelOf(entry.module) })}
                                   data={levels}
                                   value={saving ? (put.variables?.access ?? entry.access) : entry.access}
                                   allowDeselect={false}
@@ -126,11 +128,15 @@ export function SharingPage() {
                   }}
                 >
                   <Group align="flex-start" gap="xs">
-                    <TextInput
-                      label={t('modules.apiName')}
-                      placeholder={t('modules.apiNamePlaceholder')}
-                      value={module}
-                      onChange={(event) => setModule(event.currentTarget.value)}
+                    <Select
+                      label={t('sharing.module')}
+                      placeholder={t('modules.pick')}
+                      data={(modules.data ?? [])
+                        .filter((entry) => !list.some((row) => row.module === entry.apiName))
+                        .map((entry) => ({ value: entry.apiName, label: entry.pluralLabel }))}
+                      value={module || null}
+                      onChange={(value) => setModule(value ?? '')}
+                      searchable
                       error={moduleError ?? fieldErrorUnder(add.error, 'module') ?? (add.error ? errorMessage(add.error, t) : undefined)}
                       style={{ flex: '1 1 200px' }}
                     />
@@ -151,6 +157,7 @@ export function SharingPage() {
             </Paper>
           )}
         </QueryBoundary>
+        <SharingRulesSection />
       </Stack>
     </>
   );

@@ -1,0 +1,192 @@
+/**
+ * Pieces the benchmarks share: free ports, child processes started and waited
+ * for, keep-alive HTTP requests, load with N requests in flight, /proc figures,
+ * scratch PostgreSQL databases. Children are killed and cleanups run however a
+ * benchmark ends.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 8);
+export const READY_TIMEOUT_MS = 120_000;
+
+export const children = new Set();
+export const cleanups = [];
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+export const round = (value, digits = 0) => Number(value.toFixed(digits));
+
+/** A free loopback port: listen on 0, read the port, close. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+/** Memory and CPU time of a process, from /proc. */
+export function processFigures(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name "(...)": utime and stime are the 14th and 15th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime + stime, plus cutime + cstime: the CPU of children it waited for (the server creates a new database in one).
+  const cpuMs = ((Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024, cpuMs };
+}
+
+export const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+/** One HTTP request on the keep-alive agent; resolves with status and parsed JSON (if any). */
+export function request(port, method, url, { headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: url,
+        agent,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode, headers: res.headers, json });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Spawns a process and waits until GET <readyPath> answers 200; returns the child and the time it took. */
+export async function startAndWait({ label, args, env, port, readyPath }) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let exitedEarly = null;
+  exited.then((result) => {
+    exitedEarly = result;
+    children.delete(child);
+  });
+  const deadline = started + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exitedEarly) throw new Error(`${label} exited (${JSON.stringify(exitedEarly)}) before it was ready:\n${output}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${label} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output}`);
+    }
+    const ok = await request(port, 'GET', readyPath, { headers: { connection: 'close' } }).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(20);
+  }
+  const readyMs = performance.now() - started;
+  const cpuMs = processFigures(child.pid).cpuMs;
+  return {
+    child,
+    readyMs,
+    cpuMs,
+    output: () => output,
+    /** SIGTERM, then wait for the exit; returns the exit code and how long the stop took. */
+    async stop() {
+      if (exitedEarly) return { ...exitedEarly, stopMs: 0 };
+      const stopStarted = performance.now();
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const result = await exited;
+      clearTimeout(timer);
+      return { ...result, stopMs: performance.now() - stopStarted };
+    },
+  };
+}
+
+/**
+ * Keeps CONNECTIONS requests in flight on keep-alive sockets for `seconds`;
+ * returns requests/s. Any answer other than 200 counts as an error.
+ */
+export async function load(port, url, headers, seconds) {
+  let done = 0;
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const worker = async () => {
+    while (performance.now() < end) {
+      try {
+        const res = await request(port, 'GET', url, { headers });
+        if (res.status === 200) done++;
+        else errors++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  return { perSecond: done / elapsed, requests: done, errors, elapsed };
+}
+
+/** With DATABASE_URL, a scratch database for this run (created empty, dropped at the end). */
+export async function preparePostgres(databaseUrl) {
+  const require = createRequire(path.join(root, 'server/package.json'));
+  const pg = require('pg');
+  const name = `clave_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  cleanups.push(async () => {
+    const dropper = new pg.Client({ connectionString: databaseUrl });
+    await dropper.connect();
+    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await dropper.end();
+  });
+  const url = new URL(databaseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { getRecords } from '../records/index.js';
 import { dealStageBehaviour } from './deals/deal-stage.behaviour.js';
+import { leadConversionRoutes } from './leads/lead-conversion.routes.js';
+import { createLeadConversionService } from './leads/lead-conversion.service.js';
 import { caseSlaBehaviour } from './cases/case-sla.js';
 import { caseSlaRoutes } from './cases/case-sla.routes.js';
 import { calendarCardRoutes } from './calendar-cards/calendar-cards.routes.js';
@@ -17,4 +19,5 @@ export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   await app.register(caseSlaRoutes, { ctx, metadata });
   await app.register(calendarCardRoutes, { ctx, records });
   await app.register(lineItemRoutes, { lineItems: createLineItemsService(ctx, module) });
+  await app.register(leadConversionRoutes, { conversion: createLeadConversionService(ctx) });
 };

@@ -14,6 +14,7 @@ import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 import { imports } from './migrations/platform-0009-imports.js';
 import { sharingRules } from './migrations/platform-0012-sharing-rules.js';
 import { search } from './migrations/platform-0010-search.js';
+import { duplicatesAndConversion } from './migrations/platform-0011-duplicates-conversion.js';
 
 /** Platform migrations, applied in order, each once, each in its own transaction. Append only. */
 const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -27,6 +28,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0008-files-webhooks', sql: filesAndWebhooks },
   { name: '0009-imports', sql: imports },
   { name: '0010-search', sql: search },
+  { name: '0011-duplicates-conversion', sql: duplicatesAndConversion },
   { name: '0012-sharing-rules', sql: sharingRules },
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },
@@ -117,6 +119,16 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         UNIQUE (record_id, position)
       );
       CREATE INDEX _line_items_product ON _line_items (product_id) WHERE product_id IS NOT NULL;
+    `,
+  },
+  {
+    name: '0005-duplicates',
+    sql: `
+      -- Normalized keys of each record for the duplicate check: e-mail (lower case), phone (E.164),
+      -- name + company (without accents, lower case). Kept by the record service on every write.
+      CREATE TABLE _duplicate_keys (module text NOT NULL, record_id uuid NOT NULL, rule text NOT NULL, key text NOT NULL,
+        PRIMARY KEY (record_id, rule, key));
+      CREATE INDEX _duplicate_keys_lookup ON _duplicate_keys (module, rule, key);
     `,
   },
 ];

@@ -240,6 +240,21 @@ export interface MigrationsTable {
   applied_at: Timestamp;
 }
 
+/** Which keys find duplicates in a module (migration 0011): a list of rule names. */
+export interface DuplicateRulesTable {
+  org_id: string;
+  module: string;
+  rules: Json<string[]>;
+  updated_at: Generated<Date>;
+}
+
+/** Lead conversion field mapping (migration 0011): target module → lead field → target field. */
+export interface LeadConversionSettingsTable {
+  org_id: string;
+  mapping: Json<Record<string, Record<string, string>>>;
+  updated_at: Generated<Date>;
+}
+
 export interface TwoFactorRecoveryCodesTable {
   user_id: string;
   code_hash: string;
@@ -484,4 +499,6 @@ export interface PlatformDatabase {
   'platform.webhooks': WebhooksTable;
   'platform.webhook_deliveries': WebhookDeliveriesTable;
   'platform.webhook_delivery_attempts': WebhookDeliveryAttemptsTable;
+  'platform.duplicate_rules': DuplicateRulesTable;
+  'platform.lead_conversion_settings': LeadConversionSettingsTable;
 }

@@ -7,7 +7,7 @@ import { metadataRoutes } from './metadata/metadata.routes.js';
 import { provisionStandardModules, syncStandardCatalog } from './metadata/provision.js';
 import { createRecordService, type RecordService } from './records/record.service.js';
 import { recordRoutes } from './records/record.routes.js';
-import type { RecordBehaviour } from './records/record-write.js';
+import type { RecordBehaviour, RecordHooks } from './records/record-write.js';
 import { createViewService } from './views/view.service.js';
 import { viewRoutes } from './views/view.routes.js';
 import { createCollaborationService } from './collaboration/collaboration.service.js';
@@ -20,8 +20,12 @@ import { createImportService, IMPORT_JOB } from './imports/import.service.js';
 import { importRoutes } from './imports/import.routes.js';
 import { createExportService } from './exports/export.service.js';
 import { exportRoutes } from './exports/export.routes.js';
+import { createDuplicatesService, type DuplicatesService } from './duplicates/duplicates.service.js';
+import { createMergeService } from './duplicates/merge.service.js';
+import { duplicateRoutes } from './duplicates/duplicates.routes.js';
 
-export type { RecordBehaviour } from './records/record-write.js';
+export type { RecordBehaviour, DuplicateMatch } from './records/record-write.js';
+export type { DuplicatesService } from './duplicates/duplicates.service.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
 export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.types.js';
 
@@ -32,6 +36,8 @@ export interface RecordsModule {
   metadataService: ReturnType<typeof createMetadataService>;
   /** Module API name → behaviour run on every create and update of its records (before checks). */
   behaviours: Map<string, RecordBehaviour>;
+  /** Duplicate rules, keys and the check (the record service's create runs it). */
+  duplicates: DuplicatesService;
 }
 
 const instances = new WeakMap<AppContext, RecordsModule>();
@@ -42,10 +48,13 @@ export function getRecords(ctx: AppContext): RecordsModule {
   if (!instance) {
     const metadata = createMetadataStore(ctx.database, ctx.cluster);
     const behaviours = new Map<string, RecordBehaviour>();
+    const duplicates = createDuplicatesService(ctx, { metadata });
+    const hooks: RecordHooks = { afterWrite: [duplicates.indexRows], findDuplicates: duplicates.findDuplicates };
     instance = {
       metadata,
       behaviours,
-      records: createRecordService(ctx, { metadata, behaviours }),
+      duplicates,
+      records: createRecordService(ctx, { metadata, behaviours, hooks }),
       metadataService: createMetadataService(ctx, metadata),
     };
     instances.set(ctx, instance);
@@ -61,6 +70,10 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   await app.register(metadataRoutes, { metadata: module.metadataService });
   await app.register(recordRoutes, { records: module.records });
   await app.register(viewRoutes, { views: createViewService(ctx, { metadata: module.metadata }) });
+  await app.register(duplicateRoutes, {
+    duplicates: module.duplicates,
+    merger: createMergeService(ctx, { metadata: module.metadata, records: module.records }),
+  });
   const collaboration = createCollaborationService(ctx, { records: module.records, metadata: module.metadata });
   collaboration.subscribe();
   await app.register(collaborationRoutes, { collaboration });

@@ -10,6 +10,7 @@ import { importsMessages } from '../imports/messages';
 import { recordsMessages } from '../records/messages';
 import { searchMessages } from '../search/messages';
 import { inventoryMessages } from '../crm/inventory/messages';
+import { crmMessages } from '../crm/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -29,6 +30,7 @@ const features = {
   records: recordsMessages,
   search: searchMessages,
   inventory: inventoryMessages,
+  crm: crmMessages,
 };
 
 const resources = Object.fromEntries(

@@ -44,6 +44,7 @@ const es = {
     csrf_failed: 'La sesión ha caducado en esta pestaña. Recarga la página e inténtalo de nuevo.',
     not_found: 'No existe o no tienes acceso.',
     conflict: 'No se puede hacer: entra en conflicto con otros datos.',
+    duplicate: 'Ya existe un registro parecido.',
     already_set_up: 'Clave ya está configurado. Inicia sesión.',
     email_taken: 'Esta dirección de correo ya está en uso.',
     email_unverified: 'Primero verifica esta dirección con el enlace que te enviamos.',
@@ -58,6 +59,7 @@ const es = {
     internal: 'Algo ha fallado en el servidor. Se ha registrado el error.',
   },
   reasons: {
+    converted: 'Este posible cliente ya está convertido.',
     password_too_short: 'La contraseña debe tener al menos 10 caracteres.',
     password_too_long: 'La contraseña puede tener como mucho 200 caracteres.',
     password_too_common: 'Esta contraseña es demasiado fácil de adivinar. Elige otra.',
@@ -119,6 +121,7 @@ const en: typeof es = {
     csrf_failed: 'The session expired in this tab. Reload the page and try again.',
     not_found: 'It does not exist or you have no access.',
     conflict: 'This cannot be done: it conflicts with other data.',
+    duplicate: 'A similar record already exists.',
     already_set_up: 'Clave is already set up. Sign in.',
     email_taken: 'This e-mail address is already in use.',
     email_unverified: 'Verify this address first with the link we sent you.',
@@ -133,6 +136,7 @@ const en: typeof es = {
     internal: 'Something went wrong on the server. The error has been logged.',
   },
   reasons: {
+    converted: 'This lead is already converted.',
     password_too_short: 'The password must have at least 10 characters.',
     password_too_long: 'The password can have at most 200 characters.',
     password_too_common: 'This password is too easy to guess. Choose another.',

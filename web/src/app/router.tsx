@@ -15,6 +15,8 @@ import { ImportPage } from '../imports/import-page';
 import { recordsRoutes } from '../records/routes';
 import { SearchPage } from '../search/search-page';
 import { inventoryRoutes } from '../crm/inventory/routes';
+import { LeadConvertPage } from '../crm/pages/lead-convert-page';
+import { MergePage } from '../crm/pages/merge-page';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -51,6 +53,9 @@ const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/import/$module', component: ImportPage }),
   ...recordsRoutes(appLayout),
   ...inventoryRoutes(appLayout),
+  // CRM screens under /records (the record pages themselves come from web/src/records).
+  createRoute({ getParentRoute: () => appLayout, path: '/records/leads/$id/convert', component: LeadConvertPage }),
+  createRoute({ getParentRoute: () => appLayout, path: '/records/$module/merge', component: MergePage }),
 ];
 
 const routeTree = rootRoute.addChildren([publicLayout.addChildren(publicRoutes), appLayout.addChildren(appRoutes)]);

@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   wrong_password: 403,
   not_found: 404,
   conflict: 409,
+  duplicate: 409,
   already_set_up: 409,
   email_taken: 409,
   email_unverified: 409,

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../db/pg-errors.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { RecordScope } from '../../platform/access/access.service.js';
 import { COMPUTED_TYPES, valueFamily } from '../metadata/field-types.js';
-import type { FieldMeta, ModuleMeta } from '../metadata/metadata.types.js';
+import type { FieldMeta, ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
 import { isBaseColumn } from '../metadata/ddl.js';
 import { formatFieldValue, isEmptyValue, parseFieldValue } from './field-values.js';
 import { findActiveUserIds, findExistingIds, type RecordRow } from './record.repository.js';
@@ -14,7 +14,36 @@ import type { ModuleView } from './record-access.js';
 export interface FieldError {
   field: string | null;
   message: string;
-  reason?: 'required' | 'invalid' | 'unknown_field' | 'read_only' | 'unique' | 'validation_rule' | 'not_found';
+  reason?: 'required' | 'invalid' | 'unknown_field' | 'read_only' | 'unique' | 'validation_rule' | 'not_found' | 'duplicate';
+  /** reason 'duplicate': the records the new one duplicates (that the caller can see). */
+  matches?: DuplicateMatch[];
+}
+
+/** A record that a new one duplicates by a duplicate rule. */
+export interface DuplicateMatch {
+  id: string;
+  /** The record's name (its display fields). */
+  name: string;
+  /** The rules that matched: email, phone, name_company. */
+  rules: string[];
+}
+
+/**
+ * What other parts of the records module plug into every write: the
+ * duplicate check before a create and the duplicate keys kept after each
+ * insert and update. Run in the writer's transaction.
+ */
+export interface RecordHooks {
+  /** After records were inserted or changed; `rows` hold every field. */
+  afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[]) => Promise<void>>;
+  /** Live records the caller can see that `values` (a new record) duplicates by the module's rules. */
+  findDuplicates?: (
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    values: Record<string, unknown>,
+  ) => Promise<DuplicateMatch[]>;
 }
 
 /** Columns the server keeps: ignored when a client sends them back (a GET body can be PATCHed as it is). */

@@ -8,6 +8,7 @@ import {
   BulkResponse,
   MassDeleteBody,
   MassUpdateBody,
+  CreateQuery,
   ListQuery,
   ModuleParams,
   PageQuery,
@@ -20,6 +21,10 @@ import {
 } from './record.schemas.js';
 
 const tags = ['Records'];
+
+/** `?allowDuplicates=true` or the header `X-Allow-Duplicates: true` skips the duplicate check of a create. */
+const allowDuplicates = (request: { query: { allowDuplicates?: boolean }; headers: Record<string, unknown> }) =>
+  request.query.allowDuplicates === true || String(request.headers['x-allow-duplicates'] ?? '').toLowerCase() === 'true';
 
 export const recordRoutes: FastifyPluginAsyncTypebox<{ records: RecordService }> = async (app, { records }) => {
   app.get(
@@ -67,13 +72,19 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ records: RecordService }>
         tags,
         summary: 'Create a record',
         description:
-          'Unknown, hidden or read-only fields, bad values and missing required fields are a 400 naming the field (`details.errors` lists all); a taken unique value is a 409.',
+          'Unknown, hidden or read-only fields, bad values and missing required fields are a 400 naming the field (`details.errors` lists all); a taken unique value is a 409. A record matching a duplicate rule of the module is a 409 `duplicate` with the matches in `details.matches`, unless `allowDuplicates=true` (or the header `X-Allow-Duplicates: true`).',
         params: ModuleParams,
+        querystring: CreateQuery,
         body: RecordValues,
         response: { 201: RecordResponse, ...errorResponses(400, 401, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.status(201).send(await records.create(requireAuth(request), request.params.module, request.body)),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await records.create(requireAuth(request), request.params.module, request.body, { allowDuplicates: allowDuplicates(request) }),
+        ),
   );
 
   app.post(
@@ -83,13 +94,16 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ records: RecordService }>
         tags,
         summary: 'Create, update or upsert up to 1,000 records',
         description:
-          'Answers 200 with one result per record, in order; a bad record never stops the others. `key` finds existing records (default id).',
+          'Answers 200 with one result per record, in order; a bad record never stops the others. `key` finds existing records (default id). New records matching a duplicate rule are errors (reason `duplicate`) unless `allowDuplicates=true`.',
         params: ModuleParams,
+        querystring: CreateQuery,
         body: BulkBody,
         response: { 200: BulkResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ data: await records.bulk(requireAuth(request), request.params.module, request.body) }),
+    async (request) => ({
+      data: await records.bulk(requireAuth(request), request.params.module, request.body, { allowDuplicates: allowDuplicates(request) }),
+    }),
   );
 
   app.post(

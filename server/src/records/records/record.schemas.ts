@@ -15,6 +15,14 @@ export const Display = Type.Record(Type.String(), Type.String(), {
   description: 'Names of the records and users the records point at, by id.',
 });
 
+export const CreateQuery = Type.Object({
+  allowDuplicates: Type.Optional(
+    Type.Boolean({
+      description: 'Create even when the record matches a duplicate rule (the header X-Allow-Duplicates: true does the same).',
+    }),
+  ),
+});
+
 export const RecordResponse = Type.Object({ data: RecordObject, display: Display });
 
 export const Total = Type.Object(
@@ -82,10 +90,17 @@ export const BulkBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const DuplicateMatchSchema = Type.Object({
+  id: Uuid,
+  name: Type.String({ description: 'The record’s name.' }),
+  rules: Type.Array(Type.String(), { description: 'The duplicate rules that matched: email, phone, name_company.' }),
+});
+
 const FieldErrorSchema = Type.Object({
   field: Type.Union([Type.String(), Type.Null()]),
   message: Type.String(),
   reason: Type.Optional(Type.String()),
+  matches: Type.Optional(Type.Array(DuplicateMatchSchema, { description: 'reason `duplicate`: the records it duplicates.' })),
 });
 
 export const BulkResponse = Type.Object({

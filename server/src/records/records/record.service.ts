@@ -38,6 +38,7 @@ import {
   withSavepoint,
   type FieldError,
   type RecordBehaviour,
+  type RecordHooks,
 } from './record-write.js';
 
 export type ApiRecord = Record<string, unknown> & { id: string };
@@ -82,13 +83,24 @@ function present(view: ModuleView, row: RecordRow, only?: Set<string>): ApiRecor
 }
 
 const invalid = (errors: FieldError[]) =>
-  new AppError(
-    errors.some((e) => e.reason === 'unique') ? 'conflict' : 'validation_failed',
-    errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
-    { field: errors[0]!.field, reason: errors[0]!.reason, errors },
-  );
+  errors[0]?.reason === 'duplicate'
+    ? new AppError('duplicate', errors[0].message, { reason: 'duplicate', matches: errors[0].matches ?? [], errors })
+    : new AppError(
+        errors.some((e) => e.reason === 'unique') ? 'conflict' : 'validation_failed',
+        errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
+        { field: errors[0]!.field, reason: errors[0]!.reason, errors },
+      );
 
-export function createRecordService(ctx: AppContext, deps: { metadata: MetadataStore; behaviours: Map<string, RecordBehaviour> }) {
+/** Options of a create: `allowDuplicates` skips the duplicate check (the caller saw the matches and goes on). */
+export interface CreateOptions {
+  allowDuplicates?: boolean;
+}
+
+export function createRecordService(
+  ctx: AppContext,
+  deps: { metadata: MetadataStore; behaviours: Map<string, RecordBehaviour>; hooks?: RecordHooks },
+) {
+  const hooks: RecordHooks = deps.hooks ?? { afterWrite: [] };
   const { database } = ctx;
   const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
   const canRead = (auth: AuthContext) => (module: ModuleMeta) => !module.hidden && canModuleAction(auth, module.apiName, 'read');
@@ -295,6 +307,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     view: ModuleView,
     scopes: (module: string) => RecordScope,
     inputs: Array<{ index: number; values: unknown }>,
+    options: CreateOptions = {},
   ): Promise<BatchResult[]> {
     const { module, metadata } = view;
     const results: BatchResult[] = [];
@@ -313,11 +326,32 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
       canRead: canRead(auth),
       items: candidates.map((c) => ({ values: c.values, current: null })),
     });
-    const valid = candidates.filter((candidate, position) => {
+    let valid = candidates.filter((candidate, position) => {
       const errors = referenceErrors.get(position);
       if (errors) results.push({ index: candidate.index, status: 'error', errors });
       return !errors;
     });
+    if (!options.allowDuplicates && hooks.findDuplicates) {
+      const unique: typeof valid = [];
+      for (const candidate of valid) {
+        const matches = await hooks.findDuplicates(trx, auth, view, scopes, candidate.values);
+        if (matches.length === 0) unique.push(candidate);
+        else
+          results.push({
+            index: candidate.index,
+            status: 'error',
+            errors: [
+              {
+                field: null,
+                reason: 'duplicate',
+                message: `This record looks like ${matches.length === 1 ? 'an existing one' : `${matches.length} existing ones`} (${matches.map((m) => m.name).join(', ')}); send allowDuplicates=true to create it anyway.`,
+                matches,
+              },
+            ],
+          });
+      }
+      valid = unique;
+    }
     if (valid.length === 0) return results.sort((a, b) => a.index - b.index);
 
     const now = ctx.now();
@@ -400,6 +434,13 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
         if (violations.has(item.row.id)) results.push({ index: item.index, status: 'error', errors: [violations.get(item.row.id)!] });
       inserted = inserted.filter((item) => !violations.has(item.row.id));
     }
+    for (const hook of hooks.afterWrite)
+      await hook(
+        trx,
+        metadata,
+        module,
+        inserted.map((item) => item.row),
+      );
     await recomputeRollups(
       trx,
       metadata,
@@ -477,6 +518,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     }
     const violation = (await violatedRules(trx, metadata, module, [id])).get(id);
     if (violation) throw invalid([violation]);
+    for (const hook of hooks.afterWrite) await hook(trx, metadata, module, [row]);
     await recomputeRollups(trx, metadata, module.apiName, [{ before: current, after: row }]);
     await insertTimeline(trx, metadata.schema, [
       { id: newId(), module: module.apiName, record_id: id, kind: 'updated', actor_id: auth.userId, at: now, data: { changes } },
@@ -574,12 +616,17 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     ]);
   }
 
-  async function create(auth: AuthContext, moduleName: string, values: unknown): Promise<{ data: ApiRecord; display: Display }> {
+  async function create(
+    auth: AuthContext,
+    moduleName: string,
+    values: unknown,
+    options: CreateOptions = {},
+  ): Promise<{ data: ApiRecord; display: Display }> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'create');
     const row = await database.transaction('records.create', async (trx) => {
       const scopes = await loadRecordScopes(trx, auth);
-      const [result] = await createMany(trx, auth, view, scopes, [{ index: 0, values }]);
+      const [result] = await createMany(trx, auth, view, scopes, [{ index: 0, values }], options);
       if (result!.status === 'error') throw invalid(result!.errors);
       return createdRows.get(trx)!.get(result!.id)!;
     });
@@ -779,6 +826,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
     auth: AuthContext,
     moduleName: string,
     input: { records: unknown[]; mode: 'create' | 'update' | 'upsert'; key?: string },
+    options: CreateOptions = {},
   ): Promise<BatchResult[]> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, input.mode === 'update' ? 'edit' : 'create');
@@ -848,7 +896,7 @@ export function createRecordService(ctx: AppContext, deps: { metadata: MetadataS
           toCreate.push({ index: item.index, values });
         }
       }
-      results.push(...(await createMany(trx, auth, view, scopes, toCreate)));
+      results.push(...(await createMany(trx, auth, view, scopes, toCreate, options)));
       return results.sort((a, b) => a.index - b.index);
     });
   }

@@ -270,7 +270,10 @@ export function createWebFormService(ctx: AppContext, deps: { records: RecordSer
     // The form acts for its owner: their permissions decide, as if they had typed the record.
     const view = moduleView(owner, metadata, row.module, 'create');
     await database.transaction('web-forms.submit', async (trx) => {
-      const [result] = await deps.records.createMany(trx, owner, view, await loadRecordScopes(trx, owner), [{ index: 0, values }]);
+      // A visitor writing again is no reason to lose the answer: duplicates are for people to merge later.
+      const [result] = await deps.records.createMany(trx, owner, view, await loadRecordScopes(trx, owner), [{ index: 0, values }], {
+        allowDuplicates: true,
+      });
       if (result!.status === 'error') {
         throw new AppError('validation_failed', result!.errors[0]!.message, { field: result!.errors[0]!.field, errors: result!.errors });
       }

@@ -16,6 +16,7 @@ import { sectionsOf } from '../components/record-sections';
 import { useFormatContext } from '../components/field-value';
 import { RecordEditModal } from '../components/record-edit-modal';
 import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
+import { LeadConvertButton } from '../../crm';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -60,6 +61,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
           <Title order={2}>{name}</Title>
         </Stack>
         <Group gap="xs">
+          {module.apiName === 'leads' && canEdit && record.is_converted !== true && <LeadConvertButton leadId={record.id} />}
           {canEdit && (
             <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
               {t('record.edit')}

@@ -49,7 +49,7 @@ export function getRecords(ctx: AppContext): RecordsModule {
     const metadata = createMetadataStore(ctx.database, ctx.cluster);
     const behaviours = new Map<string, RecordBehaviour>();
     const duplicates = createDuplicatesService(ctx, { metadata });
-    const hooks: RecordHooks = { afterWrite: [duplicates.indexRows], findDuplicates: duplicates.findDuplicates };
+    const hooks: RecordHooks = { afterWrite: [duplicates.indexRows], findDuplicates: duplicates.findDuplicatesMany };
     instance = {
       metadata,
       behaviours,

@@ -47,6 +47,22 @@ export async function findByKeys(
   return result.rows;
 }
 
+/** Every live record holding one of the keys (visible to the given owners), one row per record and key. */
+export async function findKeyHolders(
+  executor: Executor,
+  input: { schema: string; table: string; module: string; keys: Array<{ rule: string; key: string }>; ownerIds: string[] | null },
+): Promise<Array<{ id: string; rule: string; key: string }>> {
+  if (input.keys.length === 0) return [];
+  const owners = input.ownerIds === null ? sql`` : sql` AND r.owner_id = ANY(${input.ownerIds}::uuid[])`;
+  const result = await sql<{ id: string; rule: string; key: string }>`
+    SELECT k.record_id AS id, k.rule, k.key
+    FROM ${keysTable(input.schema)} k JOIN ${sql.raw(qualifiedTable(input.schema, input.table))} r ON r.id = k.record_id
+    WHERE k.module = ${input.module}
+      AND (k.rule, k.key) IN (SELECT * FROM unnest(${input.keys.map((k) => k.rule)}::text[], ${input.keys.map((k) => k.key)}::text[]))
+      AND r.deleted_at IS NULL${owners}`.execute(executor);
+  return result.rows;
+}
+
 /** Account names by id (for the name + company key of contacts and deals). */
 export async function findAccountNames(executor: Executor, schema: string, table: string, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();

@@ -9,7 +9,7 @@ import { getModule, moduleView, type ModuleView } from '../records/record-access
 import { findDisplayNames, type RecordRow } from '../records/record.repository.js';
 import type { DuplicateMatch } from '../records/record-write.js';
 import { companySource, defaultRules, DUPLICATE_RULES, duplicateKeys, type DuplicateRule } from './duplicate-keys.js';
-import { findAccountNames, findByKeys, replaceKeys } from './duplicates.repository.js';
+import { findAccountNames, findByKeys, findKeyHolders, replaceKeys } from './duplicates.repository.js';
 
 const MAX_MATCHES = 20;
 
@@ -117,6 +117,49 @@ export function createDuplicatesService(ctx: AppContext, deps: { metadata: Metad
     return found.map((f) => ({ id: f.id, name: displayNames.get(f.id) ?? '', rules: f.rules }));
   }
 
+  /** findDuplicates for a batch of new records, in a few queries: one set of rules, one key lookup, one name lookup. */
+  async function findDuplicatesMany(
+    executor: Executor,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    batch: Array<Record<string, unknown>>,
+  ): Promise<DuplicateMatch[][]> {
+    const { metadata, module } = view;
+    if (batch.length === 0 || !canModuleAction(auth, module.apiName, 'read')) return batch.map(() => []);
+    const rules = await rulesOf(executor, auth.orgId, module.apiName);
+    if (rules.length === 0) return batch.map(() => []);
+    const names = await accountNamesFor(executor, metadata, module, batch);
+    const keysOf = batch.map((values) =>
+      duplicateKeys(module, values, names.get(values.account_id as string) ?? null).filter((k) => rules.includes(k.rule)),
+    );
+    const scope = scopes(module.apiName).read;
+    const hits = await findKeyHolders(executor, {
+      schema: metadata.schema,
+      table: module.table,
+      module: module.apiName,
+      keys: keysOf.flat(),
+      ownerIds: scope.all ? null : scope.ownerIds,
+    });
+    const pair = (rule: string, key: string) => `${rule}\u0000${key}`;
+    const holders = new Map<string, string[]>();
+    for (const hit of hits) holders.set(pair(hit.rule, hit.key), [...(holders.get(pair(hit.rule, hit.key)) ?? []), hit.id]);
+    const perItem = keysOf.map((keys) => {
+      const byRecord = new Map<string, Set<string>>();
+      for (const k of keys) {
+        for (const id of holders.get(pair(k.rule, k.key)) ?? []) byRecord.set(id, new Set([...(byRecord.get(id) ?? []), k.rule]));
+      }
+      return [...byRecord.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(0, MAX_MATCHES);
+    });
+    const ids = [...new Set(perItem.flatMap((matches) => matches.map(([id]) => id)))];
+    const displayNames = new Map(
+      (await findDisplayNames(executor, metadata.schema, module.table, module.displayFields, ids)).map((row) => [row.id, row.name ?? '']),
+    );
+    return perItem.map((matches) =>
+      matches.map(([id, matchRules]) => ({ id, name: displayNames.get(id) ?? '', rules: [...matchRules].sort() })),
+    );
+  }
+
   /** POST /records/{module}/duplicates: the visible records that these values would duplicate. */
   async function check(auth: AuthContext, moduleName: string, values: Record<string, unknown>, excludeId?: string) {
     const metadata = await deps.metadata.get(auth.orgId, auth.orgSchema);
@@ -130,7 +173,7 @@ export function createDuplicatesService(ctx: AppContext, deps: { metadata: Metad
     return { data: await findDuplicates(database.db, auth, view, scopes, values, { excludeIds: excludeId ? [excludeId] : [] }) };
   }
 
-  return { rulesOf, getRules, putRules, indexRows, findDuplicates, check };
+  return { rulesOf, getRules, putRules, indexRows, findDuplicates, findDuplicatesMany, check };
 }
 
 export type DuplicatesService = ReturnType<typeof createDuplicatesService>;

@@ -36,14 +36,14 @@ export interface DuplicateMatch {
 export interface RecordHooks {
   /** After records were inserted or changed; `rows` hold every field. */
   afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[]) => Promise<void>>;
-  /** Live records the caller can see that `values` (a new record) duplicates by the module's rules. */
+  /** For each new record of a batch, the live records the caller can see that it duplicates by the module's rules (in order). */
   findDuplicates?: (
     trx: Trx,
     auth: AuthContext,
     view: ModuleView,
     scopes: (module: string) => RecordScope,
-    values: Record<string, unknown>,
-  ) => Promise<DuplicateMatch[]>;
+    batch: Array<Record<string, unknown>>,
+  ) => Promise<DuplicateMatch[][]>;
 }
 
 /** Columns the server keeps: ignored when a client sends them back (a GET body can be PATCHed as it is). */

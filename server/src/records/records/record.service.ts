@@ -333,8 +333,16 @@ export function createRecordService(
     });
     if (!options.allowDuplicates && hooks.findDuplicates) {
       const unique: typeof valid = [];
-      for (const candidate of valid) {
-        const matches = await hooks.findDuplicates(trx, auth, view, scopes, candidate.values);
+      // One check for the whole batch (an import's 500 rows are a few queries, not 1,500).
+      const found = await hooks.findDuplicates(
+        trx,
+        auth,
+        view,
+        scopes,
+        valid.map((candidate) => candidate.values),
+      );
+      for (const [position, candidate] of valid.entries()) {
+        const matches = found[position] ?? [];
         if (matches.length === 0) unique.push(candidate);
         else
           results.push({

@@ -16,6 +16,8 @@ import { createRecordEmailService } from './emails/record-email.service.js';
 import { recordEmailRoutes } from './emails/record-email.routes.js';
 import { createWebFormService } from './web-forms/web-form.service.js';
 import { webFormRoutes } from './web-forms/web-form.routes.js';
+import { createAttachmentService } from './attachments/attachment.service.js';
+import { attachmentRoutes } from './attachments/attachment.routes.js';
 import { createImportService, IMPORT_JOB } from './imports/import.service.js';
 import { importRoutes } from './imports/import.routes.js';
 import { createExportService } from './exports/export.service.js';
@@ -78,6 +80,7 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   collaboration.subscribe();
   await app.register(collaborationRoutes, { collaboration });
   await app.register(recordEmailRoutes, { emails: createRecordEmailService(ctx, { records: module.records, metadata: module.metadata }) });
+  await app.register(attachmentRoutes, { attachments: createAttachmentService(ctx, { records: module.records }) });
   await app.register(webFormRoutes, { forms: createWebFormService(ctx, { records: module.records, metadata: module.metadata }) });
   const imports = createImportService(ctx, module);
   await ctx.jobs.work(IMPORT_JOB, (job) => imports.run(job.data.importId));

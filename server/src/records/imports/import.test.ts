@@ -4,6 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
+import { multipartBody } from '../../test/multipart.js';
 
 let t: TestContext;
 let admin: TestUser;
@@ -21,22 +22,8 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** A multipart body as a browser would send it. */
-async function multipart(fields: Record<string, string>, file?: { name: string; content: Buffer | string; type?: string }) {
-  const form = new FormData();
-  for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  if (file)
-    form.append(
-      'file',
-      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'text/csv' }),
-      file.name,
-    );
-  const request = new Request('http://clave.test/', { method: 'POST', body: form });
-  return { body: Buffer.from(await request.arrayBuffer()), contentType: request.headers.get('content-type')! };
-}
-
 async function upload(url: string, as: TestUser, fields: Record<string, string>, file?: { name: string; content: Buffer | string }) {
-  const { body, contentType } = await multipart(fields, file);
+  const { body, contentType } = await multipartBody(fields, file);
   return t.request('POST', url, { as, body, headers: { 'content-type': contentType } });
 }
 

@@ -17,6 +17,7 @@ import { useFormatContext } from '../components/field-value';
 import { RecordEditModal } from '../components/record-edit-modal';
 import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
 import { LeadConvertButton } from '../../crm';
+import { AttachmentsPanel } from '../components/attachments-panel';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -113,7 +114,10 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
-          <RecordTimeline module={module} id={record.id} />
+          <Stack gap="md">
+            <AttachmentsPanel module={module.apiName} id={record.id} canEdit={canEdit} />
+            <RecordTimeline module={module} id={record.id} />
+          </Stack>
         </Grid.Col>
       </Grid>
       <RecordEditModal opened={editing} module={module} record={record} display={display} onClose={() => setEditing(false)} />
@@ -186,7 +190,22 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
 
   const describe = (entry: TimelineEntry) => {
     const actor = (entry.actorId && timeline.data?.display[entry.actorId]) || t('record.someone');
-    const key = ['created', 'updated', 'deleted', 'restored'].includes(entry.kind) ? entry.kind : 'other';
+    const known = [
+      'created',
+      'updated',
+      'deleted',
+      'restored',
+      'note',
+      'task',
+      'call',
+      'meeting',
+      'email',
+      'attachment',
+      'converted',
+      'merged',
+      'line_items',
+    ];
+    const key = known.includes(entry.kind) ? entry.kind : 'other';
     return t(`record.kinds.${key}`, { actor, kind: entry.kind });
   };
   const show = (apiName: string, value: unknown) => {

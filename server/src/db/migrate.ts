@@ -131,6 +131,13 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE INDEX _duplicate_keys_lookup ON _duplicate_keys (module, rule, key);
     `,
   },
+  {
+    name: '0008-duplicate-key-index',
+    sql: `
+      -- A batch looks its keys up by value (key = ANY(…)): an index that leads with the key.
+      CREATE INDEX _duplicate_keys_key ON _duplicate_keys (key, module);
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

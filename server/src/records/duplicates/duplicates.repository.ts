@@ -13,13 +13,12 @@ export async function replaceKeys(
   recordIds: string[],
   entries: Array<{ recordId: string; rule: string; key: string }>,
 ): Promise<void> {
-  if (recordIds.length === 0) return;
-  await sql`DELETE FROM ${keysTable(schema)} WHERE record_id = ANY(${recordIds}::uuid[])`.execute(executor);
+  if (recordIds.length > 0) await sql`DELETE FROM ${keysTable(schema)} WHERE record_id = ANY(${recordIds}::uuid[])`.execute(executor);
   if (entries.length === 0) return;
-  const rows = entries.map((e) => sql`(${module}, ${e.recordId}::uuid, ${e.rule}, ${e.key})`);
-  await sql`INSERT INTO ${keysTable(schema)} (module, record_id, rule, key) VALUES ${sql.join(rows)} ON CONFLICT DO NOTHING`.execute(
-    executor,
-  );
+  // One array per column: a batch of an import is a few parameters, not four per key.
+  await sql`INSERT INTO ${keysTable(schema)} (module, record_id, rule, key)
+    SELECT ${module}, * FROM unnest(${entries.map((e) => e.recordId)}::uuid[], ${entries.map((e) => e.rule)}::text[], ${entries.map((e) => e.key)}::text[])
+    ON CONFLICT DO NOTHING`.execute(executor);
 }
 
 /** Live records of a module holding any of the keys (of the given owners when not null), with the rules they matched. */
@@ -57,10 +56,11 @@ export async function findKeyHolders(
   const result = await sql<{ id: string; rule: string; key: string }>`
     SELECT k.record_id AS id, k.rule, k.key
     FROM ${keysTable(input.schema)} k JOIN ${sql.raw(qualifiedTable(input.schema, input.table))} r ON r.id = k.record_id
-    WHERE k.module = ${input.module}
-      AND (k.rule, k.key) IN (SELECT * FROM unnest(${input.keys.map((k) => k.rule)}::text[], ${input.keys.map((k) => k.key)}::text[]))
+    WHERE k.key = ANY(${[...new Set(input.keys.map((k) => k.key))]}::text[]) AND k.module = ${input.module}
       AND r.deleted_at IS NULL${owners}`.execute(executor);
-  return result.rows;
+  // The index is on the key: the rule is matched here.
+  const wanted = new Set(input.keys.map((k) => `${k.rule}\u0000${k.key}`));
+  return result.rows.filter((row) => wanted.has(`${row.rule}\u0000${row.key}`));
 }
 
 /** Account names by id (for the name + company key of contacts and deals). */

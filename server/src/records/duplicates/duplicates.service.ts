@@ -63,19 +63,14 @@ export function createDuplicatesService(ctx: AppContext, deps: { metadata: Metad
   }
 
   /** Hook after every insert and update: the records' keys, whatever the rules (rules may change later). */
-  async function indexRows(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[]): Promise<void> {
+  async function indexRows(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[], created = false): Promise<void> {
     if (rows.length === 0) return;
     const names = await accountNamesFor(trx, metadata, module, rows);
     const entries = rows.flatMap((row) =>
       duplicateKeys(module, row, names.get(row.account_id as string) ?? null).map((k) => ({ recordId: row.id, ...k })),
     );
-    await replaceKeys(
-      trx,
-      metadata.schema,
-      module.apiName,
-      rows.map((row) => row.id),
-      entries,
-    );
+    // New records have no keys yet: nothing to delete first.
+    await replaceKeys(trx, metadata.schema, module.apiName, created ? [] : rows.map((row) => row.id), entries);
   }
 
   /** Live records the caller can see that `values` duplicates by the module's rules (or the given ones). */

@@ -34,8 +34,8 @@ export interface DuplicateMatch {
  * insert and update. Run in the writer's transaction.
  */
 export interface RecordHooks {
-  /** After records were inserted or changed; `rows` hold every field. */
-  afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[]) => Promise<void>>;
+  /** After records were inserted (`created`) or changed; `rows` hold every field. */
+  afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[], created: boolean) => Promise<void>>;
   /** For each new record of a batch, the live records the caller can see that it duplicates by the module's rules (in order). */
   findDuplicates?: (
     trx: Trx,

@@ -448,6 +448,7 @@ export function createRecordService(
         metadata,
         module,
         inserted.map((item) => item.row),
+        true,
       );
     await recomputeRollups(
       trx,
@@ -526,7 +527,7 @@ export function createRecordService(
     }
     const violation = (await violatedRules(trx, metadata, module, [id])).get(id);
     if (violation) throw invalid([violation]);
-    for (const hook of hooks.afterWrite) await hook(trx, metadata, module, [row]);
+    for (const hook of hooks.afterWrite) await hook(trx, metadata, module, [row], false);
     await recomputeRollups(trx, metadata, module.apiName, [{ before: current, after: row }]);
     await insertTimeline(trx, metadata.schema, [
       { id: newId(), module: module.apiName, record_id: id, kind: 'updated', actor_id: auth.userId, at: now, data: { changes } },

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useParams } from '@tanstack/react-router';
+import { useModule } from '../records/hooks/use-records';
 import { Alert, Anchor, Button, Checkbox, FileInput, Group, Progress, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, apiUpload } from '../app/api';
@@ -25,6 +26,7 @@ const MODES = ['create', 'update', 'upsert', 'skip'] as const;
 /** Import page of a module: upload, mapping with suggestions, mode and key, dry run, then progress and errors. */
 export function ImportPage() {
   const { module } = useParams({ strict: false }) as { module: string };
+  const moduleInfo = useModule(module);
   const { t } = useTranslation('imports');
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -93,7 +95,7 @@ export function ImportPage() {
 
   return (
     <Stack maw={1000} p="md">
-      <Title order={2}>{t('title', { module })}</Title>
+      <Title order={2}>{t('title', { module: moduleInfo.data?.pluralLabel ?? module })}</Title>
       {error && (
         <Alert color="red" role="alert">
           {error}

@@ -57,7 +57,7 @@ export interface EventBus {
 }
 
 /** Events claimed per query. */
-const BATCH = 25;
+const BATCH = 100;
 /** Claims per event before giving up. */
 export const MAX_ATTEMPTS = 10;
 /** How long a claim keeps other nodes away; longer than a batch takes. */
@@ -127,7 +127,8 @@ export function createEventBus(options: {
     }
   }
 
-  async function handleRow(row: ClaimedRow): Promise<void> {
+  /** Runs the handlers of one event; returns the handlers done and, when some failed, why. */
+  async function handleRow(row: ClaimedRow): Promise<{ handled: string[]; failures: string[] }> {
     const event: DomainEvent = {
       id: row.id,
       type: row.type,
@@ -152,29 +153,42 @@ export function createEventBus(options: {
         );
       }
     }
-    if (failures.length === 0) {
-      await sql`UPDATE platform.outbox SET processed_at = now(), claimed_until = NULL, handled = ${handled}::text[], last_error = NULL
-                WHERE id = ${row.id}`.execute(database.db);
-    } else {
-      // Only the failed handlers run again, after a growing delay.
-      await sql`UPDATE platform.outbox SET handled = ${handled}::text[], last_error = ${failures.join('\n').slice(0, 4000)},
-                claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(
-        database.db,
-      );
-    }
+    return { handled, failures };
+  }
+
+  /** Marks handled events done in one statement (a batch of an import is one update, not a hundred). */
+  async function markProcessed(done: Array<{ id: string; handled: string[] }>): Promise<void> {
+    if (done.length === 0) return;
+    await sql`UPDATE platform.outbox o SET processed_at = now(), claimed_until = NULL, last_error = NULL,
+                handled = ARRAY(SELECT jsonb_array_elements_text(d.handled::jsonb))
+              FROM unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => JSON.stringify(d.handled))}::text[]) AS d(id, handled)
+              WHERE o.id = d.id`.execute(database.db);
+  }
+
+  async function markFailed(row: ClaimedRow, handled: string[], failures: string[]): Promise<void> {
+    // Only the failed handlers run again, after a growing delay.
+    await sql`UPDATE platform.outbox SET handled = ${handled}::text[], last_error = ${failures.join('\n').slice(0, 4000)},
+              claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(database.db);
   }
 
   async function drainAll(): Promise<number> {
     let total = 0;
     for (;;) {
       const rows = await claimBatch();
+      const done: Array<{ id: string; handled: string[] }> = [];
       for (const row of rows) {
-        try {
-          await handleRow(row);
-        } catch (error) {
-          // The bookkeeping failed (database gone?): the claim expires and the event is handled again.
-          log(`event ${row.type} ${row.id} could not be recorded as handled`, error);
-        }
+        const outcome = await handleRow(row);
+        if (outcome.failures.length === 0) done.push({ id: row.id, handled: outcome.handled });
+        else
+          await markFailed(row, outcome.handled, outcome.failures).catch((error) =>
+            log(`event ${row.type} ${row.id} could not be recorded`, error),
+          );
+      }
+      try {
+        await markProcessed(done);
+      } catch (error) {
+        // The bookkeeping failed (database gone?): the claims expire and the events are handled again (handlers are idempotent).
+        log(`${done.length} events could not be recorded as handled`, error);
       }
       total += rows.length;
       if (rows.length < BATCH) return total;

@@ -170,8 +170,11 @@ export async function registerWebhookDelivery(ctx: DeliveryContext): Promise<voi
       if (!event.orgId || !WEBHOOK_EVENT_TYPES.includes(event.type)) return;
       const orgId = event.orgId;
       const module = typeof event.payload.module === 'string' ? event.payload.module : null;
+      // Most events concern no webhook: one read, and a transaction only when there is something to queue.
+      const subscribed = await listSubscribedWebhooks(database.db, orgId, event.type, module);
+      if (subscribed.length === 0) return;
       await database.transaction('webhooks-fan-out', async (trx) => {
-        for (const webhook of await listSubscribedWebhooks(trx, orgId, event.type, module)) {
+        for (const webhook of subscribed) {
           await queueDelivery(ctx, trx, {
             webhookId: webhook.id,
             orgId,

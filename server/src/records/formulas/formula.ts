@@ -1,4 +1,4 @@
-import type { FieldType } from '../metadata/field-types.js';
+import { valueFamily, type FieldType } from '../metadata/field-types.js';
 import type { FieldMeta } from '../metadata/metadata.types.js';
 import { quoteIdent } from '../metadata/ddl.js';
 
@@ -223,29 +223,12 @@ const quoteText = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** The kind of value a field gives a formula; undefined when a formula cannot read it. */
 function fieldKind(field: FieldMeta): Kind | undefined {
-  switch (field.type) {
-    case 'text':
-    case 'long_text':
-    case 'email':
-    case 'phone':
-    case 'url':
-    case 'picklist':
-    case 'auto_number':
-      return 'text';
-    case 'integer':
-    case 'decimal':
-    case 'currency':
-    case 'percent':
-    case 'rollup':
-      return 'number';
-    case 'date':
-      return 'date';
-    case 'boolean':
-      return 'boolean';
-    default:
-      // datetime (its date depends on a time zone: not immutable), multi-select, lookups, users, other formulas (a generated column cannot read another).
-      return undefined;
-  }
+  // Not readable: datetimes (their date depends on a time zone: not immutable), multi-selects, lookups, users, and
+  // other formulas (a generated column cannot read another).
+  if (field.type === 'formula') return undefined;
+  const family = valueFamily(field.type);
+  if (family === 'text' || family === 'code') return 'text';
+  return family === 'number' || family === 'date' || family === 'boolean' ? family : undefined;
 }
 
 function compileNode(node: Node, fields: Map<string, FieldMeta>, used: Set<string>): Omit<Compiled, 'fields'> {

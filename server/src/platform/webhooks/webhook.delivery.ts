@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { Trx } from '../../db/database.js';
 import { newId } from '../ids.js';
+import { webhookSubscriptions } from './webhook.subscriptions.js';
 import { signPayload, SIGNATURE_HEADER } from './webhook.signature.js';
 import {
   deleteOldDeliveries,
@@ -8,7 +9,6 @@ import {
   findWebhookTarget,
   insertAttempt,
   insertDelivery,
-  listSubscribedWebhooks,
   lockDelivery,
   updateDelivery,
 } from './webhook.repository.js';
@@ -161,8 +161,9 @@ export async function pruneDeliveries(database: DeliveryContext['database'], now
  * Outgoing webhooks: an outbox handler turns each public event into one
  * delivery per subscribed webhook, and a job makes each attempt.
  */
-export async function registerWebhookDelivery(ctx: DeliveryContext): Promise<void> {
+export async function registerWebhookDelivery(ctx: AppContext): Promise<void> {
   const { database } = ctx;
+  const subscriptions = webhookSubscriptions(ctx);
 
   ctx.events.on(
     '*',
@@ -171,7 +172,7 @@ export async function registerWebhookDelivery(ctx: DeliveryContext): Promise<voi
       const orgId = event.orgId;
       const module = typeof event.payload.module === 'string' ? event.payload.module : null;
       // Most events concern no webhook: one read, and a transaction only when there is something to queue.
-      const subscribed = await listSubscribedWebhooks(database.db, orgId, event.type, module);
+      const subscribed = await subscriptions.forEvent(orgId, event.type, module);
       if (subscribed.length === 0) return;
       await database.transaction('webhooks-fan-out', async (trx) => {
         for (const webhook of subscribed) {

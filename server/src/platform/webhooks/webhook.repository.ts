@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import type { WebhookDeliveryStatus } from '../../db/platform-schema.js';
 import { afterKeyset, keysetTimestamp } from '../../db/keyset.js';
@@ -41,19 +40,6 @@ export function findWebhook(executor: Executor, orgId: string, id: string): Prom
 /** Where and how a delivery is sent (any organization: the delivery job knows the webhook by id). */
 export function findWebhookTarget(executor: Executor, id: string) {
   return executor.selectFrom('platform.webhooks').select(['url', 'secret', 'active']).where('id', '=', id).executeTakeFirst();
-}
-
-/** The active webhooks of an organization that want this event type (or every one) for this module. */
-export function listSubscribedWebhooks(executor: Executor, orgId: string, type: string, module: string | null) {
-  return executor
-    .selectFrom('platform.webhooks')
-    .select(['id'])
-    .where('org_id', '=', orgId)
-    .where('active', '=', true)
-    .where(sql<boolean>`(${type} = ANY(events) OR '*' = ANY(events))`)
-    .where(module === null ? sql<boolean>`cardinality(modules) = 0` : sql<boolean>`(cardinality(modules) = 0 OR ${module} = ANY(modules))`)
-    .orderBy('id')
-    .execute();
 }
 
 export async function insertWebhook(

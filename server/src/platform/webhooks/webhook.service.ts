@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { webhookSubscriptions } from './webhook.subscriptions.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import type { Executor } from '../../db/database.js';
 import { changedKeys } from '../audit/audit-diff.js';
@@ -108,8 +109,9 @@ function cleanModules(modules: string[]): string[] {
 }
 
 /** Administrators manage their organization's outgoing webhooks and read their delivery logs. */
-export function createWebhookService(ctx: Pick<AppContext, 'database' | 'jobs' | 'now'>) {
+export function createWebhookService(ctx: AppContext) {
   const { database } = ctx;
+  const subscriptions = webhookSubscriptions(ctx);
 
   async function load(executor: Executor, orgId: string, id: string): Promise<WebhookRow> {
     const row = await findWebhook(executor, orgId, id);
@@ -146,6 +148,7 @@ export function createWebhookService(ctx: Pick<AppContext, 'database' | 'jobs' |
       return database.transaction('create-webhook', async (trx) => {
         const id = newId();
         await insertWebhook(trx, { id, orgId: auth.orgId, ...values, secret, createdBy: auth.userId });
+        await subscriptions.changed(trx, auth.orgId);
         const row = await load(trx, auth.orgId, id);
         await recordAudit(trx, {
           orgId: auth.orgId,
@@ -173,6 +176,7 @@ export function createWebhookService(ctx: Pick<AppContext, 'database' | 'jobs' |
         const diff = changedKeys(snapshot(existing), next);
         if (!diff) return present(existing);
         await updateWebhook(trx, id, diff.after, ctx.now());
+        await subscriptions.changed(trx, auth.orgId);
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,
@@ -190,6 +194,7 @@ export function createWebhookService(ctx: Pick<AppContext, 'database' | 'jobs' |
       await database.transaction('delete-webhook', async (trx) => {
         const existing = await load(trx, auth.orgId, id);
         await deleteWebhook(trx, id);
+        await subscriptions.changed(trx, auth.orgId);
         await recordAudit(trx, {
           orgId: auth.orgId,
           actorId: auth.userId,

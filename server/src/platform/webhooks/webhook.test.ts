@@ -358,3 +358,29 @@ describe('deliveries', () => {
     expect(attempts).toEqual([]);
   });
 });
+
+describe('webhook subscriptions in memory', () => {
+  it('a webhook created, switched off or on after events were fanned out is seen at once', async () => {
+    const admin = await t.make.org();
+    // Fanned out with no webhook: the organization's (empty) list is now in memory.
+    await emit(admin, 'record.created', recordEvent('leads', admin.userId));
+    await t.app.ctx.events.drain();
+    const hook = await createWebhook(admin);
+    await emit(admin, 'record.created', recordEvent('leads', admin.userId));
+    await t.app.ctx.events.drain();
+    expect((await deliveries(admin, hook.id)).data).toHaveLength(1);
+
+    expect((await t.request('PATCH', `/api/v1/webhooks/${hook.id}`, { as: admin, body: { active: false } })).statusCode).toBe(200);
+    await emit(admin, 'record.created', recordEvent('leads', admin.userId));
+    await t.app.ctx.events.drain();
+    expect((await deliveries(admin, hook.id)).data).toHaveLength(1);
+
+    expect(
+      (await t.request('PATCH', `/api/v1/webhooks/${hook.id}`, { as: admin, body: { active: true, modules: ['deals'] } })).statusCode,
+    ).toBe(200);
+    await emit(admin, 'record.created', recordEvent('leads', admin.userId));
+    await emit(admin, 'record.created', recordEvent('deals', admin.userId));
+    await t.app.ctx.events.drain();
+    expect((await deliveries(admin, hook.id)).data).toHaveLength(2);
+  });
+});

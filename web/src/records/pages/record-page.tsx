@@ -149,6 +149,14 @@ function RelatedList({ module: moduleName, field, label, id }: { module: string;
   const module = useModule(moduleName);
   const related = useRecordQuery(moduleName, { filter: { field, op: 'eq', value: id }, limit: 10, count: true }, !!module.data);
   const records = related.data?.data ?? [];
+  // An empty list takes one quiet line, so the lists that hold something stand out.
+  if (related.isSuccess && records.length === 0) {
+    return (
+      <Text size="sm" c="dimmed" component="section" aria-label={label} px="md">
+        {label}: {t('record.noRelated')}
+      </Text>
+    );
+  }
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-label={label}>
       <Group justify="space-between" mb="xs">

@@ -180,7 +180,8 @@ export const recordsApi = {
   module: (module: string) => api.get<ModuleDetail>(`/modules/${module}`),
   query: (module: string, input: QueryInput) => api.post<RecordList>(`/records/${module}/query`, input),
   get: (module: string, id: string) => api.get<RecordResponse>(`/records/${module}/${id}`),
-  create: (module: string, values: Record<string, unknown>) => api.post<RecordResponse>(`/records/${module}`, values),
+  create: (module: string, values: Record<string, unknown>, allowDuplicates = false) =>
+    api.post<RecordResponse>(`/records/${module}${allowDuplicates ? '?allowDuplicates=true' : ''}`, values),
   update: (module: string, id: string, values: Record<string, unknown>) => api.patch<RecordResponse>(`/records/${module}/${id}`, values),
   remove: (module: string, id: string) => api.delete(`/records/${module}/${id}`),
   timeline: (module: string, id: string) => api.get<TimelineList>(`/records/${module}/${id}/timeline`),

@@ -134,6 +134,7 @@ const es = {
   },
   errors: { required: 'Este campo es obligatorio.', unique: 'Ya hay otro registro con este valor.' },
   form: {
+    createAnyway: 'Crear de todos modos',
     title: 'Nuevo: {{name}}',
     create: 'Crear',
     created: 'Registro creado',
@@ -360,6 +361,7 @@ const en: typeof es = {
   },
   errors: { required: 'This field is required.', unique: 'Another record already has this value.' },
   form: {
+    createAnyway: 'Create anyway',
     title: 'New {{name}}',
     create: 'Create',
     created: 'Record created',

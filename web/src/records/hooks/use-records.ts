@@ -67,7 +67,9 @@ export function useTimeline(module: string, id: string) {
 export function useCreateRecord(module: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (values: Record<string, unknown>) => recordsApi.create(module, values),
+    // allowDuplicates: the person saw the possible duplicates and creates the record anyway.
+    mutationFn: (input: { values: Record<string, unknown>; allowDuplicates?: boolean }) =>
+      recordsApi.create(module, input.values, input.allowDuplicates),
     onSuccess: () => client.invalidateQueries({ queryKey: recordsKeys.list(module) }),
   });
 }

@@ -11,6 +11,8 @@ import { errorsByField } from '../components/field-errors';
 import { sectionsOf } from '../components/record-sections';
 import { isComputed } from '../format';
 import { useCreateRecord, useModule } from '../hooks/use-records';
+import { DuplicateWarning, type DuplicateMatch } from '../../crm';
+import { ApiError } from '../../app/api';
 import type { ModuleDetail } from '../api';
 
 /**
@@ -47,16 +49,25 @@ function RecordCreateForm({ module, me }: { module: ModuleDetail; me: Me | null 
   const create = useCreateRecord(module.apiName);
   const [values, setValues] = useState<Record<string, unknown>>(() => defaults(module, me));
   const fieldErrors = errorsByField(create.error);
-  const unplacedError = create.error && Object.keys(fieldErrors).length === 0 ? errorMessage(create.error, t) : null;
+  // The server answers 409 duplicate with the records this one looks like: show them, and let the person go on.
+  const duplicates =
+    create.error instanceof ApiError && create.error.code === 'duplicate'
+      ? (((create.error.details as { matches?: DuplicateMatch[] } | undefined)?.matches ?? []) as DuplicateMatch[])
+      : [];
+  const unplacedError =
+    create.error && duplicates.length === 0 && Object.keys(fieldErrors).length === 0 ? errorMessage(create.error, t) : null;
 
-  const submit = () => {
+  const submit = (allowDuplicates = false) => {
     const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '' && value !== undefined));
-    create.mutate(body, {
-      onSuccess: (answer) => {
-        notifications.show({ color: 'green', message: t('form.created') });
-        void navigate({ to: '/records/$module/$id', params: { module: module.apiName, id: answer.data.id } });
+    create.mutate(
+      { values: body, allowDuplicates },
+      {
+        onSuccess: (answer) => {
+          notifications.show({ color: 'green', message: t('form.created') });
+          void navigate({ to: '/records/$module/$id', params: { module: module.apiName, id: answer.data.id } });
+        },
       },
-    });
+    );
   };
 
   return (
@@ -93,6 +104,16 @@ function RecordCreateForm({ module, me }: { module: ModuleDetail; me: Me | null 
             );
           })}
           {unplacedError && <Alert color="red">{unplacedError}</Alert>}
+          {duplicates.length > 0 && (
+            <Stack gap="xs">
+              <DuplicateWarning module={module.apiName} matches={duplicates} />
+              <Group justify="flex-end">
+                <Button variant="light" color="yellow" onClick={() => submit(true)} loading={create.isPending}>
+                  {t('form.createAnyway')}
+                </Button>
+              </Group>
+            </Stack>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => window.history.back()}>
               {t('app:common.cancel')}

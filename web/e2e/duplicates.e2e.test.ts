@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, startJourney, type Journey } from './harness';
+
+/**
+ * The duplicate warning journey: creating an account named like an existing
+ * one shows the possible duplicate with a link to it; "Crear de todos modos"
+ * creates it anyway.
+ */
+describe.skipIf(!hasChromium)('duplicate warning journey', () => {
+  let journey: Journey;
+  beforeAll(async () => {
+    journey = await startJourney();
+  });
+  afterAll(async () => {
+    await journey?.close();
+  });
+
+  const email = 'elena.vidal@maderas.test';
+  const password = 'una-contraseña-larga';
+
+  it('warns of a possible duplicate in the create form and creates it anyway on request', async () => {
+    const setup = await fetch(`${journey.baseUrl}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ organization: 'Maderas Vidal', name: 'Elena Vidal', email, password }),
+    });
+    expect(setup.status).toBe(201);
+    const { csrfToken } = (await setup.json()) as { csrfToken: string };
+    const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const existing = await fetch(`${journey.baseUrl}/api/v1/records/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ name: 'Ferretería Núñez' }),
+    });
+    expect(existing.status).toBe(201);
+
+    const page = await journey.newPage();
+    try {
+      await page.goto(`${journey.baseUrl}/sign-in`);
+      await page.getByLabel('Correo electrónico').fill(email);
+      await page.getByLabel(/^Contraseña\s*\*?$/).fill(password);
+      await page.getByRole('button', { name: 'Entrar' }).click();
+      await page.waitForURL(`${journey.baseUrl}/`);
+
+      await page.goto(`${journey.baseUrl}/records/accounts/new`);
+      await page.getByRole('textbox', { name: /^Nombre de la cuenta/ }).fill('FERRETERIA NUNEZ');
+      await page.getByRole('button', { name: 'Crear', exact: true }).click();
+      const warning = page.getByTestId('duplicate-warning');
+      await warning.waitFor({ timeout: 10_000 });
+      await warning.getByRole('link', { name: 'Ferretería Núñez' }).waitFor();
+      await journey.screenshot(page, 'duplicates-01-warning');
+      await page.getByRole('button', { name: 'Crear de todos modos' }).click();
+      await page.waitForURL(/\/records\/accounts\/[0-9a-f-]{36}$/);
+      await page.getByRole('heading', { name: 'FERRETERIA NUNEZ' }).waitFor();
+    } catch (error) {
+      await journey.screenshot(page, 'FAILED-duplicates').catch(() => undefined);
+      throw error;
+    }
+  });
+});

@@ -30,6 +30,14 @@ export type { RecordBehaviour, DuplicateMatch } from './records/record-write.js'
 export type { DuplicatesService } from './duplicates/duplicates.service.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
 export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.types.js';
+// What feature folders (crm/…) build on besides the services: one public surface, so records' internals can move.
+export type { MetadataStore } from './metadata/metadata-store.js';
+export { COMPUTED_TYPES } from './metadata/field-types.js';
+export { quoteIdent, isBaseColumn } from './metadata/ddl.js';
+export { formatFieldValue, isEmptyValue } from './records/field-values.js';
+export { moduleView, viewOf, type ModuleView } from './records/record-access.js';
+export { insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
+export { DuplicateMatchSchema } from './records/record.schemas.js';
 
 /** What other features use of the records module: the record service, metadata and per-module behaviour on save. */
 export interface RecordsModule {

@@ -5,7 +5,7 @@ import { recordAudit } from '../../platform/audit/audit.service.js';
 import { badRequest } from '../../platform/http/app-error.js';
 import { errorResponses } from '../../platform/http/common.schemas.js';
 import type { AppContext } from '../../platform/context.js';
-import type { MetadataStore } from '../../records/metadata/metadata-store.js';
+import type { MetadataStore } from '../../records/index.js';
 import { listSlaPolicies, replaceSlaPolicies } from './case-sla.js';
 
 const tags = ['Cases'];

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { quoteIdent } from '../../records/metadata/ddl.js';
+import { quoteIdent } from '../../records/index.js';
 
 /** SQL on `_line_items` in an organization's schema. The amounts are generated columns (see the org migration 0007-line-items). */
 const lineItems = (schema: string) => sql.raw(`${quoteIdent(schema)}._line_items`);

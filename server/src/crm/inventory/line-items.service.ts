@@ -5,7 +5,7 @@ import { loadRecordScopes } from '../../platform/access/access.service.js';
 import { AppError, badRequest, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import type { ApiRecord, RecordsModule } from '../../records/index.js';
-import { moduleView, type ModuleView } from '../../records/records/record-access.js';
+import { moduleView, type ModuleView } from '../../records/index.js';
 import { renderDocumentPdf } from './document-pdf.js';
 import {
   findOverDiscountedLines,

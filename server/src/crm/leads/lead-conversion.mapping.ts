@@ -1,6 +1,6 @@
 import { badRequest } from '../../platform/http/app-error.js';
-import { COMPUTED_TYPES } from '../../records/metadata/field-types.js';
-import { isBaseColumn } from '../../records/metadata/ddl.js';
+import { COMPUTED_TYPES } from '../../records/index.js';
+import { isBaseColumn } from '../../records/index.js';
 import type { OrgMetadata } from '../../records/index.js';
 
 /** Target module → lead field → field of the target that receives its value. */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.js';
-import { quoteIdent } from '../../records/metadata/ddl.js';
+import { quoteIdent } from '../../records/index.js';
 
 /** The lead's timeline entries, oldest first (copied to the contact on conversion). */
 export async function listAllTimeline(

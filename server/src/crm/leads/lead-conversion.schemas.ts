@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Uuid } from '../../platform/http/common.schemas.js';
-import { DuplicateMatchSchema } from '../../records/records/record.schemas.js';
+import { DuplicateMatchSchema } from '../../records/index.js';
 
 const Section = (what: string) =>
   Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 63 }), {

@@ -6,11 +6,11 @@ import { isOwnerInScope, loadRecordScopes, type RecordScope } from '../../platfo
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { getRecords, type ModuleMeta, type OrgMetadata } from '../../records/index.js';
-import { COMPUTED_TYPES } from '../../records/metadata/field-types.js';
-import { formatFieldValue, isEmptyValue } from '../../records/records/field-values.js';
-import { moduleView, viewOf, type ModuleView } from '../../records/records/record-access.js';
-import { insertTimeline, selectRecords, type RecordRow } from '../../records/records/record.repository.js';
-import type { BatchResult } from '../../records/records/record.service.js';
+import { COMPUTED_TYPES } from '../../records/index.js';
+import { formatFieldValue, isEmptyValue } from '../../records/index.js';
+import { moduleView, viewOf, type ModuleView } from '../../records/index.js';
+import { insertTimeline, selectRecords, type RecordRow } from '../../records/index.js';
+import type { BatchResult } from '../../records/index.js';
 import { DEFAULT_MAPPING, validateMapping, type ConversionMapping } from './lead-conversion.mapping.js';
 import { listAllTimeline } from './lead-conversion.repository.js';
 

@@ -19,29 +19,15 @@ describe.skipIf(!hasChromium)('duplicate warning journey', () => {
   const password = 'una-contraseña-larga';
 
   it('warns of a possible duplicate in the create form and creates it anyway on request', async () => {
-    const setup = await fetch(`${journey.baseUrl}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organization: 'Maderas Vidal', name: 'Elena Vidal', email, password }),
-    });
-    expect(setup.status).toBe(201);
-    const { csrfToken } = (await setup.json()) as { csrfToken: string };
-    const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { page, api } = await journey.setUpAndSignIn({ organization: 'Maderas Vidal', name: 'Elena Vidal', email, password });
     const existing = await fetch(`${journey.baseUrl}/api/v1/records/accounts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      headers: { 'content-type': 'application/json', ...api },
       body: JSON.stringify({ name: 'Ferretería Núñez' }),
     });
     expect(existing.status).toBe(201);
 
-    const page = await journey.newPage();
     try {
-      await page.goto(`${journey.baseUrl}/sign-in`);
-      await page.getByLabel('Correo electrónico').fill(email);
-      await page.getByLabel(/^Contraseña\s*\*?$/).fill(password);
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await page.waitForURL(`${journey.baseUrl}/`);
-
       await page.goto(`${journey.baseUrl}/records/accounts/new`);
       await page.getByRole('textbox', { name: /^Nombre de la cuenta/ }).fill('FERRETERIA NUNEZ');
       await page.getByRole('button', { name: 'Crear', exact: true }).click();

@@ -86,6 +86,28 @@ export async function startJourney() {
       const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
       return context.newPage();
     },
+    /**
+     * Sets up a new organization through the API and signs its administrator in
+     * on a new page; answers the page and the API session (cookie, CSRF token)
+     * for data made through the API.
+     */
+    async setUpAndSignIn(person: { organization: string; name: string; email: string; password: string }) {
+      const setup = await fetch(`${baseUrl}/api/v1/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(person),
+      });
+      if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${await setup.text()}`);
+      const { csrfToken } = (await setup.json()) as { csrfToken: string };
+      const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const page = await this.newPage();
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.getByLabel('Correo electrónico').fill(person.email);
+      await page.getByLabel(/^Contraseña\s*\*?$/).fill(person.password);
+      await page.getByRole('button', { name: 'Entrar' }).click();
+      await page.waitForURL(`${baseUrl}/`);
+      return { page, api: { cookie, 'x-csrf-token': csrfToken } };
+    },
     async screenshot(page: Page, name: string) {
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
     },

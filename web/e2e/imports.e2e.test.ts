@@ -37,21 +37,8 @@ describe.skipIf(!hasChromium)('import journey', () => {
   }
 
   it('imports 1,000 leads with 3 bad rows and shows the errors', async () => {
-    const setup = await fetch(`${journey.baseUrl}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organization: 'Distribuciones Moreno', name: 'Luis Moreno', email, password }),
-    });
-    expect(setup.status).toBe(201);
-
-    const page = await journey.newPage();
+    const { page } = await journey.setUpAndSignIn({ organization: 'Distribuciones Moreno', name: 'Luis Moreno', email, password });
     try {
-      await page.goto(`${journey.baseUrl}/sign-in`);
-      await page.getByLabel('Correo electrónico').fill(email);
-      await page.getByLabel(/^Contraseña\s*\*?$/).fill(password);
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await page.waitForURL(`${journey.baseUrl}/`);
-
       await page.goto(`${journey.baseUrl}/records/leads`);
       await page.getByRole('link', { name: 'Importar' }).click();
       await page.getByRole('heading', { name: 'Importar registros: Posibles clientes' }).waitFor();

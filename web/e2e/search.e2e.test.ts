@@ -19,34 +19,23 @@ describe.skipIf(!hasChromium)('search journey', () => {
   const password = 'una-contraseña-larga';
 
   it('finds "José Muñoz" by typing "Jose Munos" in the palette and opens it', async () => {
-    // Set up and create the contact through the API.
-    const setup = await fetch(`${journey.baseUrl}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ organization: 'Ferretería Ruiz', name: 'Marta Ruiz', email, password }),
-    });
-    expect(setup.status).toBe(201);
-    const { csrfToken } = (await setup.json()) as { csrfToken: string };
-    const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    // Set up, sign in, and create the contact through the API.
+    const { page, api } = await journey.setUpAndSignIn({ organization: 'Ferretería Ruiz', name: 'Marta Ruiz', email, password });
     const contact = await fetch(`${journey.baseUrl}/api/v1/records/contacts`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      headers: { 'content-type': 'application/json', ...api },
       body: JSON.stringify({ first_name: 'José', last_name: 'Muñoz', email: 'jose.munoz@cliente.test' }),
     });
     expect(contact.status).toBe(201);
     const id = ((await contact.json()) as { data: { id: string } }).data.id;
-    const found = await fetch(`${journey.baseUrl}/api/v1/search?q=${encodeURIComponent('Jose Munos')}`, { headers: { cookie } });
+    const found = await fetch(`${journey.baseUrl}/api/v1/search?q=${encodeURIComponent('Jose Munos')}`, {
+      headers: { cookie: api.cookie },
+    });
     const body = await found.text();
     expect(found.status, body).toBe(200);
     expect(JSON.parse(body).data.map((hit: { id: string }) => hit.id)).toEqual([id]);
 
-    const page = await journey.newPage();
     try {
-      await page.goto(`${journey.baseUrl}/sign-in`);
-      await page.getByLabel('Correo electrónico').fill(email);
-      await page.getByLabel(/^Contraseña\s*\*?$/).fill(password);
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await page.waitForURL(`${journey.baseUrl}/`);
       await expect.poll(() => page.getByTestId('user-menu').isVisible()).toBe(true);
 
       await page.keyboard.press('Control+K');

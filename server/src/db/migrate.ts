@@ -138,6 +138,60 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE INDEX _duplicate_keys_key ON _duplicate_keys (key, module);
     `,
   },
+  {
+    name: '0009-kam',
+    sql: `
+      -- Surveys (KAM-3, KAM-9): NPS and CSAT to customers' contacts, eNPS to employees. Answers stay in the
+      -- kam feature's tables (not a module): employee answers are only ever shown aggregated.
+      CREATE TABLE kam_surveys (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        type text NOT NULL CHECK (type IN ('nps', 'csat', 'enps')),
+        questions jsonb NOT NULL DEFAULT '[]',
+        status text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sent', 'closed')),
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- One invitation per recipient: the public answer page finds it by the hash of its link's token.
+      CREATE TABLE kam_survey_invitations (
+        id uuid PRIMARY KEY,
+        survey_id uuid NOT NULL REFERENCES kam_surveys (id) ON DELETE CASCADE,
+        contact_id uuid,
+        user_id uuid,
+        email text,
+        token_hash text NOT NULL UNIQUE,
+        sent_at timestamptz,
+        answered_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX kam_survey_invitations_survey ON kam_survey_invitations (survey_id);
+      CREATE TABLE kam_survey_responses (
+        id uuid PRIMARY KEY,
+        survey_id uuid NOT NULL REFERENCES kam_surveys (id) ON DELETE CASCADE,
+        invitation_id uuid REFERENCES kam_survey_invitations (id) ON DELETE SET NULL,
+        contact_id uuid,
+        account_id uuid,
+        user_id uuid,
+        score integer NOT NULL CHECK (score BETWEEN 0 AND 10),
+        answered_at timestamptz NOT NULL,
+        answers jsonb NOT NULL DEFAULT '{}',
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX kam_survey_responses_account ON kam_survey_responses (account_id, answered_at);
+      CREATE INDEX kam_survey_responses_survey ON kam_survey_responses (survey_id, answered_at);
+      CREATE INDEX kam_survey_responses_user ON kam_survey_responses (user_id, answered_at) WHERE user_id IS NOT NULL;
+      -- The organization's KAM settings: one row.
+      CREATE TABLE kam_settings (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        acquisition_cost numeric,
+        cadence_days jsonb NOT NULL DEFAULT '{"strategic": 14, "key": 30, "growth": 45, "maintain": 60}',
+        targets jsonb NOT NULL DEFAULT '{}',
+        health_weights jsonb NOT NULL DEFAULT '{}',
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

@@ -21,6 +21,8 @@ const serverEntry = path.join(root, 'server/dist/main.js');
 const ROWS = Number(process.env.BENCH_ROWS || 100_000);
 const TARGET_ROWS_PER_SECOND = 5_000;
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'warn';
+/** Extra Node flags for the server, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile it. */
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 async function writeCsv(file, rows) {
   const out = fs.createWriteStream(file);
@@ -76,7 +78,7 @@ async function main() {
   await writeCsv(csv, ROWS);
   const baseline = await parseBaseline(csv);
 
-  const server = await startAndWait({ label: 'server', args: [serverEntry], env, port, readyPath: '/readyz' });
+  const server = await startAndWait({ label: 'server', args: [...nodeArgs, serverEntry], env, port, readyPath: '/readyz' });
   try {
     const setup = await request(port, 'POST', '/api/v1/setup', {
       body: { organization: 'Bench Co', name: 'Bench Admin', email: 'bench@example.com', password: 'correct horse battery 7' },

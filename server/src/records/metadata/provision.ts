@@ -14,10 +14,14 @@ import {
   updateModuleRow,
 } from './metadata.repository.js';
 import { STANDARD_MODULES } from './standard-catalog.js';
-import { searchIndexStatements, trigramSchema } from '../search/search-sql.js';
+import { SEARCH_INDEX_VERSION, searchIndexStatements, trigramSchema } from '../search/search-sql.js';
 
 /** Changes whenever the standard catalog changes: organizations with another value are brought up to date at start. */
-export const CATALOG_VERSION = crypto.createHash('sha256').update(JSON.stringify(STANDARD_MODULES)).digest('hex').slice(0, 16);
+export const CATALOG_VERSION = crypto
+  .createHash('sha256')
+  .update(JSON.stringify({ modules: STANDARD_MODULES, searchIndexes: SEARCH_INDEX_VERSION }))
+  .digest('hex')
+  .slice(0, 16);
 
 /** Runs DDL statements in one round trip (no parameters: the simple protocol takes several statements). */
 export async function runStatements(executor: Executor, statements: string[]): Promise<void> {
@@ -97,6 +101,9 @@ export async function provisionStandardModules(trx: Trx, org: { id: string; sche
     );
     if (missing.length > 0 && existing) await placeNewFieldsInLayout(trx, org.id, row, module, missing);
   }
+  // Custom modules are searched by name: their indexes follow the current index shapes too.
+  for (const row of modules.values())
+    if (!row.is_standard) ddl.push(...searchIndexStatements(org.schema, row.table_name, trgm, ['name'], []));
   await runStatements(trx, ddl);
   await setCatalogVersion(trx, org.id, CATALOG_VERSION);
 }

@@ -33,18 +33,50 @@ export function nameText(displayFields: readonly string[], alias?: string): stri
 /** The normalized (lower-case, accent-free) form of an expression. */
 export const normalized = (expression: string) => `platform.clave_norm(${expression})`;
 
-/** The normalized name and each search field, as the indexes and the queries write them. */
-export function searchExpressions(displayFields: readonly string[], searchFields: readonly string[], alias?: string) {
-  return {
-    name: displayFields.length > 0 ? normalized(nameText(displayFields, alias)) : null,
-    fields: searchFields.map((field) => ({ field, expression: normalized(`${column(field, alias)}::text`) })),
-  };
+/** A phone number's digits only: "+34 986 12-34-56" is found by "986 123" or "986123". */
+export const digitsOnly = (expression: string) => `regexp_replace(${expression}, '[^0-9]+', '', 'g')`;
+
+/** One searched expression: the name (display fields joined) or a search field, and how it is compared. */
+export interface SearchExpression {
+  /** null for the name. */
+  field: string | null;
+  /** `text`: normalized, prefix (btree) and word similarity (trigram); `digits`: a phone's digits, substring (trigram). */
+  kind: 'text' | 'digits';
+  sql: string;
 }
 
 /**
- * GIN trigram indexes on a module's normalized name and search fields, live
- * records only (idempotent). `fields` are the search fields' API names and
- * types; those of other types are skipped.
+ * The search expressions of a module, as the indexes and the queries write
+ * them (they must be written the same way for the planner to use an index).
+ * `fields` are the visible search fields with their types.
+ */
+export function searchExpressions(
+  displayFields: readonly string[],
+  fields: ReadonlyArray<{ apiName: string; type: FieldType }>,
+  alias?: string,
+): SearchExpression[] {
+  const expressions: SearchExpression[] = [];
+  if (displayFields.length > 0) expressions.push({ field: null, kind: 'text', sql: normalized(nameText(displayFields, alias)) });
+  for (const { apiName, type } of fields) {
+    const value = `${column(apiName, alias)}::text`;
+    expressions.push(
+      type === 'phone'
+        ? { field: apiName, kind: 'digits', sql: digitsOnly(value) }
+        : { field: apiName, kind: 'text', sql: normalized(value) },
+    );
+  }
+  return expressions;
+}
+
+/** Bump when the index shapes change: organizations are brought up to date at start (see provision.ts). */
+export const SEARCH_INDEX_VERSION = 2;
+
+/**
+ * The search indexes of a module, live records only (idempotent): per
+ * expression a GIN trigram index (typos, words inside the text, phone
+ * fragments) and, for text, a btree prefix index (exact and prefix matches
+ * without reading a trigram posting list). `fields` are the search fields'
+ * API names and types; those of other types are skipped.
  */
 export function searchIndexStatements(
   schema: string,
@@ -55,18 +87,22 @@ export function searchIndexStatements(
 ): string[] {
   const t = qualifiedTable(schema, table);
   const ops = `${quoteIdent(trgm)}.gin_trgm_ops`;
-  const expressions = searchExpressions(
-    displayFields,
-    fields.filter((f) => SEARCHABLE_TYPES.has(f.type) && !displayFields.includes(f.apiName)).map((f) => f.apiName),
-  );
+  const searchable = fields.filter((f) => SEARCHABLE_TYPES.has(f.type) && !displayFields.includes(f.apiName));
   const statements: string[] = [];
-  if (expressions.name)
+  for (const expression of searchExpressions(displayFields, searchable)) {
+    const purpose = expression.field === null ? 'search_name' : `search_${expression.field}`;
+    if (expression.kind === 'digits') {
+      // Earlier releases indexed the normalized phone text under this name.
+      statements.push(`DROP INDEX IF EXISTS ${quoteIdent(schema)}.${quoteIdent(indexName(table, purpose))}`);
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, `${purpose}_digits`))} ON ${t} USING gin ((${expression.sql}) ${ops}) WHERE deleted_at IS NULL`,
+      );
+      continue;
+    }
     statements.push(
-      `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, 'search_name'))} ON ${t} USING gin ((${expressions.name}) ${ops}) WHERE deleted_at IS NULL`,
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, purpose))} ON ${t} USING gin ((${expression.sql}) ${ops}) WHERE deleted_at IS NULL`,
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, `${purpose}_prefix`))} ON ${t} ((${expression.sql}) text_pattern_ops) WHERE deleted_at IS NULL`,
     );
-  for (const { field, expression } of expressions.fields)
-    statements.push(
-      `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, `search_${field}`))} ON ${t} USING gin ((${expression}) ${ops}) WHERE deleted_at IS NULL`,
-    );
+  }
   return statements;
 }

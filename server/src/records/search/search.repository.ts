@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { qualifiedTable, quoteIdent } from '../metadata/ddl.js';
-import { nameText, searchExpressions } from './search-sql.js';
+import type { FieldType } from '../metadata/field-types.js';
+import { nameText, searchExpressions, type SearchExpression } from './search-sql.js';
 
 /** One module to search: its table, the caller's owner scope and the fields they may see. */
 export interface SearchTarget {
@@ -9,8 +10,8 @@ export interface SearchTarget {
   table: string;
   /** Display fields the caller may see; the name index applies when these are all of them. */
   nameFields: string[];
-  /** Visible search fields, in order. */
-  fields: string[];
+  /** Visible search fields, in order, with their types. */
+  fields: Array<{ apiName: string; type: FieldType }>;
   /** Owner ids the caller may read, or null for every record. */
   ownerIds: string[] | null;
 }
@@ -34,60 +35,104 @@ export async function normalizeQuery(executor: Executor, q: string): Promise<str
 }
 
 /**
- * How many matching rows a module ranks at most: a common surname matches
- * thousands of records, and ranking costs a few microseconds each (unaccent,
- * word similarity). Beyond the cap the ranking is among the first rows found,
- * so an exact match could be missed in a module with more matches than this
- * (see README: a btree prefix branch would make exact-first certain).
+ * How many rows a module ranks at most in each stage: a common surname
+ * matches thousands of records, and ranking costs a few microseconds each
+ * (unaccent, word similarity). Exact matches are looked up on their own, so
+ * they are never lost to the cap.
  */
 export const MAX_CANDIDATES = 250;
 /** Texts under 3 letters or digits match a great many words: fewer candidates. */
 export const SHORT_QUERY_CANDIDATES = 100;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+const FIELDS_WITHOUT_SPACES: ReadonlySet<FieldType> = new Set(['email', 'url']);
+
+interface SearchInput {
+  schema: string;
+  trgm: string;
+  /** The normalized text. */
+  q: string;
+  targets: SearchTarget[];
+  limit: number;
+}
 
 /**
- * The best `limit` matches of each target, best first overall, in one
- * statement: per module, rows whose name or a search field is word-similar
- * to the text (pg_trgm `<%`, served by the GIN trigram indexes), ranked
- * exact, then prefix, then a word's prefix, then by similarity.
+ * The best `limit` matches over every target, best first, in two stages:
+ * 1. exact and prefix matches of the normalized name and text fields, from
+ *    btree indexes (cheap even for a common name over a million rows);
+ * 2. only when those are fewer than `limit`: word similarity (`<%`, typos,
+ *    a word inside the text) and phone-number fragments, from the GIN trigram
+ *    indexes. Every stage-2 text match ranks after every stage-1 match (keys
+ *    ≥ 1 against < 1), so stopping after stage 1 never hides a better result.
  */
-export async function searchRecords(
-  executor: Executor,
-  input: { schema: string; trgm: string; q: string; targets: SearchTarget[]; limit: number },
-): Promise<SearchRow[]> {
+export async function searchRecords(executor: Executor, input: SearchInput): Promise<SearchRow[]> {
   if (input.targets.length === 0) return [];
-  const trgm = quoteIdent(input.trgm);
+  const prefixRows = await searchStage(executor, input, 'prefix');
+  // A phone number's digits are only matched in stage 2, where they may rank first.
+  if (prefixRows.length >= input.limit && !isPhoneQuery(input.q)) return prefixRows;
+  const fuzzyRows = await searchStage(executor, input, 'similar');
+  const byId = new Map<string, SearchRow>();
+  for (const row of [...prefixRows, ...fuzzyRows]) if (!byId.has(row.id)) byId.set(row.id, row);
+  return [...byId.values()].sort((a, b) => a.key - b.key).slice(0, input.limit);
+}
+
+/** Digits and separators only ("986 123", "+34 600-12"): the text may be a phone number. */
+const isPhoneQuery = (q: string) => !/\p{L}/u.test(q) && q.replace(/[^0-9]+/g, '').length >= 3;
+
+async function searchStage(executor: Executor, input: SearchInput, stage: 'prefix' | 'similar'): Promise<SearchRow[]> {
+  const trgm = sql.raw(quoteIdent(input.trgm));
   const q = input.q;
+  const digits = q.replace(/[^0-9]+/g, '');
+  const phone = isPhoneQuery(q);
   const prefix = `${escapeLike(q)}%`;
   const wordPrefix = `% ${escapeLike(q)}%`;
   const short = [...q].filter((c) => /[\p{L}\p{N}]/u.test(c)).length < 3;
-  const cap = sql` LIMIT ${short ? SHORT_QUERY_CANDIDATES : MAX_CANDIDATES}`;
-  const branches = input.targets.map((target) => {
+  const cap = short ? SHORT_QUERY_CANDIDATES : MAX_CANDIDATES;
+  const branches: RawBuilder<unknown>[] = [];
+  for (const target of input.targets) {
     const expressions = searchExpressions(target.nameFields, target.fields, 'r');
-    const all = [...(expressions.name ? [expressions.name] : []), ...expressions.fields.map((f) => f.expression)].map((e) => sql.raw(e));
-    // Each normalized value is computed once per candidate (unaccent is the costly part), then ranked.
-    const normalizedColumns = sql.join(all.map((e, i) => sql`${e} AS ${sql.raw(`n${i}`)}`));
-    const keyOf = (i: number) => {
-      const n = sql.raw(`m.n${i}`);
-      return sql`(CASE WHEN ${n} = ${q} THEN 0 WHEN ${n} LIKE ${prefix} THEN 1 WHEN ${n} LIKE ${wordPrefix} THEN 2 ELSE 3 END - ${sql.raw(trgm)}.word_similarity(${q}, ${n})) AS ${sql.raw(`k${i}`)}`;
-    };
-    const keyColumns = sql.raw(all.map((_, i) => `k.k${i}`).join(', '));
-    const matches = sql.join(
-      all.map((e) => sql`${q}::text OPERATOR(${sql.raw(trgm)}.<%) ${e}`),
-      sql` OR `,
-    );
+    const typeOf = new Map(target.fields.map((f) => [f.apiName, f.type]));
+    // Which expressions may match in this stage (every one is ranked, for the matched field and snippet).
+    const matching = expressions.filter((e) => {
+      if (e.kind === 'digits') return stage === 'similar' && phone;
+      if (stage === 'prefix') return true;
+      return !(q.includes(' ') && e.field !== null && FIELDS_WITHOUT_SPACES.has(typeOf.get(e.field)!));
+    });
+    if (matching.length === 0) continue;
+    const table = sql.raw(qualifiedTable(input.schema, target.table));
     const owners = target.ownerIds === null ? sql`` : sql` AND r.owner_id = ANY(${target.ownerIds}::uuid[])`;
+    const candidates = (condition: (e: SearchExpression) => RawBuilder<unknown>) =>
+      sql`SELECT r.id FROM ${table} r WHERE r.deleted_at IS NULL${owners} AND (${sql.join(matching.map(condition), sql` OR `)}) LIMIT ${cap}`;
+    const ids =
+      stage === 'prefix'
+        ? // Exact matches apart: a text with more prefix matches than the cap keeps them.
+          sql`(${candidates((e) => sql`${sql.raw(e.sql)} = ${q}`)}) UNION (${candidates((e) => sql`${sql.raw(e.sql)} LIKE ${prefix}`)})`
+        : candidates((e) =>
+            e.kind === 'digits' ? sql`${sql.raw(e.sql)} LIKE ${`%${digits}%`}` : sql`${q}::text OPERATOR(${trgm}.<%) ${sql.raw(e.sql)}`,
+          );
+    // Each normalized value is computed once per candidate (unaccent is the costly part), then ranked.
+    const normalizedColumns = sql.join(expressions.map((e, i) => sql`${sql.raw(e.sql)} AS ${sql.raw(`n${i}`)}`));
+    const keyOf = (e: SearchExpression, i: number) => {
+      const n = sql.raw(`m.n${i}`);
+      const key =
+        e.kind === 'digits'
+          ? digits.length === 0
+            ? sql`NULL::float8`
+            : sql`(CASE WHEN ${n} = ${digits} THEN -1 WHEN ${n} LIKE ${`${digits}%`} THEN 0 ELSE 1 END)`
+          : sql`(CASE WHEN ${n} = ${q} THEN 0 WHEN ${n} LIKE ${prefix} THEN 1 WHEN ${n} LIKE ${wordPrefix} THEN 2 ELSE 3 END - ${trgm}.word_similarity(${q}, ${n}))`;
+      return sql`${key} AS ${sql.raw(`k${i}`)}`;
+    };
+    const keyColumns = sql.raw(expressions.map((_, i) => `k.k${i}`).join(', '));
     const name = target.nameFields.length > 0 ? sql.raw(nameText(target.nameFields, 'r')) : sql`NULL::text`;
-    const shown = [...target.nameFields, ...target.fields];
+    const shown = [...target.nameFields, ...target.fields.map((f) => f.apiName)];
     const vals = sql.raw(`ARRAY[${shown.map((f) => `r.${quoteIdent(f)}::text`).join(', ')}]::text[]`);
-    return sql`(SELECT ${target.module}::text AS module, m.id, m.name, LEAST(${keyColumns})::float8 AS key, ARRAY[${keyColumns}]::float8[] AS keys, m.vals
+    branches.push(sql`(SELECT ${target.module}::text AS module, m.id, m.name, LEAST(${keyColumns})::float8 AS key, ARRAY[${keyColumns}]::float8[] AS keys, m.vals
       FROM (SELECT r.id, ${name} AS name, ${vals} AS vals, ${normalizedColumns}
-        FROM ${sql.raw(qualifiedTable(input.schema, target.table))} r
-        WHERE r.deleted_at IS NULL${owners} AND (${matches})${cap} OFFSET 0) m
-      CROSS JOIN LATERAL (SELECT ${sql.join(all.map((_, i) => keyOf(i)))} OFFSET 0) k
-      ORDER BY 4 LIMIT ${input.limit})`;
-  });
+        FROM ${table} r WHERE r.id IN (${ids}) OFFSET 0) m
+      CROSS JOIN LATERAL (SELECT ${sql.join(expressions.map(keyOf))} OFFSET 0) k
+      ORDER BY 4 LIMIT ${input.limit})`);
+  }
+  if (branches.length === 0) return [];
   const result =
     await sql<SearchRow>`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) hits ORDER BY key LIMIT ${input.limit}`.execute(executor);
   return result.rows;

@@ -83,9 +83,11 @@ export function createSearchService(ctx: AppContext, deps: { metadata: MetadataS
     for (const module of readable) {
       const view = viewOf(auth, metadata, module);
       const nameFields = module.displayFields.filter((field) => view.byName.has(field));
-      const fields = module.searchFields.filter((field) => {
+      const fields = module.searchFields.flatMap((field) => {
         const meta = view.byName.get(field);
-        return meta && SEARCHABLE_TYPES.has(meta.type) && !module.displayFields.includes(field);
+        return meta && SEARCHABLE_TYPES.has(meta.type) && !module.displayFields.includes(field)
+          ? [{ apiName: field, type: meta.type }]
+          : [];
       });
       if (nameFields.length === 0 && fields.length === 0) continue;
       const scope = scopes(module.apiName).read;
@@ -132,7 +134,7 @@ export function createSearchService(ctx: AppContext, deps: { metadata: MetadataS
         hit.matchedField = target.nameFields[field]!;
       } else {
         const fieldIndex = best - (hasName ? 1 : 0);
-        hit.matchedField = target.fields[fieldIndex]!;
+        hit.matchedField = target.fields[fieldIndex]!.apiName;
         const snippet = row.vals[nameCount + fieldIndex];
         if (snippet) hit.snippet = snippet;
       }

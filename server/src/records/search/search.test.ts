@@ -89,6 +89,19 @@ describe('GET /api/v1/search', () => {
     expect(mixed.data[0]!.score).toBeLessThan(mixed.data.at(-1)!.score);
   });
 
+  it('keeps the exact match first when a text has more prefix matches than a module ranks', async () => {
+    const org = await t.make.org();
+    const records = Array.from({ length: 300 }, (_, i) => ({ name: `Martínez ${String(i).padStart(3, '0')}` }));
+    const bulk = await t.request('POST', '/api/v1/records/accounts/bulk', { as: org, body: { mode: 'create', records } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    const exact = await create(org, 'accounts', { name: 'Martínez' });
+    const result = await search(org, 'martinez', '&limit=5');
+    expect(result.data[0]).toMatchObject({ id: exact, name: 'Martínez' });
+    expect(result.data).toHaveLength(5);
+    // A typo still finds them (the similarity stage), the exact spelling ranking first there too.
+    expect((await search(org, 'martines', '&limit=5')).data).toHaveLength(5);
+  });
+
   it('limits the results and the modules searched; deleted records are not found', async () => {
     const org = await t.make.org();
     for (let i = 0; i < 5; i++) await create(org, 'accounts', { name: `Hidalgo ${i}` });
@@ -225,8 +238,13 @@ describe('search indexes', () => {
         'leads__search_company',
         'accounts__search_name',
         'deals__search_name',
+        // btree prefix indexes beside the trigram ones; a phone is indexed by its digits
+        'contacts__search_name_prefix',
+        'leads__search_company_prefix',
+        'leads__search_phone_digits',
       ]),
     );
+    expect(names).not.toContain('leads__search_phone');
     const schema = (
       await t.database.db.selectFrom('platform.organizations').select('schema_name').where('id', '=', org.orgId).executeTakeFirstOrThrow()
     ).schema_name;

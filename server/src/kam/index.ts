@@ -1,0 +1,10 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { getRecords } from '../records/index.js';
+import { createTouchpointSync } from './touchpoints/touchpoint-sync.service.js';
+
+/** Key account management: touchpoints kept in step with activities, surveys, KAM settings. */
+export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (_app, { ctx }) => {
+  const module = getRecords(ctx);
+  createTouchpointSync(ctx, module).subscribe();
+};

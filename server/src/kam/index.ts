@@ -2,9 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../platform/context.js';
 import { getRecords } from '../records/index.js';
 import { createTouchpointSync } from './touchpoints/touchpoint-sync.service.js';
+import { createSurveyService } from './surveys/survey.service.js';
+import { surveyRoutes } from './surveys/survey.routes.js';
 
 /** Key account management: touchpoints kept in step with activities, surveys, KAM settings. */
-export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (_app, { ctx }) => {
+export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);
   createTouchpointSync(ctx, module).subscribe();
+  await app.register(surveyRoutes, { surveys: createSurveyService(ctx) });
 };

@@ -94,11 +94,11 @@ function GoalRow({ goal, points, canEdit }: { goal: RecordData; points: RecordDa
           {String(goal.name ?? '')}
         </Text>
         {status === null ? (
-          <Badge size="sm" variant="light" color="gray">
+          <Badge size="sm" variant="light" color="gray" style={{ flexShrink: 0 }}>
             {t('plan.noActual')}
           </Badge>
         ) : (
-          <Badge size="sm" variant="light" color={status ? 'green' : 'orange'}>
+          <Badge size="sm" variant="light" color={status ? 'green' : 'orange'} style={{ flexShrink: 0 }}>
             {status ? t('plan.onTrack') : t('plan.offTrack')}
           </Badge>
         )}

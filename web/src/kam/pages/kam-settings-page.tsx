@@ -147,7 +147,7 @@ export function KamSettingsPage() {
                   label={t(`kpis.${id}`)}
                   inputMode="decimal"
                   value={String(targets[id] ?? '')}
-                  onChange={(e) => setTargets((v) => ({ ...v, [id]: e.currentTarget.value }))}
+                  onChange={({ currentTarget: { value } }) => setTargets((v) => ({ ...v, [id]: value }))}
                   error={fieldError(`targets.${id}`)}
                 />
               ) : (

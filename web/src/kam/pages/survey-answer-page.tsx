@@ -89,7 +89,7 @@ function AnswerForm({ token, survey }: { token: string; survey: PublicSurvey }) 
               minRows={2}
               maxLength={2000}
               value={(answers[question.id] as string) ?? ''}
-              onChange={(e) => setAnswers((a) => ({ ...a, [question.id]: e.currentTarget.value }))}
+              onChange={({ currentTarget: { value } }) => setAnswers((a) => ({ ...a, [question.id]: value }))}
             />
           ) : question.kind === 'scale' ? (
             <Stack key={question.id} gap={4}>

@@ -11,6 +11,7 @@ import { recordsMessages } from '../records/messages';
 import { searchMessages } from '../search/messages';
 import { inventoryMessages } from '../crm/inventory/messages';
 import { crmMessages } from '../crm/messages';
+import { kamMessages } from '../kam/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -31,6 +32,7 @@ const features = {
   search: searchMessages,
   inventory: inventoryMessages,
   crm: crmMessages,
+  kam: kamMessages,
 };
 
 const resources = Object.fromEntries(

@@ -17,6 +17,8 @@ import { SearchPage } from '../search/search-page';
 import { inventoryRoutes } from '../crm/inventory/routes';
 import { LeadConvertPage } from '../crm/pages/lead-convert-page';
 import { MergePage } from '../crm/pages/merge-page';
+import { kamRoutes } from '../kam/routes';
+import { SurveyAnswerPage } from '../kam/pages/survey-answer-page';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -36,6 +38,7 @@ const publicRoutes = [
   createRoute({ getParentRoute: () => publicLayout, path: '/accept-invite', component: AcceptInvitePage, validateSearch: tokenSearch }),
   createRoute({ getParentRoute: () => publicLayout, path: '/verify-email', component: VerifyEmailPage, validateSearch: tokenSearch }),
   createRoute({ getParentRoute: () => publicLayout, path: '/reset-password', component: ResetPasswordPage, validateSearch: tokenSearch }),
+  createRoute({ getParentRoute: () => publicLayout, path: '/survey', component: SurveyAnswerPage, validateSearch: tokenSearch }),
 ];
 
 /** Everything else needs a signed-in user and shows the app shell. */
@@ -53,6 +56,7 @@ const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/import/$module', component: ImportPage }),
   ...recordsRoutes(appLayout),
   ...inventoryRoutes(appLayout),
+  ...kamRoutes(appLayout),
   // CRM screens under /records (the record pages themselves come from web/src/records).
   createRoute({ getParentRoute: () => appLayout, path: '/records/leads/$id/convert', component: LeadConvertPage }),
   createRoute({ getParentRoute: () => appLayout, path: '/records/$module/merge', component: MergePage }),

@@ -13,6 +13,7 @@ const es = {
     auditLog: 'Registro de auditoría',
     mailOutbox: 'Bandeja de salida de correo',
     webhooks: 'Webhooks',
+    kam: 'Gestión de cuentas clave',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -25,6 +26,7 @@ const es = {
     auditLog: 'Quién hizo qué y cuándo',
     mailOutbox: 'Correos enviados o guardados',
     webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
+    kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -473,6 +475,7 @@ const en: typeof es = {
     auditLog: 'Audit log',
     mailOutbox: 'Mail outbox',
     webhooks: 'Webhooks',
+    kam: 'Key account management',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -485,6 +488,7 @@ const en: typeof es = {
     auditLog: 'Who did what, and when',
     mailOutbox: 'Mail sent or kept',
     webhooks: 'Send changes to records to other applications',
+    kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
   },
   menu: { label: 'Settings section' },
   states: {

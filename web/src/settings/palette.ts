@@ -12,6 +12,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'auditLog', to: '/settings/audit-log' },
   { id: 'mailOutbox', to: '/settings/mail-outbox' },
   { id: 'webhooks', to: '/settings/webhooks' },
+  { id: 'kam', to: '/settings/kam' },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];

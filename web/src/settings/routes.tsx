@@ -13,6 +13,7 @@ import { MailOutboxPage } from './pages/mail-outbox-page';
 import { WebhooksPage } from './pages/webhooks-page';
 import { ModulesPage } from './pages/modules-page';
 import { ModuleFieldsPage } from './pages/module-fields-page';
+import { KamSettingsPage } from '../kam/pages/kam-settings-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -37,6 +38,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/audit-log', AuditLogPage),
       page('/mail-outbox', MailOutboxPage),
       page('/webhooks', WebhooksPage),
+      page('/kam', KamSettingsPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),
     ]),

@@ -179,6 +179,7 @@ export function createRecordEmailService(ctx: AppContext, deps: { records: Recor
       await ctx.events.emit(trx, 'email.sent', auth.orgId, {
         module,
         id,
+        timelineId: entryId,
         to: input.to,
         subject: mergedSubject,
         status: mail.status,

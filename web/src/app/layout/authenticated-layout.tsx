@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { ActionIcon, AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
-import { IconCalendar, IconHome, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
+import { IconCalendar, IconHome, IconMessageStar, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useMe, useSetupStatus } from '../session';
@@ -11,6 +11,7 @@ import { CommandPalette } from './command-palette';
 import { UserMenu } from './user-menu';
 import { NotificationBell } from '../../notifications/components/notification-bell';
 import { ModuleNavLinks } from '../../records/components/module-nav-links';
+import { canSeeSurveys } from '../../kam/permissions';
 
 /** The app shell for signed-in users: navigation, search, notifications, user menu. */
 export function AuthenticatedLayout() {
@@ -42,6 +43,7 @@ export function AuthenticatedLayout() {
   const nav = [
     { to: '/', label: t('nav.home'), icon: IconHome },
     { to: '/account', label: t('nav.account'), icon: IconUserCircle },
+    ...(canSeeSurveys(me.data.permissions) ? [{ to: '/kam/surveys', label: t('kam:nav.surveys'), icon: IconMessageStar }] : []),
     ...(me.data.permissions.isAdmin ? [{ to: '/settings', label: t('nav.settings'), icon: IconSettings }] : []),
   ];
 

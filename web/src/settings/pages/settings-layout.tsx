@@ -10,6 +10,7 @@ import {
   IconUsers,
   IconUsersGroup,
   IconWebhook,
+  IconTargetArrow,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -30,6 +31,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   auditLog: IconListDetails,
   mailOutbox: IconMail,
   webhooks: IconWebhook,
+  kam: IconTargetArrow,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

@@ -1,0 +1,137 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { requireAuth } from '../../platform/auth/auth.plugin.js';
+import { errorResponses, IdParams, Uuid } from '../../platform/http/common.schemas.js';
+import {
+  CreateSurveyBody,
+  PublicAnswerBody,
+  PublicSurvey,
+  RecordResponseBody,
+  SendSurveyBody,
+  Survey,
+  SurveyDetail,
+} from './survey.schemas.js';
+import type { SurveyService } from './survey.service.js';
+
+const tags = ['KAM surveys'];
+
+export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }> = async (app, { surveys }) => {
+  app.post(
+    '/kam/surveys',
+    {
+      schema: {
+        tags,
+        summary: 'Create an NPS, CSAT or eNPS survey',
+        description: 'Needs the profile permission `kam_surveys.create` (administrators have it).',
+        body: CreateSurveyBody,
+        response: { 201: Survey, ...errorResponses(400, 401, 403) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await surveys.create(requireAuth(request), request.body)),
+  );
+
+  app.get(
+    '/kam/surveys',
+    {
+      schema: {
+        tags,
+        summary: 'Surveys, newest first, with how many were invited and answered',
+        response: { 200: Type.Object({ data: Type.Array(Survey) }), ...errorResponses(401, 403) },
+      },
+    },
+    async (request) => ({ data: await surveys.list(requireAuth(request)) }),
+  );
+
+  app.get(
+    '/kam/surveys/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A survey with its results',
+        description:
+          'Customer answers count when you can see their account (or, with no account, their contact). eNPS: aggregated over every answer, only from 5 answers, never listed.',
+        params: IdParams,
+        response: { 200: SurveyDetail, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => surveys.get(requireAuth(request), request.params.id),
+  );
+
+  app.post(
+    '/kam/surveys/:id/send',
+    {
+      schema: {
+        tags,
+        summary: 'Mail the survey to contacts (NPS, CSAT) or users (eNPS)',
+        description: 'Each recipient gets a personal link `…/survey?token=…` to the public answer page; only the token’s hash is kept.',
+        params: IdParams,
+        body: SendSurveyBody,
+        response: {
+          200: Type.Object({
+            invited: Type.Integer(),
+            sent: Type.Integer({ description: 'Mails handed to the mail server (or the outbox).' }),
+          }),
+          ...errorResponses(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => surveys.send(requireAuth(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/kam/surveys/:id/responses',
+    {
+      schema: {
+        tags,
+        summary: 'Record or import an answer',
+        description: 'NPS/CSAT: `contactId` (the answer counts for the contact’s account); eNPS: `userId`.',
+        params: IdParams,
+        body: RecordResponseBody,
+        response: {
+          201: Type.Object({
+            id: Uuid,
+            surveyId: Uuid,
+            contactId: Type.Union([Uuid, Type.Null()]),
+            accountId: Type.Union([Uuid, Type.Null()]),
+            score: Type.Integer(),
+            answeredAt: Type.String({ format: 'date-time' }),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await surveys.recordResponse(requireAuth(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/public/surveys/answer',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'The survey behind a personal link (public answer page)',
+        querystring: Type.Object({ token: Type.String({ minLength: 40, maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: PublicSurvey, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => surveys.publicSurvey(request.query.token),
+  );
+
+  app.post(
+    '/public/surveys/answer',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags,
+        summary: 'Answer a survey through a personal link (once)',
+        description: 'Score: NPS/eNPS 0–10, CSAT 1–5. A second answer with the same link is a 409.',
+        body: PublicAnswerBody,
+        response: { 204: Type.Null(), ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await surveys.publicAnswer(request.body);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -198,8 +198,8 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
     id: string,
     input: KpiQuery & { limit?: number; cursor?: string },
   ): Promise<KpiRecordsPage> {
-    const [kpi] = parseIds(id);
-    if (!kpi || id.includes(',')) throw badRequest(`"${id}" is not a KPI id.`, 'id');
+    if (!(KPI_IDS as readonly string[]).includes(id)) throw badRequest(`"${id}" is not a KPI id.`, 'id');
+    const kpi = id as KpiId;
     const limit = input.limit ?? 50;
     if (input.cursor !== undefined && !UUID.test(input.cursor))
       throw badRequest('The cursor is the id of the last record of the page.', 'cursor');

@@ -3,7 +3,8 @@ import { accountInScope, recordInScope, tableOf, visibleRow } from '../scope.js'
 import { periodsCte, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
 
 /**
- * Interaction (KAM-5): touchpoints in and out and the time they took, and days
+ * Interaction (KAM-5): touchpoints with customers (those of an account; a
+ * lead's touchpoints feed acquisition) in and out and the time they took, and days
  * since each key account's last touchpoint (its median for a group). One
  * query over the 8 periods; the last touch of each key account is found
  * through the (account_id, occurred_at) index.
@@ -16,7 +17,7 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
     t AS (
       SELECT p.i, t.id, t.direction, t.duration_minutes
       FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.t1
-      WHERE ${recordInScope(scope, 'touchpoints', 't')}
+      WHERE t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
     ),
     last_touch AS (
       SELECT p.i, a.id, p.r - (lt.at AT TIME ZONE ${ctx.org.timeZone})::date AS days

@@ -582,4 +582,11 @@ describe('errors', () => {
     const response = await t.request('GET', `/api/v1/kam/kpis?${Q1}&ids=nps,churn_rate`, { as: admin });
     expect(response.data.kpis.map((k: { id: string }) => k.id)).toEqual(['nps', 'churn_rate']);
   });
+
+  it('documents the routes in the OpenAPI document', async () => {
+    const paths = (await t.request('GET', '/api/openapi.json', { as: null })).data.paths;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['/api/v1/kam/kpis', '/api/v1/kam/kpis/{id}/records', '/api/v1/kam/acquisition-curve']),
+    );
+  });
 });

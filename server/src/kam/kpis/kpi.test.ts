@@ -428,7 +428,8 @@ describe('interaction', () => {
     // T1, T2, T4, T5, T6 (31 December 23:30 UTC is 1 January in Madrid); T3 is 1 April in Madrid.
     expect(k.touchpoints).toMatchObject({ value: 5, unit: 'count', details: { inbound: 2, outbound: 3, hoursSpent: 3 } });
     // Key accounts on 31 March: A1 11 days (20 March), A2 32 (27 February), A4 58 (1 February) → 32.
-    expect(k.days_since_last_touch).toMatchObject({ value: 32, unit: 'days', details: { neverTouched: 0 } });
+    // Longest gap: A1 touched on 1 January, 10 January and 20 March local → 69 days (A2's 32 and A4's 58 are shorter).
+    expect(k.days_since_last_touch).toMatchObject({ value: 32, unit: 'days', details: { neverTouched: 0, longestGapDays: 69 } });
     const team = await kpis(admin, `${Q1}&scope=team:${role.rep}`);
     expect(team.touchpoints!.value).toBe(4);
     expect(team.days_since_last_touch!.value).toBe(21.5);

@@ -27,6 +27,16 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
         WHERE t.account_id = a.id AND t.occurred_at < p.tr AND ${visibleRow(scope, 'touchpoints', 't')}
       ) lt ON true
       WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE
+    ),
+    touch_days AS (
+      SELECT DISTINCT p.i, p.r, t.account_id, (t.occurred_at AT TIME ZONE ${ctx.org.timeZone})::date AS day
+      FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.tr
+      WHERE t.account_id IN (SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE)
+        AND ${visibleRow(scope, 'touchpoints', 't')}
+    ),
+    day_gaps AS (
+      SELECT i, day - lag(day) OVER (PARTITION BY i, account_id ORDER BY day) AS gap, r - max(day) OVER (PARTITION BY i, account_id) AS tail
+      FROM touch_days
     )`;
 }
 
@@ -42,6 +52,7 @@ export const interactionFamily: KpiFamily = {
       hours: string | null;
       median_days: string | null;
       never: number;
+      longest_gap: number | null;
     }>`
       WITH ${touchCtes(ctx)},
       counts AS (
@@ -52,10 +63,13 @@ export const interactionFamily: KpiFamily = {
       gaps AS (
         SELECT i, percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::text AS median_days, count(*) FILTER (WHERE days IS NULL)::int AS never
         FROM last_touch GROUP BY i
-      )
-      SELECT p.i, coalesce(counts.total, 0) AS total, coalesce(counts.inbound, 0) AS inbound, coalesce(counts.outbound, 0) AS outbound,
+      ),
+      longest AS (SELECT i, greatest(max(gap), max(tail))::int AS days FROM day_gaps GROUP BY i)
+      SELECT p.i, longest.days AS longest_gap, coalesce(counts.total, 0) AS total, coalesce(counts.inbound, 0) AS inbound, coalesce(counts.outbound, 0) AS outbound,
         coalesce(counts.hours, '0.00') AS hours, gaps.median_days, coalesce(gaps.never, 0) AS never
-      FROM p LEFT JOIN counts ON counts.i = p.i LEFT JOIN gaps ON gaps.i = p.i ORDER BY p.i`.execute(ctx.executor);
+      FROM p LEFT JOIN counts ON counts.i = p.i LEFT JOIN gaps ON gaps.i = p.i LEFT JOIN longest ON longest.i = p.i ORDER BY p.i`.execute(
+      ctx.executor,
+    );
     const last = result.rows.at(-1);
     return {
       touchpoints: {
@@ -64,7 +78,7 @@ export const interactionFamily: KpiFamily = {
       },
       days_since_last_touch: {
         series: seriesOf(ctx, result.rows, (row) => toNumber(row.median_days)),
-        details: { neverTouched: Number(last?.never ?? 0) },
+        details: { neverTouched: Number(last?.never ?? 0), longestGapDays: last?.longest_gap ?? null },
       },
     };
   },

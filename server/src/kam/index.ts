@@ -6,11 +6,14 @@ import { createSurveyService } from './surveys/survey.service.js';
 import { surveyRoutes } from './surveys/survey.routes.js';
 import { createKamSettingsService } from './settings/kam-settings.service.js';
 import { kamSettingsRoutes } from './settings/kam-settings.routes.js';
+import { createKpiService } from './kpis/kpi.service.js';
+import { kpiRoutes } from './kpis/kpi.routes.js';
 
-/** Key account management: touchpoints kept in step with activities, surveys, KAM settings. */
+/** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine. */
 export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);
   createTouchpointSync(ctx, module).subscribe();
   await app.register(surveyRoutes, { surveys: createSurveyService(ctx) });
   await app.register(kamSettingsRoutes, { settings: createKamSettingsService(ctx, module) });
+  await app.register(kpiRoutes, { kpis: createKpiService(ctx, { metadata: module.metadata }) });
 };

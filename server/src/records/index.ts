@@ -33,11 +33,14 @@ export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.typ
 // What feature folders (crm/…) build on besides the services: one public surface, so records' internals can move.
 export type { MetadataStore } from './metadata/metadata-store.js';
 export { COMPUTED_TYPES } from './metadata/field-types.js';
-export { quoteIdent, isBaseColumn } from './metadata/ddl.js';
+export { quoteIdent, qualifiedTable, isBaseColumn } from './metadata/ddl.js';
 export { formatFieldValue, isEmptyValue } from './records/field-values.js';
 export { moduleView, viewOf, type ModuleView } from './records/record-access.js';
 export { insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
 export { DuplicateMatchSchema } from './records/record.schemas.js';
+// The record access check list queries use (profile permission, owner scopes from sharing, hierarchy, groups and rules):
+// features that aggregate over record tables (kam/kpis) apply exactly the same one.
+export { canModuleAction, loadRecordScopes, type OwnerScope, type RecordScope } from '../platform/access/access.service.js';
 
 /** What other features use of the records module: the record service, metadata and per-module behaviour on save. */
 export interface RecordsModule {

@@ -1,0 +1,130 @@
+import { sql, type RawBuilder } from 'kysely';
+import { addDays, addMonths } from '../periods.js';
+import { ownedInScope, tableOf, visibleRow } from '../scope.js';
+import { periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+
+/**
+ * Acquisition (KAM-7): leads converted ÷ leads reached (first outbound
+ * touchpoint) per period, and the conversion curve by number of touchpoints.
+ * Leads count by their owner; an account scope has no leads.
+ */
+
+/** Buckets with fewer leads than this show no rate. */
+export const CURVE_MIN_LEADS = 20;
+export const CURVE_BUCKETS = 10;
+
+function leadCtes(ctx: KpiRunContext, channel?: string): RawBuilder<unknown> {
+  const { scope } = ctx;
+  const byChannel = channel ? sql`AND f.channel = ${channel}` : sql``;
+  return sql`
+    ${periodsCte(ctx)},
+    l AS NOT MATERIALIZED (
+      SELECT l.id, l.converted_at, f.at AS first_at, f.channel
+      FROM ${tableOf(scope, 'leads')} l
+      JOIN LATERAL (
+        SELECT t.occurred_at AS at, t.channel FROM ${tableOf(scope, 'touchpoints')} t
+        WHERE t.lead_id = l.id AND t.direction = 'outbound' AND ${visibleRow(scope, 'touchpoints', 't')}
+        ORDER BY t.occurred_at, t.id LIMIT 1
+      ) f ON true
+      WHERE ${ownedInScope(scope, 'leads', 'l')} ${byChannel}
+    )`;
+}
+
+const convertedIn = sql<boolean>`(l.converted_at >= p.t0 AND l.converted_at < p.t1 AND l.first_at <= l.converted_at)`;
+const reachedIn = sql<boolean>`(l.first_at >= p.t0 AND l.first_at < p.t1)`;
+
+export const acquisitionFamily: KpiFamily = {
+  ids: ['acquisition_rate'],
+
+  async compute(ctx) {
+    if (ctx.scope.kind === 'account') return { acquisition_rate: { series: ctx.periods.map(() => null) } };
+    const result = await sql<{ i: number; rate: string | null; reached: number; converted: number }>`
+      WITH ${leadCtes(ctx)},
+      reached AS (SELECT p.i, count(*) AS n FROM p JOIN l ON ${reachedIn} GROUP BY p.i),
+      converted AS (SELECT p.i, count(*) AS n FROM p JOIN l ON ${convertedIn} GROUP BY p.i)
+      SELECT p.i, ${ratioSql(sql`converted.n`, sql`reached.n`)} AS rate, coalesce(reached.n, 0)::int AS reached, coalesce(converted.n, 0)::int AS converted
+      FROM p LEFT JOIN reached ON reached.i = p.i LEFT JOIN converted ON converted.i = p.i ORDER BY p.i`.execute(ctx.executor);
+    const last = result.rows.at(-1);
+    return {
+      acquisition_rate: {
+        series: seriesOf(ctx, result.rows, (row) => toNumber(row.rate)),
+        details: { reached: Number(last?.reached ?? 0), converted: Number(last?.converted ?? 0) },
+      },
+    };
+  },
+
+  drill(ctx) {
+    return {
+      module: 'leads',
+      rows: sql`WITH ${leadCtes(ctx)} SELECT l.id, ${convertedIn} AS counted, l.channel::text AS value FROM p JOIN l ON ${reachedIn} OR ${convertedIn}`,
+    };
+  },
+};
+
+export interface CurveBucket {
+  touchpoints: number;
+  label: string;
+  leads: number;
+  converted: number;
+  rate: number | null;
+  hidden: boolean;
+}
+
+export interface AcquisitionCurve {
+  from: string;
+  to: string;
+  buckets: CurveBucket[];
+  fallsAfter: number | null;
+  byChannel: Array<{ channel: string; leads: number; converted: number; rate: number | null }>;
+}
+
+/** The conversion curve over the 12 months ending with the context's last period (one grouped query). */
+export async function computeAcquisitionCurve(ctx: KpiRunContext, channel?: string): Promise<AcquisitionCurve> {
+  const period = ctx.periods.at(-1)!;
+  const one: KpiRunContext = { ...ctx, periods: [period] };
+  const { scope } = ctx;
+  const rows =
+    scope.kind === 'account'
+      ? []
+      : (
+          await sql<{ bucket: number | null; channel: string | null; leads: number; converted: number }>`
+      WITH ${leadCtes(one, channel)},
+      w AS (
+        SELECT l.id, l.channel, (l.converted_at IS NOT NULL AND l.converted_at < p.t1) AS converted, (
+          SELECT count(*) FROM ${tableOf(scope, 'touchpoints')} t
+          WHERE t.lead_id = l.id AND t.occurred_at < p.t1 AND (l.converted_at IS NULL OR t.occurred_at <= l.converted_at)
+            AND ${visibleRow(scope, 'touchpoints', 't')}
+        ) AS n
+        FROM p JOIN l ON l.first_at >= p.tw0 AND l.first_at < p.t1 AND (l.converted_at IS NULL OR l.first_at <= l.converted_at)
+      )
+      SELECT least(n, ${CURVE_BUCKETS})::int AS bucket, NULL::text AS channel, count(*)::int AS leads, count(*) FILTER (WHERE converted)::int AS converted
+      FROM w GROUP BY 1
+      UNION ALL
+      SELECT NULL::int, w.channel, count(*)::int, count(*) FILTER (WHERE converted)::int FROM w GROUP BY w.channel`.execute(ctx.executor)
+        ).rows;
+  const rate = (converted: number, leads: number) => (leads === 0 ? null : Math.round((converted / leads) * 10_000) / 10_000);
+  const buckets: CurveBucket[] = [];
+  for (let k = 1; k <= CURVE_BUCKETS; k++) {
+    const row = rows.find((r) => r.bucket === k);
+    const leads = row?.leads ?? 0;
+    const converted = row?.converted ?? 0;
+    const hidden = leads < CURVE_MIN_LEADS;
+    buckets.push({
+      touchpoints: k,
+      label: k === CURVE_BUCKETS ? `${k}+` : String(k),
+      leads,
+      converted,
+      rate: hidden ? null : rate(converted, leads),
+      hidden,
+    });
+  }
+  const shown = buckets.filter((b) => !b.hidden);
+  let best: CurveBucket | undefined;
+  for (const bucket of shown) if (!best || bucket.rate! > best.rate!) best = bucket;
+  const fallsAfter = best && shown.some((b) => b.touchpoints > best.touchpoints && b.rate! < best.rate!) ? best.touchpoints : null;
+  const byChannel = rows
+    .filter((r) => r.bucket === null && r.channel !== null)
+    .map((r) => ({ channel: r.channel!, leads: r.leads, converted: r.converted, rate: rate(r.converted, r.leads) }))
+    .sort((a, b) => a.channel.localeCompare(b.channel));
+  return { from: addMonths(addDays(period.end, 1), -12), to: period.end, buckets, fallsAfter, byChannel };
+}

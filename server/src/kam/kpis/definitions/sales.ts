@@ -1,0 +1,164 @@
+import { sql, type RawBuilder } from 'kysely';
+import { accountIdsInScope, recordInScope, tableOf, visibleRow, type KpiScope } from '../scope.js';
+import { activeOn, inOrgCurrency, periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+
+/**
+ * Sales and organic growth (KAM-1, KAM-6, KAM-8): upsell and cross-sell win
+ * rates, the referral, repeat-customer and new-to-repeat shares of won
+ * revenue, and customer lifetime value. One query over the 8 periods.
+ */
+
+export const REFERRAL_SOURCES = ['customer_referral', 'external_referral', 'employee_referral'];
+const REPEAT_TYPES = ['upsell', 'cross_sell', 'renewal'];
+
+function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
+  const { scope } = ctx;
+  return sql`
+    ${periodsCte(ctx)},
+    d AS NOT MATERIALIZED (
+      SELECT d.id, d.account_id, d.closed_at, d.deal_type, d.lead_source,
+        d.stage = ANY(${ctx.stages.won}::text[]) AS won, d.stage = ANY(${ctx.stages.lost}::text[]) AS lost,
+        ${inOrgCurrency(ctx, sql`d.amount`, sql`d.currency`)} AS amount
+      FROM ${tableOf(scope, 'deals')} d
+      WHERE ${recordInScope(scope, 'deals', 'd')} AND d.closed_at IS NOT NULL
+    ),
+    inp AS (
+      SELECT p.i, d.*, (d.won AND d.account_id IS NOT NULL AND EXISTS (
+        SELECT 1 FROM ${tableOf(scope, 'deals')} d2
+        WHERE d2.account_id = d.account_id AND d2.closed_at < p.t0 AND d2.stage = ANY(${ctx.stages.won}::text[])
+          AND ${visibleRow(scope, 'deals', 'd2')}
+      )) AS repeat
+      FROM p JOIN d ON d.closed_at >= p.t0 AND d.closed_at < p.t1
+    )`;
+}
+
+/** Customers and the 12-month churn behind the average lifespan, over the accounts of `lifespanScope`. */
+function lifespanCtes(ctx: KpiRunContext, lifespanScope: KpiScope): RawBuilder<unknown> {
+  return sql`
+    c AS NOT MATERIALIZED (
+      SELECT c.account_id, c.start_date, c.end_date, c.cancelled_at FROM ${tableOf(lifespanScope, 'contracts')} c
+      WHERE ${visibleRow(lifespanScope, 'contracts', 'c')} AND c.account_id IN (${accountIdsInScope(lifespanScope)})
+    ),
+    s12 AS (SELECT DISTINCT p.i, c.account_id FROM p JOIN c ON ${activeOn('c', sql`p.w0`)}),
+    churn12 AS (
+      SELECT s.i, count(*) AS customers,
+        count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.account_id = s.account_id AND ${activeOn('c', sql`p.dn`)})) AS churned
+      FROM s12 s JOIN p ON p.i = s.i GROUP BY s.i
+    ),
+    life AS (
+      SELECT i, CASE WHEN churned = 0 THEN 10::numeric ELSE least(10::numeric, customers::numeric / churned) END AS years FROM churn12
+    )`;
+}
+
+export const salesFamily: KpiFamily = {
+  ids: ['upsell_rate', 'cross_sell_rate', 'referral_revenue_share', 'repeat_customer_share', 'new_to_repeat_ratio', 'clv'],
+
+  async compute(ctx) {
+    const { scope } = ctx;
+    const isAccount = scope.kind === 'account';
+    // Per account, the lifespan is the organization's (what the caller sees of it), the revenue the account's.
+    const lifespanScope: KpiScope = isAccount ? { ...scope, kind: 'org', id: null, tier: null, userIds: null } : scope;
+    const clv = isAccount
+      ? sql`round(coalesce(todate.revenue, 0) + coalesce(rev12.revenue, 0) * greatest(0, coalesce(life.years, 0) - coalesce(first.years, 0)), 2)::text`
+      : sql`round(coalesce(rev12.revenue, 0) / nullif(cust.n, 0) * life.years, 2)::text`;
+    const result = await sql<{
+      i: number;
+      upsell_rate: string | null;
+      cross_sell_rate: string | null;
+      referral_revenue_share: string | null;
+      repeat_customer_share: string | null;
+      new_to_repeat_ratio: string | null;
+      clv: string | null;
+    }>`
+      WITH ${dealCtes(ctx)},
+      agg AS (
+        SELECT i,
+          count(*) FILTER (WHERE deal_type = 'upsell' AND won) AS up_won,
+          count(*) FILTER (WHERE deal_type = 'upsell' AND (won OR lost)) AS up_closed,
+          count(*) FILTER (WHERE deal_type = 'cross_sell' AND won) AS cross_won,
+          count(*) FILTER (WHERE deal_type = 'cross_sell' AND (won OR lost)) AS cross_closed,
+          sum(amount) FILTER (WHERE won) AS won_amount,
+          sum(amount) FILTER (WHERE won AND lead_source = ANY(${REFERRAL_SOURCES}::text[])) AS referral_amount,
+          sum(amount) FILTER (WHERE won AND deal_type = 'new_business') AS new_amount,
+          sum(amount) FILTER (WHERE won AND deal_type = ANY(${REPEAT_TYPES}::text[])) AS repeat_amount,
+          count(DISTINCT account_id) FILTER (WHERE won) AS buyers,
+          count(DISTINCT account_id) FILTER (WHERE repeat) AS repeaters
+        FROM inp GROUP BY i
+      ),
+      rev12 AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at >= p.tw0 AND d.closed_at < p.t1 GROUP BY p.i),
+      todate AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at < p.t1 GROUP BY p.i),
+      ${lifespanCtes(ctx, lifespanScope)},
+      cust AS (
+        SELECT p.i, count(DISTINCT c.account_id) AS n FROM p JOIN c ON ${activeOn('c', sql`p.d1`)}
+        WHERE c.account_id IN (${accountIdsInScope(scope)}) GROUP BY p.i
+      ),
+      first AS (
+        SELECT p.i, extract(year FROM g.age) + extract(month FROM g.age) / 12.0 + extract(day FROM g.age) / 365.0 AS years
+        FROM p, LATERAL (
+          SELECT age(p.dn::timestamp, min(c.start_date)::timestamp) AS age FROM c
+          WHERE c.account_id IN (${accountIdsInScope(scope)}) AND c.start_date <= p.d1
+        ) g
+      )
+      SELECT p.i,
+        ${ratioSql(sql`agg.up_won`, sql`agg.up_closed`)} AS upsell_rate,
+        ${ratioSql(sql`agg.cross_won`, sql`agg.cross_closed`)} AS cross_sell_rate,
+        ${ratioSql(sql`agg.referral_amount`, sql`agg.won_amount`)} AS referral_revenue_share,
+        ${ratioSql(sql`agg.repeaters`, sql`agg.buyers`)} AS repeat_customer_share,
+        ${ratioSql(sql`agg.new_amount`, sql`agg.repeat_amount`)} AS new_to_repeat_ratio,
+        ${clv} AS clv
+      FROM p LEFT JOIN agg ON agg.i = p.i LEFT JOIN rev12 ON rev12.i = p.i LEFT JOIN todate ON todate.i = p.i
+        LEFT JOIN life ON life.i = p.i LEFT JOIN cust ON cust.i = p.i LEFT JOIN first ON first.i = p.i
+      ORDER BY p.i`.execute(ctx.executor);
+    const rows = result.rows;
+    const pick = (key: Exclude<keyof (typeof rows)[number], 'i' | 'clv'>) => ({ series: seriesOf(ctx, rows, (row) => toNumber(row[key])) });
+    return {
+      upsell_rate: pick('upsell_rate'),
+      cross_sell_rate: pick('cross_sell_rate'),
+      referral_revenue_share: pick('referral_revenue_share'),
+      repeat_customer_share: pick('repeat_customer_share'),
+      new_to_repeat_ratio: pick('new_to_repeat_ratio'),
+      clv: { series: seriesOf(ctx, rows, (row) => row.clv) },
+    };
+  },
+
+  drill(ctx, id) {
+    const amount = sql`round(inp.amount, 2)::text`;
+    const base = dealCtes(ctx);
+    switch (id) {
+      case 'upsell_rate':
+      case 'cross_sell_rate':
+        return {
+          module: 'deals',
+          rows: sql`WITH ${base} SELECT inp.id, inp.won AS counted, ${amount} AS value FROM inp
+            WHERE inp.deal_type = ${id === 'upsell_rate' ? 'upsell' : 'cross_sell'} AND (inp.won OR inp.lost)`,
+        };
+      case 'referral_revenue_share':
+        return {
+          module: 'deals',
+          rows: sql`WITH ${base} SELECT inp.id, coalesce(inp.lead_source = ANY(${REFERRAL_SOURCES}::text[]), false) AS counted, ${amount} AS value
+            FROM inp WHERE inp.won`,
+        };
+      case 'new_to_repeat_ratio':
+        return {
+          module: 'deals',
+          rows: sql`WITH ${base} SELECT inp.id, inp.deal_type = 'new_business' AS counted, ${amount} AS value
+            FROM inp WHERE inp.won AND inp.deal_type = ANY(${['new_business', ...REPEAT_TYPES]}::text[])`,
+        };
+      case 'repeat_customer_share':
+        return {
+          module: 'accounts',
+          rows: sql`WITH ${base} SELECT inp.account_id AS id, bool_or(inp.repeat) AS counted, round(sum(inp.amount), 2)::text AS value
+            FROM inp WHERE inp.won AND inp.account_id IS NOT NULL GROUP BY inp.account_id`,
+        };
+      case 'clv': {
+        const from = ctx.scope.kind === 'account' ? sql`true` : sql`d.closed_at >= p.tw0`;
+        return {
+          module: 'deals',
+          rows: sql`WITH ${base} SELECT d.id, true AS counted, round(d.amount, 2)::text AS value FROM p JOIN d ON d.won AND ${from} AND d.closed_at < p.t1`,
+        };
+      }
+      default:
+        return null;
+    }
+  },
+};

@@ -68,8 +68,39 @@ export function searchExpressions(
   return expressions;
 }
 
+/**
+ * Expressions only matched by prefix, besides the searched ones: each part of
+ * a name made of several fields (a surname: "garcia" finds "María García"), and
+ * an e-mail's domain ("hotmail", "@proton" find every address there).
+ */
+export interface PrefixExpression {
+  purpose: string;
+  sql: string;
+  /** Matched by the text without a leading "@" (an e-mail domain). */
+  domain: boolean;
+}
+
+export function prefixOnlyExpressions(
+  displayFields: readonly string[],
+  fields: ReadonlyArray<{ apiName: string; type: FieldType }>,
+  alias?: string,
+): PrefixExpression[] {
+  const expressions: PrefixExpression[] = [];
+  if (displayFields.length > 1)
+    for (const field of displayFields)
+      expressions.push({ purpose: `search_${field}_word`, sql: normalized(`${column(field, alias)}::text`), domain: false });
+  for (const { apiName, type } of fields)
+    if (type === 'email')
+      expressions.push({
+        purpose: `search_${apiName}_domain`,
+        sql: `split_part(${normalized(`${column(apiName, alias)}::text`)}, '@', 2)`,
+        domain: true,
+      });
+  return expressions;
+}
+
 /** Bump when the index shapes change: organizations are brought up to date at start (see provision.ts). */
-export const SEARCH_INDEX_VERSION = 2;
+export const SEARCH_INDEX_VERSION = 3;
 
 /**
  * The search indexes of a module, live records only (idempotent): per
@@ -104,5 +135,9 @@ export function searchIndexStatements(
       `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, `${purpose}_prefix`))} ON ${t} ((${expression.sql}) text_pattern_ops) WHERE deleted_at IS NULL`,
     );
   }
+  for (const expression of prefixOnlyExpressions(displayFields, searchable))
+    statements.push(
+      `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, expression.purpose))} ON ${t} ((${expression.sql}) text_pattern_ops) WHERE deleted_at IS NULL`,
+    );
   return statements;
 }

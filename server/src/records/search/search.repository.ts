@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { qualifiedTable, quoteIdent } from '../metadata/ddl.js';
 import type { FieldType } from '../metadata/field-types.js';
-import { nameText, searchExpressions, type SearchExpression } from './search-sql.js';
+import { nameText, prefixOnlyExpressions, searchExpressions, type SearchExpression } from './search-sql.js';
 
 /** One module to search: its table, the caller's owner scope and the fields they may see. */
 export interface SearchTarget {
@@ -35,17 +35,15 @@ export async function normalizeQuery(executor: Executor, q: string): Promise<str
 }
 
 /**
- * How many rows a module ranks at most in each stage: a common surname
- * matches thousands of records, and ranking costs a few microseconds each
- * (unaccent, word similarity). Exact matches are looked up on their own, so
- * they are never lost to the cap.
+ * How many rows a module ranks at most in the trigram stages: a common
+ * surname matches thousands of records, and ranking costs a few microseconds
+ * each (unaccent, word similarity).
  */
 export const MAX_CANDIDATES = 250;
-/** Texts under 3 letters or digits match a great many words: fewer candidates. */
-export const SHORT_QUERY_CANDIDATES = 100;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-const FIELDS_WITHOUT_SPACES: ReadonlySet<FieldType> = new Set(['email', 'url']);
+/** Fields matched by substring only: a typo in an e-mail address is rare, and their trigrams are common ("hotmail"). */
+const SUBSTRING_ONLY: ReadonlySet<FieldType> = new Set(['email', 'url']);
 
 interface SearchInput {
   schema: string;
@@ -56,60 +54,85 @@ interface SearchInput {
   limit: number;
 }
 
+type Stage = 'prefix' | 'contains' | 'similar';
+
 /**
- * The best `limit` matches over every target, best first, in two stages:
- * 1. exact and prefix matches of the normalized name and text fields, from
- *    btree indexes (cheap even for a common name over a million rows);
- * 2. only when those are fewer than `limit`: word similarity (`<%`, typos,
- *    a word inside the text) and phone-number fragments, from the GIN trigram
- *    indexes. Every stage-2 text match ranks after every stage-1 match (keys
- *    ≥ 1 against < 1), so stopping after stage 1 never hides a better result.
+ * The best `limit` matches over every target, best first, in up to three
+ * stages, each run only while the earlier ones found fewer than `limit`:
+ * 1. exact and prefix matches of the name, each of its parts (a surname)
+ *    and text fields, and of e-mail domains, from btree indexes read in
+ *    order (the exact match comes first, and a common name over a million
+ *    rows costs a few index entries);
+ * 2. the text inside a value (a surname, a word of a company, an e-mail
+ *    domain) and phone-number fragments, from the GIN trigram indexes;
+ * 3. word similarity (`<%`): typos and missing accents, from the same
+ *    indexes, for names and text fields.
+ * Ranking is the same in every stage (exact, prefix, a word's prefix, then
+ * by similarity); stopping early never hides a better kind of match, because
+ * a later stage only adds rows that an earlier one did not consider a match.
+ * A phone-like text always runs stage 2: its digits may match exactly.
  */
 export async function searchRecords(executor: Executor, input: SearchInput): Promise<SearchRow[]> {
   if (input.targets.length === 0) return [];
-  const prefixRows = await searchStage(executor, input, 'prefix');
-  // A phone number's digits are only matched in stage 2, where they may rank first.
-  if (prefixRows.length >= input.limit && !isPhoneQuery(input.q)) return prefixRows;
-  const fuzzyRows = await searchStage(executor, input, 'similar');
-  const byId = new Map<string, SearchRow>();
-  for (const row of [...prefixRows, ...fuzzyRows]) if (!byId.has(row.id)) byId.set(row.id, row);
-  return [...byId.values()].sort((a, b) => a.key - b.key).slice(0, input.limit);
+  const found = new Map<string, SearchRow>();
+  const alnum = [...input.q].filter((c) => /[\p{L}\p{N}]/u.test(c)).length;
+  // Trigram indexes cannot serve a substring under 3 letters: such a text gets prefixes and similarity only.
+  const stages: Stage[] = alnum >= 3 ? ['prefix', 'contains', 'similar'] : ['prefix', 'similar'];
+  for (const stage of stages) {
+    for (const row of await searchStage(executor, input, stage)) if (!found.has(row.id)) found.set(row.id, row);
+    if (found.size >= input.limit && !(stage === 'prefix' && isPhoneQuery(input.q))) break;
+  }
+  return [...found.values()].sort((a, b) => a.key - b.key).slice(0, input.limit);
 }
 
 /** Digits and separators only ("986 123", "+34 600-12"): the text may be a phone number. */
 const isPhoneQuery = (q: string) => !/\p{L}/u.test(q) && q.replace(/[^0-9]+/g, '').length >= 3;
 
-async function searchStage(executor: Executor, input: SearchInput, stage: 'prefix' | 'similar'): Promise<SearchRow[]> {
+async function searchStage(executor: Executor, input: SearchInput, stage: Stage): Promise<SearchRow[]> {
   const trgm = sql.raw(quoteIdent(input.trgm));
   const q = input.q;
   const digits = q.replace(/[^0-9]+/g, '');
-  const phone = isPhoneQuery(q);
   const prefix = `${escapeLike(q)}%`;
   const wordPrefix = `% ${escapeLike(q)}%`;
-  const short = [...q].filter((c) => /[\p{L}\p{N}]/u.test(c)).length < 3;
-  const cap = short ? SHORT_QUERY_CANDIDATES : MAX_CANDIDATES;
   const branches: RawBuilder<unknown>[] = [];
   for (const target of input.targets) {
     const expressions = searchExpressions(target.nameFields, target.fields, 'r');
     const typeOf = new Map(target.fields.map((f) => [f.apiName, f.type]));
+    const substringOnly = (e: SearchExpression) => e.field !== null && SUBSTRING_ONLY.has(typeOf.get(e.field)!);
     // Which expressions may match in this stage (every one is ranked, for the matched field and snippet).
     const matching = expressions.filter((e) => {
-      if (e.kind === 'digits') return stage === 'similar' && phone;
-      if (stage === 'prefix') return true;
-      return !(q.includes(' ') && e.field !== null && FIELDS_WITHOUT_SPACES.has(typeOf.get(e.field)!));
+      if (e.kind === 'digits') return stage === 'contains' && isPhoneQuery(q);
+      return stage !== 'similar' || !substringOnly(e);
     });
     if (matching.length === 0) continue;
     const table = sql.raw(qualifiedTable(input.schema, target.table));
     const owners = target.ownerIds === null ? sql`` : sql` AND r.owner_id = ANY(${target.ownerIds}::uuid[])`;
-    const candidates = (condition: (e: SearchExpression) => RawBuilder<unknown>) =>
-      sql`SELECT r.id FROM ${table} r WHERE r.deleted_at IS NULL${owners} AND (${sql.join(matching.map(condition), sql` OR `)}) LIMIT ${cap}`;
-    const ids =
-      stage === 'prefix'
-        ? // Exact matches apart: a text with more prefix matches than the cap keeps them.
-          sql`(${candidates((e) => sql`${sql.raw(e.sql)} = ${q}`)}) UNION (${candidates((e) => sql`${sql.raw(e.sql)} LIKE ${prefix}`)})`
-        : candidates((e) =>
-            e.kind === 'digits' ? sql`${sql.raw(e.sql)} LIKE ${`%${digits}%`}` : sql`${q}::text OPERATOR(${trgm}.<%) ${sql.raw(e.sql)}`,
-          );
+    const live = sql`r.deleted_at IS NULL${owners}`;
+    let ids: RawBuilder<unknown>;
+    if (stage === 'prefix') {
+      // One ordered btree scan per expression: the exact value sorts first among its prefixes.
+      const domain = q.replace(/^@/, '');
+      const scans = [
+        ...matching.map((e) => ({ sql: e.sql, pattern: prefix })),
+        ...prefixOnlyExpressions(target.nameFields, target.fields, 'r')
+          .filter((e) => !e.domain || (domain.length >= 2 && !domain.includes('@')))
+          .map((e) => ({ sql: e.sql, pattern: e.domain ? `${escapeLike(domain)}%` : prefix })),
+      ];
+      ids = sql.join(
+        scans.map((scan) => {
+          const n = sql.raw(scan.sql);
+          return sql`(SELECT r.id FROM ${table} r WHERE ${live} AND ${n} LIKE ${scan.pattern} ORDER BY ${n} USING OPERATOR(pg_catalog.~<~) LIMIT ${input.limit})`;
+        }),
+        sql` UNION `,
+      );
+    } else {
+      const condition = (e: SearchExpression) => {
+        const n = sql.raw(e.sql);
+        if (e.kind === 'digits') return sql`${n} LIKE ${`%${digits}%`}`;
+        return stage === 'contains' ? sql`${n} LIKE ${`%${escapeLike(q)}%`}` : sql`${q}::text OPERATOR(${trgm}.<%) ${n}`;
+      };
+      ids = sql`SELECT r.id FROM ${table} r WHERE ${live} AND (${sql.join(matching.map(condition), sql` OR `)}) LIMIT ${MAX_CANDIDATES}`;
+    }
     // Each normalized value is computed once per candidate (unaccent is the costly part), then ranked.
     const normalizedColumns = sql.join(expressions.map((e, i) => sql`${sql.raw(e.sql)} AS ${sql.raw(`n${i}`)}`));
     const keyOf = (e: SearchExpression, i: number) => {
@@ -133,6 +156,9 @@ async function searchStage(executor: Executor, input: SearchInput, stage: 'prefi
       ORDER BY 4 LIMIT ${input.limit})`);
   }
   if (branches.length === 0) return [];
+  // The prefix stage reads btree indexes in order and stops early; the trigram stages must use bitmap scans
+  // (a plain or sequential scan hoping to meet enough matches early reads the whole table when the text is rare).
+  await sql.raw(`SET LOCAL enable_indexscan = ${stage === 'prefix' ? 'on' : 'off'}`).execute(executor);
   const result =
     await sql<SearchRow>`SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) hits ORDER BY key LIMIT ${input.limit}`.execute(executor);
   return result.rows;

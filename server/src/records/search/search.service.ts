@@ -95,14 +95,10 @@ export function createSearchService(ctx: AppContext, deps: { metadata: MetadataS
     }
     const trgm = await trigram();
     const { normalizedQ, rows } = await database.transaction('records.search', async (trx) => {
-      // Trigram conditions are estimated at thousands of rows each, which tempts the planner into
-      // parallel workers (starting them costs more than the index scans) and, with the candidate cap,
-      // into a sequential or btree index scan hoping to meet enough matches early — it then reads the
-      // whole table when the text is rare (20 s over a million leads). Bitmap scans of the trigram
-      // indexes are always the right path for this statement, so the others are switched off for it.
-      await sql`SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off`.execute(
-        trx,
-      );
+      // Trigram conditions are estimated at thousands of rows each, which tempts the planner into parallel
+      // workers (starting them costs more than the index scans) and into sequential scans; each stage of the
+      // search also chooses between plain and bitmap index scans (search.repository.ts).
+      await sql`SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL enable_seqscan = off`.execute(trx);
       const normalizedQ = await normalizeQuery(trx, q);
       return { normalizedQ, rows: await searchRecords(trx, { schema: metadata.schema, trgm, q: normalizedQ, targets, limit }) };
     });

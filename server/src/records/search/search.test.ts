@@ -69,6 +69,10 @@ describe('GET /api/v1/search', () => {
       snippet: 'Conservas Rías Baixas',
     });
     expect((await search(org, '986 123')).data[0]).toMatchObject({ id: lead, matchedField: 'phone' });
+    expect((await search(org, '986123456')).data[0]).toMatchObject({ id: lead, matchedField: 'phone' });
+    // An e-mail domain, with or without its "@".
+    for (const q of ['@riasbaixas', 'riasbaixas.test'])
+      expect((await search(org, q)).data[0], q).toMatchObject({ id: lead, matchedField: 'email' });
     expect((await search(org, 'lat-250')).data[0]).toMatchObject({ id: product, module: 'products', matchedField: 'product_code' });
   });
 
@@ -242,6 +246,8 @@ describe('search indexes', () => {
         'contacts__search_name_prefix',
         'leads__search_company_prefix',
         'leads__search_phone_digits',
+        'contacts__search_last_name_word',
+        'contacts__search_email_domain',
       ]),
     );
     expect(names).not.toContain('leads__search_phone');

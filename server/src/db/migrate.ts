@@ -10,6 +10,7 @@ import { recordsMetadata } from './migrations/platform-0007-records.js';
 import { emailTemplates } from './migrations/platform-0013-email-templates.js';
 import { caseSla } from './migrations/platform-0015-case-sla.js';
 import { webForms } from './migrations/platform-0016-web-forms.js';
+import { outboxClaims } from './migrations/platform-0017-outbox-claims.js';
 import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 import { imports } from './migrations/platform-0009-imports.js';
 import { sharingRules } from './migrations/platform-0012-sharing-rules.js';
@@ -33,6 +34,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0013-email-templates', sql: emailTemplates },
   { name: '0015-case-sla', sql: caseSla },
   { name: '0016-web-forms', sql: webForms },
+  { name: '0017-outbox-claims', sql: outboxClaims },
 ];
 
 /**
@@ -190,6 +192,13 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         health_weights jsonb NOT NULL DEFAULT '{}',
         updated_at timestamptz NOT NULL DEFAULT now()
       );
+    `,
+  },
+  {
+    name: '0011-duplicate-keys-trim',
+    sql: `
+      -- Lookups go by key (0008's index, which leads with it): the (module, rule, key) index only cost every write.
+      DROP INDEX _duplicate_keys_lookup;
     `,
   },
 ];

@@ -181,6 +181,56 @@ describe('the outbox', () => {
     expect(seen[0]).toMatchObject({ id, type, orgId: 'f0000000-0000-7000-8000-000000000000', payload: { n: 1 }, attempt: 2 });
   });
 
+  it('a node running workers claims its own events as it writes them and handles them from memory after commit', async () => {
+    const type = uniqueType('local');
+    const bus = makeBus();
+    const other = makeBus(); // another node draining the same outbox meanwhile
+    const seen: DomainEvent[] = [];
+    bus.on(type, async (event) => void seen.push(event));
+    other.on(type, async (event) => void seen.push(event));
+    bus.start();
+    let ids: string[] = [];
+    await database.transaction('emit', async (trx) => {
+      ids = await bus.emitMany(trx, type, null, [{ n: 1, at: new Date('2026-01-02T03:04:05Z') as unknown as string }, { n: 2 }]);
+      // Written claimed by this node: nobody else takes them, even before the commit is handled.
+      const row = await trx
+        .selectFrom('platform.outbox')
+        .select(['attempts', 'claimed_until'])
+        .where('id', '=', ids[0]!)
+        .executeTakeFirstOrThrow();
+      expect(row.attempts).toBe(1);
+      expect(row.claimed_until!.getTime()).toBeGreaterThan(Date.now());
+    });
+    await other.drain();
+    await waitFor(() => seen.length === 2, 'the node to handle its own events');
+    await other.drain();
+    expect(seen.map((event) => event.id)).toEqual(ids);
+    // The payload is what the table holds (a Date became its JSON text), the attempt the first.
+    expect(seen[0]).toMatchObject({ type, payload: { n: 1, at: '2026-01-02T03:04:05.000Z' }, attempt: 1 });
+    await waitFor(async () => (await outboxRow(ids[1]!)).processed_at !== null, 'the events to be recorded as handled');
+    expect(await outboxRow(ids[0]!)).toMatchObject({ attempts: 1, last_error: null, claimed_until: null });
+    await bus.stop();
+  });
+
+  it('a rolled-back transaction leaves nothing for the node to handle from memory', async () => {
+    const type = uniqueType('local-rollback');
+    const bus = makeBus();
+    const seen: string[] = [];
+    bus.on(type, async (event) => void seen.push(event.id));
+    bus.start();
+    await expect(
+      database.transaction('rolled-back', async (trx) => {
+        await bus.emit(trx, type, null, {});
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    const id = await database.transaction('committed', (trx) => bus.emit(trx, type, null, {}));
+    await waitFor(() => seen.length > 0, 'the committed event');
+    await bus.drain();
+    expect(seen).toEqual([id]);
+    await bus.stop();
+  });
+
   it('refuses two handlers with the same explicit name for one type (their bookkeeping would mix)', () => {
     const bus = makeBus();
     bus.on('test.named', async () => undefined, { name: 'same' });

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Database, Trx } from '../../db/database.js';
+import { afterCommit, type Database, type Trx } from '../../db/database.js';
 import { newId } from '../ids.js';
 import { createCluster, type Cluster } from './cluster.js';
 
@@ -58,10 +58,20 @@ export interface EventBus {
 
 /** Events claimed per query. */
 const BATCH = 100;
-/** Claims per event before giving up. */
+/** Events of this node's own handled per bookkeeping statement. */
+const LOCAL_BATCH = 500;
+/** Claims per event before giving up (also in the outbox indexes' predicates, migration 0017). */
 export const MAX_ATTEMPTS = 10;
 /** How long a claim keeps other nodes away; longer than a batch takes. */
 const CLAIM_SECONDS = 300;
+/**
+ * Events a node that runs workers handles from memory, without reading them
+ * back: written already claimed by this node for LOCAL_CLAIM_SECONDS (another
+ * node takes them over after a crash). Beyond this many waiting, events are
+ * written unclaimed and go through the ordinary claim.
+ */
+const LOCAL_CAPACITY = 2_000;
+const LOCAL_CLAIM_SECONDS = 60;
 /** A handler that takes longer counts as failed (it would otherwise hold the whole batch). */
 const HANDLER_TIMEOUT_MS = 60_000;
 /** The delay before retry number `attempt` (1-based): 10 s, 20 s, 40 s… at most an hour. */
@@ -97,18 +107,27 @@ export function createEventBus(options: {
   /** Transactions that already sent the NOTIFY (one per transaction is enough). */
   const notified = new WeakSet<Trx>();
   let timer: NodeJS.Timeout | null = null;
+  /** Committed events this node claimed when writing them, waiting for their handlers. */
+  let local: ClaimedRow[] = [];
   let unsubscribe: (() => void) | null = null;
   let running: Promise<number> | null = null;
   let queued: Promise<number> | null = null;
 
   /** Claims a batch so that another node does not handle the same events at the same time. */
   async function claimBatch(): Promise<ClaimedRow[]> {
+    // Two index ranges (migration 0017): unclaimed events by id, expired claims by expiry. The attempts
+    // limit is written as a literal so that the partial indexes' predicates visibly hold.
+    const attemptsLeft = sql.raw(`attempts < ${MAX_ATTEMPTS}`);
     const result = await sql<ClaimedRow>`
+      WITH unclaimed AS (
+        SELECT id FROM platform.outbox WHERE processed_at IS NULL AND claimed_until IS NULL AND ${attemptsLeft}
+        ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED),
+      expired AS (
+        SELECT id FROM platform.outbox WHERE processed_at IS NULL AND claimed_until IS NOT NULL AND claimed_until < now()
+          AND ${attemptsLeft}
+        ORDER BY claimed_until LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
       UPDATE platform.outbox SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM platform.outbox
-        WHERE processed_at IS NULL AND attempts < ${MAX_ATTEMPTS} AND (claimed_until IS NULL OR claimed_until < now())
-        ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
+      WHERE id IN (SELECT id FROM unclaimed UNION ALL SELECT id FROM expired)
       RETURNING id, type, org_id, payload, created_at, attempts, handled`.execute(database.db);
     return result.rows.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
@@ -171,25 +190,36 @@ export function createEventBus(options: {
               claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(database.db);
   }
 
+  /** Handles claimed rows; returns how many. */
+  async function handleClaimed(rows: ClaimedRow[]): Promise<void> {
+    const done: Array<{ id: string; handled: string[] }> = [];
+    for (const row of rows) {
+      const outcome = await handleRow(row);
+      if (outcome.failures.length === 0) done.push({ id: row.id, handled: outcome.handled });
+      else
+        await markFailed(row, outcome.handled, outcome.failures).catch((error) =>
+          log(`event ${row.type} ${row.id} could not be recorded`, error),
+        );
+    }
+    try {
+      await markProcessed(done);
+    } catch (error) {
+      // The bookkeeping failed (database gone?): the claims expire and the events are handled again (handlers are idempotent).
+      log(`${done.length} events could not be recorded as handled`, error);
+    }
+  }
+
   async function drainAll(): Promise<number> {
     let total = 0;
+    // This node's own events first: no claim and no read back.
+    while (local.length > 0) {
+      const rows = local.splice(0, LOCAL_BATCH);
+      await handleClaimed(rows);
+      total += rows.length;
+    }
     for (;;) {
       const rows = await claimBatch();
-      const done: Array<{ id: string; handled: string[] }> = [];
-      for (const row of rows) {
-        const outcome = await handleRow(row);
-        if (outcome.failures.length === 0) done.push({ id: row.id, handled: outcome.handled });
-        else
-          await markFailed(row, outcome.handled, outcome.failures).catch((error) =>
-            log(`event ${row.type} ${row.id} could not be recorded`, error),
-          );
-      }
-      try {
-        await markProcessed(done);
-      } catch (error) {
-        // The bookkeeping failed (database gone?): the claims expire and the events are handled again (handlers are idempotent).
-        log(`${done.length} events could not be recorded as handled`, error);
-      }
+      await handleClaimed(rows);
       total += rows.length;
       if (rows.length < BATCH) return total;
     }
@@ -217,12 +247,40 @@ export function createEventBus(options: {
   const emitMany: EventBus['emitMany'] = async (trx, type, orgId, payloads) => {
     if (payloads.length === 0) return [];
     const rows = payloads.map((payload) => ({ id: newId(), org_id: orgId, type, payload: JSON.stringify(payload) }));
+    // While this node runs workers and keeps up, it claims its own events as it writes them.
+    const claimed = timer ? Math.max(0, Math.min(rows.length, LOCAL_CAPACITY - local.length)) : 0;
     // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
     for (let start = 0; start < rows.length; start += 1000) {
-      await trx
-        .insertInto('platform.outbox')
-        .values(rows.slice(start, start + 1000))
-        .execute();
+      const chunk = rows.slice(start, start + 1000);
+      const own = chunk.slice(0, Math.max(0, claimed - start));
+      const others = chunk.slice(own.length);
+      if (own.length > 0)
+        await trx
+          .insertInto('platform.outbox')
+          .values(
+            own.map((row) => ({ ...row, attempts: 1, claimed_until: sql<Date>`now() + make_interval(secs => ${LOCAL_CLAIM_SECONDS})` })),
+          )
+          .execute();
+      if (others.length > 0) await trx.insertInto('platform.outbox').values(others).execute();
+    }
+    if (claimed > 0) {
+      const createdAt = new Date();
+      const own: ClaimedRow[] = rows
+        .slice(0, claimed)
+        // Parsed back from the stored text: handlers see exactly what a read from the table would give.
+        .map((row) => ({
+          id: row.id,
+          type,
+          org_id: orgId,
+          payload: JSON.parse(row.payload),
+          created_at: createdAt,
+          attempts: 1,
+          handled: [],
+        }));
+      afterCommit(() => {
+        local.push(...own);
+        drainInBackground();
+      });
     }
     if (!notified.has(trx)) {
       notified.add(trx);

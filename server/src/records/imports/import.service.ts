@@ -13,6 +13,7 @@ import { newId } from '../../platform/ids.js';
 import type { RecordsModule } from '../index.js';
 import type { FieldMeta } from '../metadata/metadata.types.js';
 import { getModule, viewOf, type ModuleView } from '../records/record-access.js';
+import { qualifiedTable } from '../metadata/ddl.js';
 import { withSavepoint, type FieldError } from '../records/record-write.js';
 import { countRows, readPreview, readRows, type FileRow, type FileType } from './import-file.js';
 import { convertRow, mappableFields, suggestMapping, type Mapping, type UserDirectory } from './import-mapping.js';
@@ -43,6 +44,8 @@ export const IMPORT_MODES = ['create', 'update', 'upsert', 'skip'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 /** Rows written per transaction: other requests get their turn between batches. */
 export const IMPORT_BATCH = 500;
+/** Rows written before the first statistics refresh (then at 4×, 16×…). */
+const ANALYZE_FIRST_AT = 2_000;
 /** Per-row errors shown by GET /imports/{id} (all of them are in the error report). */
 const SHOWN_ERRORS = 1000;
 const KEY_TYPES = new Set(['text', 'email', 'phone', 'url', 'integer', 'auto_number']);
@@ -274,10 +277,17 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       let done = row.rows_read;
       let seen = -1; // the header is not a data row
       let batch: FileRow[] = [];
+      let nextAnalyze = ANALYZE_FIRST_AT;
       const flush = async () => {
         if (batch.length === 0) return;
         const rowsRead = done + batch.length;
         await database.transaction('imports.batch', (trx) => writeBatch(trx, row, auth, view, columns, users, batch, rowsRead));
+        // The planner's statistics follow the import: a table that was small when last analyzed gets
+        // sequential scans (the duplicate check's key lookups) that grow with every batch.
+        if (rowsRead >= nextAnalyze) {
+          await refreshStatistics(view);
+          while (nextAnalyze <= rowsRead) nextAnalyze *= 4;
+        }
         done = rowsRead;
         batch = [];
       };
@@ -295,6 +305,13 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       const message = error instanceof AppError ? error.message : 'The file could not be read to the end.';
       await fail(row, message);
     }
+  }
+
+  async function refreshStatistics(view: ModuleView) {
+    const schema = view.metadata.schema;
+    await sql
+      .raw(`ANALYZE ${qualifiedTable(schema, view.module.table)}, ${qualifiedTable(schema, '_duplicate_keys')}`)
+      .execute(database.db);
   }
 
   async function userDirectory(orgId: string): Promise<UserDirectory> {

@@ -112,18 +112,22 @@ export function createDuplicatesService(ctx: AppContext, deps: { metadata: Metad
     return found.map((f) => ({ id: f.id, name: displayNames.get(f.id) ?? '', rules: f.rules }));
   }
 
-  /** findDuplicates for a batch of new records, in a few queries: one set of rules, one key lookup, one name lookup. */
+  /**
+   * findDuplicates for a batch of new records, in a few queries (one set of rules, one key lookup, one name
+   * lookup), and which earlier record of the same batch each one repeats (two rows of one import file).
+   */
   async function findDuplicatesMany(
     executor: Executor,
     auth: AuthContext,
     view: ModuleView,
     scopes: (module: string) => RecordScope,
     batch: Array<Record<string, unknown>>,
-  ): Promise<DuplicateMatch[][]> {
+  ): Promise<Array<{ matches: DuplicateMatch[]; repeats: number | null }>> {
     const { metadata, module } = view;
-    if (batch.length === 0 || !canModuleAction(auth, module.apiName, 'read')) return batch.map(() => []);
+    const none = () => batch.map(() => ({ matches: [], repeats: null }));
+    if (batch.length === 0 || !canModuleAction(auth, module.apiName, 'read')) return none();
     const rules = await rulesOf(executor, auth.orgId, module.apiName);
-    if (rules.length === 0) return batch.map(() => []);
+    if (rules.length === 0) return none();
     const names = await accountNamesFor(executor, metadata, module, batch);
     const keysOf = batch.map((values) =>
       duplicateKeys(module, values, names.get(values.account_id as string) ?? null).filter((k) => rules.includes(k.rule)),
@@ -150,9 +154,20 @@ export function createDuplicatesService(ctx: AppContext, deps: { metadata: Metad
     const displayNames = new Map(
       (await findDisplayNames(executor, metadata.schema, module.table, module.displayFields, ids)).map((row) => [row.id, row.name ?? '']),
     );
-    return perItem.map((matches) =>
-      matches.map(([id, matchRules]) => ({ id, name: displayNames.get(id) ?? '', rules: [...matchRules].sort() })),
-    );
+    const firstHolder = new Map<string, number>();
+    const repeats = keysOf.map((keys, position) => {
+      let earlier: number | null = null;
+      for (const k of keys) {
+        const holder = firstHolder.get(pair(k.rule, k.key));
+        if (holder === undefined) firstHolder.set(pair(k.rule, k.key), position);
+        else earlier = earlier === null ? holder : Math.min(earlier, holder);
+      }
+      return earlier;
+    });
+    return perItem.map((matches, position) => ({
+      matches: matches.map(([id, matchRules]) => ({ id, name: displayNames.get(id) ?? '', rules: [...matchRules].sort() })),
+      repeats: repeats[position]!,
+    }));
   }
 
   /** POST /records/{module}/duplicates: the visible records that these values would duplicate. */

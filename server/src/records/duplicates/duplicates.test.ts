@@ -103,6 +103,25 @@ describe('duplicate check on create', () => {
     expect(bulk.data.data[1]).toMatchObject({ status: 'created' });
   });
 
+  it('two records of one batch with the same key: the first is created, the second refused (unless allowed)', async () => {
+    const records = [
+      { last_name: 'Twin', email: 'twin@example.es' },
+      { last_name: 'Other', email: 'other-twin@example.es' },
+      { last_name: 'Twin again', email: 'TWIN@example.es' },
+    ];
+    const bulk = await t.request('POST', '/api/v1/records/leads/bulk', { as: admin, body: { mode: 'create', records } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect(bulk.data.data.map((r: { status: string }) => r.status)).toEqual(['created', 'created', 'error']);
+    expect(bulk.data.data[2].errors[0]).toMatchObject({ field: null, reason: 'duplicate' });
+    expect(bulk.data.data[2].errors[0].message).toContain('Twin');
+    const allowed = await t.request('POST', '/api/v1/records/leads/bulk', {
+      as: admin,
+      headers: { 'x-allow-duplicates': 'true' },
+      body: { mode: 'create', records: [records[0], records[0]] },
+    });
+    expect(allowed.data.data.map((r: { status: string }) => r.status)).toEqual(['created', 'created']);
+  });
+
   it('only records the caller can see are matches', async () => {
     const other = await t.make.org();
     await create(other, 'leads', { last_name: 'Ajena', email: 'ajena@example.es' });

@@ -36,14 +36,17 @@ export interface DuplicateMatch {
 export interface RecordHooks {
   /** After records were inserted (`created`) or changed; `rows` hold every field. */
   afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[], created: boolean) => Promise<void>>;
-  /** For each new record of a batch, the live records the caller can see that it duplicates by the module's rules (in order). */
+  /**
+   * For each new record of a batch (in order): the live records the caller can see that it duplicates by the
+   * module's rules, and the first earlier record of the same batch it repeats (its position), if any.
+   */
   findDuplicates?: (
     trx: Trx,
     auth: AuthContext,
     view: ModuleView,
     scopes: (module: string) => RecordScope,
     batch: Array<Record<string, unknown>>,
-  ) => Promise<DuplicateMatch[][]>;
+  ) => Promise<Array<{ matches: DuplicateMatch[]; repeats: number | null }>>;
 }
 
 /** Columns the server keeps: ignored when a client sends them back (a GET body can be PATCHed as it is). */

@@ -342,8 +342,25 @@ export function createRecordService(
         valid.map((candidate) => candidate.values),
       );
       for (const [position, candidate] of valid.entries()) {
-        const matches = found[position] ?? [];
-        if (matches.length === 0) unique.push(candidate);
+        const { matches, repeats } = found[position] ?? { matches: [], repeats: null };
+        if (matches.length === 0 && repeats !== null) {
+          const earlier = valid[repeats]!;
+          const name = module.displayFields
+            .map((field) => earlier.values[field])
+            .filter((value) => value !== null && value !== undefined && value !== '')
+            .join(' ');
+          results.push({
+            index: candidate.index,
+            status: 'error',
+            errors: [
+              {
+                field: null,
+                reason: 'duplicate',
+                message: `This record repeats an earlier one of the same batch (${name || `record ${earlier.index + 1}`}); send allowDuplicates=true to create both.`,
+              },
+            ],
+          });
+        } else if (matches.length === 0) unique.push(candidate);
         else
           results.push({
             index: candidate.index,

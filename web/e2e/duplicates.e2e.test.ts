@@ -4,7 +4,7 @@ import { hasChromium, startJourney, type Journey } from './harness';
 /**
  * The duplicate warning journey: creating an account named like an existing
  * one shows the possible duplicate with a link to it; "Crear de todos modos"
- * creates it anyway.
+ * creates it anyway; later both are selected in the list and merged.
  */
 describe.skipIf(!hasChromium)('duplicate warning journey', () => {
   let journey: Journey;
@@ -38,6 +38,23 @@ describe.skipIf(!hasChromium)('duplicate warning journey', () => {
       await page.getByRole('button', { name: 'Crear de todos modos' }).click();
       await page.waitForURL(/\/records\/accounts\/[0-9a-f-]{36}$/);
       await page.getByRole('heading', { name: 'FERRETERIA NUNEZ' }).waitFor();
+
+      // Later, from the list: select both and merge them into the first.
+      await page.goto(`${journey.baseUrl}/records/accounts`);
+      await page.getByRole('checkbox', { name: 'Seleccionar Ferretería Núñez' }).check();
+      await page.getByRole('checkbox', { name: 'Seleccionar FERRETERIA NUNEZ' }).check();
+      await page.getByTestId('mass-actions').getByRole('button', { name: 'Combinar' }).click();
+      await page.waitForURL(/\/records\/accounts\/merge\?ids=/);
+      await page.getByRole('heading', { name: 'Combinar registros' }).waitFor();
+      await journey.screenshot(page, 'duplicates-02-merge-from-list');
+      await page.getByRole('button', { name: 'Combinar', exact: true }).click();
+      await page.waitForURL(/\/records\/accounts\/[0-9a-f-]{36}$/);
+      const left = await fetch(`${journey.baseUrl}/api/v1/records/accounts/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...api },
+        body: JSON.stringify({ limit: 10 }),
+      });
+      expect((await left.json()).data).toHaveLength(1);
     } catch (error) {
       await journey.screenshot(page, 'FAILED-duplicates').catch(() => undefined);
       throw error;

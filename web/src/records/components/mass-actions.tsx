@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Select, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconEdit, IconTrash, IconUserShare } from '@tabler/icons-react';
+import { IconArrowMerge, IconEdit, IconTrash, IconUserShare } from '@tabler/icons-react';
+import { useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { AppModal } from '../../components/app-modal';
@@ -23,9 +24,10 @@ function report(results: BatchResult[], okKey: string, t: (key: string, options?
     });
 }
 
-/** The actions on the selected rows: update one field, change owner, delete. */
+/** The actions on the selected rows: update one field, change owner, merge (two or three), delete. */
 export function MassActions({ module, ids, onDone }: { module: ModuleDetail; ids: string[]; onDone: () => void }) {
   const { t } = useTranslation('records');
+  const navigate = useNavigate();
   const update = useMassUpdate(module.apiName);
   const remove = useMassDelete(module.apiName);
   const [dialog, setDialog] = useState<'update' | 'owner' | 'delete' | null>(null);
@@ -67,6 +69,16 @@ export function MassActions({ module, ids, onDone }: { module: ModuleDetail; ids
         {module.permissions.edit && (
           <Button size="xs" variant="light" leftSection={<IconUserShare size={14} />} onClick={() => open('owner')}>
             {t('mass.changeOwner')}
+          </Button>
+        )}
+        {module.permissions.edit && module.permissions.delete && ids.length >= 2 && ids.length <= 3 && (
+          <Button
+            size="xs"
+            variant="light"
+            leftSection={<IconArrowMerge size={14} />}
+            onClick={() => void navigate({ href: `/records/${module.apiName}/merge?ids=${ids.join(',')}` })}
+          >
+            {t('mass.merge')}
           </Button>
         )}
         {module.permissions.delete && (

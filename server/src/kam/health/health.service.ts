@@ -32,14 +32,18 @@ function stagesOf(metadata: OrgMetadata) {
 }
 
 /** The organization's calendar, currency, weights, cadences and deal stages; null when the organization is gone. */
-export async function loadHealthOrg(executor: Executor, metadataStore: MetadataStore, orgId: string): Promise<HealthOrg | null> {
+export async function loadHealthOrg(
+  executor: Executor,
+  metadataStore: MetadataStore | OrgMetadata,
+  orgId: string,
+): Promise<HealthOrg | null> {
   const row = await executor
     .selectFrom('platform.organizations')
     .select(['schema_name', 'time_zone', 'currency', 'exchange_rates'])
     .where('id', '=', orgId)
     .executeTakeFirst();
   if (!row) return null;
-  const metadata = await metadataStore.get(orgId, row.schema_name);
+  const metadata = 'modules' in metadataStore ? metadataStore : await metadataStore.get(orgId, row.schema_name);
   const settings = await readSettings(executor, row.schema_name);
   const stages = stagesOf(metadata);
   return {

@@ -220,3 +220,41 @@ describe('GET /api/v1/kam/accounts/{id}/health', () => {
     expect((await t.request('GET', `/api/v1/kam/accounts/${id.H1}/health`, { as: null })).statusCode).toBe(401);
   });
 });
+
+describe('KPI health_score', () => {
+  it('averages each key account’s last snapshot of an ended period, and the live scores of the current one', async () => {
+    const schema = (await t.database.db
+      .selectFrom('platform.organizations')
+      .select('schema_name')
+      .where('id', '=', admin.orgId)
+      .executeTakeFirstOrThrow())!.schema_name;
+    const snap = (account: string, day: string, score: number, band: string) =>
+      sql`INSERT INTO ${sql.table(`${schema}.kam_health_snapshots`)} (account_id, day, score, band) VALUES (${account}, ${day}, ${score}, ${band})`.execute(
+        t.database.db,
+      );
+    await snap(id.H1!, '2026-05-10', 70, 'at_risk');
+    await snap(id.H1!, '2026-05-31', 60, 'at_risk');
+    await snap(id.H2!, '2026-05-15', 41, 'critical');
+    await snap(id.H2!, '2026-06-01', 99, 'healthy');
+    // May: H1's last is 60, H2's 41 (1 June is June's) → 50.5; April has no snapshot → null.
+    const may = await t.request('GET', '/api/v1/kam/kpis?period=2026-05&ids=health_score', { as: admin });
+    expect(may.statusCode, may.body).toBe(200);
+    expect(may.data.kpis[0]).toMatchObject({ id: 'health_score', unit: 'score', value: 50.5, previous: null });
+    const drill = await t.request('GET', '/api/v1/kam/kpis/health_score/records?period=2026-05', { as: admin });
+    expect(drill.statusCode, drill.body).toBe(200);
+    const rows = Object.fromEntries(
+      (drill.data.data as Array<{ id: string; counted: boolean; value: string | null }>).map((row) => [row.id, [row.counted, row.value]]),
+    );
+    expect(rows[id.H1!]).toEqual([true, '60']);
+    expect(rows[id.H2!]).toEqual([true, '41']);
+
+    // The current month, for the account of the endpoint test: its live score (83).
+    const viva = (await t.request('GET', '/api/v1/records/accounts?limit=100', { as: rep })).data.data.find(
+      (row: { name: string }) => row.name === 'Viva',
+    );
+    const month = localDate(new Date(), 'Europe/Madrid').slice(0, 7);
+    const live = await t.request('GET', `/api/v1/kam/kpis?period=${month}&ids=health_score&scope=account:${viva.id}`, { as: rep });
+    expect(live.statusCode, live.body).toBe(200);
+    expect(live.data.kpis[0].value).toBe(83);
+  });
+});

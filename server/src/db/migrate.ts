@@ -195,6 +195,33 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
     `,
   },
   {
+    name: '0010-kam-health',
+    sql: `
+      -- The health score of each key account once a day (KAM-11): its history and what band drops are judged against.
+      -- factors holds each factor's value, weight, points and facts (no text: explanations are written in the reader's language).
+      CREATE TABLE kam_health_snapshots (
+        account_id uuid NOT NULL,
+        day date NOT NULL,
+        score integer NOT NULL CHECK (score BETWEEN 0 AND 100),
+        band text NOT NULL CHECK (band IN ('healthy', 'at_risk', 'critical')),
+        factors jsonb NOT NULL DEFAULT '[]',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (account_id, day)
+      );
+      CREATE INDEX kam_health_snapshots_day ON kam_health_snapshots (day);
+      -- KAM alerts already sent: one row per alert key (a band drop of a day, a touchpoint gap, a KPI of a closed month),
+      -- written in the transaction of its notification, so a rerun never notifies twice.
+      CREATE TABLE kam_alerts (
+        kind text NOT NULL,
+        key text NOT NULL,
+        user_id uuid,
+        notification_id uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, key)
+      );
+    `,
+  },
+  {
     name: '0011-duplicate-keys-trim',
     sql: `
       -- Lookups go by key (0008's index, which leads with it): the (module, rule, key) index only cost every write.

@@ -8,12 +8,23 @@ import { createKamSettingsService } from './settings/kam-settings.service.js';
 import { kamSettingsRoutes } from './settings/kam-settings.routes.js';
 import { createKpiService } from './kpis/kpi.service.js';
 import { kpiRoutes } from './kpis/kpi.routes.js';
+import { createHealthService } from './health/health.service.js';
+import { healthRoutes } from './health/health.routes.js';
+import { createHealthDaily, HEALTH_DAILY_JOB } from './health/health.daily.js';
 
-/** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine. */
+/** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine, the account health score. */
 export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);
   createTouchpointSync(ctx, module).subscribe();
   await app.register(surveyRoutes, { surveys: createSurveyService(ctx) });
   await app.register(kamSettingsRoutes, { settings: createKamSettingsService(ctx, module) });
-  await app.register(kpiRoutes, { kpis: createKpiService(ctx, { metadata: module.metadata }) });
+  const kpis = createKpiService(ctx, { metadata: module.metadata });
+  await app.register(kpiRoutes, { kpis });
+  await app.register(healthRoutes, { health: createHealthService(ctx, { metadata: module.metadata }) });
+  const daily = createHealthDaily(ctx, { metadata: module.metadata, kpis });
+  await ctx.jobs.work(HEALTH_DAILY_JOB, async () => {
+    await daily.runDaily();
+  });
+  // Every day at 02:10 UTC: each organization's snapshot is of its own local day, once.
+  ctx.jobs.scheduleOnStart(HEALTH_DAILY_JOB, '10 2 * * *', {}, { expireInSeconds: 3 * 3600 });
 };

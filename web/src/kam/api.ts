@@ -56,11 +56,30 @@ export interface KamSettings {
   updatedAt: string | null;
 }
 
+export type HealthBand = 'healthy' | 'at_risk' | 'critical';
+export interface AccountHealth {
+  accountId: string;
+  score: number | null;
+  band: HealthBand | null;
+  factors: Array<{ id: string; value: number | null; weight: number; points: number; explanation: string }>;
+  computedAt: string;
+  history: Array<{ date: string; score: number; band: HealthBand }>;
+}
+
 export const kamKeys = {
+  health: (accountId: string) => ['kam', 'health', accountId] as const,
   surveys: ['kam', 'surveys'] as const,
   survey: (id: string) => ['kam', 'surveys', id] as const,
   settings: ['kam', 'settings'] as const,
 };
+
+export function useAccountHealth(accountId: string) {
+  return useQuery({
+    queryKey: kamKeys.health(accountId),
+    queryFn: () => api.get<AccountHealth>(`/kam/accounts/${accountId}/health`),
+    retry: false,
+  });
+}
 
 export function useSurveys() {
   return useQuery({ queryKey: kamKeys.surveys, queryFn: () => api.get<{ data: Survey[] }>('/kam/surveys'), retry: false });

@@ -1,6 +1,25 @@
 /** Strings of the KAM screens: surveys, the public answer page, KAM settings, relationship map and account plan. */
 const es = {
   nav: { surveys: 'Encuestas' },
+  health: {
+    title: 'Salud de la cuenta',
+    bands: { healthy: 'Saludable', at_risk: 'En riesgo', critical: 'Crítica' },
+    noScore: 'Sin datos suficientes para calcular la salud.',
+    factors: {
+      nps: 'NPS',
+      touch_cadence: 'Cadencia de contacto',
+      cases_past_sla: 'Casos fuera de SLA',
+      renewal_risk: 'Riesgo de renovación',
+      outcomes_on_track: 'Objetivos en camino',
+      revenue_trend: 'Tendencia de ingresos',
+      relationship_coverage: 'Cobertura de la relación',
+    },
+    weight: 'peso {{weight}}',
+    history: 'Últimos 90 días',
+    noHistory: 'Aún no hay historial: se guarda una instantánea cada día.',
+    chart: 'Evolución de la salud',
+    error: 'No se pudo cargar la salud de la cuenta.',
+  },
   types: { nps: 'NPS', csat: 'CSAT', enps: 'eNPS' },
   status: { draft: 'Borrador', sent: 'Enviada', closed: 'Cerrada' },
   surveys: {
@@ -144,6 +163,25 @@ const es = {
 
 const en: typeof es = {
   nav: { surveys: 'Surveys' },
+  health: {
+    title: 'Account health',
+    bands: { healthy: 'Healthy', at_risk: 'At risk', critical: 'Critical' },
+    noScore: 'Not enough data to compute the health.',
+    factors: {
+      nps: 'NPS',
+      touch_cadence: 'Contact cadence',
+      cases_past_sla: 'Cases past SLA',
+      renewal_risk: 'Renewal risk',
+      outcomes_on_track: 'Outcomes on track',
+      revenue_trend: 'Revenue trend',
+      relationship_coverage: 'Relationship coverage',
+    },
+    weight: 'weight {{weight}}',
+    history: 'Last 90 days',
+    noHistory: 'No history yet: a snapshot is kept every day.',
+    chart: 'Health over time',
+    error: 'The account health could not be loaded.',
+  },
   types: { nps: 'NPS', csat: 'CSAT', enps: 'eNPS' },
   status: { draft: 'Draft', sent: 'Sent', closed: 'Closed' },
   surveys: {

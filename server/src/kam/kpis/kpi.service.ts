@@ -14,6 +14,7 @@ import {
   type KpiUnit,
   type KpiValue,
 } from './definitions/common.js';
+import { healthFamily } from './definitions/health.js';
 import { interactionFamily } from './definitions/interaction.js';
 import { outcomesFamily } from './definitions/outcomes.js';
 import { retentionFamily } from './definitions/retention.js';
@@ -22,13 +23,6 @@ import { satisfactionFamily } from './definitions/satisfaction.js';
 import { serviceFamily } from './definitions/service.js';
 import { lastPeriods, localDate, parsePeriod, type Period } from './periods.js';
 import { resolveScope, tableOf } from './scope.js';
-
-/** The health score is the next step of the issue: its KPI exists and has no value yet. */
-const healthFamily: KpiFamily = {
-  ids: ['health_score'],
-  compute: async (ctx) => ({ health_score: { series: ctx.periods.map(() => null) } }),
-  drill: () => null,
-};
 
 const FAMILIES: KpiFamily[] = [
   retentionFamily,
@@ -152,12 +146,14 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
     const org = await loadOrgSettings(executor, auth.orgId);
     const period = parsePeriod(input.period, org);
     const scope = await resolveScope(executor, auth, metadata, { scope: input.scope, tier: input.tier });
+    const now = ctx.now();
     const run: KpiRunContext = {
       executor,
       scope,
       periods: lastPeriods(period, org, seriesLength),
       org,
-      today: localDate(ctx.now(), org.timeZone),
+      today: localDate(now, org.timeZone),
+      now,
       stages: stagesOf(metadata),
     };
     return { metadata, run, period };

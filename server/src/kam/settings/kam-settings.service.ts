@@ -6,7 +6,7 @@ import { readSettings, writeSettings } from './kam-settings.repository.js';
 import { CADENCE_RANGE, HEALTH_FACTORS, KPI_TARGETS } from './kam-settings.rules.js';
 
 /** What the table holds before anyone saved (same as its column defaults). */
-const DEFAULT_CADENCE = { strategic: 14, key: 30, growth: 45, maintain: 60 };
+export const DEFAULT_CADENCE: Record<string, number> = { strategic: 14, key: 30, growth: 45, maintain: 60 };
 
 export interface KamSettingsInput {
   acquisitionCost?: string | null;

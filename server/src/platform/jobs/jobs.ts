@@ -59,6 +59,16 @@ export interface Jobs {
     options?: { tz?: string; expireInSeconds?: number },
   ): Promise<void>;
   unschedule(name: JobName): Promise<void>;
+  /**
+   * A recurring job a feature declares at plugin registration: applied (`schedule`) when this node starts its
+   * background work, so only nodes that run workers write schedules.
+   */
+  scheduleOnStart<N extends JobName>(
+    name: N,
+    cron: string,
+    data?: JobPayloads[N],
+    options?: { tz?: string; expireInSeconds?: number },
+  ): void;
   /** Makes this node's worker of `name` look for due jobs now. */
   wake(name: JobName): void;
   /** Starts pg-boss (schema check, maintenance, schedules) and the declared workers. Resolves with the milliseconds it took. */
@@ -144,6 +154,7 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
   const knownQueues = new Set<string>();
   const declared = new Map<string, { handler: (job: Job<never>) => Promise<void>; options: WorkOptions }>();
   const workerIds = new Map<string, string>();
+  const startSchedules = new Map<string, { cron: string; data: unknown; options: { tz?: string; expireInSeconds?: number } }>();
   const wakeTimers = new Set<NodeJS.Timeout>();
   let started = false;
   let starting: Promise<number> | null = null;
@@ -227,6 +238,9 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
     async unschedule(name) {
       await boss.unschedule(name);
     },
+    scheduleOnStart(name, cron, data, scheduleOptions = {}) {
+      startSchedules.set(name, { cron, data, options: scheduleOptions });
+    },
     wake(name) {
       const workerId = workerIds.get(name);
       if (workerId) boss.notifyWorker(workerId);
@@ -239,6 +253,13 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
         for (const row of existing.rows as Array<{ name: string }>) knownQueues.add(row.name);
         await boss.start();
         for (const name of declared.keys()) await startWorker(name);
+        for (const [name, entry] of startSchedules) {
+          await ensureQueue(name);
+          await boss.schedule(name, entry.cron, (entry.data ?? {}) as object, {
+            tz: entry.options.tz ?? 'UTC',
+            ...(entry.options.expireInSeconds ? { expireInSeconds: entry.options.expireInSeconds } : {}),
+          });
+        }
         started = true;
         return Date.now() - startedAt;
       })();

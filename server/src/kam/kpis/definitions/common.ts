@@ -48,8 +48,9 @@ export interface KpiRunContext {
   /** Oldest first; the last one is the period asked for. */
   periods: Period[];
   org: KpiOrgSettings;
-  /** Today in the organization's time zone. */
+  /** Today in the organization's time zone, and the instant it was computed. */
   today: string;
+  now: Date;
   stages: { won: string[]; lost: string[] };
 }
 

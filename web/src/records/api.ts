@@ -60,6 +60,8 @@ export interface Field {
   defaultValue: unknown;
   helpText: string | null;
   options: FieldOptions;
+  /** The global search looks at it. */
+  searchable: boolean;
 }
 
 export interface ModulePermissions {

@@ -191,6 +191,8 @@ const es = {
     fieldCreated: 'Campo «{{name}}» añadido',
     fieldUpdated: 'Campo actualizado',
     hiddenFields: 'Campos ocultos',
+    searchable: 'En la búsqueda',
+    searchableField: 'Buscar por {{name}} en la búsqueda global',
     openRecords: 'Ver registros',
     types: {
       text: 'Texto',
@@ -419,6 +421,8 @@ const en: typeof es = {
     fieldCreated: 'Field “{{name}}” added',
     fieldUpdated: 'Field updated',
     hiddenFields: 'Hidden fields',
+    searchable: 'Searched',
+    searchableField: 'Let the global search look at {{name}}',
     openRecords: 'See records',
     types: {
       text: 'Text',

@@ -58,6 +58,7 @@ export const FieldSchema = Type.Object({
   defaultValue: Type.Unknown(),
   helpText: Type.Union([Type.String(), Type.Null()]),
   options: Type.Record(Type.String(), Type.Unknown()),
+  searchable: Type.Boolean({ description: 'The global search looks at it (the name’s fields always are).' }),
 });
 
 export const ModuleSummary = Type.Object({
@@ -162,6 +163,9 @@ export const UpdateFieldBody = Type.Object(
     defaultValue: Type.Optional(Type.Unknown()),
     helpText: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
     options: Type.Optional(FieldOptionsSchema),
+    searchable: Type.Optional(
+      Type.Boolean({ description: 'Let the global search look at it (text, e-mail, phone, URL and auto-number fields).' }),
+    ),
   },
   { additionalProperties: false },
 );

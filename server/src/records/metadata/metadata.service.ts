@@ -15,7 +15,7 @@ import { loadOrgMetadata, type MetadataStore } from './metadata-store.js';
 import type { FieldMeta, FieldOptions, Labels, ModuleMeta, OrgMetadata, PicklistValue } from './metadata.types.js';
 import { insertFields, insertModule, maxModulePosition, updateFieldRow, updateModuleRow } from './metadata.repository.js';
 import { runStatements } from './provision.js';
-import { searchIndexStatements, trigramSchema } from '../search/search-sql.js';
+import { dropFieldSearchIndexStatements, SEARCHABLE_TYPES, searchIndexStatements, trigramSchema } from '../search/search-sql.js';
 import { compileFilter } from '../records/record-filter.js';
 import { fullFilterScope } from '../records/record-access.js';
 import { parseFieldValue } from '../records/field-values.js';
@@ -129,6 +129,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
         defaultValue: field.defaultValue,
         helpText: field.helpText,
         options: field.options as Record<string, unknown>,
+        searchable: module.displayFields.includes(field.apiName) || module.searchFields.includes(field.apiName),
       })),
       layout: module.layout.map((s) => ({
         key: s.key,
@@ -390,6 +391,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       defaultValue?: unknown;
       helpText?: string | null;
       options?: FieldOptions;
+      searchable?: boolean;
     },
     ip?: string,
   ) {
@@ -456,6 +458,21 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
           throw error;
         }
       }
+      if (input.searchable !== undefined && !module.displayFields.includes(field.apiName)) {
+        // The name's fields are always searched; another field is opted in (with its indexes) or out.
+        if (input.searchable && !SEARCHABLE_TYPES.has(field.type))
+          throw badRequest('Only text, e-mail, phone, URL and auto-number fields can be searched.', 'searchable');
+        const searchFields = input.searchable
+          ? [...new Set([...module.searchFields, field.apiName])]
+          : module.searchFields.filter((name) => name !== field.apiName);
+        await updateModuleRow(trx, auth.orgId, module.id, { search_fields: JSON.stringify(searchFields) });
+        await runStatements(
+          trx,
+          input.searchable
+            ? searchIndexStatements(auth.orgSchema, module.table, await trigramSchema(trx), module.displayFields, [field])
+            : dropFieldSearchIndexStatements(auth.orgSchema, module.table, field.apiName),
+        );
+      }
       await updateFieldRow(trx, auth.orgId, field.id, changes);
       await recordAudit(trx, {
         orgId: auth.orgId,
@@ -468,7 +485,8 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       });
     });
     const metadata = await store.get(auth.orgId, auth.orgSchema);
-    const field = metadata.modules.get(moduleName)!.fields.find((candidate) => candidate.apiName === fieldName)!;
+    const updated = metadata.modules.get(moduleName)!;
+    const field = updated.fields.find((candidate) => candidate.apiName === fieldName)!;
     return {
       id: field.id,
       apiName: field.apiName,
@@ -484,6 +502,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       helpText: field.helpText,
       options: field.options as Record<string, unknown>,
       hidden: field.hidden,
+      searchable: updated.displayFields.includes(field.apiName) || updated.searchFields.includes(field.apiName),
     };
   }
 

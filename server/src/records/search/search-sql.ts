@@ -141,3 +141,10 @@ export function searchIndexStatements(
     );
   return statements;
 }
+
+/** Drops the search indexes of one field (it is no longer searched; idempotent). */
+export function dropFieldSearchIndexStatements(schema: string, table: string, field: string): string[] {
+  return ['', '_prefix', '_digits', '_domain'].map(
+    (suffix) => `DROP INDEX IF EXISTS ${quoteIdent(schema)}.${quoteIdent(indexName(table, `search_${field}${suffix}`))}`,
+  );
+}

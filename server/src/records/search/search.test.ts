@@ -31,6 +31,19 @@ async function create(as: TestUser, module: string, body: Record<string, unknown
   return response.data.data.id;
 }
 
+/** The names of an organization's search indexes. */
+const searchIndexes = async (orgId: string) => {
+  const org = await t.database.db
+    .selectFrom('platform.organizations')
+    .select('schema_name')
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
+  const rows = await sql<{
+    indexname: string;
+  }>`SELECT indexname FROM pg_indexes WHERE schemaname = ${org.schema_name} AND indexname LIKE '%search%'`.execute(t.database.db);
+  return rows.rows.map((row) => row.indexname);
+};
+
 beforeAll(async () => {
   t = await createTestContext();
   admin = await t.make.org();
@@ -124,6 +137,40 @@ describe('GET /api/v1/search', () => {
     expect(module.statusCode).toBe(201);
     const id = await create(org, 'proyectos_c', { name: 'Implantación Galicia' });
     expect((await search(org, 'implantacion')).data[0]).toMatchObject({ module: 'proyectos_c', id, matchedField: 'name' });
+  });
+
+  it('an administrator opts a custom field into the search and out again', async () => {
+    const org = await t.make.org();
+    const field = await t.request('POST', '/api/v1/modules/accounts/fields', { as: org, body: { label: 'Código SAP', type: 'text' } });
+    expect(field.statusCode, field.body).toBe(201);
+    const apiName = field.data.apiName as string;
+    const id = await create(org, 'accounts', { name: 'Lácteos del Cantábrico', [apiName]: 'SAP-77120' });
+    expect((await search(org, 'SAP-77120')).data).toEqual([]);
+
+    const url = `/api/v1/modules/accounts/fields/${apiName}`;
+    const on = await t.request('PATCH', url, { as: org, body: { searchable: true } });
+    expect(on.statusCode, on.body).toBe(200);
+    expect(on.data.searchable).toBe(true);
+    expect((await search(org, 'sap-7712')).data[0]).toMatchObject({ id, matchedField: apiName, snippet: 'SAP-77120' });
+    expect(await searchIndexes(org.orgId)).toEqual(
+      expect.arrayContaining([`accounts__search_${apiName}`, `accounts__search_${apiName}_prefix`]),
+    );
+
+    const off = await t.request('PATCH', url, { as: org, body: { searchable: false } });
+    expect(off.data.searchable).toBe(false);
+    expect((await search(org, 'SAP-77120')).data).toEqual([]);
+    expect(await searchIndexes(org.orgId)).not.toContain(`accounts__search_${apiName}`);
+
+    // A number cannot be searched (400); only an administrator changes it (403).
+    const number = await t.request('POST', '/api/v1/modules/accounts/fields', { as: org, body: { label: 'Sucursales', type: 'integer' } });
+    const refused = await t.request('PATCH', `/api/v1/modules/accounts/fields/${number.data.apiName}`, {
+      as: org,
+      body: { searchable: true },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(badField(refused.data)).toBe('searchable');
+    const user = await t.make.user(org);
+    expect((await t.request('PATCH', url, { as: user, body: { searchable: true } })).statusCode).toBe(403);
   });
 });
 
@@ -220,18 +267,6 @@ describe('bad input', () => {
 });
 
 describe('search indexes', () => {
-  const searchIndexes = async (orgId: string) => {
-    const org = await t.database.db
-      .selectFrom('platform.organizations')
-      .select('schema_name')
-      .where('id', '=', orgId)
-      .executeTakeFirstOrThrow();
-    const rows = await sql<{
-      indexname: string;
-    }>`SELECT indexname FROM pg_indexes WHERE schemaname = ${org.schema_name} AND indexname LIKE '%search%'`.execute(t.database.db);
-    return rows.rows.map((row) => row.indexname);
-  };
-
   it('a new organization gets trigram indexes on names and search fields; an older one gets them at start', async () => {
     const org = await t.make.org();
     const names = await searchIndexes(org.orgId);

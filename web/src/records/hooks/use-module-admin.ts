@@ -25,8 +25,13 @@ export function useModuleAdmin(module?: string) {
       onSuccess: refresh,
     }),
     updateField: useMutation({
-      mutationFn: ({ apiName, patch }: { apiName: string; patch: { labels?: Labels; hidden?: boolean; required?: boolean } }) =>
-        api.patch<Field>(`/modules/${module}/fields/${apiName}`, patch),
+      mutationFn: ({
+        apiName,
+        patch,
+      }: {
+        apiName: string;
+        patch: { labels?: Labels; hidden?: boolean; required?: boolean; searchable?: boolean };
+      }) => api.patch<Field>(`/modules/${module}/fields/${apiName}`, patch),
       onSuccess: refresh,
     }),
     createModule: useMutation({

@@ -38,6 +38,9 @@ const ADDABLE: FieldType[] = [
 ];
 
 /** A stable code from a picklist label: "Muy alta" → "muy_alta". */
+/** Field types the global search can look at (the server's SEARCHABLE_TYPES). */
+const SEARCHABLE_TYPES: ReadonlySet<FieldType> = new Set(['text', 'email', 'phone', 'url', 'auto_number']);
+
 const codeOf = (label: string, index: number) =>
   label
     .normalize('NFD')
@@ -57,6 +60,7 @@ export function ModuleFieldsPage() {
 function FieldsAdmin({ module }: { module: ModuleDetail }) {
   const { t } = useTranslation('records');
   const { updateField } = useModuleAdmin(module.apiName);
+  const nameFields = new Set(module.displayFields);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<Field | null>(null);
   const setHidden = (apiName: string, hidden: boolean) =>
@@ -91,6 +95,7 @@ function FieldsAdmin({ module }: { module: ModuleDetail }) {
               <Table.Th>{t('admin.apiName')}</Table.Th>
               <Table.Th>{t('admin.type')}</Table.Th>
               <Table.Th>{t('admin.required')}</Table.Th>
+              <Table.Th>{t('admin.searchable')}</Table.Th>
               <Table.Th />
             </Table.Tr>
           </Table.Thead>
@@ -118,6 +123,19 @@ function FieldsAdmin({ module }: { module: ModuleDetail }) {
                   <Text size="sm">{t(`admin.types.${field.type}`)}</Text>
                 </Table.Td>
                 <Table.Td>{field.required ? t('form.yes') : ''}</Table.Td>
+                <Table.Td>
+                  {SEARCHABLE_TYPES.has(field.type) && (
+                    <Checkbox
+                      aria-label={t('admin.searchableField', { name: field.label })}
+                      checked={field.searchable}
+                      // The name's fields are always searched.
+                      disabled={nameFields.has(field.apiName) || updateField.isPending}
+                      onChange={(event) =>
+                        updateField.mutate({ apiName: field.apiName, patch: { searchable: event.currentTarget.checked } })
+                      }
+                    />
+                  )}
+                </Table.Td>
                 <Table.Td>
                   <Group gap={2} justify="flex-end" wrap="nowrap">
                     {!field.isSystem && (
@@ -212,6 +230,7 @@ function AddFieldForm({ module, onClose }: { module: ModuleDetail; onClose: () =
     isStandard: false,
     isSystem: false,
     readOnly: false,
+    searchable: false,
     required: false,
     unique: false,
     defaultValue: null,

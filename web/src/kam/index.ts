@@ -1,5 +1,6 @@
-/** What other features mount: the account panels and the KAM settings page (routes are imported by the router directly). */
+/** What other features mount: the account panels (relationship map, account plan, KPIs) and the KAM settings page (routes are imported by the router directly). */
 export { RelationshipMapPanel } from './components/relationship-map-panel';
 export { AccountPlanPanel } from './components/account-plan-panel';
+export { AccountKpiPanel } from './components/account-kpi-panel';
 export { KamSettingsPage } from './pages/kam-settings-page';
 export { canSeeSurveys } from './permissions';

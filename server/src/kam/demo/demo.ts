@@ -872,11 +872,11 @@ export async function seedDemo(app: App, clock: DemoClock, options: DemoOptions 
       await call('POST', `/kam/surveys/${survey}/responses`, body);
       count('survey answers', 1);
     };
-    for (const wave of [addDays(today, -200), addDays(today, -35)]) {
+    for (const wave of [addDays(today, -300), addDays(today, -210), addDays(today, -120), addDays(today, -35)]) {
       for (const account of customers) {
         const isKey = account.kind !== 'customer';
         for (const contact of account.contacts.filter((c) => c.role !== 'user').slice(0, isKey ? 3 : 1)) {
-          if (!rnd.chance(isKey ? 0.8 : 0.5)) continue;
+          if (!rnd.chance(isKey ? 0.6 : 0.3)) continue;
           const score =
             contact.role === 'blocker'
               ? rnd.int(2, 7)

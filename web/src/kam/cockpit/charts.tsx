@@ -103,7 +103,7 @@ export function SeriesChart({
       {targetValue !== null && (
         <g>
           <line x1={0} x2={width} y1={y(targetValue)} y2={y(targetValue)} stroke={RED} strokeDasharray="6 4" strokeWidth={1.5} />
-          <text x={width - 4} y={y(targetValue) - 4} textAnchor="end" fontSize={11} fill={RED}>
+          <text x={4} y={y(targetValue) - 4} textAnchor="start" fontSize={11} fill={RED}>
             {format(target)}
           </text>
         </g>

@@ -18,7 +18,7 @@ import { RecordEditModal } from '../components/record-edit-modal';
 import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
 import { LeadConvertButton } from '../../crm';
 import { AttachmentsPanel } from '../components/attachments-panel';
-import { AccountPlanPanel, RelationshipMapPanel } from '../../kam';
+import { AccountKpiPanel, AccountPlanPanel, RelationshipMapPanel } from '../../kam';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -116,6 +116,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
+            {module.apiName === 'accounts' && record.is_key_account === true && <AccountKpiPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <RelationshipMapPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <AccountPlanPanel accountId={record.id} canEdit={canEdit} />}
             <AttachmentsPanel module={module.apiName} id={record.id} canEdit={canEdit} />

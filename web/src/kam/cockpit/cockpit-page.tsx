@@ -47,7 +47,12 @@ export interface CockpitSearch {
 }
 
 export function validateCockpitSearch(search: Record<string, unknown>): CockpitSearch {
-  const text = (key: string) => (typeof search[key] === 'string' && search[key] !== '' ? (search[key] as string) : undefined);
+  // The router reads `?period=2026` as the number 2026 (its query values are JSON when they parse as JSON).
+  const text = (key: string) => {
+    const value = search[key];
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
   const out: CockpitSearch = {};
   for (const key of ['period', 'scope', 'tier', 'kpi'] as const) {
     const value = text(key);

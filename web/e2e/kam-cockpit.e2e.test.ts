@@ -83,7 +83,8 @@ describe.skipIf(!hasChromium)('KAM cockpit journey', () => {
       await panel.getByRole('link', { name: 'Abrir en el cockpit' }).click();
       await expect.poll(() => page.url(), { timeout: 10_000 }).toMatch(/\/kam\?.*scope=account%3A/);
       await page.getByRole('combobox', { name: 'Cuenta' }).waitFor();
-      expect(await page.getByRole('combobox', { name: 'Cuenta' }).inputValue()).toBe(accountName);
+      await expect.poll(() => page.getByRole('combobox', { name: 'Cuenta' }).inputValue(), { timeout: 10_000 }).toBe(accountName);
+      await page.getByTestId('kpi-card-clv').waitFor();
       await journey.screenshot(page, 'kam-cockpit-05-account-scope');
     } catch (error) {
       await journey.screenshot(page, 'FAILED-kam-cockpit').catch(() => undefined);

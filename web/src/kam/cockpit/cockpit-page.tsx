@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
   Anchor,
@@ -21,6 +22,7 @@ import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { PageLoader } from '../../components/page-loader';
+import { recordsApi } from '../../records/api';
 import { useModule, useRecordQuery } from '../../records/hooks/use-records';
 import {
   useAcquisitionCurve,
@@ -224,8 +226,14 @@ function Filters({
         : scopeKind === 'account'
           ? (accounts.data?.data ?? []).map((account) => ({ value: account.id, label: String(account.name ?? '—') }))
           : [];
-  // A shared link may name an account that is not in the first page of key accounts: keep it choosable.
-  if (scopeId && !entityOptions.some((option) => option.value === scopeId)) entityOptions.unshift({ value: scopeId, label: scopeId });
+  // A shared link may name an account that is not among the key accounts listed: its name is read apart.
+  const listed = entityOptions.some((option) => option.value === scopeId);
+  const named = useQuery({
+    queryKey: ['kam', 'scope-account', scopeId],
+    queryFn: () => recordsApi.get('accounts', scopeId),
+    enabled: scopeKind === 'account' && scopeId !== '' && accounts.isSuccess && !listed,
+  });
+  if (scopeId && !listed && named.data) entityOptions.unshift({ value: scopeId, label: String(named.data.data.name ?? '—') });
 
   return (
     <Paper withBorder radius="md" p="sm" component="section" aria-label={t('cockpit.filters')}>
@@ -305,7 +313,7 @@ function KpiDetail({
   const name = t(`cockpit.kpis.${kpi.id}`);
   return (
     <Stack gap="md">
-      <KpiCard kpi={kpi} currency={currency} compact />
+      <KpiCard kpi={kpi} currency={currency} compact sparkline={false} />
       {kpi.value === null && (
         <Text size="sm" c="dimmed">
           {t('cockpit.noValue')}
@@ -320,7 +328,7 @@ function KpiDetail({
           target={kpi.target}
           format={format}
           label={t('cockpit.chartLabel', { name })}
-          periodLabel={periodLabel}
+          periodLabel={(label) => (periodKind(label) === 'year' ? label : periodLabel(label))}
         />
       </Stack>
       {kpi.details && Object.keys(kpi.details).length > 0 && (

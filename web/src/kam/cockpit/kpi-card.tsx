@@ -12,12 +12,15 @@ export function KpiCard({
   onOpen,
   selected = false,
   compact = false,
+  sparkline = true,
 }: {
   kpi: Kpi;
   currency: string;
   onOpen?: () => void;
   selected?: boolean;
   compact?: boolean;
+  /** The series as a small line (off where a full chart stands beside the card). */
+  sparkline?: boolean;
 }) {
   const { t, i18n } = useTranslation('kam');
   const context = { language: i18n.language, currency, t };
@@ -38,7 +41,7 @@ export function KpiCard({
         <Text fz={compact ? 22 : 26} fw={700} lh={1.1} data-testid={`kpi-value-${kpi.id}`}>
           {formatKpi(kpi.id, kpi.unit, kpi.value, context)}
         </Text>
-        {!compact && <Sparkline values={kpi.series.map((point) => point.value)} />}
+        {sparkline && <Sparkline values={kpi.series.map((point) => point.value)} />}
       </Group>
       <Group gap={6} wrap="nowrap">
         {trend !== null ? (

@@ -53,7 +53,7 @@ export function AccountKpiPanel({ accountId }: { accountId: string }) {
           ))}
         </SimpleGrid>
       ) : (
-        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="xs">
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xs">
           {kpis.data.kpis.map((kpi) => (
             <KpiCard key={kpi.id} kpi={kpi} currency={calendar.data.currency} compact />
           ))}

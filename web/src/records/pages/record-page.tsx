@@ -79,6 +79,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="md">
+            {module.apiName === 'accounts' && record.is_key_account === true && <AccountKpiPanel accountId={record.id} />}
             {sectionsOf(module, t('record.details')).map((section) => (
               <Paper key={section.key} withBorder radius="md" p="md" component="section" aria-label={section.label}>
                 <Title order={4} mb="sm">
@@ -116,7 +117,6 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <Stack gap="md">
-            {module.apiName === 'accounts' && record.is_key_account === true && <AccountKpiPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <RelationshipMapPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <AccountPlanPanel accountId={record.id} canEdit={canEdit} />}
             <AttachmentsPanel module={module.apiName} id={record.id} canEdit={canEdit} />

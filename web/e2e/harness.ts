@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -28,8 +28,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A real Clave server (the built one) on a fresh embedded database, a real SMTP catcher and headless Chromium. */
-export async function startJourney() {
+/**
+ * A real Clave server (the built one) on a fresh embedded database, a real SMTP catcher and headless Chromium.
+ * `demo`: first fill the database with `npm run demo` (server/dist/kam/demo/demo-cli.js), its users' password given.
+ */
+export async function startJourney(options: { demo?: { password: string } } = {}) {
   const serverEntry = path.join(ROOT, 'server/dist/main.js');
   if (!fs.existsSync(serverEntry) || !fs.existsSync(path.join(ROOT, 'web/dist/index.html'))) {
     throw new Error('Build first: npm run build (npm install does it).');
@@ -38,6 +41,16 @@ export async function startJourney() {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clave-e2e-'));
   const baseUrl = `http://127.0.0.1:${port}`;
+  let demoOutput = '';
+  if (options.demo) {
+    const demo = spawnSync(process.execPath, [path.join(ROOT, 'server/dist/kam/demo/demo-cli.js')], {
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', DEMO_PASSWORD: options.demo.password },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    if (demo.status !== 0) throw new Error(`npm run demo failed (${demo.status}): ${demo.stderr}${demo.stdout}`);
+    demoOutput = demo.stdout;
+  }
   const server: ChildProcess = spawn(process.execPath, [serverEntry], {
     env: {
       ...process.env,
@@ -80,6 +93,8 @@ export async function startJourney() {
   return {
     baseUrl,
     smtp,
+    /** What `npm run demo` printed (empty without the demo option). */
+    demoOutput,
     browser,
     /** A new browser context (a separate person) with its own page. */
     async newPage(locale = 'es-ES'): Promise<Page> {
@@ -107,6 +122,16 @@ export async function startJourney() {
       await page.getByRole('button', { name: 'Entrar' }).click();
       await page.waitForURL(`${baseUrl}/`);
       return { page, api: { cookie, 'x-csrf-token': csrfToken } };
+    },
+    /** Signs a person in on a new page (Spanish screens). */
+    async signIn(email: string, password: string): Promise<Page> {
+      const page = await this.newPage();
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.getByLabel('Correo electrónico').fill(email);
+      await page.getByLabel(/^Contraseña\s*\*?$/).fill(password);
+      await page.getByRole('button', { name: 'Entrar' }).click();
+      await page.waitForURL(`${baseUrl}/`);
+      return page;
     },
     async screenshot(page: Page, name: string) {
       await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

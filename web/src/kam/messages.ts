@@ -1,3 +1,5 @@
+import { cockpitMessages } from './cockpit/messages';
+
 /** Strings of the KAM screens: surveys, the public answer page, KAM settings, relationship map and account plan. */
 const es = {
   nav: { surveys: 'Encuestas' },
@@ -323,4 +325,4 @@ const en: typeof es = {
   },
 };
 
-export const kamMessages = { es, en };
+export const kamMessages = { es: { ...es, cockpit: cockpitMessages.es }, en: { ...en, cockpit: cockpitMessages.en } };

@@ -3,3 +3,11 @@ export function canSeeSurveys(permissions: { isAdmin: boolean; modules: Record<s
   const entry = permissions.modules.kam_surveys;
   return permissions.isAdmin || entry?.read === true || entry?.create === true;
 }
+
+/** The cockpit counts what the caller may see of accounts: anyone who can read accounts. */
+export function canSeeCockpit(permissions: { isAdmin: boolean; modules: Record<string, Record<string, boolean>> }): boolean {
+  if (permissions.isAdmin) return true;
+  const own = permissions.modules.accounts;
+  if (own && 'read' in own) return own.read === true;
+  return permissions.modules['*']?.read === true;
+}

@@ -18,7 +18,7 @@ import { RecordEditModal } from '../components/record-edit-modal';
 import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
 import { LeadConvertButton } from '../../crm';
 import { AttachmentsPanel } from '../components/attachments-panel';
-import { AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
+import { AccountKpiPanel, AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -79,6 +79,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="md">
+            {module.apiName === 'accounts' && record.is_key_account === true && <AccountKpiPanel accountId={record.id} />}
             {sectionsOf(module, t('record.details')).map((section) => (
               <Paper key={section.key} withBorder radius="md" p="md" component="section" aria-label={section.label}>
                 <Title order={4} mb="sm">

@@ -108,7 +108,7 @@ export function createEventBus(options: {
   const notified = new WeakSet<Trx>();
   let timer: NodeJS.Timeout | null = null;
   /** Committed events this node claimed when writing them, waiting for their handlers. */
-  let local: ClaimedRow[] = [];
+  const local: ClaimedRow[] = [];
   let unsubscribe: (() => void) | null = null;
   let running: Promise<number> | null = null;
   let queued: Promise<number> | null = null;

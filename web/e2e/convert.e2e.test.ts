@@ -112,7 +112,8 @@ describe.skipIf(!hasChromium)('lead conversion journey', () => {
       await expect.poll(() => page.getByRole('heading', { name: 'Combinar registros' }).isVisible()).toBe(true);
       await page.getByLabel('+34 611 000 222').check();
       await page.getByRole('button', { name: 'Combinar' }).click();
-      await expect.poll(() => page.getByText('Registros combinados').isVisible(), { timeout: 10_000 }).toBe(true);
+      // The merged record opens.
+      await page.waitForURL(new RegExp(`/records/contacts/(${contactId}|${twin.data.data.id})$`), { timeout: 10_000 });
     });
     const merged = await apiFromPage(page, 'GET', `/records/contacts/${contactId}`);
     expect(merged.data.data).toMatchObject({ mobile: '+34 611 000 222', account_id: accountId });

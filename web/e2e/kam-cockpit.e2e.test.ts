@@ -31,8 +31,8 @@ describe.skipIf(!hasChromium)('KAM cockpit journey', () => {
       // A year of demo data gives a customer lifetime value in euros and 23 KPI cards.
       await expect.poll(() => page.getByTestId('kpi-value-clv').textContent(), { timeout: 15_000 }).toMatch(/\d.*€/);
       expect(await page.locator('[data-testid^="kpi-card-"]').count()).toBe(23);
-      // The health score is not computed yet here: it shows a dash, not an error.
-      expect(await page.getByTestId('kpi-value-health_score').textContent()).toBe('—');
+      // The key accounts' average health, computed live for the current period (0–100).
+      await expect.poll(() => page.getByTestId('kpi-value-health_score').textContent(), { timeout: 15_000 }).toMatch(/^\d{1,3}$/);
       await page.getByRole('region', { name: 'Curva de captación' }).getByText('Por canal del primer contacto').waitFor();
       await journey.screenshot(page, 'kam-cockpit-01-quarter');
 

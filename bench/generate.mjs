@@ -34,6 +34,19 @@ const { from: copyFrom } = require('pg-copy-streams');
 const SCALE = Number(process.env.GENERATE_SCALE || 1);
 const TARGETS = { accounts: 100_000, contacts: 300_000, leads: 1_000_000, deals: 200_000 };
 const BATCH = 50_000;
+/** Lead statuses in realistic shares (a tenth each slot): most leads are new or being worked. */
+const LEAD_STATUSES = [
+  'not_contacted',
+  'not_contacted',
+  'not_contacted',
+  'attempted',
+  'attempted',
+  'contacted',
+  'contacted',
+  'qualified',
+  'unqualified',
+  'future',
+];
 const ADMIN = {
   organization: 'Search Bench SL',
   name: 'Bench Admin',
@@ -456,7 +469,7 @@ const MODULES = {
     ],
     row(n, owner) {
       const p = person('leads', n);
-      return [uuidOf('leads', n), owner, p.first, p.last, company(p.r), p.email, p.phone, p.city, 'not_contacted', 'f', 'f'];
+      return [uuidOf('leads', n), owner, p.first, p.last, company(p.r), p.email, p.phone, p.city, LEAD_STATUSES[n % 10], 'f', 'f'];
     },
   },
   deals: {

@@ -2,9 +2,9 @@
 /**
  * Records benchmark (issue 3). Starts bench/records-server.mjs (the built
  * server plus a bare baseline route) on loopback, fills one organization with
- * leads through the bulk API (or uses the data already there with
- * BENCH_REUSE=1 and a BENCH_TOKEN / BENCH_SCHEMA made by bench/generate.mjs),
- * then prints:
+ * leads through the bulk API (or, with BENCH_REUSE=1 and DATABASE_URL naming
+ * the database bench/generate.mjs filled, uses its million leads as they are,
+ * with a token made for the run and removed after it), then prints:
  *   (a) GET /api/v1/records/leads/{id} requests/s next to a bare route running
  *       the same primary-key SELECT in the same process — target ratio ≥ 0.5;
  *   (b) the list view — POST …/leads/query with one filter, a sort, 50 rows and
@@ -17,9 +17,11 @@
  * per round, default 5), BENCH_CONNECTIONS (default 8), BENCH_SAMPLES (list
  * requests, default 300).
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { root, CONNECTIONS, cleanups, round, freePort, request, startAndWait, preparePostgres, runBench } from './lib.mjs';
 
 const LEADS = Number(process.env.BENCH_LEADS || 20_000);
@@ -60,7 +62,13 @@ async function main() {
   }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clave-records-bench-'));
   cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const databaseUrl = process.env.DATABASE_URL ? await preparePostgres(process.env.DATABASE_URL) : undefined;
+  const reuse = process.env.BENCH_REUSE === '1';
+  if (reuse && !process.env.DATABASE_URL) throw new Error('BENCH_REUSE=1 needs DATABASE_URL: the database bench/generate.mjs filled.');
+  const databaseUrl = process.env.DATABASE_URL
+    ? reuse
+      ? process.env.DATABASE_URL
+      : await preparePostgres(process.env.DATABASE_URL)
+    : undefined;
   const [port, barePort] = [await freePort(), await freePort()];
   const env = {
     ...process.env,
@@ -79,40 +87,10 @@ async function main() {
     port,
     readyPath: '/readyz',
   });
-  console.log(`${databaseUrl ? 'PostgreSQL' : 'embedded database'}, ${LEADS} leads, ${CONNECTIONS} connections, ${SECONDS} s per round\n`);
-
-  const setup = await request(port, 'POST', '/api/v1/setup', {
-    body: { organization: 'Bench SA', name: 'Bench Admin', email: 'bench@example.com', password: 'correct horse battery 7' },
-  });
-  if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${JSON.stringify(setup.json)}`);
-  const cookie = String(setup.headers['set-cookie']?.[0] ?? '').split(';')[0];
-  const csrf = setup.json?.csrfToken;
-  const token = (await request(port, 'POST', '/api/v1/tokens', { headers: { cookie, 'x-csrf-token': csrf }, body: { name: 'bench' } })).json
-    .token;
-  const auth = { authorization: `Bearer ${token}` };
-  const me = (await request(port, 'GET', '/api/v1/me', { headers: auth })).json;
-
-  const loadStarted = performance.now();
-  const ids = [];
-  for (let start = 0; start < LEADS; start += 1000) {
-    const records = Array.from({ length: Math.min(1000, LEADS - start) }, (_, k) => {
-      const i = start + k;
-      return {
-        first_name: pick(FIRST, i),
-        last_name: `${pick(LAST, i * 7)} ${pick(LAST, i * 13)}`,
-        company: pick(COMPANIES, i * 3),
-        email: `lead${i}@example.test`,
-        lead_status: pick(STATUSES, i),
-        employees: i % 500,
-      };
-    });
-    const res = await request(port, 'POST', '/api/v1/records/leads/bulk', { headers: auth, body: { mode: 'create', records } });
-    if (res.status !== 200) throw new Error(`bulk answered ${res.status}: ${JSON.stringify(res.json)}`);
-    for (const result of res.json.data) if (result.id) ids.push(result.id);
-  }
-  console.log(`loaded ${ids.length} leads through the bulk API in ${round((performance.now() - loadStarted) / 1000, 1)} s`);
-  // Organization schemas are named after the organization's id (see organization.service.ts).
-  const orgSchema = `org_${me.organization.id.replace(/-/g, '')}`;
+  const { auth, ids, orgSchema } = reuse ? await reuseGenerated(databaseUrl) : await setUpAndLoad(port);
+  console.log(
+    `${databaseUrl ? 'PostgreSQL' : 'embedded database'}, ${reuse ? 'generated' : LEADS} leads, ${CONNECTIONS} connections, ${SECONDS} s per round\n`,
+  );
 
   // (a) GET one record vs the bare primary-key SELECT, alternating rounds.
   let i = 0;
@@ -187,3 +165,63 @@ async function loadIds(port, nextUrl, headers) {
 }
 
 await runBench(main);
+
+/** A new organization with BENCH_LEADS leads made through the bulk API. */
+async function setUpAndLoad(port) {
+  const setup = await request(port, 'POST', '/api/v1/setup', {
+    body: { organization: 'Bench SA', name: 'Bench Admin', email: 'bench@example.com', password: 'correct horse battery 7' },
+  });
+  if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${JSON.stringify(setup.json)}`);
+  const cookie = String(setup.headers['set-cookie']?.[0] ?? '').split(';')[0];
+  const csrf = setup.json?.csrfToken;
+  const token = (await request(port, 'POST', '/api/v1/tokens', { headers: { cookie, 'x-csrf-token': csrf }, body: { name: 'bench' } })).json
+    .token;
+  const auth = { authorization: `Bearer ${token}` };
+  const me = (await request(port, 'GET', '/api/v1/me', { headers: auth })).json;
+
+  const loadStarted = performance.now();
+  const ids = [];
+  for (let start = 0; start < LEADS; start += 1000) {
+    const records = Array.from({ length: Math.min(1000, LEADS - start) }, (_, k) => {
+      const i = start + k;
+      return {
+        first_name: pick(FIRST, i),
+        last_name: `${pick(LAST, i * 7)} ${pick(LAST, i * 13)}`,
+        company: pick(COMPANIES, i * 3),
+        email: `lead${i}@example.test`,
+        lead_status: pick(STATUSES, i),
+        employees: i % 500,
+      };
+    });
+    const res = await request(port, 'POST', '/api/v1/records/leads/bulk', { headers: auth, body: { mode: 'create', records } });
+    if (res.status !== 200) throw new Error(`bulk answered ${res.status}: ${JSON.stringify(res.json)}`);
+    for (const result of res.json.data) if (result.id) ids.push(result.id);
+  }
+  console.log(`loaded ${ids.length} leads through the bulk API in ${round((performance.now() - loadStarted) / 1000, 1)} s`);
+  // Organization schemas are named after the organization's id (see organization.service.ts).
+  return { auth, ids, orgSchema: `org_${me.organization.id.replace(/-/g, '')}` };
+}
+
+/** The organization bench/generate.mjs filled: a token for this run (removed at the end) and a sample of lead ids. */
+async function reuseGenerated(databaseUrl) {
+  const require = createRequire(path.join(root, 'server/package.json'));
+  const pg = require('pg');
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  cleanups.push(() => db.end());
+  const org = (await db.query('SELECT id, schema_name FROM platform.organizations WHERE name = $1', ['Search Bench SL'])).rows[0];
+  if (!org) throw new Error('No generated organization: run bench/generate.mjs on this database first.');
+  const user = (await db.query('SELECT id FROM platform.users WHERE org_id = $1 ORDER BY created_at LIMIT 1', [org.id])).rows[0];
+  const token = `clv_${crypto.randomBytes(24).toString('base64url')}`;
+  const tokenId = crypto.randomUUID();
+  await db.query('INSERT INTO platform.api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
+    tokenId,
+    user.id,
+    'records bench',
+    crypto.createHash('sha256').update(token).digest('hex'),
+    token.slice(0, 10),
+  ]);
+  cleanups.push(() => db.query('DELETE FROM platform.api_tokens WHERE id = $1', [tokenId]));
+  const sample = await db.query(`SELECT id FROM ${org.schema_name}.leads TABLESAMPLE SYSTEM (0.5) LIMIT 5000`);
+  return { auth: { authorization: `Bearer ${token}` }, ids: sample.rows.map((row) => row.id), orgSchema: org.schema_name };
+}

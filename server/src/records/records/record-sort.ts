@@ -52,9 +52,22 @@ export function sortFromQueryString(text: string | undefined): Array<{ field: st
 
 const column = (alias: string, key: SortKey) => sql.ref(`${alias}.${key.field === 'id' ? 'id' : key.field.apiName}`);
 
-/** ORDER BY of the keys, then the id in the last key's direction. */
+/** Columns every record has a value in (see ddl.ts): their order needs no NULLS clause. */
+const NEVER_NULL = new Set(['owner_id', 'created_at', 'updated_at']);
+
+/**
+ * ORDER BY of the keys, then the id in the last key's direction. A column that
+ * is never empty is ordered plainly, so that an index in its default order
+ * (`created_at DESC, id DESC`: the list's default sort) serves the query;
+ * written `DESC NULLS LAST` it would not match, and PostgreSQL would sort every
+ * matching row to return the first 50.
+ */
 export function orderBySql(keys: SortKey[], alias = 'r'): RawBuilder<unknown> {
-  const parts = keys.map((key) => sql`${column(alias, key)} ${sql.raw(key.direction === 'asc' ? 'ASC' : 'DESC')} NULLS LAST`);
+  const parts = keys.map((key) => {
+    const direction = key.direction === 'asc' ? 'ASC' : 'DESC';
+    const neverNull = key.field === 'id' || NEVER_NULL.has(key.field.apiName);
+    return sql`${column(alias, key)} ${sql.raw(neverNull ? direction : `${direction} NULLS LAST`)}`;
+  });
   if (!keys.some((key) => key.field === 'id'))
     parts.push(sql`${sql.ref(`${alias}.id`)} ${sql.raw(keys.at(-1)?.direction === 'asc' ? 'ASC' : 'DESC')}`);
   return sql.join(parts, sql`, `);

@@ -52,7 +52,10 @@ export async function selectRecordsPrepared(database: Database, query: SelectRec
 
 /**
  * How many rows match: exact up to `cap`, beyond that the planner's estimate
- * (counting a million rows for a list header is not worth the wait).
+ * (counting a million rows for a list header is not worth the wait). When the
+ * planner expects far more than the cap, its estimate is taken without
+ * counting the first `cap` rows (that alone reads tens of thousands of rows);
+ * near or under the cap, the rows are counted.
  */
 export async function countRecords(
   executor: Executor,
@@ -60,15 +63,19 @@ export async function countRecords(
   cap: number,
 ): Promise<{ value: number; exact: boolean }> {
   const from = sql`FROM ${table(query.schema, query.table)} r WHERE ${whereSql(query.where)}`;
-  const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 ${from} LIMIT ${cap + 1}) capped`.execute(executor);
-  const n = counted.rows[0]?.n ?? 0;
-  if (n <= cap) return { value: n, exact: true };
   const plan = await sql<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>`EXPLAIN (FORMAT JSON) SELECT 1 ${from}`.execute(
     executor,
   );
-  const estimate = plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? n;
-  return { value: Math.max(cap + 1, Math.round(estimate)), exact: false };
+  const estimate = Math.round(plan.rows[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
+  if (estimate > cap * ESTIMATE_TRUSTED_BEYOND) return { value: estimate, exact: false };
+  const counted = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 ${from} LIMIT ${cap + 1}) capped`.execute(executor);
+  const n = counted.rows[0]?.n ?? 0;
+  if (n <= cap) return { value: n, exact: true };
+  return { value: Math.max(cap + 1, estimate), exact: false };
 }
+
+/** How far beyond the exact-count cap the planner's estimate is taken as it is (estimates can be off by a few times). */
+const ESTIMATE_TRUSTED_BEYOND = 5;
 
 /** Inserts rows (each an object over `columns`) in one statement and returns `returning` of each, in order. */
 /**

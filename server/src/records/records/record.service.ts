@@ -264,7 +264,11 @@ export function createRecordService(
       nextCursor,
     };
     if (input.count)
-      result.total = await countRecords(database.db, { schema: metadata.schema, table: view.module.table, where }, COUNT_CAP);
+      // A first page that is not full holds every match: its size is the exact total, no count needed.
+      result.total =
+        !input.cursor && rows.length <= limit
+          ? { value: rows.length, exact: true }
+          : await countRecords(database.db, { schema: metadata.schema, table: view.module.table, where }, COUNT_CAP);
     return result;
   }
 

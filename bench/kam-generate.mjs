@@ -137,7 +137,8 @@ const BUYING_ROLES = ['decision_maker', 'champion', 'influencer', 'user', 'block
 function model(anchorMs, users) {
   const start = anchorMs - YEARS * 365 * DAY;
   const M = users.length;
-  const ownerOfAccount = (a) => users[a % M];
+  // Blocks of KEY_EVERY accounts (one key account each) go to the managers in turn: every portfolio has its key accounts.
+  const ownerOfAccount = (a) => users[Math.floor(a / KEY_EVERY) % M];
   /** Key accounts are every KEY_EVERY-th; `keyAccount(r)` picks one, `anyAccount(r)` any. */
   const keyAccount = (r) => Math.min(N.accounts - 1, Math.floor(r() * KEYS) * KEY_EVERY);
   const anyAccount = (r) => Math.floor(r() * N.accounts);

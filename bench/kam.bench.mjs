@@ -107,7 +107,11 @@ async function baselineRunner(db, org, userIds) {
   };
   const tables = (await db.query('SELECT api_name, table_name FROM platform.modules WHERE org_id = $1', [org.id])).rows;
   const metadata = { schema: org.schema_name, modules: new Map(tables.map((t) => [t.api_name, { table: t.table_name }])) };
+  // The server's pool settings: 10 connections, JIT off.
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  pool.on('connect', (client) => {
+    client.query('SET jit = off').catch(() => {});
+  });
   const statements = [];
   const kysely = new Kysely({
     dialect: new PostgresDialect({ pool }),

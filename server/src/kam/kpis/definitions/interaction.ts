@@ -28,10 +28,11 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
       ) lt ON true
       WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE
     ),
+    -- The longest gap is a detail of the period asked for (the last): its touch days only.
     touch_days AS (
       SELECT DISTINCT p.i, p.r, t.account_id, (t.occurred_at AT TIME ZONE ${ctx.org.timeZone})::date AS day
       FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.tr
-      WHERE t.account_id IN (SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE)
+      WHERE p.i = ${ctx.periods.length - 1} AND t.account_id IN (SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE)
         AND ${visibleRow(scope, 'touchpoints', 't')}
     ),
     day_gaps AS (

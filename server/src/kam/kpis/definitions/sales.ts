@@ -13,6 +13,14 @@ const REPEAT_TYPES = ['upsell', 'cross_sell', 'renewal'];
 
 function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
+  // A won deal is a repeat when its account won one before the period: each account's first won deal (one
+  // grouped pass over the scope's accounts, not a probe per deal).
+  const firstWonAccounts =
+    scope.kind === 'account'
+      ? sql`d2.account_id = ${scope.id}::uuid`
+      : scope.kind === 'org' && !scope.tier
+        ? sql`true`
+        : sql`d2.account_id = ANY(ARRAY(${accountIdsInScope(scope)}))`;
   return sql`
     ${periodsCte(ctx)},
     d AS NOT MATERIALIZED (
@@ -22,13 +30,16 @@ function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
       FROM ${tableOf(scope, 'deals')} d
       WHERE ${recordInScope(scope, 'deals', 'd')} AND d.closed_at IS NOT NULL
     ),
+    first_won AS (
+      SELECT d2.account_id, min(d2.closed_at) AS at FROM ${tableOf(scope, 'deals')} d2
+      WHERE d2.account_id IS NOT NULL AND ${firstWonAccounts} AND d2.stage = ANY(${ctx.stages.won}::text[])
+        AND ${visibleRow(scope, 'deals', 'd2')}
+      GROUP BY d2.account_id
+    ),
     inp AS (
-      SELECT p.i, d.*, (d.won AND d.account_id IS NOT NULL AND EXISTS (
-        SELECT 1 FROM ${tableOf(scope, 'deals')} d2
-        WHERE d2.account_id = d.account_id AND d2.closed_at < p.t0 AND d2.stage = ANY(${ctx.stages.won}::text[])
-          AND ${visibleRow(scope, 'deals', 'd2')}
-      )) AS repeat
+      SELECT p.i, d.*, coalesce(d.won AND fw.at < p.t0, false) AS repeat
       FROM p JOIN d ON d.closed_at >= p.t0 AND d.closed_at < p.t1
+      LEFT JOIN first_won fw ON fw.account_id = d.account_id
     )`;
 }
 

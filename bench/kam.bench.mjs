@@ -84,8 +84,9 @@ function summary(times) {
 
 /** The baseline: every KPI family's statements run directly (what GET /kam/kpis runs, without HTTP, auth and access). */
 async function baselineRunner(db, org, userIds) {
+  const names = ['retention', 'sales', 'service', 'interaction', 'satisfaction', 'outcomes', 'acquisition'];
   const families = await Promise.all(
-    ['retention', 'sales', 'service', 'interaction', 'satisfaction', 'outcomes', 'acquisition'].map(async (name) => {
+    names.map(async (name) => {
       const module = await dist(`definitions/${name}.js`);
       return module[`${name}Family`];
     }),
@@ -118,7 +119,7 @@ async function baselineRunner(db, org, userIds) {
     log: (event) => statements.push({ sql: event.query.sql, parameters: event.query.parameters, ms: event.queryDurationMillis }),
   });
   const wanted = new Set(families.flatMap((f) => f.ids));
-  const run = async (kind, periodLabel) => {
+  const run = async (kind, periodLabel, only) => {
     const scope = {
       kind,
       id: kind === 'manager' ? userIds[0] : null,
@@ -137,9 +138,10 @@ async function baselineRunner(db, org, userIds) {
       today: periods.localDate(new Date(), orgSettings.timeZone),
       stages: { won: ['closed_won'], lost: ['closed_lost'] },
     };
-    return Object.assign({}, ...(await Promise.all(families.map((family) => family.compute(ctx, wanted)))));
+    const chosen = only ? families.filter((_, i) => names[i] === only) : families;
+    return Object.assign({}, ...(await Promise.all(chosen.map((family) => family.compute(ctx, wanted)))));
   };
-  return { run, statements, close: () => kysely.destroy() };
+  return { run, names, statements, close: () => kysely.destroy() };
 }
 
 async function main() {
@@ -320,6 +322,20 @@ async function main() {
     }
     console.log(`failed requests ${errors}`);
 
+    // Where the time goes: each family's statements alone (baseline path), median of 3.
+    const perFamily = {};
+    for (const kind of ['manager', 'org']) {
+      const parts = [];
+      for (const name of baseline.names) {
+        const times = [];
+        for (let i = 0; i < 3; i++) times.push(await timed(() => baseline.run(kind, period, name)));
+        const median = times.sort((a, b) => a - b)[1];
+        perFamily[`${kind}:${name}`] = median;
+        parts.push(`${name} ${median.toFixed(0)}`);
+      }
+      console.log(`${kind} families alone (ms, median of 3): ${parts.join(', ')}`);
+    }
+
     if (process.env.BENCH_EXPLAIN) {
       for (const kind of ['manager', 'org']) {
         baseline.statements.length = 0;
@@ -332,7 +348,7 @@ async function main() {
         }
       }
     }
-    if (process.env.BENCH_JSON) console.log(JSON.stringify({ counts, manager, period, figures, freshness, errors }));
+    if (process.env.BENCH_JSON) console.log(JSON.stringify({ counts, manager, period, figures, freshness, perFamily, errors }));
   } finally {
     if (restore) await restore().catch(() => {});
     child.kill('SIGTERM');

@@ -337,6 +337,7 @@ async function main() {
     }
 
     if (process.env.BENCH_EXPLAIN) {
+      await db.query('SET jit = off'); // as on the server's connections
       for (const kind of ['manager', 'org']) {
         baseline.statements.length = 0;
         await baseline.run(kind, period);

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { accountInScope, recordInScope, tableOf, visibleRow } from '../scope.js';
-import { periodsCte, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import { periodIndexOf, periodsCte, seriesOf, toNumber, withinPeriods, type KpiFamily, type KpiRunContext } from './common.js';
 
 /**
  * Interaction (KAM-5): touchpoints with customers (those of an account; a
@@ -15,9 +15,9 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   return sql`
     ${periodsCte(ctx)},
     t AS (
-      SELECT p.i, t.id, t.direction, t.duration_minutes
-      FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.t1
-      WHERE t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
+      SELECT ${periodIndexOf(ctx, sql`t.occurred_at`)} AS i, t.id, t.direction, t.duration_minutes
+      FROM ${tableOf(scope, 'touchpoints')} t
+      WHERE ${withinPeriods(ctx, sql`t.occurred_at`)} AND t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
     ),
     last_touch AS (
       SELECT p.i, a.id, p.r - (lt.at AT TIME ZONE ${ctx.org.timeZone})::date AS days

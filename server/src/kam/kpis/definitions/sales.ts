@@ -1,6 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import { accountIdsInScope, recordInScope, tableOf, visibleRow, type KpiScope } from '../scope.js';
-import { activeOn, inOrgCurrency, periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import {
+  activeOn,
+  inOrgCurrency,
+  periodIndexOf,
+  periodsCte,
+  withinPeriods,
+  ratioSql,
+  seriesOf,
+  toNumber,
+  type KpiFamily,
+  type KpiRunContext,
+} from './common.js';
 
 /**
  * Sales and organic growth (KAM-1, KAM-6, KAM-8): upsell and cross-sell win
@@ -38,8 +49,9 @@ function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
     ),
     inp AS (
       SELECT p.i, d.*, coalesce(d.won AND fw.at < p.t0, false) AS repeat
-      FROM p JOIN d ON d.closed_at >= p.t0 AND d.closed_at < p.t1
+      FROM d JOIN p ON p.i = ${periodIndexOf(ctx, sql`d.closed_at`)}
       LEFT JOIN first_won fw ON fw.account_id = d.account_id
+      WHERE ${withinPeriods(ctx, sql`d.closed_at`)}
     )`;
 }
 

@@ -109,7 +109,8 @@ export const salesFamily: KpiFamily = {
         FROM inp GROUP BY i
       ),
       rev12 AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at >= p.tw0 AND d.closed_at < p.t1 GROUP BY p.i),
-      todate AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at < p.t1 GROUP BY p.i),
+      -- Revenue to date is the per-account CLV's only (every won deal before each period's end).
+      todate AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at < p.t1 WHERE ${isAccount ? sql`true` : sql`false`} GROUP BY p.i),
       ${lifespanCtes(ctx, lifespanScope)},
       cust AS (
         SELECT p.i, count(DISTINCT c.account_id) AS n FROM p JOIN c ON ${activeOn('c', sql`p.d1`)}

@@ -82,6 +82,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       maxLifetimeSeconds: 600,
       idleTimeoutMillis: 30_000,
     });
+    // JIT compiles a plan's expressions when its estimated cost is high: a grouped report over a few thousand
+    // rows (the KPI engine's) then spends seconds compiling for milliseconds of work. Clave's queries are short.
+    pool.on('connect', (client) => {
+      client.query('SET jit = off').catch(() => {});
+    });
   } else {
     embedded = await openEmbeddedPostgres({
       dir: options.embeddedDir ?? 'memory://',

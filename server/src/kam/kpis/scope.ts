@@ -73,7 +73,8 @@ export function recordInScope(scope: KpiScope, module: string, alias: string, ac
   const account = column(alias, accountColumn);
   if (scope.kind === 'org' && !scope.tier) return visible;
   if (scope.kind === 'account') return sql<boolean>`${visible} AND ${account} = ${scope.id}::uuid`;
-  const viaAccount = sql<boolean>`${account} IN (${accountIdsInScope(scope)})`;
+  // An array (computed once) rather than IN (subquery): with the OR below, the ids still probe the module's account index.
+  const viaAccount = sql<boolean>`${account} = ANY(ARRAY(${accountIdsInScope(scope)}))`;
   if (scope.tier || !scope.userIds) return sql<boolean>`${visible} AND ${viaAccount}`;
   return sql<boolean>`${visible} AND (${viaAccount} OR (${account} IS NULL AND ${column(alias, 'owner_id')} = ANY(${scope.userIds}::uuid[])))`;
 }

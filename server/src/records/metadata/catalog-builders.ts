@@ -22,6 +22,12 @@ export interface CatalogModule {
   /** Sections of the record page: key, labels, field API names. */
   sections: Array<{ key: string; labels: Labels; fields: string[] }>;
   fields: CatalogField[];
+  /**
+   * Extra composite indexes over live rows (`[['account_id', 'closed_at'], …]`), for the queries features run
+   * over the module (the KPI engine's ranges by account and date). Created with IF NOT EXISTS for new and
+   * existing organizations.
+   */
+  indexes?: string[][];
 }
 
 type Extra = Omit<CatalogField, 'apiName' | 'type' | 'labels'>;

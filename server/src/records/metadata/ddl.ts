@@ -92,6 +92,11 @@ function fieldIndexStatements(schema: string, table: string, field: ColumnSpec):
   return statements;
 }
 
+/** A composite index over live rows, named after its columns: `deals__by_account_id_closed_at`. */
+export function compositeIndexStatement(schema: string, table: string, columns: string[]): string {
+  return `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, `by_${columns.join('_')}`))} ON ${qualifiedTable(schema, table)} (${columns.map(quoteIdent).join(', ')}) WHERE deleted_at IS NULL`;
+}
+
 /** Values must be unique among records not in the recycle bin. */
 export function uniqueIndexStatement(schema: string, table: string, apiName: string): string {
   return `CREATE UNIQUE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, `${apiName}_unique`))} ON ${qualifiedTable(schema, table)} (${quoteIdent(apiName)}) WHERE deleted_at IS NULL`;

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Database, Executor, Trx } from '../../db/database.js';
 import { newId } from '../../platform/ids.js';
 import { SYSTEM_FIELDS, type CatalogModule } from './catalog-builders.js';
-import { addColumnStatements, createTableStatements } from './ddl.js';
+import { addColumnStatements, compositeIndexStatement, createTableStatements } from './ddl.js';
 import {
   insertFields,
   insertModule,
@@ -77,6 +77,8 @@ export async function provisionStandardModules(trx: Trx, org: { id: string; sche
         ...columns(missing).flatMap((c) => addColumnStatements(org.schema, module.apiName, c)),
       );
     else ddl.push(...createTableStatements(org.schema, module.apiName, columns(fields)));
+    // Composite indexes the catalog declares (after the columns: an existing organization may just have gained them).
+    ddl.push(...(module.indexes ?? []).map((index) => compositeIndexStatement(org.schema, module.apiName, index)));
     // Trigram indexes of the global search (new organizations, and existing ones when the catalog changes).
     const searchable = fields.filter((field) => searchFields.includes(field.apiName));
     ddl.push(...searchIndexStatements(org.schema, module.apiName, trgm, module.displayFields, searchable));

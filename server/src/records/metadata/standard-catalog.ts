@@ -256,6 +256,8 @@ export const STANDARD_MODULES: CatalogModule[] = [
   },
   {
     apiName: 'deals',
+    // The KPI engine reads won and lost deals by account and close date, and the organization's by close date.
+    indexes: [['account_id', 'closed_at'], ['closed_at']],
     labels: plural('Oportunidad', 'Oportunidades', 'Deal', 'Deals'),
     displayFields: ['name'],
     sections: [
@@ -660,6 +662,8 @@ export const STANDARD_MODULES: CatalogModule[] = [
   },
   {
     apiName: 'cases',
+    // Cases resolved in a period, per account (SLA compliance, resolution time).
+    indexes: [['account_id', 'resolved_at'], ['resolved_at']],
     labels: plural('Caso', 'Casos', 'Case', 'Cases'),
     displayFields: ['subject'],
     searchFields: ['case_number'],
@@ -823,6 +827,8 @@ export const STANDARD_MODULES: CatalogModule[] = [
     // Every interaction with a customer or prospect (KAM-5): logged or imported directly, and kept in
     // step with calls, meetings and e-mails by the kam feature (source_module/source_id name the origin).
     apiName: 'touchpoints',
+    // Touchpoints by account and date (last touch, gaps), by lead (first touch) and by date (the organization's).
+    indexes: [['account_id', 'occurred_at'], ['lead_id', 'occurred_at'], ['occurred_at']],
     labels: plural('Interacción', 'Interacciones', 'Touchpoint', 'Touchpoints'),
     displayFields: ['subject'],
     sections: [

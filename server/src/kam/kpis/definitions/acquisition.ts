@@ -16,6 +16,22 @@ export const CURVE_BUCKETS = 10;
 function leadCtes(ctx: KpiRunContext, channel?: string): RawBuilder<unknown> {
   const { scope } = ctx;
   const byChannel = channel ? sql`AND f.channel = ${channel}` : sql``;
+  if (scope.kind === 'org') {
+    // The whole organization's leads: every lead's first outbound touchpoint in one sorted pass over the
+    // touchpoints with a lead, rather than an index probe per lead.
+    return sql`
+    ${periodsCte(ctx)},
+    f AS (
+      SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at AS at, t.channel FROM ${tableOf(scope, 'touchpoints')} t
+      WHERE t.lead_id IS NOT NULL AND t.direction = 'outbound' AND ${visibleRow(scope, 'touchpoints', 't')}
+      ORDER BY t.lead_id, t.occurred_at, t.id
+    ),
+    l AS NOT MATERIALIZED (
+      SELECT l.id, l.converted_at, f.at AS first_at, f.channel
+      FROM ${tableOf(scope, 'leads')} l JOIN f ON f.lead_id = l.id
+      WHERE ${ownedInScope(scope, 'leads', 'l')} ${byChannel}
+    )`;
+  }
   return sql`
     ${periodsCte(ctx)},
     l AS NOT MATERIALIZED (

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { accountInScope, recordInScope, tableOf, visibleRow } from '../scope.js';
-import { periodsCte, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import { periodIndexOf, periodsCte, seriesOf, toNumber, withinPeriods, type KpiFamily, type KpiRunContext } from './common.js';
 
 /**
  * Interaction (KAM-5): touchpoints with customers (those of an account; a
@@ -15,9 +15,9 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   return sql`
     ${periodsCte(ctx)},
     t AS (
-      SELECT p.i, t.id, t.direction, t.duration_minutes
-      FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.t1
-      WHERE t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
+      SELECT ${periodIndexOf(ctx, sql`t.occurred_at`)} AS i, t.id, t.direction, t.duration_minutes
+      FROM ${tableOf(scope, 'touchpoints')} t
+      WHERE ${withinPeriods(ctx, sql`t.occurred_at`)} AND t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
     ),
     last_touch AS (
       SELECT p.i, a.id, p.r - (lt.at AT TIME ZONE ${ctx.org.timeZone})::date AS days
@@ -28,10 +28,11 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
       ) lt ON true
       WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE
     ),
+    -- The longest gap is a detail of the period asked for (the last): its touch days only.
     touch_days AS (
       SELECT DISTINCT p.i, p.r, t.account_id, (t.occurred_at AT TIME ZONE ${ctx.org.timeZone})::date AS day
       FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.tr
-      WHERE t.account_id IN (SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE)
+      WHERE p.i = ${ctx.periods.length - 1} AND t.account_id IN (SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE)
         AND ${visibleRow(scope, 'touchpoints', 't')}
     ),
     day_gaps AS (

@@ -1,6 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import { accountIdsInScope, recordInScope, tableOf, visibleRow, type KpiScope } from '../scope.js';
-import { activeOn, inOrgCurrency, periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import {
+  activeOn,
+  inOrgCurrency,
+  periodIndexOf,
+  periodsCte,
+  withinPeriods,
+  ratioSql,
+  seriesOf,
+  toNumber,
+  type KpiFamily,
+  type KpiRunContext,
+} from './common.js';
 
 /**
  * Sales and organic growth (KAM-1, KAM-6, KAM-8): upsell and cross-sell win
@@ -13,6 +24,14 @@ const REPEAT_TYPES = ['upsell', 'cross_sell', 'renewal'];
 
 function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
+  // A won deal is a repeat when its account won one before the period: each account's first won deal (one
+  // grouped pass over the scope's accounts, not a probe per deal).
+  const firstWonAccounts =
+    scope.kind === 'account'
+      ? sql`d2.account_id = ${scope.id}::uuid`
+      : scope.kind === 'org' && !scope.tier
+        ? sql`true`
+        : sql`d2.account_id = ANY(ARRAY(${accountIdsInScope(scope)}))`;
   return sql`
     ${periodsCte(ctx)},
     d AS NOT MATERIALIZED (
@@ -22,13 +41,17 @@ function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
       FROM ${tableOf(scope, 'deals')} d
       WHERE ${recordInScope(scope, 'deals', 'd')} AND d.closed_at IS NOT NULL
     ),
+    first_won AS (
+      SELECT d2.account_id, min(d2.closed_at) AS at FROM ${tableOf(scope, 'deals')} d2
+      WHERE d2.account_id IS NOT NULL AND ${firstWonAccounts} AND d2.stage = ANY(${ctx.stages.won}::text[])
+        AND ${visibleRow(scope, 'deals', 'd2')}
+      GROUP BY d2.account_id
+    ),
     inp AS (
-      SELECT p.i, d.*, (d.won AND d.account_id IS NOT NULL AND EXISTS (
-        SELECT 1 FROM ${tableOf(scope, 'deals')} d2
-        WHERE d2.account_id = d.account_id AND d2.closed_at < p.t0 AND d2.stage = ANY(${ctx.stages.won}::text[])
-          AND ${visibleRow(scope, 'deals', 'd2')}
-      )) AS repeat
-      FROM p JOIN d ON d.closed_at >= p.t0 AND d.closed_at < p.t1
+      SELECT p.i, d.*, coalesce(d.won AND fw.at < p.t0, false) AS repeat
+      FROM d JOIN p ON p.i = ${periodIndexOf(ctx, sql`d.closed_at`)}
+      LEFT JOIN first_won fw ON fw.account_id = d.account_id
+      WHERE ${withinPeriods(ctx, sql`d.closed_at`)}
     )`;
 }
 
@@ -86,7 +109,8 @@ export const salesFamily: KpiFamily = {
         FROM inp GROUP BY i
       ),
       rev12 AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at >= p.tw0 AND d.closed_at < p.t1 GROUP BY p.i),
-      todate AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at < p.t1 GROUP BY p.i),
+      -- Revenue to date is the per-account CLV's only (every won deal before each period's end).
+      todate AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at < p.t1 WHERE ${isAccount ? sql`true` : sql`false`} GROUP BY p.i),
       ${lifespanCtes(ctx, lifespanScope)},
       cust AS (
         SELECT p.i, count(DISTINCT c.account_id) AS n FROM p JOIN c ON ${activeOn('c', sql`p.d1`)}

@@ -1,0 +1,383 @@
+#!/usr/bin/env node
+/**
+ * KAM cockpit benchmark (issue 4): p50/p95 of GET /api/v1/kam/kpis for one
+ * manager's portfolio and for the whole organization over the last full
+ * quarter (every KPI, with the previous period and the 8-period series), on
+ * the data set of bench/kam-generate.mjs, beside a baseline from the same
+ * run: the same KPI family statements executed directly on a connection
+ * pool (no HTTP, auth, access checks or metadata), as ratios. Then the
+ * freshness: a deal of the manager is set to won through the API and the
+ * cockpit is polled until the number changes.
+ *
+ * Usage:
+ *   npm run build -w server
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/clave_kam_bench node bench/kam-generate.mjs   # once
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/clave_kam_bench node bench/kam.bench.mjs
+ *
+ * Settings: BENCH_REQUESTS (manager requests per round, default 30; the org gets a third),
+ * BENCH_ROUNDS (default 3), BENCH_PERIOD (default the last full quarter), BENCH_EXPLAIN=1
+ * (also print EXPLAIN ANALYZE of every family statement for both scopes), BENCH_JSON=1.
+ * Targets: manager p95 ≤ 300 ms, organization p95 ≤ 1 s, freshness ≤ 5 s.
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Kysely, PostgresDialect } from 'kysely';
+import { freePort, sleep } from './lib.mjs';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const require = createRequire(path.join(root, 'package.json'));
+const pg = require('pg');
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 30);
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const ORGANIZATION = 'KAM Bench SL';
+const TARGETS = { manager: 300, org: 1000, freshness: 5 };
+const dist = (file) => import(pathToFileURL(path.join(root, 'server/dist/kam/kpis', file)).href);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+const children = new Set();
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+function call(port, method, url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: url,
+        agent,
+        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode, ms: performance.now() - started, json, text });
+        });
+      },
+    );
+    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+function summary(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) };
+}
+
+/** The baseline: every KPI family's statements run directly (what GET /kam/kpis runs, without HTTP, auth and access). */
+async function baselineRunner(db, org, userIds) {
+  const names = ['retention', 'sales', 'service', 'interaction', 'satisfaction', 'outcomes', 'acquisition'];
+  const families = await Promise.all(
+    names.map(async (name) => {
+      const module = await dist(`definitions/${name}.js`);
+      return module[`${name}Family`];
+    }),
+  );
+  const periods = await dist('periods.js');
+  const settings = (
+    await db.query(
+      'SELECT time_zone, fiscal_year_start_month, currency, exchange_rates, business_hours, holidays FROM platform.organizations WHERE id = $1',
+      [org.id],
+    )
+  ).rows[0];
+  const orgSettings = {
+    timeZone: settings.time_zone,
+    fiscalYearStartMonth: settings.fiscal_year_start_month,
+    currency: settings.currency,
+    exchangeRates: settings.exchange_rates ?? {},
+    businessDays: settings.business_hours?.days ?? [],
+    holidays: (settings.holidays ?? []).map((h) => h.date),
+  };
+  const tables = (await db.query('SELECT api_name, table_name FROM platform.modules WHERE org_id = $1', [org.id])).rows;
+  const metadata = { schema: org.schema_name, modules: new Map(tables.map((t) => [t.api_name, { table: t.table_name }])) };
+  // The server's pool settings: 10 connections, JIT off.
+  const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  pool.on('connect', (client) => {
+    client.query('SET jit = off').catch(() => {});
+  });
+  const statements = [];
+  const kysely = new Kysely({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => statements.push({ sql: event.query.sql, parameters: event.query.parameters, ms: event.queryDurationMillis }),
+  });
+  const wanted = new Set(families.flatMap((f) => f.ids));
+  const run = async (kind, periodLabel, only) => {
+    const scope = {
+      kind,
+      id: kind === 'manager' ? userIds[0] : null,
+      tier: null,
+      userIds: kind === 'manager' ? userIds : null,
+      metadata,
+      canRead: () => true,
+      readScope: () => ({ all: true, ownerIds: [] }),
+    };
+    const period = periods.parsePeriod(periodLabel, orgSettings);
+    const ctx = {
+      executor: kysely,
+      scope,
+      periods: periods.lastPeriods(period, orgSettings, 8),
+      org: orgSettings,
+      today: periods.localDate(new Date(), orgSettings.timeZone),
+      stages: { won: ['closed_won'], lost: ['closed_lost'] },
+    };
+    const chosen = only ? families.filter((_, i) => names[i] === only) : families;
+    return Object.assign({}, ...(await Promise.all(chosen.map((family) => family.compute(ctx, wanted)))));
+  };
+  return { run, names, statements, close: () => kysely.destroy() };
+}
+
+async function main() {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('Set DATABASE_URL to the database bench/kam-generate.mjs filled.');
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const org = (await db.query('SELECT id, schema_name, time_zone FROM platform.organizations WHERE name = $1', [ORGANIZATION])).rows[0];
+  if (!org) throw new Error('No bench organization: run bench/kam-generate.mjs first.');
+  const s = org.schema_name;
+  const admin = (
+    await db.query(
+      `SELECT u.id FROM platform.users u JOIN platform.profiles p ON p.id = u.profile_id WHERE u.org_id = $1 AND p.builtin = 'administrator' ORDER BY u.created_at LIMIT 1`,
+      [org.id],
+    )
+  ).rows[0];
+  const counts = {};
+  for (const table of ['accounts', 'deals', 'touchpoints', 'contracts', 'cases', 'leads', 'contacts', 'kam_survey_responses'])
+    counts[table] = Number((await db.query(`SELECT reltuples::bigint AS n FROM pg_class WHERE oid = '${s}.${table}'::regclass`)).rows[0].n);
+  // A manager (no one below them) with the median portfolio.
+  const portfolios = (
+    await db.query(
+      `SELECT u.id, u.name, count(a.id)::int AS accounts, count(a.id) FILTER (WHERE a.is_key_account)::int AS key_accounts
+       FROM platform.users u JOIN ${s}.accounts a ON a.owner_id = u.id AND a.deleted_at IS NULL
+       WHERE u.org_id = $1 AND NOT EXISTS (SELECT 1 FROM platform.roles r WHERE r.parent_id = u.role_id)
+       GROUP BY u.id, u.name ORDER BY count(a.id), u.id`,
+      [org.id],
+    )
+  ).rows;
+  if (portfolios.length === 0) throw new Error('No manager owns accounts: run bench/kam-generate.mjs.');
+  const manager = portfolios[Math.floor(portfolios.length / 2)];
+  const managerDeals = Number(
+    (await db.query(`SELECT count(*)::int AS n FROM ${s}.deals WHERE owner_id = $1 AND deleted_at IS NULL`, [manager.id])).rows[0].n,
+  );
+  const period = process.env.BENCH_PERIOD || lastFullQuarter(org.time_zone);
+  const current = currentQuarter(org.time_zone);
+
+  const token = `clv_${crypto.randomBytes(24).toString('base64url')}`;
+  const tokenId = crypto.randomUUID();
+  await db.query('INSERT INTO platform.api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
+    tokenId,
+    admin.id,
+    'kam bench',
+    crypto.createHash('sha256').update(token).digest('hex'),
+    token.slice(0, 10),
+  ]);
+  const baseline = await baselineRunner(db, org, [manager.id]);
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: path.join(os.tmpdir(), `clave-kam-bench-${process.pid}`),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.add(child);
+  let restore;
+  try {
+    const deadline = Date.now() + 180_000;
+    while ((await call(port, 'GET', '/readyz', {}).catch(() => ({ status: 0 }))).status !== 200) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error('The server did not become ready');
+      await sleep(200);
+    }
+    const headers = { authorization: `Bearer ${token}` };
+    const url = (scope, p = period) => `/api/v1/kam/kpis?scope=${encodeURIComponent(scope)}&period=${p}`;
+    const managerUrl = url(`manager:${manager.id}`);
+    const orgUrl = url('org');
+    // Sanity: both answer with every KPI, and the baseline computes the same numbers.
+    for (const [label, u, kind] of [
+      ['manager', managerUrl, 'manager'],
+      ['org', orgUrl, 'org'],
+    ]) {
+      const res = await call(port, 'GET', u, headers);
+      if (res.status !== 200) throw new Error(`GET ${u} answered ${res.status}: ${res.text.slice(0, 500)}`);
+      const direct = await baseline.run(kind, period);
+      for (const kpi of res.json.kpis) {
+        if (!direct[kpi.id]) continue;
+        const same = JSON.stringify(kpi.series.map((x) => x.value)) === JSON.stringify(direct[kpi.id].series);
+        if (!same) throw new Error(`${label} ${kpi.id}: the API and the baseline differ`);
+      }
+      if (label === 'manager')
+        console.log(
+          `sample (${label}, ${period}): ${res.json.kpis
+            .filter((k) => k.value !== null)
+            .map((k) => `${k.id} ${k.value}`)
+            .join(', ')}\n`,
+        );
+    }
+
+    console.log(
+      `Clave KAM cockpit benchmark — PostgreSQL, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `Records: ${Object.entries(counts)
+        .map(([m, n]) => `${m} ${n.toLocaleString('en')}`)
+        .join(', ')}`,
+    );
+    console.log(
+      `Manager ${manager.name}: ${manager.accounts} accounts (${manager.key_accounts} key), ${managerDeals.toLocaleString('en')} deals; period ${period} with the 7 before; ${ROUNDS} rounds, one request at a time\n`,
+    );
+    const orgRequests = Math.max(3, Math.round(REQUESTS / 3));
+    const all = { manager: [], managerSql: [], org: [], orgSql: [] };
+    let errors = 0;
+    const timed = async (fn) => {
+      const started = performance.now();
+      await fn();
+      return performance.now() - started;
+    };
+    // Rounds alternate the API and the baseline so that a change in the machine's load hits both alike.
+    for (let r = 0; r < ROUNDS; r++) {
+      for (let i = 0; i < REQUESTS; i++) {
+        const res = await call(port, 'GET', managerUrl, headers);
+        if (res.status === 200) all.manager.push(res.ms);
+        else errors++;
+      }
+      for (let i = 0; i < REQUESTS; i++) all.managerSql.push(await timed(() => baseline.run('manager', period)));
+      for (let i = 0; i < orgRequests; i++) {
+        const res = await call(port, 'GET', orgUrl, headers);
+        if (res.status === 200) all.org.push(res.ms);
+        else errors++;
+      }
+      for (let i = 0; i < orgRequests; i++) all.orgSql.push(await timed(() => baseline.run('org', period)));
+    }
+    const figures = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, summary(v)]));
+    const f = (v) => `${v.toFixed(0)} ms`.padStart(8);
+    const line = (label, api, base, target) =>
+      console.log(
+        `${label.padEnd(13)} API p50 ${f(api.p50)}  p95 ${f(api.p95)}  max ${f(api.max)} | plain SQL p50 ${f(base.p50)}  p95 ${f(base.p95)} | p95 ratio ${(api.p95 / base.p95).toFixed(2)} | target ≤ ${target} ms: ${api.p95 <= target ? 'met' : 'NOT met'}`,
+      );
+    line('manager', figures.manager, figures.managerSql, TARGETS.manager);
+    line('organization', figures.org, figures.orgSql, TARGETS.org);
+
+    // Freshness: an open upsell deal of the manager's accounts won through the API; poll the cockpit of the current quarter.
+    const deal = (
+      await db.query(
+        `SELECT d.id, d.stage FROM ${s}.deals d JOIN ${s}.accounts a ON a.id = d.account_id
+         WHERE a.owner_id = $1 AND d.closed_at IS NULL AND d.deal_type = 'upsell' AND d.deleted_at IS NULL ORDER BY d.id LIMIT 1`,
+        [manager.id],
+      )
+    ).rows[0];
+    let freshness = null;
+    if (deal) {
+      const liveUrl = url(`manager:${manager.id}`, current);
+      const upsell = (json) => json.kpis.find((k) => k.id === 'upsell_rate').value;
+      const before = upsell((await call(port, 'GET', liveUrl, headers)).json);
+      const started = performance.now();
+      const patched = await call(port, 'PATCH', `/api/v1/records/deals/${deal.id}`, headers, { stage: 'closed_won' });
+      if (patched.status !== 200) throw new Error(`PATCH deal answered ${patched.status}: ${patched.text.slice(0, 300)}`);
+      restore = () => call(port, 'PATCH', `/api/v1/records/deals/${deal.id}`, headers, { stage: deal.stage });
+      let polls = 0;
+      for (;;) {
+        polls++;
+        const now = upsell((await call(port, 'GET', liveUrl, headers)).json);
+        if (now !== before) {
+          freshness = { seconds: (performance.now() - started) / 1000, polls, before, after: now };
+          break;
+        }
+        if (performance.now() - started > 30_000) break;
+        await sleep(100);
+      }
+      await restore();
+      restore = undefined;
+      console.log(
+        freshness
+          ? `freshness     a deal won through the API shows in upsell_rate (${current}) after ${freshness.seconds.toFixed(2)} s (${freshness.polls} poll(s), ${freshness.before} → ${freshness.after}) | target ≤ ${TARGETS.freshness} s: ${freshness.seconds <= TARGETS.freshness ? 'met' : 'NOT met'}`
+          : 'freshness     NOT met: no change within 30 s',
+      );
+    }
+    console.log(`failed requests ${errors}`);
+
+    // Where the time goes: each family's statements alone (baseline path), median of 3.
+    const perFamily = {};
+    for (const kind of ['manager', 'org']) {
+      const parts = [];
+      for (const name of baseline.names) {
+        const times = [];
+        for (let i = 0; i < 3; i++) times.push(await timed(() => baseline.run(kind, period, name)));
+        const median = times.sort((a, b) => a - b)[1];
+        perFamily[`${kind}:${name}`] = median;
+        parts.push(`${name} ${median.toFixed(0)}`);
+      }
+      console.log(`${kind} families alone (ms, median of 3): ${parts.join(', ')}`);
+    }
+
+    if (process.env.BENCH_EXPLAIN) {
+      await db.query('SET jit = off'); // as on the server's connections
+      for (const kind of ['manager', 'org']) {
+        baseline.statements.length = 0;
+        await baseline.run(kind, period);
+        const captured = [...baseline.statements];
+        for (const statement of captured) {
+          const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`, statement.parameters);
+          console.log(`\n=== ${kind}: ${statement.ms.toFixed(0)} ms — ${statement.sql.replace(/\s+/g, ' ').slice(0, 160)}…`);
+          console.log(plan.rows.map((row) => row['QUERY PLAN']).join('\n'));
+        }
+      }
+    }
+    if (process.env.BENCH_JSON) console.log(JSON.stringify({ counts, manager, period, figures, freshness, perFamily, errors }));
+  } finally {
+    if (restore) await restore().catch(() => {});
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.on('exit', resolve));
+    await baseline.close();
+    await db.query('DELETE FROM platform.api_tokens WHERE id = $1', [tokenId]);
+    await db.end();
+    agent.destroy();
+  }
+}
+
+/** Today's date in a time zone as [year, month]. */
+function today(timeZone) {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(new Date());
+  return [Number(parts.find((p) => p.type === 'year').value), Number(parts.find((p) => p.type === 'month').value)];
+}
+/** Calendar quarters (the bench organization's fiscal year starts in January). */
+function currentQuarter(timeZone) {
+  const [year, month] = today(timeZone);
+  return `${year}-Q${Math.ceil(month / 3)}`;
+}
+function lastFullQuarter(timeZone) {
+  const [year, month] = today(timeZone);
+  const q = Math.ceil(month / 3) - 1;
+  return q === 0 ? `${year - 1}-Q4` : `${year}-Q${q}`;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

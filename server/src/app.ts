@@ -51,6 +51,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // A hop count is accepted at run time (proxy-addr), though the type does not list it.
     trustProxy: config.trustProxy as boolean | string[],
     requestIdHeader: 'x-request-id',
+    // Bringing organizations up to the current catalog at start (records plugin) may build indexes over
+    // large tables, like a migration: minutes, not Fastify's default 10 s. /readyz answers once it is done.
+    pluginTimeout: 30 * 60_000,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const log = (message: string, error?: unknown) => app.log.warn({ err: error }, message);

@@ -21,15 +21,13 @@
  * during the load and rebuilt at the end.
  * Settings: GENERATE_SCALE (default 1; 0.1 makes a tenth of every table and of the managers).
  */
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import http from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { freePort, sleep } from './lib.mjs';
+import { ensureDatabase, setUpOrganization } from './lib.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const require = createRequire(path.join(root, 'package.json'));
@@ -428,75 +426,6 @@ function model(anchorMs, users) {
 }
 const NPS_SCORES = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((s) => [s, s >= 9 ? 18 : s >= 7 ? 12 : 3]);
 
-function post(port, url, body) {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: url,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** Starts the built server once on the database: it migrates; then the organization is set up. */
-async function setUpOrganization(databaseUrl) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(root, 'data', 'kam-bench'),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  try {
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      if (Date.now() > deadline) throw new Error('the server was not ready within 3 minutes');
-      const ready = await new Promise((resolve) =>
-        http.get({ host: '127.0.0.1', port, path: '/readyz' }, (res) => resolve(res.statusCode === 200)).on('error', () => resolve(false)),
-      );
-      if (ready) break;
-      await sleep(200);
-    }
-    const setup = await post(port, '/api/v1/setup', ADMIN);
-    if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${setup.text}`);
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.on('exit', resolve));
-  }
-}
-
-async function ensureDatabase(databaseUrl) {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Use a plain database name in DATABASE_URL (got ${name})`);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-}
-
 /** Roles (head of sales → 4 directors → 4 teams) and the users: 4 directors and their managers, deterministic ids. */
 async function ensureUsers(client, org) {
   const profile = (
@@ -546,7 +475,7 @@ async function main() {
   if (!org) {
     await client.end();
     console.log('Starting the server once to migrate and set up the organization…');
-    await setUpOrganization(databaseUrl);
+    await setUpOrganization(databaseUrl, ADMIN, { dataDir: path.join(root, 'data', 'kam-bench') });
     client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     org = await findOrg();

@@ -19,19 +19,14 @@
  * (also print EXPLAIN ANALYZE of every family statement for both scopes), BENCH_JSON=1.
  * Targets: manager p95 ≤ 300 ms, organization p95 ≤ 1 s, freshness ≤ 5 s.
  */
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Kysely, PostgresDialect } from 'kysely';
-import { freePort, sleep } from './lib.mjs';
+import { root, cleanups, sleep, request, insertBenchToken, loadPg, runBench, startServerOnDatabase } from './lib.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(path.join(root, 'package.json'));
-const pg = require('pg');
+const pg = loadPg();
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const ORGANIZATION = 'KAM Bench SL';
@@ -39,42 +34,8 @@ const TARGETS = { manager: 300, org: 1000, freshness: 5 };
 const dist = (file) => import(pathToFileURL(path.join(root, 'server/dist/kam/kpis', file)).href);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-const children = new Set();
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
-
-function call(port, method, url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: url,
-        agent,
-        headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode, ms: performance.now() - started, json, text });
-        });
-      },
-    );
-    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+/** lib's request on this agent, with a 60 s timeout; resolves with status, ms, json and text. */
+const call = (port, method, url, headers, body) => request(port, method, url, { headers, body, agent, timeoutMs: 60_000 });
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 function summary(times) {
@@ -149,6 +110,7 @@ async function main() {
   if (!databaseUrl) throw new Error('Set DATABASE_URL to the database bench/kam-generate.mjs filled.');
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
+  cleanups.push(() => db.end());
   const org = (await db.query('SELECT id, schema_name, time_zone FROM platform.organizations WHERE name = $1', [ORGANIZATION])).rows[0];
   if (!org) throw new Error('No bench organization: run bench/kam-generate.mjs first.');
   const s = org.schema_name;
@@ -179,39 +141,17 @@ async function main() {
   const period = process.env.BENCH_PERIOD || lastFullQuarter(org.time_zone);
   const current = currentQuarter(org.time_zone);
 
-  const token = `clv_${crypto.randomBytes(24).toString('base64url')}`;
-  const tokenId = crypto.randomUUID();
-  await db.query('INSERT INTO platform.api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
-    tokenId,
-    admin.id,
-    'kam bench',
-    crypto.createHash('sha256').update(token).digest('hex'),
-    token.slice(0, 10),
-  ]);
+  const token = await insertBenchToken(db, admin.id, 'kam bench');
   const baseline = await baselineRunner(db, org, [manager.id]);
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(os.tmpdir(), `clave-kam-bench-${process.pid}`),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  cleanups.push(() => baseline.close());
+  cleanups.push(async () => agent.destroy());
+  const { port, stop } = await startServerOnDatabase(databaseUrl, {
+    label: 'The server',
+    dataDirPrefix: 'clave-kam-bench',
+    readyTimeoutMs: 180_000,
   });
-  children.add(child);
   let restore;
   try {
-    const deadline = Date.now() + 180_000;
-    while ((await call(port, 'GET', '/readyz', {}).catch(() => ({ status: 0 }))).status !== 200) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('The server did not become ready');
-      await sleep(200);
-    }
     const headers = { authorization: `Bearer ${token}` };
     const url = (scope, p = period) => `/api/v1/kam/kpis?scope=${encodeURIComponent(scope)}&period=${p}`;
     const managerUrl = url(`manager:${manager.id}`);
@@ -352,12 +292,7 @@ async function main() {
     if (process.env.BENCH_JSON) console.log(JSON.stringify({ counts, manager, period, figures, freshness, perFamily, errors }));
   } finally {
     if (restore) await restore().catch(() => {});
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.on('exit', resolve));
-    await baseline.close();
-    await db.query('DELETE FROM platform.api_tokens WHERE id = $1', [tokenId]);
-    await db.end();
-    agent.destroy();
+    await stop();
   }
 }
 
@@ -377,7 +312,4 @@ function lastFullQuarter(timeZone) {
   return q === 0 ? `${year - 1}-Q4` : `${year}-Q${q}`;
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+await runBench(main);

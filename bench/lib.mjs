@@ -1,13 +1,16 @@
 /**
  * Pieces the benchmarks share: free ports, child processes started and waited
- * for, keep-alive HTTP requests, load with N requests in flight, /proc figures,
- * scratch PostgreSQL databases. Children are killed and cleanups run however a
- * benchmark ends.
+ * for (the built server on a PostgreSQL database among them), keep-alive HTTP
+ * requests, load with N requests in flight, /proc figures, scratch PostgreSQL
+ * databases, bench API tokens. Children are killed and cleanups run however a
+ * benchmark run through runBench() ends.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -59,9 +62,13 @@ export function processFigures(pid) {
 
 export const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
-/** One HTTP request on the keep-alive agent; resolves with status and parsed JSON (if any). */
-export function request(port, method, url, { headers = {}, body } = {}) {
+/**
+ * One HTTP request, on the shared keep-alive agent unless another is given;
+ * resolves with status, headers, parsed JSON (if any), the text and the time in ms.
+ */
+export function request(port, method, url, { headers = {}, body, agent: via = agent, timeoutMs = 30_000 } = {}) {
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
       {
@@ -69,7 +76,7 @@ export function request(port, method, url, { headers = {}, body } = {}) {
         port,
         method,
         path: url,
-        agent,
+        agent: via,
         headers: { ...headers, ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
       },
       (res) => {
@@ -83,12 +90,12 @@ export function request(port, method, url, { headers = {}, body } = {}) {
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode, headers: res.headers, json });
+          resolve({ status: res.statusCode, headers: res.headers, json, text, ms: performance.now() - started });
         });
         res.on('error', reject);
       },
     );
-    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url} timed out`)));
     req.on('error', reject);
     req.end(payload);
   });
@@ -146,6 +153,105 @@ export async function startAndWait({ label, args, env, port, readyPath }) {
 }
 
 /**
+ * Starts the built server (server/dist/main.js) on a PostgreSQL database, its
+ * output shown, and waits until GET /readyz answers 200. DATA_DIR is `dataDir`,
+ * or `<tmp>/<dataDirPrefix>-<pid>`. A cleanup stops it (SIGTERM) if still running.
+ */
+export async function startServerOnDatabase(
+  databaseUrl,
+  { label = 'server', dataDir, dataDirPrefix, readyTimeoutMs = READY_TIMEOUT_MS } = {},
+) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir ?? path.join(os.tmpdir(), `${dataDirPrefix}-${process.pid}`),
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.add(child);
+  let running = true;
+  const exited = new Promise((resolve) =>
+    child.on('exit', () => {
+      running = false;
+      children.delete(child);
+      resolve();
+    }),
+  );
+  const stop = async () => {
+    if (running) child.kill('SIGTERM');
+    await exited;
+  };
+  cleanups.push(stop);
+  const deadline = Date.now() + readyTimeoutMs;
+  for (;;) {
+    if (!running) throw new Error(`${label} exited before it was ready`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${label} was not ready within ${readyTimeoutMs / 1000} s`);
+    }
+    const ok = await request(port, 'GET', '/readyz', { headers: { connection: 'close' } }).then(
+      (res) => res.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(200);
+  }
+  return { port, child, stop };
+}
+
+/** A personal API token for `userId`, inserted by SQL through `db`; a cleanup deletes it. Returns the token. */
+export async function insertBenchToken(db, userId, name) {
+  const token = `clv_${crypto.randomBytes(24).toString('base64url')}`;
+  const tokenId = crypto.randomUUID();
+  await db.query('INSERT INTO platform.api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
+    tokenId,
+    userId,
+    name,
+    crypto.createHash('sha256').update(token).digest('hex'),
+    token.slice(0, 10),
+  ]);
+  cleanups.push(() => db.query('DELETE FROM platform.api_tokens WHERE id = $1', [tokenId]));
+  return token;
+}
+
+/** Creates the database DATABASE_URL names when it is missing (for the generators). */
+export async function ensureDatabase(databaseUrl) {
+  const url = new URL(databaseUrl);
+  const name = url.pathname.slice(1);
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Use a plain database name in DATABASE_URL (got ${name})`);
+  url.pathname = '/postgres';
+  const admin = new (loadPg().Client)({ connectionString: url.toString() });
+  await admin.connect();
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+}
+
+/** Starts the built server once on the database (it migrates), sets up the organization with `admin`, and stops it. */
+export async function setUpOrganization(databaseUrl, admin, { dataDir }) {
+  const server = await startServerOnDatabase(databaseUrl, { dataDir, readyTimeoutMs: 180_000 });
+  try {
+    const setup = await request(server.port, 'POST', '/api/v1/setup', { body: admin, headers: { connection: 'close' } });
+    if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${setup.text}`);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** The `pg` package the server depends on. */
+export function loadPg() {
+  return createRequire(path.join(root, 'server/package.json'))('pg');
+}
+
+/**
  * Keeps CONNECTIONS requests in flight on keep-alive sockets for `seconds`;
  * returns requests/s. Any answer other than 200 counts as an error.
  */
@@ -172,8 +278,7 @@ export async function load(port, url, headers, seconds) {
 
 /** With DATABASE_URL, a scratch database for this run (created empty, dropped at the end). */
 export async function preparePostgres(databaseUrl) {
-  const require = createRequire(path.join(root, 'server/package.json'));
-  const pg = require('pg');
+  const pg = loadPg();
   const name = `clave_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();

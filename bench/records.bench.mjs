@@ -17,12 +17,22 @@
  * per round, default 5), BENCH_CONNECTIONS (default 8), BENCH_SAMPLES (list
  * requests, default 300).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { root, CONNECTIONS, cleanups, round, freePort, request, startAndWait, preparePostgres, runBench } from './lib.mjs';
+import {
+  root,
+  CONNECTIONS,
+  cleanups,
+  round,
+  freePort,
+  request,
+  startAndWait,
+  preparePostgres,
+  insertBenchToken,
+  loadPg,
+  runBench,
+} from './lib.mjs';
 
 const LEADS = Number(process.env.BENCH_LEADS || 20_000);
 const SECONDS = Number(process.env.BENCH_SECONDS || 5);
@@ -204,24 +214,14 @@ async function setUpAndLoad(port) {
 
 /** The organization bench/generate.mjs filled: a token for this run (removed at the end) and a sample of lead ids. */
 async function reuseGenerated(databaseUrl) {
-  const require = createRequire(path.join(root, 'server/package.json'));
-  const pg = require('pg');
+  const pg = loadPg();
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   cleanups.push(() => db.end());
   const org = (await db.query('SELECT id, schema_name FROM platform.organizations WHERE name = $1', ['Search Bench SL'])).rows[0];
   if (!org) throw new Error('No generated organization: run bench/generate.mjs on this database first.');
   const user = (await db.query('SELECT id FROM platform.users WHERE org_id = $1 ORDER BY created_at LIMIT 1', [org.id])).rows[0];
-  const token = `clv_${crypto.randomBytes(24).toString('base64url')}`;
-  const tokenId = crypto.randomUUID();
-  await db.query('INSERT INTO platform.api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
-    tokenId,
-    user.id,
-    'records bench',
-    crypto.createHash('sha256').update(token).digest('hex'),
-    token.slice(0, 10),
-  ]);
-  cleanups.push(() => db.query('DELETE FROM platform.api_tokens WHERE id = $1', [tokenId]));
+  const token = await insertBenchToken(db, user.id, 'records bench');
   const sample = await db.query(`SELECT id FROM ${org.schema_name}.leads TABLESAMPLE SYSTEM (0.5) LIMIT 5000`);
   return { auth: { authorization: `Bearer ${token}` }, ids: sample.rows.map((row) => row.id), orgSchema: org.schema_name };
 }

@@ -14,17 +14,11 @@
  * BENCH_CONNECTIONS (requests in flight, default 4), BENCH_JSON=1 (figures as one JSON line).
  * Target: search p95 ≤ 100 ms.
  */
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { freePort, sleep } from './lib.mjs';
+import { cleanups, insertBenchToken, loadPg, runBench, startServerOnDatabase } from './lib.mjs';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const require = createRequire(path.join(root, 'package.json'));
-const pg = require('pg');
+const pg = loadPg();
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS || 4);
@@ -89,8 +83,6 @@ const QUERIES = [
 ];
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-const children = new Set();
-process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
 
 function get(port, url, headers) {
   return new Promise((resolve, reject) => {
@@ -136,6 +128,7 @@ async function main() {
   if (!databaseUrl) throw new Error('Set DATABASE_URL to the database bench/generate.mjs filled.');
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
+  cleanups.push(() => db.end());
   const org = (await db.query('SELECT id, schema_name FROM platform.organizations WHERE name = $1', [ORGANIZATION])).rows[0];
   if (!org) throw new Error('No bench organization: run bench/generate.mjs first.');
   const user = (await db.query('SELECT id FROM platform.users WHERE org_id = $1 ORDER BY created_at LIMIT 1', [org.id])).rows[0];
@@ -146,38 +139,10 @@ async function main() {
     );
   const leadIds = (await db.query(`SELECT id FROM ${org.schema_name}.leads TABLESAMPLE SYSTEM (0.1) LIMIT 200`)).rows.map((r) => r.id);
   // A token for this run (removed at the end).
-  const token = `clv_${crypto.randomBytes(24).toString('base64url')}`;
-  const tokenId = crypto.randomUUID();
-  await db.query('INSERT INTO platform.api_tokens (id, user_id, name, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4, $5, now())', [
-    tokenId,
-    user.id,
-    'search bench',
-    crypto.createHash('sha256').update(token).digest('hex'),
-    token.slice(0, 10),
-  ]);
+  const token = await insertBenchToken(db, user.id, 'search bench');
 
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'server/dist/main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      NODE_ENV: 'production',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(os.tmpdir(), `clave-search-bench-${process.pid}`),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.add(child);
+  const { port, stop } = await startServerOnDatabase(databaseUrl, { label: 'The server', dataDirPrefix: 'clave-search-bench' });
   try {
-    const deadline = Date.now() + 120_000;
-    while ((await get(port, '/readyz', {}).catch(() => ({ status: 0 }))).status !== 200) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error('The server did not become ready');
-      await sleep(200);
-    }
     const headers = { authorization: `Bearer ${token}` };
     const searchUrls = QUERIES.map((q) => `/api/v1/search?q=${encodeURIComponent(q)}&limit=10`);
     const pkUrls = leadIds.map((id) => `/api/v1/records/leads/${id}`);
@@ -241,14 +206,8 @@ async function main() {
     );
     if (process.env.BENCH_JSON) console.log(JSON.stringify({ counts, figures, ratio, errors, perQuery }));
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.on('exit', resolve));
-    await db.query('DELETE FROM platform.api_tokens WHERE id = $1', [tokenId]);
-    await db.end();
+    await stop();
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+await runBench(main);

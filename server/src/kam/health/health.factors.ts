@@ -271,8 +271,18 @@ export function describeFactor(language: HealthLanguage, factor: HealthFactor, c
   }
 }
 
-/** "−12: no touchpoint for 47 days, cadence 30"; a missing factor says its weight went to the others. */
-export function explainFactor(language: HealthLanguage, factor: HealthFactor, currency: string): string {
+/** What a restricted factor says instead of its facts. */
+export const RESTRICTED_FACTOR: Record<HealthLanguage, string> = {
+  es: 'restringido: tu perfil no ve algún dato de este factor',
+  en: 'restricted: your profile cannot see some of its data',
+};
+
+/**
+ * "−12: no touchpoint for 47 days, cadence 30"; a missing factor says its weight went to the others. A
+ * `restricted` factor (the reader may not see some of its inputs) keeps its points but tells no fact.
+ */
+export function explainFactor(language: HealthLanguage, factor: HealthFactor, currency: string, restricted = false): string {
+  if (restricted) return `${formatPoints(language, factor.points)}: ${RESTRICTED_FACTOR[language]}`;
   const text = describeFactor(language, factor, currency);
   if (factor.value === null)
     return language === 'es'

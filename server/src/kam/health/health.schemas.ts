@@ -21,6 +21,12 @@ export const AccountHealthResponse = Type.Object({
       weight: Type.Number({ description: 'The weight it carries in this score (missing factors’ weights spread pro rata; sums to 100).' }),
       points: Type.Number({ description: 'Its contribution relative to a perfect score (0 or negative).' }),
       explanation: Type.String({ description: 'In the caller’s language, e.g. "−12: no touchpoint for 47 days, cadence 30".' }),
+      restricted: Type.Optional(
+        Type.Boolean({
+          description:
+            'true when the caller’s profile hides a field the factor reads: the explanation then tells no count, amount or date (the score, which counts every record of the account, stays). Absent otherwise.',
+        }),
+      ),
     }),
   ),
   computedAt: Type.String({ format: 'date-time' }),

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/database.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { AppContext } from '../../platform/context.js';
 import type { MetadataStore, OrgMetadata } from '../../records/index.js';
+import { inputsHidden, type FieldInputs } from '../kpis/field-access.js';
 import { addDays, localDate } from '../kpis/periods.js';
 import { resolveScope } from '../kpis/scope.js';
 import { readSettings } from '../settings/kam-settings.repository.js';
@@ -18,7 +19,14 @@ export interface AccountHealth {
   accountId: string;
   score: number | null;
   band: HealthBand | null;
-  factors: Array<{ id: HealthFactorId; value: number | null; weight: number; points: number; explanation: string }>;
+  factors: Array<{
+    id: HealthFactorId;
+    value: number | null;
+    weight: number;
+    points: number;
+    explanation: string;
+    restricted?: true;
+  }>;
   computedAt: string;
   history: Array<{ date: string; score: number; band: HealthBand }>;
 }
@@ -72,15 +80,44 @@ export async function computeHealthScores(
   return new Map(inputs.map((input) => [input.accountId, scoreOf(input, { weights: org.weights, cadenceDays: org.cadenceDays })]));
 }
 
-/** The factors with their explanations in a language. */
-export function explainedFactors(score: HealthScore, language: string, currency: string): AccountHealth['factors'] {
+/** The fields each factor reads (module → field API names); `nps` reads survey answers only. */
+export const HEALTH_FACTOR_INPUTS: Record<HealthFactorId, FieldInputs> = {
+  nps: {},
+  touch_cadence: { accounts: ['tier'], touchpoints: ['account_id', 'occurred_at'] },
+  cases_past_sla: { cases: ['account_id', 'status', 'resolved_at', 'sla_due_at'] },
+  renewal_risk: {
+    contracts: ['account_id', 'start_date', 'end_date', 'cancelled_at', 'status', 'renews_contract_id'],
+    deals: ['account_id', 'deal_type', 'stage', 'closed_at'],
+  },
+  outcomes_on_track: {
+    account_goals: ['account_id', 'start_date', 'target_date', 'baseline_value', 'target_value', 'status'],
+    goal_measurements: ['goal_id', 'measured_on', 'actual_value'],
+  },
+  revenue_trend: { deals: ['account_id', 'stage', 'closed_at', 'amount', 'currency'] },
+  relationship_coverage: { contacts: ['account_id', 'buying_role'] },
+};
+
+/** The factors whose inputs the reader may not all see: they are told without their facts. */
+export function restrictedFactors(auth: AuthContext, metadata: OrgMetadata): Set<HealthFactorId> {
+  const ids = Object.keys(HEALTH_FACTOR_INPUTS) as HealthFactorId[];
+  return new Set(ids.filter((id) => inputsHidden(auth, metadata, HEALTH_FACTOR_INPUTS[id])));
+}
+
+/** The factors with their explanations in a language; a restricted factor's explanation tells no fact. */
+export function explainedFactors(
+  score: HealthScore,
+  language: string,
+  currency: string,
+  restricted: ReadonlySet<HealthFactorId> = new Set(),
+): AccountHealth['factors'] {
   const lang = languageOf(language);
   return score.factors.map((factor) => ({
     id: factor.id,
     value: factor.value,
     weight: factor.weight,
     points: factor.points,
-    explanation: explainFactor(lang, factor, currency),
+    explanation: explainFactor(lang, factor, currency, restricted.has(factor.id)),
+    ...(restricted.has(factor.id) ? { restricted: true as const } : {}),
   }));
 }
 
@@ -101,7 +138,7 @@ export function createHealthService(ctx: Pick<AppContext, 'database' | 'now'>, d
       accountId,
       score: score.score,
       band: score.band,
-      factors: explainedFactors(score, auth.language, org.currency),
+      factors: explainedFactors(score, auth.language, org.currency, restrictedFactors(auth, metadata)),
       computedAt: now.toISOString(),
       history: history.map((row) => ({ date: row.day, score: row.score, band: row.band })),
     };

@@ -207,6 +207,51 @@ describe('GET /api/v1/kam/accounts/{id}/health', () => {
     expect(spanish.data.factors[1].explanation).toBe('0: última interacción hace 0 días (cadencia 30)');
   });
 
+  it('tells a factor built from a field the caller’s profile hides without its facts; the score stays', async () => {
+    const ALL = { create: true, read: true, edit: true, delete: true, import: false, export: false };
+    const profile = await f.api(admin, 'POST', '/api/v1/profiles', {
+      name: 'No buying roles',
+      modules: { '*': ALL },
+      fields: { contacts: { buying_role: 'hidden' }, deals: { amount: 'hidden' } },
+    });
+    const viewer = await t.make.user(admin, { profileId: profile.id as string });
+    await sql`UPDATE platform.users SET language = 'en' WHERE id = ANY(${[admin.userId, viewer.userId]}::uuid[])`.execute(t.database.db);
+    const account = await f.create(admin, 'accounts', { name: 'Sombra', is_key_account: true, tier: 'key', owner_id: viewer.userId });
+    await f.create(admin, 'contacts', { last_name: 'Jefe', account_id: account, buying_role: 'decision_maker' });
+    await f.create(admin, 'touchpoints', {
+      direction: 'inbound',
+      channel: 'phone',
+      occurred_at: new Date().toISOString(),
+      account_id: account,
+    });
+
+    // As for Viva: touch today → 1 of 66.7; decision maker only → −16.7; 83.
+    const seen = await t.request('GET', `/api/v1/kam/accounts/${account}/health`, { as: viewer });
+    expect(seen.statusCode, seen.body).toBe(200);
+    expect(seen.data).toMatchObject({ score: 83, band: 'healthy' });
+    const byId = Object.fromEntries(seen.data.factors.map((factor: { id: string }) => [factor.id, factor]));
+    expect(byId.relationship_coverage).toEqual({
+      id: 'relationship_coverage',
+      value: 0.5,
+      weight: 33.3,
+      points: -16.7,
+      explanation: '−16.7: restricted: your profile cannot see some of its data',
+      restricted: true,
+    });
+    expect(byId.revenue_trend).toMatchObject({
+      value: null,
+      explanation: '0: restricted: your profile cannot see some of its data',
+      restricted: true,
+    });
+    expect(byId.touch_cadence).toMatchObject({ explanation: '0: last touchpoint 0 days ago, cadence 30' });
+    expect(byId.touch_cadence.restricted).toBeUndefined();
+
+    const full = await t.request('GET', `/api/v1/kam/accounts/${account}/health`, { as: admin });
+    expect(full.data.score).toBe(83);
+    expect(full.data.factors[6]).toMatchObject({ explanation: '−16.7: no champion mapped' });
+    expect(full.data.factors[6].restricted).toBeUndefined();
+  });
+
   it('is a 404 for an account the caller cannot see, of another organization or unknown; 400 for a bad id; 401 signed out', async () => {
     // Records are private by default: the standard user does not see the administrator's account.
     expect((await t.request('GET', `/api/v1/kam/accounts/${id.H1}/health`, { as: rep })).statusCode).toBe(404);

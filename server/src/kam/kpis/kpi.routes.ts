@@ -50,7 +50,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ kpis: KpiService }> = async 
         tags,
         summary: 'Conversion of leads by number of touchpoints over the 12 months ending with the period, per channel',
         querystring: AcquisitionCurveQuery,
-        response: { 200: AcquisitionCurveResponse, ...errorResponses(400, 401, 404) },
+        response: { 200: AcquisitionCurveResponse, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request) => kpis.getAcquisitionCurve(requireAuth(request), request.query),

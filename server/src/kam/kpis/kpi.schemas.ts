@@ -47,6 +47,12 @@ export const KpiListResponse = Type.Object({
           description: 'Figures behind the value for the period asked (touchpoints: inbound, outbound, hoursSpent…).',
         }),
       ),
+      restricted: Type.Optional(
+        Type.Boolean({
+          description:
+            'true when the caller’s profile hides a field the KPI reads (or a module it counts): value, previous and the series are null, details are left out and its records are a 403. Absent otherwise.',
+        }),
+      ),
     }),
   ),
 });

@@ -4,7 +4,7 @@ import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { AppContext } from '../../platform/context.js';
 import { badRequest, forbidden } from '../../platform/http/app-error.js';
 import { canModuleAction, quoteIdent, type MetadataStore, type OrgMetadata } from '../../records/index.js';
-import { acquisitionFamily, computeAcquisitionCurve, type AcquisitionCurve } from './definitions/acquisition.js';
+import { acquisitionFamily, computeAcquisitionCurve, CURVE_INPUTS, type AcquisitionCurve } from './definitions/acquisition.js';
 import {
   KPI_IDS,
   type KpiFamily,
@@ -21,6 +21,7 @@ import { retentionFamily } from './definitions/retention.js';
 import { salesFamily } from './definitions/sales.js';
 import { satisfactionFamily } from './definitions/satisfaction.js';
 import { serviceFamily } from './definitions/service.js';
+import { fieldVisible, inputsHidden } from './field-access.js';
 import { lastPeriods, localDate, parsePeriod, type Period } from './periods.js';
 import { resolveScope, tableOf } from './scope.js';
 
@@ -75,6 +76,8 @@ export interface KpiItem {
   target: KpiValue;
   series: Array<{ period: string; value: KpiValue }>;
   details?: Record<string, number | string | null>;
+  /** The caller's profile hides some of the KPI's inputs: no value, no drill-down. */
+  restricted?: true;
 }
 
 export interface KpiRecordsPage {
@@ -133,6 +136,13 @@ function stagesOf(metadata: OrgMetadata): KpiRunContext['stages'] {
   };
 }
 
+/** The KPIs whose inputs the caller may not all see (a hidden field or a module they may not read). */
+export function restrictedKpis(auth: AuthContext, metadata: OrgMetadata): Set<KpiId> {
+  const restricted = new Set<KpiId>();
+  for (const family of FAMILIES) for (const id of family.ids) if (inputsHidden(auth, metadata, family.inputs[id] ?? {})) restricted.add(id);
+  return restricted;
+}
+
 /**
  * The KPI engine: each KPI of `definitions/` over a scope and a period with
  * its previous period and the series of the last 8, the records behind a
@@ -145,6 +155,9 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
     const metadata = await deps.metadata.get(auth.orgId, auth.orgSchema);
     const org = await loadOrgSettings(executor, auth.orgId);
     const period = parsePeriod(input.period, org);
+    // Filtering by a field the caller may not see would reveal it.
+    if (input.tier?.trim() && !fieldVisible(auth, metadata, 'accounts', 'tier'))
+      throw badRequest('Your profile does not show the tier of accounts: the KPIs cannot be filtered by it.', 'tier');
     const scope = await resolveScope(executor, auth, metadata, { scope: input.scope, tier: input.tier });
     const now = ctx.now();
     const run: KpiRunContext = {
@@ -165,7 +178,9 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
   ): Promise<{ period: string; scope: string; kpis: KpiItem[] }> {
     const ids = parseIds(input.ids);
     const { metadata, run, period } = await prepare(auth, input, 8);
-    const wanted = new Set<KpiId>(ids);
+    const restricted = restrictedKpis(auth, metadata);
+    // A restricted KPI is not computed; a family with nothing left to compute runs no query.
+    const wanted = new Set<KpiId>(ids.filter((id) => !restricted.has(id)));
     const families = FAMILIES.filter((family) => family.ids.some((id) => wanted.has(id)));
     const [targets, ...results] = await Promise.all([
       loadTargets(executor, metadata),
@@ -173,7 +188,7 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
     ]);
     const merged = Object.assign({}, ...results) as Partial<Record<KpiId, { series: KpiValue[]; details?: KpiItem['details'] }>>;
     const kpis = ids.map((id): KpiItem => {
-      const result = merged[id] ?? { series: run.periods.map(() => null) };
+      const result = (!restricted.has(id) && merged[id]) || { series: run.periods.map(() => null) };
       const unit = KPI_UNITS[id];
       const item: KpiItem = {
         id,
@@ -183,7 +198,8 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
         target: targetOf(unit, targets[id]),
         series: run.periods.map((p: Period, i) => ({ period: p.label, value: result.series[i] ?? null })),
       };
-      if (result.details) item.details = result.details;
+      if (restricted.has(id)) item.restricted = true;
+      else if (result.details) item.details = result.details;
       return item;
     });
     return { period: period.label, scope: input.scope ?? 'org', kpis };
@@ -201,18 +217,23 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
       throw badRequest('The cursor is the id of the last record of the page.', 'cursor');
     const { metadata, run, period } = await prepare(auth, input, 1);
     const family = FAMILIES.find((candidate) => candidate.ids.includes(kpi))!;
-    const drill = family.drill(run, kpi);
     if (kpi === 'enps') throw forbidden('eNPS answers are only shown aggregated.');
+    if (inputsHidden(auth, metadata, family.inputs[kpi] ?? {}))
+      throw forbidden(`Your profile does not show some of the data behind ${kpi}: its records are not available.`);
+    const drill = family.drill(run, kpi);
+    const valueHidden = inputsHidden(auth, metadata, family.drillValueInputs?.[kpi] ?? {});
     if (!drill) return { module: 'accounts', period: period.label, total: 0, counted: 0, data: [], nextCursor: null };
     const readable = drill.module === 'kam_survey_responses' ? 'accounts' : drill.module;
     if (!canModuleAction(auth, readable, 'read')) throw forbidden(`Your profile does not allow you to read records of ${readable}.`);
     const module = metadata.modules.get(drill.module);
+    // A record is named by the display fields the caller may see.
+    const displayFields = module ? module.displayFields.filter((field) => fieldVisible(auth, metadata, module.apiName, field)) : [];
     const display =
-      drill.display ??
-      (module && module.displayFields.length > 0
+      (drill.display && fieldVisible(auth, metadata, 'accounts', 'name') ? drill.display : null) ??
+      (!drill.display && module && displayFields.length > 0
         ? sql<
             string | null
-          >`(SELECT concat_ws(' ', ${sql.raw(module.displayFields.map((f) => `m.${quoteIdent(f)}::text`).join(', '))}) FROM ${tableOf(run.scope, drill.module)} m WHERE m.id = x.id)`
+          >`(SELECT concat_ws(' ', ${sql.raw(displayFields.map((f) => `m.${quoteIdent(f)}::text`).join(', '))}) FROM ${tableOf(run.scope, drill.module)} m WHERE m.id = x.id)`
         : sql<string | null>`NULL::text`);
     const after = input.cursor ? sql`WHERE x.id > ${input.cursor}::uuid` : sql``;
     const [page, totals] = await Promise.all([
@@ -229,7 +250,7 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
       period: period.label,
       total: totals.rows[0]?.total ?? 0,
       counted: totals.rows[0]?.counted ?? 0,
-      data: rows.map((row) => ({ id: row.id, display: row.display, counted: row.counted === true, value: row.value })),
+      data: rows.map((row) => ({ id: row.id, display: row.display, counted: row.counted === true, value: valueHidden ? null : row.value })),
       nextCursor: page.rows.length > limit ? rows.at(-1)!.id : null,
     };
   }
@@ -239,6 +260,8 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
     input: KpiQuery & { channel?: string },
   ): Promise<AcquisitionCurve & { period: string }> {
     const { metadata, run, period } = await prepare(auth, input, 1);
+    if (inputsHidden(auth, metadata, CURVE_INPUTS))
+      throw forbidden('Your profile does not show some of the data behind the acquisition curve (leads or their touchpoints).');
     const channels = metadata.modules.get('touchpoints')?.fields.find((field) => field.apiName === 'channel')?.options.values ?? [];
     if (input.channel !== undefined && !channels.some((value) => value.code === input.channel))
       throw badRequest(`"${input.channel}" is not a touchpoint channel.`, 'channel');

@@ -28,6 +28,7 @@ type Item = {
   unit: string;
   series: Array<{ period: string; value: unknown }>;
   details?: Record<string, unknown>;
+  restricted?: boolean;
 };
 
 async function kpis(as: TestUser, query: string): Promise<Record<string, Item>> {
@@ -589,5 +590,92 @@ describe('errors', () => {
     expect(Object.keys(paths)).toEqual(
       expect.arrayContaining(['/api/v1/kam/kpis', '/api/v1/kam/kpis/{id}/records', '/api/v1/kam/acquisition-curve']),
     );
+  });
+});
+
+describe('field-level security', () => {
+  const ALL = { create: true, read: true, edit: true, delete: true, import: false, export: false };
+  let auditor: TestUser;
+  beforeAll(async () => {
+    // Sees every record (CEO role) but not the deals' amounts, the accounts' tier nor the cases' SLA due time.
+    const profile = await f.api(admin, 'POST', '/api/v1/profiles', {
+      name: 'No amounts',
+      modules: { '*': ALL },
+      fields: { deals: { amount: 'hidden' }, accounts: { tier: 'hidden' }, cases: { sla_due_at: 'hidden' } },
+    });
+    auditor = await t.make.user(admin, { name: 'Ana', roleId: role.ceo!, profileId: profile.id as string });
+  });
+
+  it('withholds the KPIs built from a hidden field; the others stay as the administrator sees them', async () => {
+    const k = await kpis(auditor, Q1);
+    for (const kpi of ['referral_revenue_share', 'new_to_repeat_ratio', 'clv', 'sla_compliance']) {
+      expect(k[kpi], kpi).toMatchObject({ value: null, previous: null, restricted: true });
+      expect(
+        k[kpi]!.series.every((s) => s.value === null),
+        kpi,
+      ).toBe(true);
+      expect(k[kpi]!.series).toHaveLength(8);
+    }
+    // The target is a setting, not data: it stays.
+    expect(k.clv!.target).toBe('20000.00');
+    // Counts of deals do not read their amounts.
+    expect(k.upsell_rate).toMatchObject({ value: 0.6667 });
+    expect(k.upsell_rate!.restricted).toBeUndefined();
+    expect(k.cross_sell_rate!.value).toBe(1);
+    expect(k.repeat_customer_share!.value).toBe(0.25);
+    expect(k.resolution_time_hours!.value).toBe(24);
+    expect(k.churn_rate).toMatchObject({ value: 0.3333, previous: 0.25 });
+    expect(k.revenue_churn!.value).toBe(0.2857);
+    expect(k.nps!.value).toBe(20);
+    expect(k.touchpoints).toMatchObject({ value: 5, details: { inbound: 2, outbound: 3, hoursSpent: 3 } });
+    expect(k.acquisition_rate!.value).toBe(0.6667);
+    expect(k.outcomes_on_track!.value).toBe(0.3333);
+  });
+
+  it('the administrator is unaffected', async () => {
+    const k = await kpis(admin, Q1);
+    expect(k.clv).toMatchObject({ value: '10800.00' });
+    expect(k.clv!.restricted).toBeUndefined();
+    expect(k.sla_compliance!.value).toBe(0.5);
+  });
+
+  it('a module the profile may not read restricts the KPIs that count it', async () => {
+    const profile = await f.api(admin, 'POST', '/api/v1/profiles', {
+      name: 'No cases',
+      modules: { '*': ALL, cases: { ...ALL, create: false, read: false, edit: false, delete: false } },
+    });
+    const blind = await t.make.user(admin, { roleId: role.ceo!, profileId: profile.id as string });
+    const k = await kpis(blind, `${Q1}&ids=sla_compliance,resolution_time_hours,nps`);
+    expect(k.sla_compliance).toMatchObject({ value: null, restricted: true });
+    expect(k.resolution_time_hours).toMatchObject({ value: null, restricted: true });
+    expect(k.nps!.value).toBe(20);
+  });
+
+  it('the records behind a restricted KPI are a 403; those of a count show no amount', async () => {
+    for (const kpi of ['clv', 'referral_revenue_share', 'sla_compliance']) {
+      const response = await t.request('GET', `/api/v1/kam/kpis/${kpi}/records?${Q1}`, { as: auditor });
+      expect(response.statusCode, kpi).toBe(403);
+      expect(response.data.error.message).toContain(kpi);
+    }
+    const upsell = await t.request('GET', `/api/v1/kam/kpis/upsell_rate/records?${Q1}`, { as: auditor });
+    expect(upsell.statusCode, upsell.body).toBe(200);
+    expect(upsell.data).toMatchObject({ module: 'deals', total: 3, counted: 2 });
+    expect(upsell.data.data.map((row: { value: unknown }) => row.value)).toEqual([null, null, null]);
+    const mine = await t.request('GET', `/api/v1/kam/kpis/upsell_rate/records?${Q1}`, { as: admin });
+    expect(mine.data.data.map((row: { value: string }) => row.value).sort()).toEqual(['1000.00', '500.00', '700.00']);
+  });
+
+  it('a tier filter on a hidden tier is a 400 naming tier', async () => {
+    for (const url of [`/api/v1/kam/kpis?${Q1}&tier=strategic`, `/api/v1/kam/kpis/churn_rate/records?${Q1}&tier=strategic`]) {
+      const response = await t.request('GET', url, { as: auditor });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.data.error.details.field).toBe('tier');
+    }
+    expect((await t.request('GET', `/api/v1/kam/kpis?${Q1}&tier=strategic`, { as: admin })).statusCode).toBe(200);
+  });
+
+  it('documents restricted in the OpenAPI document', async () => {
+    const doc = (await t.request('GET', '/api/openapi.json', { as: null })).data;
+    expect(JSON.stringify(doc.paths['/api/v1/kam/kpis'].get.responses['200'])).toContain('restricted');
   });
 });

@@ -12,6 +12,8 @@ export interface Kpi {
   target: KpiValue;
   series: Array<{ period: string; value: KpiValue }>;
   details?: Record<string, number | string | null>;
+  /** The caller's profile hides some of the KPI's data: no value, no records. */
+  restricted?: boolean;
 }
 export interface KpiList {
   period: string;

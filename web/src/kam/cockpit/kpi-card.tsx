@@ -1,11 +1,14 @@
 import { Badge, Group, Paper, Stack, Text, UnstyledButton } from '@mantine/core';
-import { IconArrowDownRight, IconArrowRight, IconArrowUpRight } from '@tabler/icons-react';
+import { IconArrowDownRight, IconArrowRight, IconArrowUpRight, IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Kpi } from './cockpit-api';
 import { Sparkline } from './charts';
 import { formatChange, formatKpi, targetMet, trendIsGood, trendOf } from './format';
 
-/** One KPI: value in its unit, change from the previous period with an arrow, target (met or not) and a sparkline. */
+/**
+ * One KPI: value in its unit, change from the previous period with an arrow, target (met or not) and a sparkline.
+ * A restricted KPI (the profile hides some of its data) shows "—" with a lock and says why; it does not open.
+ */
 export function KpiCard({
   kpi,
   currency,
@@ -32,7 +35,25 @@ export function KpiCard({
   const Arrow = trend === 'up' ? IconArrowUpRight : trend === 'down' ? IconArrowDownRight : IconArrowRight;
   const color = good === null ? 'gray' : good ? 'green' : 'red';
 
-  const body = (
+  const restricted = kpi.restricted === true;
+  const open = restricted ? undefined : onOpen;
+
+  const body = restricted ? (
+    <Stack gap={4}>
+      <Text size="sm" fw={600} c="dimmed" lineClamp={1} title={name}>
+        {name}
+      </Text>
+      <Group gap={6} wrap="nowrap" title={t('cockpit.restricted')}>
+        <IconLock size={20} aria-hidden="true" color="var(--mantine-color-dimmed)" />
+        <Text fz={compact ? 22 : 26} fw={700} lh={1.1} c="dimmed" data-testid={`kpi-value-${kpi.id}`}>
+          —
+        </Text>
+      </Group>
+      <Text size="xs" c="dimmed" data-testid={`kpi-restricted-${kpi.id}`}>
+        {t('cockpit.restricted')}
+      </Text>
+    </Stack>
+  ) : (
     <Stack gap={4}>
       <Text size="sm" fw={600} c="dimmed" lineClamp={1} title={name}>
         {name}
@@ -85,9 +106,9 @@ export function KpiCard({
       data-testid={`kpi-card-${kpi.id}`}
       style={selected ? { borderColor: 'var(--mantine-color-blue-6)', boxShadow: '0 0 0 1px var(--mantine-color-blue-6)' } : undefined}
     >
-      {onOpen ? (
+      {open ? (
         <UnstyledButton
-          onClick={onOpen}
+          onClick={open}
           p="sm"
           w="100%"
           h="100%"

@@ -13,6 +13,11 @@ import { periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunCo
 export const CURVE_MIN_LEADS = 20;
 export const CURVE_BUCKETS = 10;
 
+/** Leads, their conversion and their first outbound touchpoint. */
+export const ACQUISITION_INPUTS = { leads: ['converted_at'], touchpoints: ['lead_id', 'direction', 'occurred_at'] };
+/** The curve also groups by the first touchpoint's channel. */
+export const CURVE_INPUTS = { ...ACQUISITION_INPUTS, touchpoints: [...ACQUISITION_INPUTS.touchpoints, 'channel'] };
+
 function leadCtes(ctx: KpiRunContext, channel?: string): RawBuilder<unknown> {
   const { scope } = ctx;
   const byChannel = channel ? sql`AND f.channel = ${channel}` : sql``;
@@ -51,6 +56,7 @@ const reachedIn = sql<boolean>`(l.first_at >= p.t0 AND l.first_at < p.t1)`;
 
 export const acquisitionFamily: KpiFamily = {
   ids: ['acquisition_rate'],
+  inputs: { acquisition_rate: ACQUISITION_INPUTS },
 
   async compute(ctx) {
     if (ctx.scope.kind === 'account') return { acquisition_rate: { series: ctx.periods.map(() => null) } };

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../db/database.js';
 import { addDays, addMonths, startOfDay, type OrgCalendar, type Period } from '../periods.js';
+import type { FieldInputs } from '../field-access.js';
 import type { KpiScope } from '../scope.js';
 
 /** The KPI ids of the issue, in the order the cockpit shows them. */
@@ -71,6 +72,13 @@ export interface DrillQuery {
 
 export interface KpiFamily {
   ids: readonly KpiId[];
+  /**
+   * The fields each KPI's value (and details) reads, module → field API names: a KPI with one of them hidden from
+   * the caller, or a module they may not read, is restricted (no value, no drill-down).
+   */
+  inputs: Partial<Record<KpiId, FieldInputs>>;
+  /** Fields behind a drill-down row's `value` beyond the KPI's inputs: hidden ones blank the value (null). */
+  drillValueInputs?: Partial<Record<KpiId, FieldInputs>>;
   /** One grouped query (or a few) for every KPI of the family over every period. */
   compute(ctx: KpiRunContext, wanted: ReadonlySet<KpiId>): Promise<Partial<Record<KpiId, KpiResult>>>;
   drill(ctx: KpiRunContext, id: KpiId): DrillQuery | null;

@@ -40,6 +40,8 @@ async function liveAverage(ctx: KpiRunContext): Promise<number | null> {
 
 export const healthFamily: KpiFamily = {
   ids: ['health_score'],
+  // The score is an attribute of the account computed from all its records (docs/kpis.md): only which accounts are key.
+  inputs: { health_score: { accounts: ['is_key_account'] } },
 
   async compute(ctx) {
     const result = await sql<{ i: number; average: string | null }>`

@@ -43,6 +43,11 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
 
 export const interactionFamily: KpiFamily = {
   ids: ['touchpoints', 'days_since_last_touch'],
+  inputs: {
+    // The details add up directions and durations.
+    touchpoints: { touchpoints: ['account_id', 'occurred_at', 'direction', 'duration_minutes'] },
+    days_since_last_touch: { accounts: ['is_key_account'], touchpoints: ['account_id', 'occurred_at'] },
+  },
 
   async compute(ctx) {
     const result = await sql<{

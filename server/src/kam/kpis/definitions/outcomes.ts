@@ -33,6 +33,12 @@ function goalCtes(ctx: KpiRunContext): RawBuilder<unknown> {
 
 export const outcomesFamily: KpiFamily = {
   ids: ['outcomes_on_track'],
+  inputs: {
+    outcomes_on_track: {
+      account_goals: ['account_id', 'start_date', 'target_date', 'baseline_value', 'target_value', 'status'],
+      goal_measurements: ['goal_id', 'measured_on', 'actual_value'],
+    },
+  },
 
   async compute(ctx) {
     const result = await sql<{ i: number; rate: string | null }>`

@@ -2,6 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { accountIdsInScope, tableOf, visibleRow } from '../scope.js';
 import { acvSql, activeOn, inOrgCurrency, periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
 
+/** What decides whether a contract is active on a day, and whose it is. */
+export const CONTRACT_DATES = ['account_id', 'start_date', 'end_date', 'cancelled_at'];
+
 /**
  * Retention (KAM-10, KAM-6): churn, revenue churn, net and gross revenue
  * retention over the customers at the start of each period, renewals of the
@@ -34,6 +37,16 @@ const renewed = (ctx: KpiRunContext) =>
 
 export const retentionFamily: KpiFamily = {
   ids: ['churn_rate', 'revenue_churn', 'nrr', 'grr', 'renewal_rate', 'sow_growth'],
+  inputs: {
+    churn_rate: { accounts: [], contracts: CONTRACT_DATES },
+    revenue_churn: { accounts: [], contracts: [...CONTRACT_DATES, 'value', 'currency'] },
+    nrr: { accounts: [], contracts: [...CONTRACT_DATES, 'value', 'currency'] },
+    grr: { accounts: [], contracts: [...CONTRACT_DATES, 'value', 'currency'] },
+    renewal_rate: { accounts: [], contracts: [...CONTRACT_DATES, 'status', 'renews_contract_id'] },
+    sow_growth: { accounts: [], contracts: [...CONTRACT_DATES, 'sow_value', 'currency'] },
+  },
+  // The churn and renewal rows show an ACV.
+  drillValueInputs: { churn_rate: { contracts: ['value', 'currency'] }, renewal_rate: { contracts: ['value', 'currency'] } },
 
   async compute(ctx) {
     const result = await sql<{

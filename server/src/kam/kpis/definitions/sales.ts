@@ -12,6 +12,7 @@ import {
   type KpiFamily,
   type KpiRunContext,
 } from './common.js';
+import { CONTRACT_DATES } from './retention.js';
 
 /**
  * Sales and organic growth (KAM-1, KAM-6, KAM-8): upsell and cross-sell win
@@ -21,6 +22,9 @@ import {
 
 export const REFERRAL_SOURCES = ['customer_referral', 'external_referral', 'employee_referral'];
 const REPEAT_TYPES = ['upsell', 'cross_sell', 'renewal'];
+/** What makes a deal won or lost in a period, and whose it is. */
+const CLOSED_DEALS = ['account_id', 'stage', 'closed_at'];
+const DEAL_AMOUNT = ['amount', 'currency'];
 
 function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
@@ -75,6 +79,20 @@ function lifespanCtes(ctx: KpiRunContext, lifespanScope: KpiScope): RawBuilder<u
 
 export const salesFamily: KpiFamily = {
   ids: ['upsell_rate', 'cross_sell_rate', 'referral_revenue_share', 'repeat_customer_share', 'new_to_repeat_ratio', 'clv'],
+  inputs: {
+    upsell_rate: { deals: [...CLOSED_DEALS, 'deal_type'] },
+    cross_sell_rate: { deals: [...CLOSED_DEALS, 'deal_type'] },
+    referral_revenue_share: { deals: [...CLOSED_DEALS, ...DEAL_AMOUNT, 'lead_source'] },
+    repeat_customer_share: { accounts: [], deals: CLOSED_DEALS },
+    new_to_repeat_ratio: { deals: [...CLOSED_DEALS, ...DEAL_AMOUNT, 'deal_type'] },
+    clv: { accounts: [], deals: [...CLOSED_DEALS, ...DEAL_AMOUNT], contracts: CONTRACT_DATES },
+  },
+  // Deal and account rows show amounts.
+  drillValueInputs: {
+    upsell_rate: { deals: DEAL_AMOUNT },
+    cross_sell_rate: { deals: DEAL_AMOUNT },
+    repeat_customer_share: { deals: DEAL_AMOUNT },
+  },
 
   async compute(ctx) {
     const { scope } = ctx;

@@ -44,6 +44,13 @@ function responseCtes(ctx: KpiRunContext): RawBuilder<unknown> {
 
 export const satisfactionFamily: KpiFamily = {
   ids: ['nps', 'csat', 'enps', 'referenceable_rate'],
+  inputs: {
+    // Customers' answers are seen through their account; employees' (eNPS) through no module.
+    nps: { accounts: [] },
+    csat: { accounts: [] },
+    enps: {},
+    referenceable_rate: { accounts: ['is_key_account'], contacts: ['account_id', 'willing_reference'] },
+  },
 
   async compute(ctx) {
     const result = await sql<{

@@ -36,6 +36,10 @@ const round2 = (value: number | null) => (value === null ? null : Math.round(val
 
 export const serviceFamily: KpiFamily = {
   ids: ['sla_compliance', 'resolution_time_hours'],
+  inputs: {
+    sla_compliance: { cases: ['account_id', 'resolved_at', 'sla_due_at'] },
+    resolution_time_hours: { cases: ['account_id', 'resolved_at'] },
+  },
 
   async compute(ctx, wanted) {
     const sla = await sql<{ i: number; sla_compliance: string | null; median_hours: string | null }>`

@@ -144,7 +144,7 @@ export function KamSettingsPage() {
               id === 'clv' ? (
                 <TextInput
                   key={id}
-                  label={t(`kpis.${id}`)}
+                  label={t(`cockpit.kpis.${id}`)}
                   inputMode="decimal"
                   value={String(targets[id] ?? '')}
                   onChange={({ currentTarget: { value } }) => setTargets((v) => ({ ...v, [id]: value }))}
@@ -153,7 +153,7 @@ export function KamSettingsPage() {
               ) : (
                 <NumberInput
                   key={id}
-                  label={t(`kpis.${id}`)}
+                  label={t(`cockpit.kpis.${id}`)}
                   decimalScale={4}
                   value={targets[id] ?? ''}
                   onChange={(value) => setTargets((v) => ({ ...v, [id]: value }))}

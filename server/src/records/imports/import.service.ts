@@ -65,7 +65,6 @@ export interface StartInput {
 }
 
 type RowOutcome = 'created' | 'updated' | 'skipped' | 'failed';
-type ConvertedRow = FileRow & ReturnType<typeof convertRow> & { outcome: RowOutcome | null };
 
 export function createImportService(ctx: AppContext, records: RecordsModule) {
   const { database } = ctx;
@@ -276,32 +275,21 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       });
       const users = await userDirectory(auth.orgId);
       let done = row.rows_read;
-      let queued = row.rows_read;
       let seen = -1; // the header is not a data row
       let batch: FileRow[] = [];
       let nextAnalyze = ANALYZE_FIRST_AT;
-      // One batch in the database at a time; meanwhile the next one is read and converted (on PostgreSQL
-      // the database works in its own process, so reading and converting cost no wall time).
-      let writing: Promise<void> = Promise.resolve();
       const flush = async () => {
         if (batch.length === 0) return;
-        const rowsRead = queued + batch.length;
-        queued = rowsRead;
-        const items = convertBatch(auth, columns, users, batch);
+        const rowsRead = done + batch.length;
+        await database.transaction('imports.batch', (trx) => writeBatch(trx, row, auth, view, columns, users, batch, rowsRead));
+        // The planner's statistics follow the import: a table that was small when last analyzed gets
+        // sequential scans (the duplicate check's key lookups) that grow with every batch.
+        if (rowsRead >= nextAnalyze) {
+          await refreshStatistics(view);
+          while (nextAnalyze <= rowsRead) nextAnalyze *= 4;
+        }
+        done = rowsRead;
         batch = [];
-        await writing;
-        writing = (async () => {
-          await database.transaction('imports.batch', (trx) => writeBatch(trx, row, auth, view, items, rowsRead));
-          // The planner's statistics follow the import: a table that was small when last analyzed gets
-          // sequential scans (the duplicate check's key lookups) that grow with every batch.
-          if (rowsRead >= nextAnalyze) {
-            await refreshStatistics(view);
-            while (nextAnalyze <= rowsRead) nextAnalyze *= 4;
-          }
-          done = rowsRead;
-        })();
-        // A failure is thrown where the batch is awaited (the next flush, or the end), not as an unhandled rejection.
-        writing.catch(() => undefined);
       };
       for await (const fileRow of readRows(file, row.file_type)) {
         seen++;
@@ -310,7 +298,6 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
         if (batch.length >= IMPORT_BATCH) await flush();
       }
       await flush();
-      await writing;
       await updateImport(database.db, row.id, { total_rows: done });
       await fs.promises.rm(file, { force: true });
       await updateImport(database.db, row.id, { status: 'done', finished_at: ctx.now() });
@@ -337,24 +324,24 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
     return { find: (text) => byText.get(text.trim().toLowerCase()) };
   }
 
-  /** The file's rows as field values (with their conversion errors and warnings), before any transaction. */
-  function convertBatch(
+  async function writeBatch(
+    trx: Trx,
+    row: ImportRow,
     auth: AuthContext,
+    view: ModuleView,
     columns: Array<{ index: number; field: FieldMeta | 'id' }>,
     users: UserDirectory,
     batch: FileRow[],
-  ): ConvertedRow[] {
-    return batch.map((fileRow) => ({
-      ...fileRow,
-      ...convertRow(fileRow.cells, columns, { timeZone: auth.timeZone, users, importerId: auth.userId }),
-      outcome: null,
-    }));
-  }
-
-  async function writeBatch(trx: Trx, row: ImportRow, auth: AuthContext, view: ModuleView, items: ConvertedRow[], rowsRead: number) {
+    rowsRead: number,
+  ) {
     const { mode } = row;
     const key = row.key_field;
     const scopes = await loadRecordScopes(trx, auth);
+    const items = batch.map((fileRow) => ({
+      ...fileRow,
+      ...convertRow(fileRow.cells, columns, { timeZone: auth.timeZone, users, importerId: auth.userId }),
+      outcome: null as RowOutcome | null,
+    }));
     const keyOf = (values: Record<string, unknown>) => {
       const value = key ? values[key] : undefined;
       return value === undefined || value === null || value === '' ? undefined : String(value).trim().toLowerCase();

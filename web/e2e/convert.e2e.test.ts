@@ -35,22 +35,12 @@ describe.skipIf(!hasChromium)('lead conversion journey', () => {
     );
   }
 
-  async function step(page: Page, name: string, fn: () => Promise<void>) {
-    try {
-      await fn();
-      await journey.screenshot(page, name);
-    } catch (error) {
-      await journey.screenshot(page, `FAILED-${name}`).catch(() => undefined);
-      throw error;
-    }
-  }
-
   it('converts a lead into a contact on the existing account and a deal', async () => {
     const page = await journey.newPage();
     let leadId = '';
     let accountId = '';
 
-    await step(page, 'convert-01-setup', async () => {
+    await journey.step(page, 'convert-01-setup', async () => {
       await page.goto(journey.baseUrl);
       await page.waitForURL(/\/setup/);
       await page.getByLabel('Nombre de la organización').fill('Distribuciones Sur');
@@ -73,7 +63,7 @@ describe.skipIf(!hasChromium)('lead conversion journey', () => {
       leadId = lead.data.data.id;
     });
 
-    await step(page, 'convert-02-form', async () => {
+    await journey.step(page, 'convert-02-form', async () => {
       await page.goto(`${journey.baseUrl}/records/leads/${leadId}/convert`);
       await expect.poll(() => page.getByRole('heading', { name: 'Convertir a Jorge Alcántara' }).isVisible()).toBe(true);
       // The existing account is offered and chosen.
@@ -83,7 +73,7 @@ describe.skipIf(!hasChromium)('lead conversion journey', () => {
       await page.getByLabel('Importe').fill('12000');
     });
 
-    await step(page, 'convert-03-done', async () => {
+    await journey.step(page, 'convert-03-done', async () => {
       await page.getByRole('button', { name: 'Convertir' }).click();
       await expect.poll(() => page.getByText('Posible cliente convertido').isVisible(), { timeout: 10_000 }).toBe(true);
       await expect.poll(() => page.getByRole('link', { name: 'Abrir la oportunidad' }).isVisible()).toBe(true);
@@ -107,7 +97,7 @@ describe.skipIf(!hasChromium)('lead conversion journey', () => {
       mobile: '+34 611 000 222',
     });
     expect(twin.status).toBe(201);
-    await step(page, 'convert-04-merge', async () => {
+    await journey.step(page, 'convert-04-merge', async () => {
       await page.goto(`${journey.baseUrl}/records/contacts/merge?ids=${contactId},${twin.data.data.id}`);
       await expect.poll(() => page.getByRole('heading', { name: 'Combinar registros' }).isVisible()).toBe(true);
       await page.getByLabel('+34 611 000 222').check();

@@ -38,20 +38,10 @@ describe.skipIf(!hasChromium)('foundation journey', () => {
     await page.waitForURL(/\/sign-in/);
   }
 
-  async function step(page: Page, name: string, fn: () => Promise<void>) {
-    try {
-      await fn();
-      await journey.screenshot(page, name);
-    } catch (error) {
-      await journey.screenshot(page, `FAILED-${name}`).catch(() => undefined);
-      throw error;
-    }
-  }
-
   it('sets up, invites a colleague, and the colleague changes their primary e-mail', async () => {
     const admin = await journey.newPage();
 
-    await step(admin, '01-setup', async () => {
+    await journey.step(admin, '01-setup', async () => {
       await admin.goto(journey.baseUrl);
       await admin.waitForURL(/\/setup/);
       await admin.getByLabel('Nombre de la organización').fill('Acme Ibérica');
@@ -63,14 +53,14 @@ describe.skipIf(!hasChromium)('foundation journey', () => {
       await expect.poll(() => admin.getByText('Acme Ibérica').first().isVisible()).toBe(true);
     });
 
-    await step(admin, '02-sign-in', async () => {
+    await journey.step(admin, '02-sign-in', async () => {
       await signOut(admin);
       await signIn(admin, adminEmail, password);
       await admin.waitForURL(`${journey.baseUrl}/`);
       await expect.poll(() => admin.getByTestId('user-menu').isVisible()).toBe(true);
     });
 
-    await step(admin, '03-invite', async () => {
+    await journey.step(admin, '03-invite', async () => {
       await admin.goto(`${journey.baseUrl}/settings/users`);
       await admin.getByRole('button', { name: 'Invitar usuario' }).click();
       const dialog = admin.getByRole('dialog');
@@ -82,7 +72,7 @@ describe.skipIf(!hasChromium)('foundation journey', () => {
     });
 
     const colleague = await journey.newPage();
-    await step(colleague, '04-accept-invitation', async () => {
+    await journey.step(colleague, '04-accept-invitation', async () => {
       const link = await journey.linkFromMail(colleagueEmail, '/accept-invite');
       await colleague.goto(link);
       await expect.poll(() => colleague.getByRole('heading', { name: 'Únete a Acme Ibérica' }).isVisible()).toBe(true);
@@ -92,14 +82,14 @@ describe.skipIf(!hasChromium)('foundation journey', () => {
       await colleague.waitForURL(`${journey.baseUrl}/`);
     });
 
-    await step(colleague, '05-colleague-signs-in', async () => {
+    await journey.step(colleague, '05-colleague-signs-in', async () => {
       await signOut(colleague);
       await signIn(colleague, colleagueEmail, colleaguePassword);
       await colleague.waitForURL(`${journey.baseUrl}/`);
       await expect.poll(() => colleague.getByTestId('user-menu').isVisible()).toBe(true);
     });
 
-    await step(colleague, '06-add-secondary-email', async () => {
+    await journey.step(colleague, '06-add-secondary-email', async () => {
       await colleague.goto(`${journey.baseUrl}/account#emails`);
       await colleague.getByRole('button', { name: 'Añadir dirección de correo electrónico' }).click();
       await colleague.getByLabel('Nueva dirección de correo electrónico').fill(newEmail);
@@ -108,13 +98,13 @@ describe.skipIf(!hasChromium)('foundation journey', () => {
       await expect.poll(() => colleague.getByRole('listitem', { name: newEmail }).getByText('Sin verificar').isVisible()).toBe(true);
     });
 
-    await step(colleague, '07-verify-email', async () => {
+    await journey.step(colleague, '07-verify-email', async () => {
       const link = await journey.linkFromMail(newEmail, '/verify-email');
       await colleague.goto(link);
       await expect.poll(() => colleague.getByRole('heading', { name: 'Dirección verificada' }).isVisible()).toBe(true);
     });
 
-    await step(colleague, '08-make-primary', async () => {
+    await journey.step(colleague, '08-make-primary', async () => {
       await colleague.goto(`${journey.baseUrl}/account#emails`);
       const item = colleague.getByRole('listitem', { name: newEmail });
       await expect.poll(() => item.getByText('Verificada').isVisible()).toBe(true);
@@ -125,7 +115,7 @@ describe.skipIf(!hasChromium)('foundation journey', () => {
       await expect.poll(() => colleague.getByRole('listitem', { name: newEmail }).getByText('Principal').isVisible()).toBe(true);
     });
 
-    await step(colleague, '09-sign-in-with-new-primary', async () => {
+    await journey.step(colleague, '09-sign-in-with-new-primary', async () => {
       await signOut(colleague);
       await signIn(colleague, colleagueEmail, colleaguePassword);
       await expect.poll(() => colleague.getByRole('alert').isVisible()).toBe(true);

@@ -90,6 +90,10 @@ export async function startJourney(options: { demo?: { password: string } } = {}
   });
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
+  const screenshot = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  };
+
   return {
     baseUrl,
     smtp,
@@ -133,8 +137,16 @@ export async function startJourney(options: { demo?: { password: string } } = {}
       await page.waitForURL(`${baseUrl}/`);
       return page;
     },
-    async screenshot(page: Page, name: string) {
-      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    screenshot,
+    /** Runs one step of a journey and screenshots the page after it (`FAILED-<name>` when it throws). */
+    async step(page: Page, name: string, fn: () => Promise<void>) {
+      try {
+        await fn();
+        await screenshot(page, name);
+      } catch (error) {
+        await screenshot(page, `FAILED-${name}`).catch(() => undefined);
+        throw error;
+      }
     },
     /** The first link to PUBLIC_URL in the newest mail to `to` whose link contains `pathPart`. */
     async linkFromMail(to: string, pathPart: string): Promise<string> {

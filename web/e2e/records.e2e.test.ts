@@ -26,18 +26,8 @@ describe.skipIf(!hasChromium)('records journey', () => {
     await journey?.close();
   });
 
-  async function step(page: Page, name: string, fn: () => Promise<void>) {
-    try {
-      await fn();
-      await journey.screenshot(page, name);
-    } catch (error) {
-      await journey.screenshot(page, `FAILED-${name}`).catch(() => undefined);
-      throw error;
-    }
-  }
-
   it('adds a custom field in Settings, fills it in the create form and sees it on the record page', async () => {
-    await step(admin, 'records-01-add-field', async () => {
+    await journey.step(admin, 'records-01-add-field', async () => {
       await admin.goto(`${journey.baseUrl}/settings/modules`);
       await admin.getByRole('listitem').filter({ hasText: 'Cuentas' }).first().click();
       await expect.poll(() => admin.getByRole('heading', { name: 'Campos de Cuentas' }).isVisible()).toBe(true);
@@ -54,7 +44,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await expect.poll(() => admin.getByTestId('field-row').filter({ hasText: 'nivel_de_servicio_c' }).count()).toBe(1);
     });
 
-    await step(admin, 'records-02-create-form', async () => {
+    await journey.step(admin, 'records-02-create-form', async () => {
       await admin.getByRole('navigation', { name: 'Módulos' }).getByRole('link', { name: 'Cuentas' }).click();
       await admin.waitForURL(/\/records\/accounts$/);
       await admin.getByRole('link', { name: 'Nuevo: Cuenta' }).click();
@@ -66,7 +56,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await admin.waitForURL(/\/records\/accounts\/[0-9a-f-]{36}$/);
     });
 
-    await step(admin, 'records-03-record-page', async () => {
+    await journey.step(admin, 'records-03-record-page', async () => {
       await expect.poll(() => admin.getByRole('heading', { name: 'Talleres Norte' }).isVisible()).toBe(true);
       await expect.poll(() => admin.getByTestId('field-nivel_de_servicio_c').innerText()).toContain('Oro');
       // Inline edit: change it to Plata and see the change in the history.
@@ -78,7 +68,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await expect.poll(() => admin.getByTestId('timeline-entry').first().innerText()).toContain('Nivel de servicio: Oro → Plata');
     });
 
-    await step(admin, 'records-04-list', async () => {
+    await journey.step(admin, 'records-04-list', async () => {
       await admin.goto(`${journey.baseUrl}/records/accounts`);
       await expect.poll(() => admin.getByTestId('record-row').filter({ hasText: 'Talleres Norte' }).count()).toBe(1);
       await expect.poll(() => admin.getByTestId('list-total').innerText()).toBe('1 registro');
@@ -86,7 +76,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
   });
 
   it('drags a deal to the next stage on the board and the stage is saved', async () => {
-    await step(admin, 'records-05-new-deal', async () => {
+    await journey.step(admin, 'records-05-new-deal', async () => {
       await admin.goto(`${journey.baseUrl}/records/deals/new`);
       await admin.getByRole('textbox', { name: /^Nombre de la oportunidad/ }).fill('Renovación flota 2026');
       await admin.getByRole('textbox', { name: /^Importe/ }).fill('12500');
@@ -94,7 +84,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await admin.waitForURL(/\/records\/deals\/[0-9a-f-]{36}$/);
     });
 
-    await step(admin, 'records-06-board-drag', async () => {
+    await journey.step(admin, 'records-06-board-drag', async () => {
       await admin.goto(`${journey.baseUrl}/records/deals/board`);
       const card = admin.getByTestId('stage-qualification').getByTestId('deal-card').filter({ hasText: 'Renovación flota 2026' });
       await expect.poll(() => card.count()).toBe(1);
@@ -111,7 +101,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await expect.poll(() => admin.getByText('«Renovación flota 2026» pasa a Análisis de necesidades').isVisible()).toBe(true);
     });
 
-    await step(admin, 'records-07-board-reload', async () => {
+    await journey.step(admin, 'records-07-board-reload', async () => {
       await admin.reload();
       await expect
         .poll(() => admin.getByTestId('stage-needs_analysis').getByTestId('deal-card').filter({ hasText: 'Renovación flota 2026' }).count())
@@ -119,7 +109,7 @@ describe.skipIf(!hasChromium)('records journey', () => {
       await expect.poll(() => admin.getByTestId('stage-needs_analysis').getByTestId('stage-total').innerText()).toMatch(/12\.500,00\s€/);
     });
 
-    await step(admin, 'records-08-saved-view', async () => {
+    await journey.step(admin, 'records-08-saved-view', async () => {
       // A saved view keeps its sort direction: sort by amount descending, save, leave it, pick it again.
       await admin.goto(`${journey.baseUrl}/records/deals`);
       const amount = admin.getByRole('columnheader', { name: /^Importe/ });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { startHttpReceiver, type HttpReceiver } from '../../server/src/test/http-receiver';
 import { verifySignature } from '../../server/src/platform/webhooks/webhook.signature';
 import { hasChromium, startJourney, type Journey } from './harness';
@@ -21,21 +20,11 @@ describe.skipIf(!hasChromium)('webhooks journey', () => {
     await journey?.close();
   });
 
-  async function step(page: Page, name: string, fn: () => Promise<void>) {
-    try {
-      await fn();
-      await journey.screenshot(page, name);
-    } catch (error) {
-      await journey.screenshot(page, `FAILED-${name}`).catch(() => undefined);
-      throw error;
-    }
-  }
-
   it('creates a webhook, sends a test and sees it delivered', async () => {
     const admin = await journey.newPage();
     let secret = '';
 
-    await step(admin, 'webhooks-01-setup', async () => {
+    await journey.step(admin, 'webhooks-01-setup', async () => {
       await admin.goto(journey.baseUrl);
       await admin.waitForURL(/\/setup/);
       await admin.getByLabel('Nombre de la organización').fill('Acme Ibérica');
@@ -46,7 +35,7 @@ describe.skipIf(!hasChromium)('webhooks journey', () => {
       await admin.waitForURL(`${journey.baseUrl}/`);
     });
 
-    await step(admin, 'webhooks-02-create', async () => {
+    await journey.step(admin, 'webhooks-02-create', async () => {
       await admin.goto(`${journey.baseUrl}/settings/webhooks`);
       await expect.poll(() => admin.getByText('Todavía no hay webhooks').isVisible()).toBe(true);
       await admin.getByRole('button', { name: 'Nuevo webhook' }).first().click();
@@ -59,7 +48,7 @@ describe.skipIf(!hasChromium)('webhooks journey', () => {
       expect(secret).toMatch(/^whsec_/);
     });
 
-    await step(admin, 'webhooks-03-delivered', async () => {
+    await journey.step(admin, 'webhooks-03-delivered', async () => {
       await admin.getByRole('dialog').getByRole('button', { name: 'Hecho' }).click();
       await expect.poll(() => admin.getByTestId('webhook-row').count()).toBe(1);
       await admin.getByRole('button', { name: 'Entregas de «ERP»' }).click();

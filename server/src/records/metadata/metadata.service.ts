@@ -53,6 +53,9 @@ export interface CreateFieldInput {
 }
 
 /** Settings → Modules and fields: reading metadata as the caller sees it, and the administrator's changes (live DDL). */
+/** Whether the global search looks at a field: the name's fields always, others when opted in. */
+const isSearched = (module: ModuleMeta, apiName: string) => module.displayFields.includes(apiName) || module.searchFields.includes(apiName);
+
 export function createMetadataService(ctx: AppContext, store: MetadataStore) {
   const { database } = ctx;
 
@@ -129,7 +132,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
         defaultValue: field.defaultValue,
         helpText: field.helpText,
         options: field.options as Record<string, unknown>,
-        searchable: module.displayFields.includes(field.apiName) || module.searchFields.includes(field.apiName),
+        searchable: isSearched(module, field.apiName),
       })),
       layout: module.layout.map((s) => ({
         key: s.key,
@@ -502,7 +505,7 @@ export function createMetadataService(ctx: AppContext, store: MetadataStore) {
       helpText: field.helpText,
       options: field.options as Record<string, unknown>,
       hidden: field.hidden,
-      searchable: updated.displayFields.includes(field.apiName) || updated.searchFields.includes(field.apiName),
+      searchable: isSearched(updated, field.apiName),
     };
   }
 

@@ -228,6 +228,47 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       DROP INDEX _duplicate_keys_lookup;
     `,
   },
+  {
+    name: '0012-kam-rollups',
+    sql: `
+      -- Monthly rollups of the KPI inputs the organization-wide cockpit would otherwise read row by row (kam/rollups):
+      -- touchpoints per account and month, closed deals per month, accounts with a won deal per month, and each
+      -- lead's first outbound touchpoint. Months are of the organization's time zone (kam_rollup_state).
+      CREATE TABLE kam_rollup_touch_months (
+        account_id uuid NOT NULL,
+        month date NOT NULL,
+        total integer NOT NULL,
+        inbound integer NOT NULL,
+        outbound integer NOT NULL,
+        minutes bigint NOT NULL,
+        PRIMARY KEY (account_id, month)
+      );
+      CREATE INDEX kam_rollup_touch_months_month ON kam_rollup_touch_months (month);
+      CREATE TABLE kam_rollup_deal_months (
+        month date NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('won', 'lost')),
+        deal_type text NOT NULL,
+        referral boolean NOT NULL,
+        currency text NOT NULL,
+        deals integer NOT NULL,
+        amount numeric NOT NULL,
+        PRIMARY KEY (month, outcome, deal_type, referral, currency)
+      );
+      CREATE TABLE kam_rollup_won_accounts (account_id uuid NOT NULL, month date NOT NULL, PRIMARY KEY (account_id, month));
+      CREATE INDEX kam_rollup_won_accounts_month ON kam_rollup_won_accounts (month, account_id);
+      CREATE TABLE kam_rollup_lead_touches (lead_id uuid PRIMARY KEY, first_at timestamptz, channel text);
+      -- What changed since the rollups were last brought up to date: written by triggers on deals and touchpoints in
+      -- the writer's transaction, an append-only log (no unique key, so concurrent writers never wait on each other).
+      CREATE TABLE kam_rollup_dirty (id bigserial PRIMARY KEY, kind text NOT NULL, key text NOT NULL);
+      -- What the rollups were built for: a different signature (time zone, won and lost stages) means rebuild.
+      CREATE TABLE kam_rollup_state (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        signature text NOT NULL,
+        time_zone text NOT NULL,
+        built_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

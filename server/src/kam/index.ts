@@ -11,14 +11,21 @@ import { kpiRoutes } from './kpis/kpi.routes.js';
 import { createHealthService } from './health/health.service.js';
 import { healthRoutes } from './health/health.routes.js';
 import { createHealthDaily, HEALTH_DAILY_JOB } from './health/health.daily.js';
+import { createRollupService, ROLLUP_REBUILD_JOB } from './rollups/rollup.service.js';
 
-/** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine, the account health score. */
+/** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine and its rollups, the account health score. */
 export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);
   createTouchpointSync(ctx, module).subscribe();
   await app.register(surveyRoutes, { surveys: createSurveyService(ctx) });
   await app.register(kamSettingsRoutes, { settings: createKamSettingsService(ctx, module) });
-  const kpis = createKpiService(ctx, { metadata: module.metadata });
+  const rollups = createRollupService(ctx, { metadata: module.metadata });
+  rollups.subscribe();
+  await ctx.jobs.work(ROLLUP_REBUILD_JOB, async (job) => {
+    await rollups.rebuildOrg(job.data.orgId);
+  });
+  app.addHook('onClose', () => rollups.close());
+  const kpis = createKpiService(ctx, { metadata: module.metadata, rollups });
   await app.register(kpiRoutes, { kpis });
   await app.register(healthRoutes, { health: createHealthService(ctx, { metadata: module.metadata }) });
   const daily = createHealthDaily(ctx, { metadata: module.metadata, kpis });

@@ -7,6 +7,7 @@ import { canModuleAction, quoteIdent, type MetadataStore, type OrgMetadata } fro
 import { acquisitionFamily, computeAcquisitionCurve, CURVE_INPUTS, type AcquisitionCurve } from './definitions/acquisition.js';
 import {
   KPI_IDS,
+  stagesOf,
   type KpiFamily,
   type KpiId,
   type KpiOrgSettings,
@@ -24,6 +25,7 @@ import { serviceFamily } from './definitions/service.js';
 import { fieldVisible, inputsHidden } from './field-access.js';
 import { lastPeriods, localDate, parsePeriod, type Period } from './periods.js';
 import { resolveScope, tableOf } from './scope.js';
+import type { RollupService } from '../rollups/rollup.service.js';
 
 const FAMILIES: KpiFamily[] = [
   retentionFamily,
@@ -128,14 +130,6 @@ function targetOf(unit: KpiUnit, raw: unknown): KpiValue {
   return unit === 'currency' ? value.toFixed(2) : value;
 }
 
-function stagesOf(metadata: OrgMetadata): KpiRunContext['stages'] {
-  const values = metadata.modules.get('deals')?.fields.find((field) => field.apiName === 'stage')?.options.values ?? [];
-  return {
-    won: values.filter((value) => value.outcome === 'won').map((value) => value.code),
-    lost: values.filter((value) => value.outcome === 'lost').map((value) => value.code),
-  };
-}
-
 /** The KPIs whose inputs the caller may not all see (a hidden field or a module they may not read). */
 export function restrictedKpis(auth: AuthContext, metadata: OrgMetadata): Set<KpiId> {
   const restricted = new Set<KpiId>();
@@ -148,7 +142,10 @@ export function restrictedKpis(auth: AuthContext, metadata: OrgMetadata): Set<Kp
  * its previous period and the series of the last 8, the records behind a
  * number, and the acquisition curve.
  */
-export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps: { metadata: MetadataStore }) {
+export function createKpiService(
+  ctx: Pick<AppContext, 'database' | 'now'>,
+  deps: { metadata: MetadataStore; rollups?: Pick<RollupService, 'ready'> },
+) {
   const executor = ctx.database.db;
 
   async function prepare(auth: AuthContext, input: KpiQuery, seriesLength: number) {
@@ -160,6 +157,8 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
       throw badRequest('Your profile does not show the tier of accounts: the KPIs cannot be filtered by it.', 'tier');
     const scope = await resolveScope(executor, auth, metadata, { scope: input.scope, tier: input.tier });
     const now = ctx.now();
+    // Rollups serve the whole organization only (they keep no owner or tier).
+    const rollups = deps.rollups !== undefined && scope.kind === 'org' && !scope.tier && (await deps.rollups.ready(auth.orgId, metadata, org.timeZone));
     const run: KpiRunContext = {
       executor,
       scope,
@@ -168,6 +167,7 @@ export function createKpiService(ctx: Pick<AppContext, 'database' | 'now'>, deps
       today: localDate(now, org.timeZone),
       now,
       stages: stagesOf(metadata),
+      rollups,
     };
     return { metadata, run, period };
   }

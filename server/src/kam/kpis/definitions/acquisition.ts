@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { addDays, addMonths } from '../periods.js';
-import { ownedInScope, tableOf, visibleRow } from '../scope.js';
-import { periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import { orgTable, ownedInScope, tableOf, visibleRow } from '../scope.js';
+import { periodsCte, ratioSql, readsRollups, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
 
 /**
  * Acquisition (KAM-7): leads converted ÷ leads reached (first outbound
@@ -22,15 +22,16 @@ function leadCtes(ctx: KpiRunContext, channel?: string): RawBuilder<unknown> {
   const { scope } = ctx;
   const byChannel = channel ? sql`AND f.channel = ${channel}` : sql``;
   if (scope.kind === 'org') {
-    // The whole organization's leads: every lead's first outbound touchpoint in one sorted pass over the
-    // touchpoints with a lead, rather than an index probe per lead.
+    // The whole organization's leads: every lead's first outbound touchpoint from the rollups, or in one sorted
+    // pass over the touchpoints with a lead, rather than an index probe per lead.
+    const firstTouches = readsRollups(ctx, ['touchpoints'])
+      ? sql`SELECT r.lead_id, r.first_at AS at, r.channel FROM ${orgTable(scope, 'kam_rollup_lead_touches')} r`
+      : sql`SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at AS at, t.channel FROM ${tableOf(scope, 'touchpoints')} t
+      WHERE t.lead_id IS NOT NULL AND t.direction = 'outbound' AND ${visibleRow(scope, 'touchpoints', 't')}
+      ORDER BY t.lead_id, t.occurred_at, t.id`;
     return sql`
     ${periodsCte(ctx)},
-    f AS (
-      SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at AS at, t.channel FROM ${tableOf(scope, 'touchpoints')} t
-      WHERE t.lead_id IS NOT NULL AND t.direction = 'outbound' AND ${visibleRow(scope, 'touchpoints', 't')}
-      ORDER BY t.lead_id, t.occurred_at, t.id
-    ),
+    f AS (${firstTouches}),
     l AS NOT MATERIALIZED (
       SELECT l.id, l.converted_at, f.at AS first_at, f.channel
       FROM ${tableOf(scope, 'leads')} l JOIN f ON f.lead_id = l.id

@@ -3,6 +3,7 @@ import type { Executor } from '../../../db/database.js';
 import { addDays, addMonths, startOfDay, type OrgCalendar, type Period } from '../periods.js';
 import type { FieldInputs } from '../field-access.js';
 import type { KpiScope } from '../scope.js';
+import type { OrgMetadata } from '../../../records/index.js';
 
 /** The KPI ids of the issue, in the order the cockpit shows them. */
 export const KPI_IDS = [
@@ -53,7 +54,28 @@ export interface KpiRunContext {
   today: string;
   now: Date;
   stages: { won: string[]; lost: string[] };
+  /**
+   * The organization's monthly rollups (kam/rollups) are up to date and may stand for raw rows: only for the
+   * whole organization without a tier (they have no owner or tier), each family checking the caller sees every
+   * row of the modules it reads.
+   */
+  rollups: boolean;
 }
+
+/** The deal stages whose outcome is won, and lost, in the organization's stage picklist. */
+export function stagesOf(metadata: OrgMetadata): { won: string[]; lost: string[] } {
+  const values = metadata.modules.get('deals')?.fields.find((field) => field.apiName === 'stage')?.options.values ?? [];
+  return {
+    won: values.filter((value) => value.outcome === 'won').map((value) => value.code),
+    lost: values.filter((value) => value.outcome === 'lost').map((value) => value.code),
+  };
+}
+
+/** The family may read the rollups instead of `modules`' raw rows (see `KpiRunContext.rollups`). */
+export function readsRollups(ctx: KpiRunContext, modules: string[]): boolean {
+  return ctx.rollups && modules.every((module) => ctx.scope.canRead(module) && ctx.scope.readScope(module).all);
+}
+
 
 /** A KPI's values per period (same order as the context's periods) and figures of the last period. */
 export interface KpiResult {

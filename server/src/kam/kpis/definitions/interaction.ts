@@ -1,14 +1,39 @@
 import { sql, type RawBuilder } from 'kysely';
-import { accountInScope, recordInScope, tableOf, visibleRow } from '../scope.js';
-import { periodIndexOf, periodsCte, seriesOf, toNumber, withinPeriods, type KpiFamily, type KpiRunContext } from './common.js';
+import { accountInScope, orgTable, recordInScope, tableOf, visibleRow } from '../scope.js';
+import {
+  periodIndexOf,
+  periodsCte,
+  readsRollups,
+  seriesOf,
+  toNumber,
+  withinPeriods,
+  type KpiFamily,
+  type KpiRunContext,
+} from './common.js';
 
 /**
  * Interaction (KAM-5): touchpoints with customers (those of an account; a
  * lead's touchpoints feed acquisition) in and out and the time they took, and days
  * since each key account's last touchpoint (its median for a group). One
  * query over the 8 periods; the last touch of each key account is found
- * through the (account_id, occurred_at) index.
+ * through the (account_id, occurred_at) index. The whole organization's
+ * counts come from the monthly rollups when they stand for the raw rows.
  */
+
+/** Touchpoints per period `i`: total, inbound, outbound and hours (text). */
+function countsCte(ctx: KpiRunContext): RawBuilder<unknown> {
+  if (readsRollups(ctx, ['touchpoints']))
+    return sql`counts AS (
+      SELECT p.i, sum(r.total)::int AS total, sum(r.inbound)::int AS inbound, sum(r.outbound)::int AS outbound,
+        round(sum(r.minutes) / 60.0, 2)::text AS hours
+      FROM p JOIN ${orgTable(ctx.scope, 'kam_rollup_touch_months')} r ON r.month >= p.d0 AND r.month <= p.d1 GROUP BY p.i
+    )`;
+  return sql`counts AS (
+    SELECT i, count(*)::int AS total, count(*) FILTER (WHERE direction = 'inbound')::int AS inbound,
+      count(*) FILTER (WHERE direction = 'outbound')::int AS outbound, round(sum(duration_minutes) / 60.0, 2)::text AS hours
+    FROM t GROUP BY i
+  )`;
+}
 
 function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
@@ -61,11 +86,7 @@ export const interactionFamily: KpiFamily = {
       longest_gap: number | null;
     }>`
       WITH ${touchCtes(ctx)},
-      counts AS (
-        SELECT i, count(*)::int AS total, count(*) FILTER (WHERE direction = 'inbound')::int AS inbound,
-          count(*) FILTER (WHERE direction = 'outbound')::int AS outbound, round(sum(duration_minutes) / 60.0, 2)::text AS hours
-        FROM t GROUP BY i
-      ),
+      ${countsCte(ctx)},
       gaps AS (
         SELECT i, percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::text AS median_days, count(*) FILTER (WHERE days IS NULL)::int AS never
         FROM last_touch GROUP BY i

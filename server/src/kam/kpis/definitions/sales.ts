@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { accountIdsInScope, recordInScope, tableOf, visibleRow, type KpiScope } from '../scope.js';
+import { accountIdsInScope, orgTable, recordInScope, tableOf, visibleRow, type KpiScope } from '../scope.js';
+import { REFERRAL_SOURCES } from '../../rollups/rollup.repository.js';
 import {
   activeOn,
   inOrgCurrency,
@@ -7,6 +8,7 @@ import {
   periodsCte,
   withinPeriods,
   ratioSql,
+  readsRollups,
   seriesOf,
   toNumber,
   type KpiFamily,
@@ -17,10 +19,11 @@ import { CONTRACT_DATES } from './retention.js';
 /**
  * Sales and organic growth (KAM-1, KAM-6, KAM-8): upsell and cross-sell win
  * rates, the referral, repeat-customer and new-to-repeat shares of won
- * revenue, and customer lifetime value. One query over the 8 periods.
+ * revenue, and customer lifetime value. One query over the 8 periods; the
+ * whole organization's deal figures come from the monthly rollups when they
+ * stand for the raw rows.
  */
 
-export const REFERRAL_SOURCES = ['customer_referral', 'external_referral', 'employee_referral'];
 const REPEAT_TYPES = ['upsell', 'cross_sell', 'renewal'];
 /** What makes a deal won or lost in a period, and whose it is. */
 const CLOSED_DEALS = ['account_id', 'stage', 'closed_at'];
@@ -57,6 +60,56 @@ function dealCtes(ctx: KpiRunContext): RawBuilder<unknown> {
       LEFT JOIN first_won fw ON fw.account_id = d.account_id
       WHERE ${withinPeriods(ctx, sql`d.closed_at`)}
     )`;
+}
+
+/** Per period `i`: `agg` (closed deal counts, won amounts, buyers and repeat buyers) and `rev12` (won revenue of the 12 months ending with it). */
+function dealFiguresCtes(ctx: KpiRunContext): RawBuilder<unknown> {
+  if (readsRollups(ctx, ['deals'])) {
+    const months = orgTable(ctx.scope, 'kam_rollup_deal_months');
+    const wonAccounts = orgTable(ctx.scope, 'kam_rollup_won_accounts');
+    const amount = inOrgCurrency(ctx, sql`r.amount`, sql`nullif(r.currency, '')`);
+    return sql`
+      dm AS (
+        SELECT p.i,
+          sum(r.deals) FILTER (WHERE r.deal_type = 'upsell' AND r.outcome = 'won') AS up_won,
+          sum(r.deals) FILTER (WHERE r.deal_type = 'upsell') AS up_closed,
+          sum(r.deals) FILTER (WHERE r.deal_type = 'cross_sell' AND r.outcome = 'won') AS cross_won,
+          sum(r.deals) FILTER (WHERE r.deal_type = 'cross_sell') AS cross_closed,
+          sum(${amount}) FILTER (WHERE r.outcome = 'won') AS won_amount,
+          sum(${amount}) FILTER (WHERE r.outcome = 'won' AND r.referral) AS referral_amount,
+          sum(${amount}) FILTER (WHERE r.outcome = 'won' AND r.deal_type = 'new_business') AS new_amount,
+          sum(${amount}) FILTER (WHERE r.outcome = 'won' AND r.deal_type = ANY(${REPEAT_TYPES}::text[])) AS repeat_amount
+        FROM p JOIN ${months} r ON r.month >= p.d0 AND r.month <= p.d1 GROUP BY p.i
+      ),
+      fw AS (SELECT account_id, min(month) AS month FROM ${wonAccounts} GROUP BY account_id),
+      wb AS (
+        SELECT p.i, count(DISTINCT w.account_id) AS buyers, count(DISTINCT w.account_id) FILTER (WHERE fw.month < p.d0) AS repeaters
+        FROM p JOIN ${wonAccounts} w ON w.month >= p.d0 AND w.month <= p.d1 JOIN fw ON fw.account_id = w.account_id GROUP BY p.i
+      ),
+      agg AS (
+        SELECT p.i, dm.up_won, dm.up_closed, dm.cross_won, dm.cross_closed, dm.won_amount, dm.referral_amount, dm.new_amount, dm.repeat_amount,
+          wb.buyers, wb.repeaters
+        FROM p LEFT JOIN dm ON dm.i = p.i LEFT JOIN wb ON wb.i = p.i),
+      rev12 AS (
+        SELECT p.i, sum(${amount}) AS revenue FROM p JOIN ${months} r ON r.outcome = 'won' AND r.month >= p.w0 AND r.month <= p.d1 GROUP BY p.i
+      )`;
+  }
+  return sql`
+      agg AS (
+        SELECT i,
+          count(*) FILTER (WHERE deal_type = 'upsell' AND won) AS up_won,
+          count(*) FILTER (WHERE deal_type = 'upsell' AND (won OR lost)) AS up_closed,
+          count(*) FILTER (WHERE deal_type = 'cross_sell' AND won) AS cross_won,
+          count(*) FILTER (WHERE deal_type = 'cross_sell' AND (won OR lost)) AS cross_closed,
+          sum(amount) FILTER (WHERE won) AS won_amount,
+          sum(amount) FILTER (WHERE won AND lead_source = ANY(${REFERRAL_SOURCES}::text[])) AS referral_amount,
+          sum(amount) FILTER (WHERE won AND deal_type = 'new_business') AS new_amount,
+          sum(amount) FILTER (WHERE won AND deal_type = ANY(${REPEAT_TYPES}::text[])) AS repeat_amount,
+          count(DISTINCT account_id) FILTER (WHERE won) AS buyers,
+          count(DISTINCT account_id) FILTER (WHERE repeat) AS repeaters
+        FROM inp GROUP BY i
+      ),
+      rev12 AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at >= p.tw0 AND d.closed_at < p.t1 GROUP BY p.i)`;
 }
 
 /** Customers and the 12-month churn behind the average lifespan, over the accounts of `lifespanScope`. */
@@ -112,21 +165,7 @@ export const salesFamily: KpiFamily = {
       clv: string | null;
     }>`
       WITH ${dealCtes(ctx)},
-      agg AS (
-        SELECT i,
-          count(*) FILTER (WHERE deal_type = 'upsell' AND won) AS up_won,
-          count(*) FILTER (WHERE deal_type = 'upsell' AND (won OR lost)) AS up_closed,
-          count(*) FILTER (WHERE deal_type = 'cross_sell' AND won) AS cross_won,
-          count(*) FILTER (WHERE deal_type = 'cross_sell' AND (won OR lost)) AS cross_closed,
-          sum(amount) FILTER (WHERE won) AS won_amount,
-          sum(amount) FILTER (WHERE won AND lead_source = ANY(${REFERRAL_SOURCES}::text[])) AS referral_amount,
-          sum(amount) FILTER (WHERE won AND deal_type = 'new_business') AS new_amount,
-          sum(amount) FILTER (WHERE won AND deal_type = ANY(${REPEAT_TYPES}::text[])) AS repeat_amount,
-          count(DISTINCT account_id) FILTER (WHERE won) AS buyers,
-          count(DISTINCT account_id) FILTER (WHERE repeat) AS repeaters
-        FROM inp GROUP BY i
-      ),
-      rev12 AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at >= p.tw0 AND d.closed_at < p.t1 GROUP BY p.i),
+      ${dealFiguresCtes(ctx)},
       -- Revenue to date is the per-account CLV's only (every won deal before each period's end).
       todate AS (SELECT p.i, sum(d.amount) AS revenue FROM p JOIN d ON d.won AND d.closed_at < p.t1 WHERE ${isAccount ? sql`true` : sql`false`} GROUP BY p.i),
       ${lifespanCtes(ctx, lifespanScope)},

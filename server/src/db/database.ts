@@ -84,8 +84,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     });
     // JIT compiles a plan's expressions when its estimated cost is high: a grouped report over a few thousand
     // rows (the KPI engine's) then spends seconds compiling for milliseconds of work. Clave's queries are short.
+    // A report's sort or hash of a few hundred thousand rows spills to disk at the default work_mem (4 MB); 32 MB
+    // keeps it in memory, and the pool's 10 connections bound what that can cost.
     pool.on('connect', (client) => {
-      client.query('SET jit = off').catch(() => {});
+      client.query(`SET jit = off; SET work_mem = '32MB'`).catch(() => {});
     });
   } else {
     embedded = await openEmbeddedPostgres({

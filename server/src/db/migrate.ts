@@ -233,7 +233,7 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
     sql: `
       -- Monthly rollups of the KPI inputs the organization-wide cockpit would otherwise read row by row (kam/rollups):
       -- touchpoints per account and month, closed deals per month, accounts with a won deal per month, and each
-      -- lead's first outbound touchpoint. Months are of the organization's time zone (kam_rollup_state).
+      -- live lead's first outbound touchpoint and conversion. Months are of the organization's time zone (kam_rollup_state).
       CREATE TABLE kam_rollup_touch_months (
         account_id uuid NOT NULL,
         month date NOT NULL,
@@ -256,8 +256,9 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
       CREATE TABLE kam_rollup_won_accounts (account_id uuid NOT NULL, month date NOT NULL, PRIMARY KEY (account_id, month));
       CREATE INDEX kam_rollup_won_accounts_month ON kam_rollup_won_accounts (month, account_id);
-      CREATE TABLE kam_rollup_lead_touches (lead_id uuid PRIMARY KEY, first_at timestamptz, channel text);
-      -- What changed since the rollups were last brought up to date: written by triggers on deals and touchpoints in
+      -- Only live leads with an outbound touchpoint; with the lead's conversion, so a period's rates read this table alone.
+      CREATE TABLE kam_rollup_lead_touches (lead_id uuid PRIMARY KEY, first_at timestamptz, channel text, converted_at timestamptz);
+      -- What changed since the rollups were last brought up to date: written by triggers on deals, touchpoints and leads in
       -- the writer's transaction, an append-only log (no unique key, so concurrent writers never wait on each other).
       CREATE TABLE kam_rollup_dirty (id bigserial PRIMARY KEY, kind text NOT NULL, key text NOT NULL);
       -- What the rollups were built for: a different signature (time zone, won and lost stages) means rebuild.

@@ -22,7 +22,7 @@ export interface RollupBasis {
 export const rollupSignature = (basis: RollupBasis) =>
   JSON.stringify({ v: 1, tz: basis.timeZone, won: [...basis.won].sort(), lost: [...basis.lost].sort() });
 
-/** The dirty marks taken by one drain: accounts (touchpoints, won deals), months (closed deals) and leads (first touch). */
+/** The dirty marks taken by one drain: accounts (touchpoints, won deals), months (closed deals) and leads (first touch, conversion). */
 export interface DirtySet {
   accounts: string[];
   months: string[];
@@ -77,6 +77,7 @@ export async function recomputeRollups(executor: Executor, metadata: OrgMetadata
   const { schema } = metadata;
   const touchpoints = moduleTable(metadata, 'touchpoints');
   const deals = moduleTable(metadata, 'deals');
+  const leads = moduleTable(metadata, 'leads');
   const all = set === 'all';
   const tz = basis.timeZone;
 
@@ -93,13 +94,14 @@ export async function recomputeRollups(executor: Executor, metadata: OrgMetadata
       WHERE t.deleted_at IS NULL AND t.account_id IS NOT NULL AND t.occurred_at IS NOT NULL AND ${accounts}
       GROUP BY 1, 2`.execute(executor);
   }
-  if (touchpoints && (all || set.leads.length > 0)) {
+  if (touchpoints && leads && (all || set.leads.length > 0)) {
     await sql`DELETE FROM ${own(schema, 'kam_rollup_lead_touches')} WHERE ${all ? sql`true` : sql`lead_id = ANY(${set.leads}::uuid[])`}`.execute(
       executor,
     );
     await sql`
-      INSERT INTO ${own(schema, 'kam_rollup_lead_touches')} (lead_id, first_at, channel)
-      SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at, t.channel FROM ${touchpoints} t
+      INSERT INTO ${own(schema, 'kam_rollup_lead_touches')} (lead_id, first_at, channel, converted_at)
+      SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at, t.channel, l.converted_at
+      FROM ${touchpoints} t JOIN ${leads} l ON l.id = t.lead_id AND l.deleted_at IS NULL
       WHERE t.lead_id IS NOT NULL AND t.direction = 'outbound' AND t.deleted_at IS NULL
         AND ${all ? sql`true` : sql`t.lead_id = ANY(${set.leads}::uuid[])`}
       ORDER BY t.lead_id, t.occurred_at, t.id`.execute(executor);
@@ -151,7 +153,7 @@ export async function clearDirtyMarks(executor: Executor, schema: string): Promi
  * Columns whose change moves a rollup: a write that changes none of them marks nothing. `marks` are the
  * (kind, key) pairs of a row alias `r`.
  */
-const WATCHED: Record<'deals' | 'touchpoints', { columns: string[]; marks: string[]; keys: string[] }> = {
+const WATCHED: Record<'deals' | 'touchpoints' | 'leads', { columns: string[]; marks: string[]; keys: string[] }> = {
   deals: {
     keys: ['account_id', 'closed_at'],
     columns: ['account_id', 'closed_at', 'stage', 'deal_type', 'lead_source', 'amount', 'currency', 'deleted_at'],
@@ -168,10 +170,15 @@ const WATCHED: Record<'deals' | 'touchpoints', { columns: string[]; marks: strin
       `SELECT 'lead', r.lead_id::text FROM touched r WHERE r.lead_id IS NOT NULL`,
     ],
   },
+  leads: {
+    keys: ['converted_at'],
+    columns: ['converted_at', 'deleted_at'],
+    marks: [`SELECT 'lead', r.id::text FROM touched r`],
+  },
 };
 
 /**
- * Installs (or replaces) the statement triggers on deals and touchpoints that
+ * Installs (or replaces) the statement triggers on deals, touchpoints and leads that
  * log what each write touched in `kam_rollup_dirty`, in the writer's
  * transaction: whatever writes the rows (the API, an import, a merge, SQL), the
  * marks commit with it. One statement per write statement, whatever its size.
@@ -179,7 +186,7 @@ const WATCHED: Record<'deals' | 'touchpoints', { columns: string[]; marks: strin
 export async function installRollupTriggers(executor: Executor, metadata: OrgMetadata): Promise<void> {
   const { schema } = metadata;
   const s = quoteIdent(schema);
-  for (const module of ['deals', 'touchpoints'] as const) {
+  for (const module of ['deals', 'touchpoints', 'leads'] as const) {
     const meta = metadata.modules.get(module);
     if (!meta) continue;
     const table = qualifiedTable(schema, meta.table);

@@ -1,7 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import { addDays, addMonths } from '../periods.js';
 import { orgTable, ownedInScope, tableOf, visibleRow } from '../scope.js';
-import { periodsCte, ratioSql, readsRollups, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import {
+  periodIndexOf,
+  periodsCte,
+  ratioSql,
+  readsRollups,
+  seriesOf,
+  toNumber,
+  withinPeriods,
+  type KpiFamily,
+  type KpiRunContext,
+} from './common.js';
 
 /**
  * Acquisition (KAM-7): leads converted ÷ leads reached (first outbound
@@ -21,17 +31,25 @@ export const CURVE_INPUTS = { ...ACQUISITION_INPUTS, touchpoints: [...ACQUISITIO
 function leadCtes(ctx: KpiRunContext, channel?: string): RawBuilder<unknown> {
   const { scope } = ctx;
   const byChannel = channel ? sql`AND f.channel = ${channel}` : sql``;
-  if (scope.kind === 'org') {
-    // The whole organization's leads: every lead's first outbound touchpoint from the rollups, or in one sorted
-    // pass over the touchpoints with a lead, rather than an index probe per lead.
-    const firstTouches = readsRollups(ctx, ['touchpoints'])
-      ? sql`SELECT r.lead_id, r.first_at AS at, r.channel FROM ${orgTable(scope, 'kam_rollup_lead_touches')} r`
-      : sql`SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at AS at, t.channel FROM ${tableOf(scope, 'touchpoints')} t
-      WHERE t.lead_id IS NOT NULL AND t.direction = 'outbound' AND ${visibleRow(scope, 'touchpoints', 't')}
-      ORDER BY t.lead_id, t.occurred_at, t.id`;
+  if (scope.kind === 'org' && readsRollups(ctx, ['touchpoints', 'leads'])) {
+    // The rollups keep each live lead's first outbound touchpoint and conversion.
     return sql`
     ${periodsCte(ctx)},
-    f AS (${firstTouches}),
+    l AS NOT MATERIALIZED (
+      SELECT f.lead_id AS id, f.converted_at, f.first_at, f.channel FROM ${orgTable(scope, 'kam_rollup_lead_touches')} f
+      WHERE true ${byChannel}
+    )`;
+  }
+  if (scope.kind === 'org') {
+    // The whole organization's leads: every lead's first outbound touchpoint in one sorted pass over the
+    // touchpoints with a lead, rather than an index probe per lead.
+    return sql`
+    ${periodsCte(ctx)},
+    f AS (
+      SELECT DISTINCT ON (t.lead_id) t.lead_id, t.occurred_at AS at, t.channel FROM ${tableOf(scope, 'touchpoints')} t
+      WHERE t.lead_id IS NOT NULL AND t.direction = 'outbound' AND ${visibleRow(scope, 'touchpoints', 't')}
+      ORDER BY t.lead_id, t.occurred_at, t.id
+    ),
     l AS NOT MATERIALIZED (
       SELECT l.id, l.converted_at, f.at AS first_at, f.channel
       FROM ${tableOf(scope, 'leads')} l JOIN f ON f.lead_id = l.id
@@ -63,8 +81,14 @@ export const acquisitionFamily: KpiFamily = {
     if (ctx.scope.kind === 'account') return { acquisition_rate: { series: ctx.periods.map(() => null) } };
     const result = await sql<{ i: number; rate: string | null; reached: number; converted: number }>`
       WITH ${leadCtes(ctx)},
-      reached AS (SELECT p.i, count(*) AS n FROM p JOIN l ON ${reachedIn} GROUP BY p.i),
-      converted AS (SELECT p.i, count(*) AS n FROM p JOIN l ON ${convertedIn} GROUP BY p.i)
+      -- One pass over the leads each (the periods are consecutive), not a join of every lead with every period.
+      reached AS (
+        SELECT ${periodIndexOf(ctx, sql`l.first_at`)} AS i, count(*) AS n FROM l WHERE ${withinPeriods(ctx, sql`l.first_at`)} GROUP BY 1
+      ),
+      converted AS (
+        SELECT ${periodIndexOf(ctx, sql`l.converted_at`)} AS i, count(*) AS n FROM l
+        WHERE ${withinPeriods(ctx, sql`l.converted_at`)} AND l.first_at <= l.converted_at GROUP BY 1
+      )
       SELECT p.i, ${ratioSql(sql`converted.n`, sql`reached.n`)} AS rate, coalesce(reached.n, 0)::int AS reached, coalesce(converted.n, 0)::int AS converted
       FROM p LEFT JOIN reached ON reached.i = p.i LEFT JOIN converted ON converted.i = p.i ORDER BY p.i`.execute(ctx.executor);
     const last = result.rows.at(-1);

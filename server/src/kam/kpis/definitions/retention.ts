@@ -17,7 +17,8 @@ function contractCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
   return sql`
     ${periodsCte(ctx)},
-    c AS NOT MATERIALIZED (
+    -- Materialized: each contract's ACV is computed once, not once per period and join.
+    c AS MATERIALIZED (
       SELECT c.id, c.account_id, c.start_date, c.end_date, c.cancelled_at, c.status, ${acvSql(ctx, 'c')} AS acv,
         ${inOrgCurrency(ctx, sql`c.sow_value`, sql`c.currency`)} AS sow
       FROM ${tableOf(scope, 'contracts')} c

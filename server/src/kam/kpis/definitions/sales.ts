@@ -115,15 +115,16 @@ function dealFiguresCtes(ctx: KpiRunContext): RawBuilder<unknown> {
 /** Customers and the 12-month churn behind the average lifespan, over the accounts of `lifespanScope`. */
 function lifespanCtes(ctx: KpiRunContext, lifespanScope: KpiScope): RawBuilder<unknown> {
   return sql`
-    c AS NOT MATERIALIZED (
+    c AS MATERIALIZED (
       SELECT c.account_id, c.start_date, c.end_date, c.cancelled_at FROM ${tableOf(lifespanScope, 'contracts')} c
       WHERE ${visibleRow(lifespanScope, 'contracts', 'c')} AND c.account_id IN (${accountIdsInScope(lifespanScope)})
     ),
     s12 AS (SELECT DISTINCT p.i, c.account_id FROM p JOIN c ON ${activeOn('c', sql`p.w0`)}),
+    e12 AS (SELECT DISTINCT p.i, c.account_id FROM p JOIN c ON ${activeOn('c', sql`p.dn`)}),
+    -- Customers 12 months before the period's end that have no contract the day after it (a hash anti-join).
     churn12 AS (
-      SELECT s.i, count(*) AS customers,
-        count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.account_id = s.account_id AND ${activeOn('c', sql`p.dn`)})) AS churned
-      FROM s12 s JOIN p ON p.i = s.i GROUP BY s.i
+      SELECT s.i, count(*) AS customers, count(*) FILTER (WHERE e.account_id IS NULL) AS churned
+      FROM s12 s LEFT JOIN e12 e ON e.i = s.i AND e.account_id = s.account_id GROUP BY s.i
     ),
     life AS (
       SELECT i, CASE WHEN churned = 0 THEN 10::numeric ELSE least(10::numeric, customers::numeric / churned) END AS years FROM churn12

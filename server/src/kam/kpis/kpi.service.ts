@@ -158,7 +158,8 @@ export function createKpiService(
     const scope = await resolveScope(executor, auth, metadata, { scope: input.scope, tier: input.tier });
     const now = ctx.now();
     // Rollups serve the whole organization only (they keep no owner or tier).
-    const rollups = deps.rollups !== undefined && scope.kind === 'org' && !scope.tier && (await deps.rollups.ready(auth.orgId, metadata, org.timeZone));
+    const rollups =
+      deps.rollups !== undefined && scope.kind === 'org' && !scope.tier && (await deps.rollups.ready(auth.orgId, metadata, org.timeZone));
     const run: KpiRunContext = {
       executor,
       scope,

@@ -73,7 +73,12 @@ export async function takeDirtyMarks(executor: Executor, schema: string, limit: 
  * Recomputes the rollup rows of a dirty set, or every row (`all`), from the
  * raw records: live rows only, months of `basis.timeZone`.
  */
-export async function recomputeRollups(executor: Executor, metadata: OrgMetadata, basis: RollupBasis, set: DirtySet | 'all'): Promise<void> {
+export async function recomputeRollups(
+  executor: Executor,
+  metadata: OrgMetadata,
+  basis: RollupBasis,
+  set: DirtySet | 'all',
+): Promise<void> {
   const { schema } = metadata;
   const touchpoints = moduleTable(metadata, 'touchpoints');
   const deals = moduleTable(metadata, 'deals');

@@ -79,7 +79,9 @@ export function createRollupService(ctx: Pick<AppContext, 'database' | 'events' 
       const meta = metadata.modules.get(module);
       if (!meta) continue;
       const result = await sql<{ n: number }>`
-        SELECT count(*)::int AS n FROM (SELECT 1 FROM ${sql.table(`${metadata.schema}.${meta.table}`)} LIMIT ${INLINE_REBUILD_ROWS}) x`.execute(executor);
+        SELECT count(*)::int AS n FROM (SELECT 1 FROM ${sql.table(`${metadata.schema}.${meta.table}`)} LIMIT ${INLINE_REBUILD_ROWS}) x`.execute(
+        executor,
+      );
       rows += result.rows[0]?.n ?? 0;
     }
     return rows < INLINE_REBUILD_ROWS;
@@ -125,7 +127,8 @@ export function createRollupService(ctx: Pick<AppContext, 'database' | 'events' 
   function onRecordEvent(event: DomainEvent): Promise<void> {
     const module = (event.payload as { module?: string }).module;
     const orgId = event.orgId;
-    if (closed || !orgId || (module !== 'deals' && module !== 'touchpoints' && module !== 'accounts' && module !== 'leads')) return Promise.resolve();
+    if (closed || !orgId || (module !== 'deals' && module !== 'touchpoints' && module !== 'accounts' && module !== 'leads'))
+      return Promise.resolve();
     if (timers.has(orgId)) return Promise.resolve();
     const timer = setTimeout(() => {
       timers.delete(orgId);

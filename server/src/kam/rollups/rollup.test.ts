@@ -46,8 +46,9 @@ beforeAll(async () => {
   f = kpiFixtures(t);
   admin = await t.make.org();
   await f.api(admin, 'PATCH', '/api/v1/organization', { timeZone: 'America/New_York', currency: 'EUR', exchangeRates: { USD: '1.25' } });
-  schema = (await t.database.db.selectFrom('platform.organizations').select('schema_name').where('id', '=', admin.orgId).executeTakeFirstOrThrow())
-    .schema_name;
+  schema = (
+    await t.database.db.selectFrom('platform.organizations').select('schema_name').where('id', '=', admin.orgId).executeTakeFirstOrThrow()
+  ).schema_name;
   id.A1 = await f.create(admin, 'accounts', { name: 'Alfa', is_key_account: true, tier: 'strategic' });
   id.A2 = await f.create(admin, 'accounts', { name: 'Beta', is_key_account: true, tier: 'key' });
   id.A3 = await f.create(admin, 'accounts', { name: 'Alfa duplicada' });
@@ -66,8 +67,21 @@ describe('KPI rollups', () => {
 
     const deal = (values: Record<string, unknown>) => f.create(admin, 'deals', { name: 'Deal', ...values });
     // Months in New York: 2026-01-01T03:00Z is still 31 December 2025 there.
-    id.D1 = await deal({ account_id: id.A1, stage: 'closed_won', deal_type: 'new_business', amount: 1000, closed_at: '2026-01-01T03:00:00Z' });
-    id.D2 = await deal({ account_id: id.A1, stage: 'closed_won', deal_type: 'upsell', amount: 500, currency: 'USD', closed_at: '2026-02-10T12:00:00Z' });
+    id.D1 = await deal({
+      account_id: id.A1,
+      stage: 'closed_won',
+      deal_type: 'new_business',
+      amount: 1000,
+      closed_at: '2026-01-01T03:00:00Z',
+    });
+    id.D2 = await deal({
+      account_id: id.A1,
+      stage: 'closed_won',
+      deal_type: 'upsell',
+      amount: 500,
+      currency: 'USD',
+      closed_at: '2026-02-10T12:00:00Z',
+    });
     id.D3 = await deal({ account_id: id.A2, stage: 'closed_lost', deal_type: 'upsell', amount: 700, closed_at: '2026-02-11T12:00:00Z' });
     id.D4 = await deal({
       account_id: id.A2,
@@ -79,17 +93,39 @@ describe('KPI rollups', () => {
     });
     id.D5 = await deal({ account_id: id.A3, stage: 'closed_won', deal_type: 'renewal', amount: 200, closed_at: '2025-11-05T12:00:00Z' });
     const touch = (values: Record<string, unknown>) => f.create(admin, 'touchpoints', { subject: 'Touch', ...values });
-    id.T1 = await touch({ account_id: id.A1, direction: 'outbound', channel: 'phone', occurred_at: '2026-01-10T10:00:00Z', duration_minutes: 30 });
+    id.T1 = await touch({
+      account_id: id.A1,
+      direction: 'outbound',
+      channel: 'phone',
+      occurred_at: '2026-01-10T10:00:00Z',
+      duration_minutes: 30,
+    });
     id.T2 = await touch({ account_id: id.A1, direction: 'inbound', channel: 'email', occurred_at: '2026-02-10T10:00:00Z' });
-    id.T3 = await touch({ account_id: id.A2, direction: 'outbound', channel: 'face_to_face', occurred_at: '2026-03-31T23:30:00Z', duration_minutes: 90 });
-    id.T4 = await touch({ account_id: id.A3, direction: 'outbound', channel: 'phone', occurred_at: '2026-02-01T10:00:00Z', duration_minutes: 15 });
+    id.T3 = await touch({
+      account_id: id.A2,
+      direction: 'outbound',
+      channel: 'face_to_face',
+      occurred_at: '2026-03-31T23:30:00Z',
+      duration_minutes: 90,
+    });
+    id.T4 = await touch({
+      account_id: id.A3,
+      direction: 'outbound',
+      channel: 'phone',
+      occurred_at: '2026-02-01T10:00:00Z',
+      duration_minutes: 15,
+    });
     id.T5 = await touch({ lead_id: id.L1, direction: 'outbound', channel: 'cold_call', occurred_at: '2026-01-05T10:00:00Z' });
     id.T6 = await touch({ lead_id: id.L1, direction: 'outbound', channel: 'email', occurred_at: '2026-01-03T10:00:00Z' });
     id.T7 = await touch({ lead_id: id.L2, direction: 'inbound', channel: 'email', occurred_at: '2026-01-04T10:00:00Z' });
     expect(await dirtyMarks()).toBeGreaterThan(0);
 
     // Moves: a deal to another month and account, a stage change, a touchpoint to another account; deletes and a restore.
-    await f.api(admin, 'PATCH', `/api/v1/records/deals/${id.D3}`, { stage: 'closed_won', closed_at: '2026-04-02T12:00:00Z', account_id: id.A1 });
+    await f.api(admin, 'PATCH', `/api/v1/records/deals/${id.D3}`, {
+      stage: 'closed_won',
+      closed_at: '2026-04-02T12:00:00Z',
+      account_id: id.A1,
+    });
     await f.api(admin, 'PATCH', `/api/v1/records/touchpoints/${id.T2}`, { account_id: id.A2 });
     await t.request('DELETE', `/api/v1/records/touchpoints/${id.T6}`, { as: admin });
     await t.request('DELETE', `/api/v1/records/deals/${id.D1}`, { as: admin });
@@ -97,7 +133,10 @@ describe('KPI rollups', () => {
     expect(restored.statusCode, restored.body).toBeLessThan(300);
     await t.request('DELETE', `/api/v1/records/deals/${id.D5}`, { as: admin });
     // A merge moves the duplicate's touchpoints and deals in SQL, with no event per row.
-    const merged = await t.request('POST', '/api/v1/records/accounts/merge', { as: admin, body: { masterId: id.A1, otherIds: [id.A3], values: {} } });
+    const merged = await t.request('POST', '/api/v1/records/accounts/merge', {
+      as: admin,
+      body: { masterId: id.A1, otherIds: [id.A3], values: {} },
+    });
     expect(merged.statusCode, merged.body).toBeLessThan(300);
     // A write straight in SQL is marked too.
     await sql`UPDATE ${sql.table(`${schema}.touchpoints`)} SET duration_minutes = 45 WHERE id = ${id.T1}`.execute(t.database.db);
@@ -160,7 +199,9 @@ describe('KPI rollups', () => {
     await f.api(admin, 'PATCH', '/api/v1/organization', { timeZone: 'Asia/Tokyo' });
     await orgKpis('2026-Q1');
     const months = await sql<{ month: string }>`
-      SELECT to_char(month, 'YYYY-MM') AS month FROM ${sql.table(`${schema}.kam_rollup_deal_months`)} ORDER BY month`.execute(t.database.db);
+      SELECT to_char(month, 'YYYY-MM') AS month FROM ${sql.table(`${schema}.kam_rollup_deal_months`)} ORDER BY month`.execute(
+      t.database.db,
+    );
     // D1 (1 January 03:00 UTC) is January's in Tokyo.
     expect(months.rows[0]?.month).toBe('2026-01');
     const state = await sql<{ time_zone: string }>`SELECT time_zone FROM ${sql.table(`${schema}.kam_rollup_state`)}`.execute(t.database.db);

@@ -76,7 +76,6 @@ export function readsRollups(ctx: KpiRunContext, modules: string[]): boolean {
   return ctx.rollups && modules.every((module) => ctx.scope.canRead(module) && ctx.scope.readScope(module).all);
 }
 
-
 /** A KPI's values per period (same order as the context's periods) and figures of the last period. */
 export interface KpiResult {
   series: KpiValue[];

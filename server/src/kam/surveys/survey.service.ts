@@ -1,3 +1,4 @@
+import type { Executor } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { canModuleAction, isOwnerInScope, loadRecordScopes, type OwnerScope } from '../../platform/access/access.service.js';
@@ -6,6 +7,7 @@ import { newId, randomSecret, sha256 } from '../../platform/ids.js';
 import { linkMail, mailLanguage, type MailLanguage } from '../../platform/mail/link-mail.js';
 import {
   claimInvitation,
+  closeSurvey,
   findContacts,
   findInvitationByHash,
   findOrganization,
@@ -16,9 +18,11 @@ import {
   insertResponse,
   insertSurvey,
   listSurveys,
+  lockSurveyStatus,
   markInvitationsSent,
   markSurveySent,
   recentResponses,
+  reopenSurvey,
   scoreDistribution,
   type ResponseVisibility,
   type SurveyRow,
@@ -66,6 +70,13 @@ function assertAllowed(auth: AuthContext, action: 'read' | 'create') {
 }
 
 const owners = (scope: OwnerScope) => (scope.all ? null : scope.ownerIds);
+
+const surveyClosed = () => new AppError('conflict', 'This survey is closed and no longer takes answers.', { reason: 'survey_closed' });
+
+/** Inside the answer's transaction: the survey still open (a close that committed meanwhile wins). */
+async function assertStillOpen(executor: Executor, schema: string, id: string) {
+  if ((await lockSurveyStatus(executor, schema, id)) === 'closed') throw surveyClosed();
+}
 
 const presentSurvey = (row: SurveyRow) => ({
   id: row.id,
@@ -214,7 +225,8 @@ export function createSurveyService(ctx: AppContext) {
   async function send(auth: AuthContext, id: string, input: { contactIds?: string[]; userIds?: string[] }) {
     assertAllowed(auth, 'create');
     const survey = await requireSurvey(auth, id);
-    if (survey.status === 'closed') throw new AppError('conflict', 'This survey is closed.', { reason: 'survey_closed' });
+    if (survey.status === 'closed')
+      throw new AppError('conflict', 'This survey is closed: reopen it to send it.', { reason: 'survey_closed' });
     const forEmployees = survey.type === 'enps';
     if (forEmployees && !input.userIds) throw badRequest('An eNPS survey goes to users: send "userIds".', 'userIds');
     if (!forEmployees && !input.contactIds) throw badRequest('An NPS or CSAT survey goes to contacts: send "contactIds".', 'contactIds');
@@ -264,6 +276,7 @@ export function createSurveyService(ctx: AppContext) {
   ) {
     assertAllowed(auth, 'create');
     const survey = await requireSurvey(auth, id);
+    if (survey.status === 'closed') throw surveyClosed();
     let contactId: string | null = null;
     let accountId: string | null = null;
     let userId: string | null = null;
@@ -288,8 +301,9 @@ export function createSurveyService(ctx: AppContext) {
     const answeredAt = new Date(input.answeredAt);
     if (answeredAt.getTime() > ctx.now().getTime() + 60_000) throw badRequest('The answer cannot be in the future.', 'answeredAt');
     const responseId = newId();
-    await database.transaction('kam.survey-response', (trx) =>
-      insertResponse(trx, auth.orgSchema, {
+    await database.transaction('kam.survey-response', async (trx) => {
+      await assertStillOpen(trx, auth.orgSchema, id);
+      await insertResponse(trx, auth.orgSchema, {
         id: responseId,
         survey_id: id,
         invitation_id: null,
@@ -299,8 +313,8 @@ export function createSurveyService(ctx: AppContext) {
         score: input.score,
         answered_at: answeredAt,
         answers,
-      }),
-    );
+      });
+    });
     return { id: responseId, surveyId: id, contactId, accountId, score: input.score, answeredAt: answeredAt.toISOString() };
   }
 
@@ -312,7 +326,7 @@ export function createSurveyService(ctx: AppContext) {
     const invitation = await findInvitationByHash(database.db, org.schema_name, sha256(token));
     if (!invitation) throw notFound('The survey');
     const survey = await findSurvey(database.db, org.schema_name, invitation.survey_id);
-    if (!survey || survey.status === 'closed') throw notFound('The survey');
+    if (!survey) throw notFound('The survey');
     return { org, invitation, survey };
   }
 
@@ -327,16 +341,19 @@ export function createSurveyService(ctx: AppContext) {
       language,
       questions: survey.questions,
       answered: invitation.answered_at !== null,
+      closed: survey.status === 'closed',
     };
   }
 
   /** One answer per link: the second is a 409. A contact's answer counts for the account the contact belongs to now. */
   async function publicAnswer(input: { token: string; score: number; answers?: Answers }) {
     const { org, invitation, survey } = await findByToken(input.token);
+    if (survey.status === 'closed') throw surveyClosed();
     const answers = checkAnswer(survey.type, survey.questions, input.score, input.answers);
     const contact = invitation.contact_id ? (await findContacts(database.db, org.schema_name, [invitation.contact_id]))[0] : undefined;
     const now = ctx.now();
     await database.transaction('kam.survey-answer', async (trx) => {
+      await assertStillOpen(trx, org.schema_name, survey.id);
       if (!(await claimInvitation(trx, org.schema_name, invitation.id, now)))
         throw new AppError('conflict', 'This survey has already been answered with this link.', { reason: 'already_answered' });
       await insertResponse(trx, org.schema_name, {
@@ -353,7 +370,27 @@ export function createSurveyService(ctx: AppContext) {
     });
   }
 
-  return { create, list, get, send, recordResponse, publicSurvey, publicAnswer };
+  /** Closes the survey (its links then say so and take no answer; the API records none) or opens it again. */
+  async function setClosed(auth: AuthContext, id: string, closed: boolean) {
+    assertAllowed(auth, 'create');
+    await requireSurvey(auth, id);
+    await database.transaction(closed ? 'kam.survey-close' : 'kam.survey-reopen', (trx) =>
+      closed ? closeSurvey(trx, auth.orgSchema, id) : reopenSurvey(trx, auth.orgSchema, id),
+    );
+    return presentSurvey(await requireSurvey(auth, id));
+  }
+
+  return {
+    create,
+    list,
+    get,
+    send,
+    close: (auth: AuthContext, id: string) => setClosed(auth, id, true),
+    reopen: (auth: AuthContext, id: string) => setClosed(auth, id, false),
+    recordResponse,
+    publicSurvey,
+    publicAnswer,
+  };
 }
 
 export type SurveyService = ReturnType<typeof createSurveyService>;

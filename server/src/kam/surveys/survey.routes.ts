@@ -11,9 +11,10 @@ import {
   Survey,
   SurveyDetail,
 } from './survey.schemas.js';
-import type { SurveyService } from './survey.service.js';
+import { PUBLIC_FREE_TRIES, type SurveyService } from './survey.service.js';
 
 const tags = ['KAM surveys'];
+const THROTTLED = `Per address, after ${PUBLIC_FREE_TRIES} failed tries within an hour (unknown links, refused answers; tries that succeed do not count) each one waits longer: 429 with Retry-After.`;
 
 export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }> = async (app, { surveys }) => {
   app.post(
@@ -141,11 +142,12 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }>
       schema: {
         tags,
         summary: 'The survey behind a personal link (public answer page)',
+        description: THROTTLED,
         querystring: Type.Object({ token: Type.String({ minLength: 40, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: PublicSurvey, ...errorResponses(400, 404) },
+        response: { 200: PublicSurvey, ...errorResponses(400, 404, 429) },
       },
     },
-    async (request) => surveys.publicSurvey(request.query.token),
+    async (request) => surveys.publicSurvey(request.query.token, request.ip),
   );
 
   app.post(
@@ -156,13 +158,14 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }>
         tags,
         summary: 'Answer a survey through a personal link (once)',
         description:
-          'Score: NPS/eNPS 0–10, CSAT 1–5. A second answer with the same link is a 409 `already_answered`; an answer to a closed survey a 409 `survey_closed`.',
+          'Score: NPS/eNPS 0–10, CSAT 1–5. A second answer with the same link is a 409 `already_answered`; an answer to a closed survey a 409 `survey_closed`. ' +
+          THROTTLED,
         body: PublicAnswerBody,
-        response: { 204: Type.Null(), ...errorResponses(400, 404, 409) },
+        response: { 204: Type.Null(), ...errorResponses(400, 404, 409, 429) },
       },
     },
     async (request, reply) => {
-      await surveys.publicAnswer(request.body);
+      await surveys.publicAnswer(request.body, request.ip);
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
+import { createAttemptThrottle } from '../../platform/auth/attempt-throttle.js';
 import { canModuleAction, isOwnerInScope, loadRecordScopes, type OwnerScope } from '../../platform/access/access.service.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId, randomSecret, sha256 } from '../../platform/ids.js';
@@ -38,6 +39,9 @@ import type { Question, SurveyType } from './survey.schemas.js';
 export const SURVEY_PERMISSION = 'kam_surveys';
 
 type Answers = Record<string, string | number>;
+
+/** Failed tries on the public link allowed per address and hour before the waits start. */
+export const PUBLIC_FREE_TRIES = 20;
 
 const TEXT = {
   es: {
@@ -142,6 +146,21 @@ function orgIdOf(token: string): string | null {
 /** NPS, CSAT and eNPS surveys: building, sending by e-mail with a public answer page, recording answers, results. */
 export function createSurveyService(ctx: AppContext) {
   const { database } = ctx;
+  // The public link, per address: 20 tries an hour that fail (an unknown link, a refused answer), then growing
+  // waits (429 with Retry-After), as for web-to-lead forms. Tries that go through are given back, so an office
+  // whose people all answer from one address is never slowed down; guessing links is.
+  const throttle = createAttemptThrottle(database.db, ctx.now, {
+    baseSeconds: 30,
+    maxSeconds: 3600,
+    message: 'Too many survey requests from this address.',
+  });
+  async function throttled<T>(ip: string, work: () => Promise<T>): Promise<T> {
+    const keys = [{ key: `survey:${ip}`, free: PUBLIC_FREE_TRIES }];
+    await throttle.consume(keys);
+    const result = await work();
+    await throttle.release(keys);
+    return result;
+  }
 
   async function requireSurvey(auth: AuthContext, id: string) {
     const row = await findSurvey(database.db, auth.orgSchema, id);
@@ -330,7 +349,11 @@ export function createSurveyService(ctx: AppContext) {
     return { org, invitation, survey };
   }
 
-  async function publicSurvey(token: string) {
+  async function publicSurvey(token: string, ip: string) {
+    return throttled(ip, () => readPublicSurvey(token));
+  }
+
+  async function readPublicSurvey(token: string) {
     const { org, invitation, survey } = await findByToken(token);
     let language: MailLanguage = mailLanguage(org.default_language);
     if (invitation.user_id) language = mailLanguage((await findUserLanguage(database.db, invitation.user_id)) ?? org.default_language);
@@ -346,7 +369,11 @@ export function createSurveyService(ctx: AppContext) {
   }
 
   /** One answer per link: the second is a 409. A contact's answer counts for the account the contact belongs to now. */
-  async function publicAnswer(input: { token: string; score: number; answers?: Answers }) {
+  async function publicAnswer(input: { token: string; score: number; answers?: Answers }, ip: string) {
+    await throttled(ip, () => answerPublic(input));
+  }
+
+  async function answerPublic(input: { token: string; score: number; answers?: Answers }) {
     const { org, invitation, survey } = await findByToken(input.token);
     if (survey.status === 'closed') throw surveyClosed();
     const answers = checkAnswer(survey.type, survey.questions, input.score, input.answers);

@@ -334,6 +334,66 @@ describe('surveys', () => {
   });
 });
 
+describe('the public answer link', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const unknownToken = `${'f'.repeat(32)}${'x'.repeat(43)}`;
+
+  it('throttles an address after 20 failed tries with 429 and Retry-After; other addresses go on', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const response = await t.request('POST', '/api/v1/public/surveys/answer', {
+        as: null,
+        body: { token: unknownToken, score: 9 },
+        headers: from('10.77.0.1'),
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.every((status) => status === 404)).toBe(true);
+    const refused = await t.request('POST', '/api/v1/public/surveys/answer', {
+      as: null,
+      body: { token: unknownToken, score: 9 },
+      headers: from('10.77.0.1'),
+    });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.data.error.code).toBe('rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // The page behind the link counts on the same address.
+    const page = await t.request('GET', `/api/v1/public/surveys/answer?token=${unknownToken}`, { as: null, headers: from('10.77.0.1') });
+    expect(page.statusCode).toBe(429);
+    const elsewhere = await t.request('POST', '/api/v1/public/surveys/answer', {
+      as: null,
+      body: { token: unknownToken, score: 9 },
+      headers: from('10.77.0.2'),
+    });
+    expect(elsewhere.statusCode).toBe(404);
+  });
+
+  it('does not count tries that go through: many people answering from one address are never slowed down', async () => {
+    const accountId = await create(admin, 'accounts', { name: 'Oficina compartida' });
+    const contactIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      contactIds.push(
+        await create(admin, 'contacts', { last_name: `Persona ${i}`, email: `persona${i}@oficina.example`, account_id: accountId }),
+      );
+    }
+    const id = await survey({ name: 'NPS oficina', type: 'nps' });
+    expect((await t.request('POST', `/api/v1/kam/surveys/${id}/send`, { as: admin, body: { contactIds } })).statusCode).toBe(200);
+    const tokens = await Promise.all(contactIds.map((_, i) => waitForLink(t, `persona${i}@oficina.example`, 'survey')));
+    for (let i = 0; i < 25; i++) {
+      const page = await t.request('GET', `/api/v1/public/surveys/answer?token=${tokens[i % 3]}`, { as: null, headers: from('10.77.0.3') });
+      expect(page.statusCode, `try ${i + 1}`).toBe(200);
+    }
+    for (const token of tokens) {
+      const answer = await t.request('POST', '/api/v1/public/surveys/answer', {
+        as: null,
+        body: { token, score: 10 },
+        headers: from('10.77.0.3'),
+      });
+      expect(answer.statusCode, answer.body).toBe(204);
+    }
+  });
+});
+
 async function schemaOf(user: TestUser) {
   const row = await t.database.db
     .selectFrom('platform.organizations')

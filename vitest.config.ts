@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * One `npm test` for the whole repository:
  * - server tests on the embedded database (always),
  * - the same tests on PostgreSQL when TEST_DATABASE_URL is set (CI sets it),
+ * - the web app's unit tests (`*.test.ts` under web/src: formatters, parsers) in Node,
  * - browser journeys in real Chromium (web/e2e), skipped with a message when no Chromium is installed.
  */
 const server = {
@@ -21,6 +22,7 @@ export default defineConfig({
     projects: [
       { test: { ...server, name: 'embedded', env: { CLAVE_TEST_DB: 'embedded' } } },
       ...(process.env.TEST_DATABASE_URL ? [{ test: { ...server, name: 'postgres', env: { CLAVE_TEST_DB: 'postgres' } } }] : []),
+      { test: { name: 'web', root: 'web', include: ['src/**/*.test.ts'], environment: 'node' } },
       {
         test: {
           name: 'e2e',

@@ -38,8 +38,8 @@ describe.skipIf(!hasChromium)('KAM cockpit journey', () => {
 
       // Change the period: the fiscal year, then the year before; the URL keeps it (a view can be shared).
       await page.getByText('Año', { exact: true }).click();
-      // The router writes a period that looks like a number as a JSON string (?period="2026").
-      const periodInUrl = () => new URL(page.url()).searchParams.get('period')?.replace(/"/g, '');
+      // The period is plain in the address (?period=2026, not ?period=%222026%22).
+      const periodInUrl = () => new URL(page.url()).searchParams.get('period');
       await expect.poll(periodInUrl, { timeout: 10_000 }).toMatch(/^\d{4}$/);
       const year = Number(periodInUrl());
       await page.getByRole('combobox', { name: 'Periodo' }).click();

@@ -2,6 +2,7 @@ import { createRootRoute, createRoute, createRouter, Outlet } from '@tanstack/re
 import { AuthenticatedLayout } from './layout/authenticated-layout';
 import { PublicLayout } from './layout/public-layout';
 import { NotFoundPage } from './not-found-page';
+import { parseSearch, searchText, stringifySearch } from './search-params';
 import { HomePage } from '../home/pages/home-page';
 import { SetupPage } from '../auth/pages/setup-page';
 import { SignInPage } from '../auth/pages/sign-in-page';
@@ -24,15 +25,20 @@ const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFou
 
 /** Pages for people who are not signed in. */
 const publicLayout = createRoute({ getParentRoute: () => rootRoute, id: 'public', component: PublicLayout });
-const tokenSearch = (search: Record<string, unknown>): { token?: string } =>
-  typeof search.token === 'string' ? { token: search.token } : {};
+const tokenSearch = (search: Record<string, unknown>): { token?: string } => {
+  const token = searchText(search.token);
+  return token === undefined ? {} : { token };
+};
 const publicRoutes = [
   createRoute({ getParentRoute: () => publicLayout, path: '/setup', component: SetupPage }),
   createRoute({
     getParentRoute: () => publicLayout,
     path: '/sign-in',
     component: SignInPage,
-    validateSearch: (search: Record<string, unknown>): { next?: string } => (typeof search.next === 'string' ? { next: search.next } : {}),
+    validateSearch: (search: Record<string, unknown>): { next?: string } => {
+      const next = searchText(search.next);
+      return next === undefined ? {} : { next };
+    },
   }),
   createRoute({ getParentRoute: () => publicLayout, path: '/sign-up', component: SignUpPage }),
   createRoute({ getParentRoute: () => publicLayout, path: '/accept-invite', component: AcceptInvitePage, validateSearch: tokenSearch }),
@@ -49,7 +55,10 @@ const appRoutes = [
   createRoute({
     getParentRoute: () => appLayout,
     path: '/search',
-    validateSearch: (search: Record<string, unknown>): { q?: string } => (typeof search.q === 'string' ? { q: search.q } : {}),
+    validateSearch: (search: Record<string, unknown>): { q?: string } => {
+      const q = searchText(search.q);
+      return q === undefined ? {} : { q };
+    },
     component: SearchPage,
   }),
   ...settingsRoutes(appLayout),
@@ -64,7 +73,8 @@ const appRoutes = [
 
 const routeTree = rootRoute.addChildren([publicLayout.addChildren(publicRoutes), appLayout.addChildren(appRoutes)]);
 
-export const router = createRouter({ routeTree, defaultPreload: 'intent' });
+// Search parameters stay readable in the address bar (?period=2026, not ?period=%222026%22).
+export const router = createRouter({ routeTree, defaultPreload: 'intent', parseSearch, stringifySearch });
 
 declare module '@tanstack/react-router' {
   interface Register {

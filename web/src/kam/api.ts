@@ -47,6 +47,8 @@ export interface PublicSurvey {
   language: 'es' | 'en';
   questions: Question[];
   answered: boolean;
+  /** Closed surveys take no answers. */
+  closed: boolean;
 }
 export interface KamSettings {
   acquisitionCost: string | null;
@@ -102,6 +104,15 @@ export function useSendSurvey(id: string) {
   return useMutation({
     mutationFn: (body: { contactIds?: string[]; userIds?: string[] }) =>
       api.post<{ invited: number; sent: number }>(`/kam/surveys/${id}/send`, body),
+    onSuccess: () => client.invalidateQueries({ queryKey: kamKeys.surveys }),
+  });
+}
+
+/** Closes a survey (its links stop taking answers) or opens it again. */
+export function useSetSurveyClosed(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (closed: boolean) => api.post<Survey>(`/kam/surveys/${id}/${closed ? 'close' : 'reopen'}`),
     onSuccess: () => client.invalidateQueries({ queryKey: kamKeys.surveys }),
   });
 }

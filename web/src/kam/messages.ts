@@ -72,6 +72,12 @@ const es = {
     contact: 'Contacto',
     account: 'Cuenta',
     answeredAt: 'Fecha',
+    close: 'Cerrar encuesta',
+    reopen: 'Reabrir encuesta',
+    closedDone: 'Encuesta cerrada: ya no admite respuestas',
+    reopenedDone: 'Encuesta reabierta',
+    closedHint:
+      'Esta encuesta está cerrada: sus enlaces dicen que ya no admite respuestas y no se pueden registrar más. Reábrela para volver a recogerlas.',
   },
   answer: {
     title: '{{organization}} quiere conocer tu opinión',
@@ -85,7 +91,8 @@ const es = {
     submit: 'Enviar respuesta',
     thanks: 'Gracias por tu respuesta.',
     already: 'Esta encuesta ya se respondió con este enlace. ¡Gracias!',
-    invalid: 'Este enlace no es válido o la encuesta se ha cerrado.',
+    invalid: 'Este enlace no es válido.',
+    closed: '{{organization}} ha cerrado esta encuesta y ya no admite respuestas. ¡Gracias de todos modos!',
     pickScore: 'Elige una puntuación',
   },
   settings: {
@@ -209,6 +216,12 @@ const en: typeof es = {
     contact: 'Contact',
     account: 'Account',
     answeredAt: 'Date',
+    close: 'Close survey',
+    reopen: 'Reopen survey',
+    closedDone: 'Survey closed: it takes no more answers',
+    reopenedDone: 'Survey reopened',
+    closedHint:
+      'This survey is closed: its links say it takes no more answers, and none can be recorded. Reopen it to collect answers again.',
   },
   answer: {
     title: '{{organization}} would like your opinion',
@@ -222,7 +235,8 @@ const en: typeof es = {
     submit: 'Send answer',
     thanks: 'Thank you for your answer.',
     already: 'This survey was already answered with this link. Thank you!',
-    invalid: 'This link is not valid or the survey is closed.',
+    invalid: 'This link is not valid.',
+    closed: '{{organization}} has closed this survey: it takes no more answers. Thank you all the same!',
     pickScore: 'Choose a score',
   },
   settings: {

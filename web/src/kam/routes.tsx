@@ -1,7 +1,8 @@
 import { createRoute, type AnyRoute } from '@tanstack/react-router';
 import { SurveysPage } from './pages/surveys-page';
 import { SurveyPage } from './pages/survey-page';
-import { CockpitPage, validateCockpitSearch } from './cockpit/cockpit-page';
+import { CockpitPage } from './cockpit/cockpit-page';
+import { validateCockpitSearch } from './cockpit/cockpit-search';
 
 /** KAM pages inside the signed-in app: the cockpit (filters in the URL query), surveys and their results. */
 export function kamRoutes(parent: AnyRoute): AnyRoute[] {

@@ -253,8 +253,17 @@ const es = {
     allActions: 'Todo',
     allActionsOn: 'Todas las acciones en {{module}}',
     actionOn: '{{action}} en {{module}}',
-    addModule: 'Añadir módulo',
+    addModule: 'Añadir módulo o permiso',
     removeModule: 'Quitar {{module}}',
+    modulesGroup: 'Módulos',
+    otherGroup: 'Otros permisos',
+    notApplicable: 'No se aplica',
+    other: {
+      kam_surveys: {
+        label: 'Encuestas (KAM)',
+        hint: 'Ver: encuestas y resultados. Crear: crear, enviar y registrar respuestas. «Todos los módulos» no las incluye.',
+      },
+    },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
       title: 'Permisos por campo',
@@ -712,8 +721,17 @@ const en: typeof es = {
     allActions: 'All',
     allActionsOn: 'All actions on {{module}}',
     actionOn: '{{action}} on {{module}}',
-    addModule: 'Add module',
+    addModule: 'Add module or permission',
     removeModule: 'Remove {{module}}',
+    modulesGroup: 'Modules',
+    otherGroup: 'Other permissions',
+    notApplicable: 'Does not apply',
+    other: {
+      kam_surveys: {
+        label: 'Surveys (KAM)',
+        hint: 'Read: surveys and their results. Create: build, send and record answers. “All modules” does not include them.',
+      },
+    },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },
     fields: {
       title: 'Field permissions',

@@ -165,3 +165,89 @@ describe('daily health snapshots and alerts', () => {
     expect((await snapshots()).filter((row) => row[1] === '2026-09-02')).toHaveLength(2);
   });
 });
+
+describe('alerts to an owner whose profile hides some inputs', () => {
+  it('names the factors the owner may not see without their figures; the same drop explains them to an owner who may', async () => {
+    const ALL = { create: true, read: true, edit: true, delete: true, import: false, export: false };
+    const NONE = { create: false, read: false, edit: false, delete: false, import: false, export: false };
+    const boss = await t.make.org();
+    await f.api(boss, 'PATCH', '/api/v1/organization', { timeZone: 'Europe/Madrid', currency: 'EUR' });
+    // Cases are not for this profile, and the buying role of contacts is hidden from it.
+    const profile = await f.api(boss, 'POST', '/api/v1/profiles', {
+      name: 'Sin casos',
+      modules: { '*': ALL, cases: NONE },
+      fields: { contacts: { buying_role: 'hidden' } },
+    });
+    const carla = await t.make.user(boss, { name: 'Carla', profileId: profile.id as string });
+    await sql`UPDATE platform.users SET language = 'es' WHERE id = ANY(${[boss.userId, carla.userId]}::uuid[])`.execute(t.database.db);
+
+    // Two identical key accounts, one owned by Carla, one by the administrator: touched on 10 June, a decision
+    // maker but no champion, one open case whose SLA runs out on 16 June.
+    const accounts: Record<string, string> = {};
+    for (const [name, owner] of [
+      ['Delta', carla],
+      ['Épsilon', boss],
+    ] as const) {
+      const account = await f.create(boss, 'accounts', { name, is_key_account: true, tier: 'key', owner_id: owner.userId });
+      accounts[name] = account;
+      await f.create(boss, 'contacts', { last_name: `Decide ${name}`, account_id: account, buying_role: 'decision_maker' });
+      await f.create(boss, 'touchpoints', {
+        direction: 'outbound',
+        channel: 'email',
+        occurred_at: '2026-06-10T10:00:00Z',
+        account_id: account,
+        owner_id: owner.userId,
+      });
+      const caseId = await f.create(boss, 'cases', { subject: `Caso ${name}`, account_id: account, status: 'open' });
+      await f.setColumns(boss.orgId, 'cases', [caseId], { sla_due_at: '2026-06-16T10:00:00Z' });
+    }
+
+    // 15 June: touch 1 (44.4), case within its SLA 1 (33.3), decision maker only 0.5 (22.2 → 11.1): 89, healthy.
+    expect(await daily.snapshotOrganization(boss.orgId, at('2026-06-15T10:00:00Z'))).toMatchObject({ snapshots: 2, bandDrops: 0 });
+    // 20 June: the case is past its SLA → 0: 44.4 + 11.1 = 56, at risk.
+    expect(await daily.snapshotOrganization(boss.orgId, at('2026-06-20T10:00:00Z'))).toMatchObject({ snapshots: 2, bandDrops: 2 });
+
+    const sent = await sql<{ user_id: string; title: string; body: string | null }>`
+      SELECT user_id, title, body FROM platform.notifications
+      WHERE org_id = ${boss.orgId} AND kind = 'kam.health_band_drop' ORDER BY title`.execute(t.database.db);
+    const toCarla = sent.rows.find((row) => row.user_id === carla.userId)!;
+    expect(toCarla.title).toBe('La salud de Delta ha bajado a en riesgo (89 → 56)');
+    expect(toCarla.body).toBe(
+      [
+        'Casos fuera de SLA: tu perfil no ve algún dato de este factor',
+        'Cobertura de la relación: tu perfil no ve algún dato de este factor',
+      ].join('\n'),
+    );
+    // Nothing of the figures: no points, no case count, no role.
+    expect(toCarla.body).not.toMatch(/\d/);
+    const toBoss = sent.rows.find((row) => row.user_id === boss.userId)!;
+    expect(toBoss.title).toBe('La salud de Épsilon ha bajado a en riesgo (89 → 56)');
+    expect(toBoss.body).toBe(
+      [
+        '−33,3: 1 de 1 caso fuera de SLA (abiertos o resueltos en los últimos 90 días)',
+        '−11,1: ningún promotor (champion) identificado',
+      ].join('\n'),
+    );
+  });
+
+  it('tells an owner who may not read touchpoints of a gap without its days', async () => {
+    const ALL = { create: true, read: true, edit: true, delete: true, import: false, export: false };
+    const NONE = { create: false, read: false, edit: false, delete: false, import: false, export: false };
+    const boss = await t.make.org();
+    const profile = await f.api(boss, 'POST', '/api/v1/profiles', { name: 'Sin interacciones', modules: { '*': ALL, touchpoints: NONE } });
+    const tomas = await t.make.user(boss, { name: 'Tomás', profileId: profile.id as string });
+    await sql`UPDATE platform.users SET language = 'es' WHERE id = ${tomas.userId}`.execute(t.database.db);
+    const account = await f.create(boss, 'accounts', { name: 'Zeta', is_key_account: true, tier: 'key', owner_id: tomas.userId });
+    await f.create(boss, 'touchpoints', {
+      direction: 'outbound',
+      channel: 'email',
+      occurred_at: '2026-05-01T10:00:00Z',
+      account_id: account,
+      owner_id: tomas.userId,
+    });
+    expect(await daily.snapshotOrganization(boss.orgId, at('2026-06-15T10:00:00Z'))).toMatchObject({ touchGaps: 1 });
+    const sent = await sql<{ title: string }>`
+      SELECT title FROM platform.notifications WHERE user_id = ${tomas.userId} AND kind = 'kam.touch_gap'`.execute(t.database.db);
+    expect(sent.rows.map((row) => row.title)).toEqual(['Zeta ha pasado su cadencia de contacto sin interacciones']);
+  });
+});

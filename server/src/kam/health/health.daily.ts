@@ -7,9 +7,18 @@ import type { MetadataStore } from '../../records/index.js';
 import type { KpiItem, KpiService } from '../kpis/kpi.service.js';
 import { addDays, addMonths, localDate } from '../kpis/periods.js';
 import { readSettings } from '../settings/kam-settings.repository.js';
-import { explainFactor, languageOf, type HealthBand, type HealthLanguage, type HealthScore } from './health.factors.js';
+import {
+  explainFactor,
+  HEALTH_FACTOR_IDS,
+  languageOf,
+  withheldFactor,
+  type HealthBand,
+  type HealthFactorId,
+  type HealthLanguage,
+  type HealthScore,
+} from './health.factors.js';
 import { claimAlert, moduleTable, orgTable, setAlertNotification, type HealthOrg } from './health.repository.js';
-import { computeHealthScores, listKeyAccounts, loadHealthOrg } from './health.service.js';
+import { computeHealthScores, listKeyAccounts, loadHealthOrg, restrictedFactors } from './health.service.js';
 
 declare module '../../platform/jobs/jobs.js' {
   interface JobPayloads {
@@ -44,6 +53,21 @@ async function languagesOf(executor: Executor, userIds: string[]): Promise<Map<s
   return new Map(rows.rows.map((row) => [row.id, languageOf(row.language)]));
 }
 
+/** The factors each owner's profile may not see all the inputs of (a user no longer in the organization: every one). */
+async function restrictionsOf(
+  executor: Executor,
+  org: HealthOrg,
+  userIds: string[],
+  known: Map<string, ReadonlySet<HealthFactorId>>,
+): Promise<Map<string, ReadonlySet<HealthFactorId>>> {
+  for (const userId of userIds) {
+    if (known.has(userId)) continue;
+    const auth = await toAuthContext(executor, userId, 'token');
+    known.set(userId, auth && auth.orgId === org.orgId ? restrictedFactors(auth, org.metadata) : new Set(HEALTH_FACTOR_IDS));
+  }
+  return known;
+}
+
 function missed(kpi: KpiItem): boolean {
   if (kpi.value === null || kpi.target === null) return false;
   const value = Number(kpi.value);
@@ -75,10 +99,14 @@ export function createHealthDaily(
     accounts: Array<{ id: string; owner_id: string | null; name: string | null }>,
     scores: Map<string, HealthScore>,
     today: string,
+    restrictionCache: Map<string, ReadonlySet<HealthFactorId>>,
   ): Promise<SnapshotRun> {
     const run: SnapshotRun = { snapshots: 0, bandDrops: 0, touchGaps: 0 };
     const scored = accounts.filter((account) => scores.get(account.id)?.score != null);
-    const languages = await languagesOf(executor, [...new Set(accounts.map((a) => a.owner_id).filter((id): id is string => !!id))]);
+    const owners = [...new Set(accounts.map((a) => a.owner_id).filter((id): id is string => !!id))];
+    const languages = await languagesOf(executor, owners);
+    // Read before the transaction: on the embedded database a query outside it would wait for it forever.
+    const restricted = await restrictionsOf(executor, org, owners, restrictionCache);
     await database.transaction('kam.health-snapshot', async (trx) => {
       const snapshots = orgTable(org.schema, 'kam_health_snapshots');
       const inserted =
@@ -108,6 +136,8 @@ export function createHealthDaily(
         const score = scores.get(account.id);
         if (!score || !account.owner_id || !languages.has(account.owner_id)) continue;
         const language = languages.get(account.owner_id)!;
+        // A factor whose inputs the owner may not see is named without its figures (nor its points).
+        const hidden = restricted.get(account.owner_id) ?? new Set(HEALTH_FACTOR_IDS);
         const name = account.name ?? '—';
         const link = `/records/accounts/${account.id}`;
         const before = previous.get(account.id);
@@ -118,7 +148,9 @@ export function createHealthDaily(
               .filter((factor) => factor.value !== null && factor.points < 0)
               .sort((a, b) => a.points - b.points)
               .slice(0, 3)
-              .map((factor) => explainFactor(language, factor, org.currency));
+              .map((factor) =>
+                hidden.has(factor.id) ? withheldFactor(language, factor.id) : explainFactor(language, factor, org.currency),
+              );
             const band = BAND_NAME[language];
             const notificationId = await notifier.notify(trx, {
               orgId: org.orgId,
@@ -141,8 +173,11 @@ export function createHealthDaily(
         if (days === null || days > cadence) {
           const key = `${account.id}:${days === null ? 'never' : addDays(today, -days)}`;
           if (await claimAlert(trx, org.schema, 'touch_gap', key, account.owner_id)) {
-            const title =
-              days === null
+            const title = hidden.has('touch_cadence')
+              ? language === 'es'
+                ? `${name} ha pasado su cadencia de contacto sin interacciones`
+                : `${name} has gone past its contact cadence without a touchpoint`
+              : days === null
                 ? language === 'es'
                   ? `Ninguna interacción registrada con ${name} (cadencia ${cadence} días)`
                   : `No touchpoint ever with ${name} (cadence ${cadence} days)`
@@ -171,6 +206,7 @@ export function createHealthDaily(
     const org = await loadHealthOrg(executor, deps.metadata, orgId);
     if (!org) return total;
     const today = localDate(now, org.timeZone);
+    const restrictions = new Map<string, ReadonlySet<HealthFactorId>>();
     let after: string | null = null;
     for (;;) {
       const accounts = await listKeyAccounts(executor, org, after, SNAPSHOT_BATCH);
@@ -182,7 +218,7 @@ export function createHealthDaily(
         accounts.map((account) => account.id),
         now,
       );
-      const run = await snapshotBatch(org, accounts, scores, today);
+      const run = await snapshotBatch(org, accounts, scores, today, restrictions);
       total.snapshots += run.snapshots;
       total.bandDrops += run.bandDrops;
       total.touchGaps += run.touchGaps;

@@ -277,6 +277,38 @@ export const RESTRICTED_FACTOR: Record<HealthLanguage, string> = {
   en: 'restricted: your profile cannot see some of its data',
 };
 
+/** The factors' names, as the KAM settings page labels them. */
+export const FACTOR_NAMES: Record<HealthLanguage, Record<HealthFactorId, string>> = {
+  es: {
+    nps: 'NPS de sus contactos',
+    touch_cadence: 'Días sin contacto frente a la cadencia',
+    cases_past_sla: 'Casos fuera de SLA',
+    renewal_risk: 'Contrato que vence sin renovación',
+    outcomes_on_track: 'Objetivos en camino',
+    revenue_trend: 'Tendencia de ingresos',
+    relationship_coverage: 'Cobertura de la relación',
+  },
+  en: {
+    nps: 'NPS of its contacts',
+    touch_cadence: 'Days without a touch against the cadence',
+    cases_past_sla: 'Cases past SLA',
+    renewal_risk: 'Contract ending with no renewal',
+    outcomes_on_track: 'Outcomes on track',
+    revenue_trend: 'Revenue trend',
+    relationship_coverage: 'Relationship coverage',
+  },
+};
+
+/**
+ * A factor named without any figure, not even its points (they follow from its value): what a notification says of
+ * a factor whose inputs its reader may not see. "Casos fuera de SLA: tu perfil no ve algún dato de este factor".
+ */
+export function withheldFactor(language: HealthLanguage, id: HealthFactorId): string {
+  return language === 'es'
+    ? `${FACTOR_NAMES.es[id]}: tu perfil no ve algún dato de este factor`
+    : `${FACTOR_NAMES.en[id]}: your profile cannot see some of its data`;
+}
+
 /**
  * "−12: no touchpoint for 47 days, cadence 30"; a missing factor says its weight went to the others. A
  * `restricted` factor (the reader may not see some of its inputs) keeps its points but tells no fact.

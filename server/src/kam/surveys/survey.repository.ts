@@ -67,6 +67,33 @@ export async function markSurveySent(executor: Executor, schema: string, id: str
   );
 }
 
+/** Closes a survey: its links and the API take no more answers. */
+export async function closeSurvey(executor: Executor, schema: string, id: string): Promise<void> {
+  await sql`UPDATE ${t(schema, 'kam_surveys')} SET status = 'closed', updated_at = now() WHERE id = ${id} AND status <> 'closed'`.execute(
+    executor,
+  );
+}
+
+/** Opens a closed survey again: sent when it has invitations or answers, else a draft. */
+export async function reopenSurvey(executor: Executor, schema: string, id: string): Promise<void> {
+  await sql`UPDATE ${t(schema, 'kam_surveys')} s SET updated_at = now(), status = CASE
+      WHEN EXISTS (SELECT 1 FROM ${t(schema, 'kam_survey_invitations')} i WHERE i.survey_id = s.id)
+        OR EXISTS (SELECT 1 FROM ${t(schema, 'kam_survey_responses')} r WHERE r.survey_id = s.id) THEN 'sent'
+      ELSE 'draft' END
+    WHERE s.id = ${id} AND s.status = 'closed'`.execute(executor);
+}
+
+/**
+ * The survey's status, its row locked against closing until the transaction ends (FOR SHARE): an answer
+ * checked open is written before a close that started after it.
+ */
+export async function lockSurveyStatus(executor: Executor, schema: string, id: string): Promise<SurveyRow['status'] | undefined> {
+  const result = await sql<{
+    status: SurveyRow['status'];
+  }>`SELECT status FROM ${t(schema, 'kam_surveys')} WHERE id = ${id} FOR SHARE`.execute(executor);
+  return result.rows[0]?.status;
+}
+
 export async function insertInvitations(
   executor: Executor,
   schema: string,

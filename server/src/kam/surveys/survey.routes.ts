@@ -11,9 +11,10 @@ import {
   Survey,
   SurveyDetail,
 } from './survey.schemas.js';
-import type { SurveyService } from './survey.service.js';
+import { PUBLIC_FREE_TRIES, type SurveyService } from './survey.service.js';
 
 const tags = ['KAM surveys'];
+const THROTTLED = `Per address, after ${PUBLIC_FREE_TRIES} failed tries within an hour (unknown links, refused answers; tries that succeed do not count) each one waits longer: 429 with Retry-After.`;
 
 export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }> = async (app, { surveys }) => {
   app.post(
@@ -79,12 +80,43 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }>
   );
 
   app.post(
+    '/kam/surveys/:id/close',
+    {
+      schema: {
+        tags,
+        summary: 'Close a survey: it takes no more answers',
+        description:
+          'Needs `kam_surveys.create`. Its links still open the answer page, which says the survey is closed; answers through a link or `…/responses` are a 409 `survey_closed`, and so is sending it. Closing a closed survey changes nothing.',
+        params: IdParams,
+        response: { 200: Survey, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => surveys.close(requireAuth(request), request.params.id),
+  );
+
+  app.post(
+    '/kam/surveys/:id/reopen',
+    {
+      schema: {
+        tags,
+        summary: 'Open a closed survey again',
+        description:
+          'Needs `kam_surveys.create`. The survey is `sent` again when it has invitations or answers, else a `draft`; its links take answers again. Reopening an open survey changes nothing.',
+        params: IdParams,
+        response: { 200: Survey, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => surveys.reopen(requireAuth(request), request.params.id),
+  );
+
+  app.post(
     '/kam/surveys/:id/responses',
     {
       schema: {
         tags,
         summary: 'Record or import an answer',
-        description: 'NPS/CSAT: `contactId` (the answer counts for the contact’s account); eNPS: `userId`.',
+        description:
+          'NPS/CSAT: `contactId` (the answer counts for the contact’s account); eNPS: `userId`. A closed survey takes none (409 `survey_closed`).',
         params: IdParams,
         body: RecordResponseBody,
         response: {
@@ -96,7 +128,7 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }>
             score: Type.Integer(),
             answeredAt: Type.String({ format: 'date-time' }),
           }),
-          ...errorResponses(400, 401, 403, 404),
+          ...errorResponses(400, 401, 403, 404, 409),
         },
       },
     },
@@ -110,11 +142,12 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }>
       schema: {
         tags,
         summary: 'The survey behind a personal link (public answer page)',
+        description: THROTTLED,
         querystring: Type.Object({ token: Type.String({ minLength: 40, maxLength: 200 }) }, { additionalProperties: false }),
-        response: { 200: PublicSurvey, ...errorResponses(400, 404) },
+        response: { 200: PublicSurvey, ...errorResponses(400, 404, 429) },
       },
     },
-    async (request) => surveys.publicSurvey(request.query.token),
+    async (request) => surveys.publicSurvey(request.query.token, request.ip),
   );
 
   app.post(
@@ -124,13 +157,15 @@ export const surveyRoutes: FastifyPluginAsyncTypebox<{ surveys: SurveyService }>
       schema: {
         tags,
         summary: 'Answer a survey through a personal link (once)',
-        description: 'Score: NPS/eNPS 0–10, CSAT 1–5. A second answer with the same link is a 409.',
+        description:
+          'Score: NPS/eNPS 0–10, CSAT 1–5. A second answer with the same link is a 409 `already_answered`; an answer to a closed survey a 409 `survey_closed`. ' +
+          THROTTLED,
         body: PublicAnswerBody,
-        response: { 204: Type.Null(), ...errorResponses(400, 404, 409) },
+        response: { 204: Type.Null(), ...errorResponses(400, 404, 409, 429) },
       },
     },
     async (request, reply) => {
-      await surveys.publicAnswer(request.body);
+      await surveys.publicAnswer(request.body, request.ip);
       return reply.status(204).send(null);
     },
   );

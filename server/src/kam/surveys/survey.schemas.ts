@@ -70,7 +70,9 @@ export const Survey = Type.Object({
   name: Type.String(),
   type: SurveyType,
   questions: Type.Array(Question),
-  status: Type.Union([Type.Literal('draft'), Type.Literal('sent'), Type.Literal('closed')]),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('sent'), Type.Literal('closed')], {
+    description: 'draft until first sent; closed surveys take no answers (close and reopen change it).',
+  }),
   createdBy: Type.Union([Uuid, Type.Null()]),
   createdAt: Timestamp,
   invited: Type.Integer({ description: 'Invitations sent.' }),
@@ -112,4 +114,5 @@ export const PublicSurvey = Type.Object({
   language: Type.Union([Type.Literal('es'), Type.Literal('en')]),
   questions: Type.Array(Question),
   answered: Type.Boolean({ description: 'This link was already used.' }),
+  closed: Type.Boolean({ description: 'The survey is closed: it takes no answer.' }),
 });

@@ -1,11 +1,14 @@
+import type { Executor } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
+import { createAttemptThrottle } from '../../platform/auth/attempt-throttle.js';
 import { canModuleAction, isOwnerInScope, loadRecordScopes, type OwnerScope } from '../../platform/access/access.service.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId, randomSecret, sha256 } from '../../platform/ids.js';
 import { linkMail, mailLanguage, type MailLanguage } from '../../platform/mail/link-mail.js';
 import {
   claimInvitation,
+  closeSurvey,
   findContacts,
   findInvitationByHash,
   findOrganization,
@@ -16,9 +19,11 @@ import {
   insertResponse,
   insertSurvey,
   listSurveys,
+  lockSurveyStatus,
   markInvitationsSent,
   markSurveySent,
   recentResponses,
+  reopenSurvey,
   scoreDistribution,
   type ResponseVisibility,
   type SurveyRow,
@@ -34,6 +39,9 @@ import type { Question, SurveyType } from './survey.schemas.js';
 export const SURVEY_PERMISSION = 'kam_surveys';
 
 type Answers = Record<string, string | number>;
+
+/** Failed tries on the public link allowed per address and hour before the waits start. */
+export const PUBLIC_FREE_TRIES = 20;
 
 const TEXT = {
   es: {
@@ -66,6 +74,13 @@ function assertAllowed(auth: AuthContext, action: 'read' | 'create') {
 }
 
 const owners = (scope: OwnerScope) => (scope.all ? null : scope.ownerIds);
+
+const surveyClosed = () => new AppError('conflict', 'This survey is closed and no longer takes answers.', { reason: 'survey_closed' });
+
+/** Inside the answer's transaction: the survey still open (a close that committed meanwhile wins). */
+async function assertStillOpen(executor: Executor, schema: string, id: string) {
+  if ((await lockSurveyStatus(executor, schema, id)) === 'closed') throw surveyClosed();
+}
 
 const presentSurvey = (row: SurveyRow) => ({
   id: row.id,
@@ -131,6 +146,21 @@ function orgIdOf(token: string): string | null {
 /** NPS, CSAT and eNPS surveys: building, sending by e-mail with a public answer page, recording answers, results. */
 export function createSurveyService(ctx: AppContext) {
   const { database } = ctx;
+  // The public link, per address: 20 tries an hour that fail (an unknown link, a refused answer), then growing
+  // waits (429 with Retry-After), as for web-to-lead forms. Tries that go through are given back, so an office
+  // whose people all answer from one address is never slowed down; guessing links is.
+  const throttle = createAttemptThrottle(database.db, ctx.now, {
+    baseSeconds: 30,
+    maxSeconds: 3600,
+    message: 'Too many survey requests from this address.',
+  });
+  async function throttled<T>(ip: string, work: () => Promise<T>): Promise<T> {
+    const keys = [{ key: `survey:${ip}`, free: PUBLIC_FREE_TRIES }];
+    await throttle.consume(keys);
+    const result = await work();
+    await throttle.release(keys);
+    return result;
+  }
 
   async function requireSurvey(auth: AuthContext, id: string) {
     const row = await findSurvey(database.db, auth.orgSchema, id);
@@ -214,7 +244,8 @@ export function createSurveyService(ctx: AppContext) {
   async function send(auth: AuthContext, id: string, input: { contactIds?: string[]; userIds?: string[] }) {
     assertAllowed(auth, 'create');
     const survey = await requireSurvey(auth, id);
-    if (survey.status === 'closed') throw new AppError('conflict', 'This survey is closed.', { reason: 'survey_closed' });
+    if (survey.status === 'closed')
+      throw new AppError('conflict', 'This survey is closed: reopen it to send it.', { reason: 'survey_closed' });
     const forEmployees = survey.type === 'enps';
     if (forEmployees && !input.userIds) throw badRequest('An eNPS survey goes to users: send "userIds".', 'userIds');
     if (!forEmployees && !input.contactIds) throw badRequest('An NPS or CSAT survey goes to contacts: send "contactIds".', 'contactIds');
@@ -264,6 +295,7 @@ export function createSurveyService(ctx: AppContext) {
   ) {
     assertAllowed(auth, 'create');
     const survey = await requireSurvey(auth, id);
+    if (survey.status === 'closed') throw surveyClosed();
     let contactId: string | null = null;
     let accountId: string | null = null;
     let userId: string | null = null;
@@ -288,8 +320,9 @@ export function createSurveyService(ctx: AppContext) {
     const answeredAt = new Date(input.answeredAt);
     if (answeredAt.getTime() > ctx.now().getTime() + 60_000) throw badRequest('The answer cannot be in the future.', 'answeredAt');
     const responseId = newId();
-    await database.transaction('kam.survey-response', (trx) =>
-      insertResponse(trx, auth.orgSchema, {
+    await database.transaction('kam.survey-response', async (trx) => {
+      await assertStillOpen(trx, auth.orgSchema, id);
+      await insertResponse(trx, auth.orgSchema, {
         id: responseId,
         survey_id: id,
         invitation_id: null,
@@ -299,8 +332,8 @@ export function createSurveyService(ctx: AppContext) {
         score: input.score,
         answered_at: answeredAt,
         answers,
-      }),
-    );
+      });
+    });
     return { id: responseId, surveyId: id, contactId, accountId, score: input.score, answeredAt: answeredAt.toISOString() };
   }
 
@@ -312,11 +345,15 @@ export function createSurveyService(ctx: AppContext) {
     const invitation = await findInvitationByHash(database.db, org.schema_name, sha256(token));
     if (!invitation) throw notFound('The survey');
     const survey = await findSurvey(database.db, org.schema_name, invitation.survey_id);
-    if (!survey || survey.status === 'closed') throw notFound('The survey');
+    if (!survey) throw notFound('The survey');
     return { org, invitation, survey };
   }
 
-  async function publicSurvey(token: string) {
+  async function publicSurvey(token: string, ip: string) {
+    return throttled(ip, () => readPublicSurvey(token));
+  }
+
+  async function readPublicSurvey(token: string) {
     const { org, invitation, survey } = await findByToken(token);
     let language: MailLanguage = mailLanguage(org.default_language);
     if (invitation.user_id) language = mailLanguage((await findUserLanguage(database.db, invitation.user_id)) ?? org.default_language);
@@ -327,16 +364,23 @@ export function createSurveyService(ctx: AppContext) {
       language,
       questions: survey.questions,
       answered: invitation.answered_at !== null,
+      closed: survey.status === 'closed',
     };
   }
 
   /** One answer per link: the second is a 409. A contact's answer counts for the account the contact belongs to now. */
-  async function publicAnswer(input: { token: string; score: number; answers?: Answers }) {
+  async function publicAnswer(input: { token: string; score: number; answers?: Answers }, ip: string) {
+    await throttled(ip, () => answerPublic(input));
+  }
+
+  async function answerPublic(input: { token: string; score: number; answers?: Answers }) {
     const { org, invitation, survey } = await findByToken(input.token);
+    if (survey.status === 'closed') throw surveyClosed();
     const answers = checkAnswer(survey.type, survey.questions, input.score, input.answers);
     const contact = invitation.contact_id ? (await findContacts(database.db, org.schema_name, [invitation.contact_id]))[0] : undefined;
     const now = ctx.now();
     await database.transaction('kam.survey-answer', async (trx) => {
+      await assertStillOpen(trx, org.schema_name, survey.id);
       if (!(await claimInvitation(trx, org.schema_name, invitation.id, now)))
         throw new AppError('conflict', 'This survey has already been answered with this link.', { reason: 'already_answered' });
       await insertResponse(trx, org.schema_name, {
@@ -353,7 +397,27 @@ export function createSurveyService(ctx: AppContext) {
     });
   }
 
-  return { create, list, get, send, recordResponse, publicSurvey, publicAnswer };
+  /** Closes the survey (its links then say so and take no answer; the API records none) or opens it again. */
+  async function setClosed(auth: AuthContext, id: string, closed: boolean) {
+    assertAllowed(auth, 'create');
+    await requireSurvey(auth, id);
+    await database.transaction(closed ? 'kam.survey-close' : 'kam.survey-reopen', (trx) =>
+      closed ? closeSurvey(trx, auth.orgSchema, id) : reopenSurvey(trx, auth.orgSchema, id),
+    );
+    return presentSurvey(await requireSurvey(auth, id));
+  }
+
+  return {
+    create,
+    list,
+    get,
+    send,
+    close: (auth: AuthContext, id: string) => setClosed(auth, id, true),
+    reopen: (auth: AuthContext, id: string) => setClosed(auth, id, false),
+    recordResponse,
+    publicSurvey,
+    publicAnswer,
+  };
 }
 
 export type SurveyService = ReturnType<typeof createSurveyService>;

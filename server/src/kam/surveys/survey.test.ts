@@ -175,6 +175,66 @@ describe('surveys', () => {
     expect(results.data.recent).toEqual([expect.objectContaining({ contactId, accountId, score: 9, answers: { why: 'Buen soporte' } })]);
   });
 
+  it('closes a survey: its link says so and refuses answers, the API records none; reopening takes answers again', async () => {
+    const accountId = await create(manager, 'accounts', { name: 'Cliente Cierre' });
+    const email = 'pablo@cliente-cierre.example';
+    const contactId = await create(manager, 'contacts', { first_name: 'Pablo', last_name: 'Ruiz', email, account_id: accountId });
+    const id = await survey({ name: 'NPS para cerrar', type: 'nps' }, manager);
+    const sent = await t.request('POST', `/api/v1/kam/surveys/${id}/send`, { as: manager, body: { contactIds: [contactId] } });
+    expect(sent.statusCode, sent.body).toBe(200);
+    const token = await waitForLink(t, email, 'survey');
+
+    // Only managers of surveys close them; another organization does not see it.
+    for (const as of [reader, standard]) {
+      expect((await t.request('POST', `/api/v1/kam/surveys/${id}/close`, { as })).statusCode).toBe(403);
+      expect((await t.request('POST', `/api/v1/kam/surveys/${id}/reopen`, { as })).statusCode).toBe(403);
+    }
+    expect((await t.request('POST', `/api/v1/kam/surveys/${id}/close`, { as: stranger })).statusCode).toBe(404);
+    expect((await t.request('POST', `/api/v1/kam/surveys/${id}/reopen`, { as: stranger })).statusCode).toBe(404);
+    expect((await t.request('POST', `/api/v1/kam/surveys/${stranger.userId}/close`, { as: manager })).statusCode).toBe(404);
+    expect((await t.request('POST', '/api/v1/kam/surveys/not-an-id/close', { as: manager })).statusCode).toBe(400);
+    expect((await t.request('GET', `/api/v1/kam/surveys/${id}`, { as: admin })).data.status).toBe('sent');
+
+    const closed = await t.request('POST', `/api/v1/kam/surveys/${id}/close`, { as: manager });
+    expect(closed.statusCode, closed.body).toBe(200);
+    expect(closed.data).toMatchObject({ id, status: 'closed', invited: 1, answered: 0 });
+    expect((await t.request('POST', `/api/v1/kam/surveys/${id}/close`, { as: manager })).data.status).toBe('closed');
+
+    const page = await t.request('GET', `/api/v1/public/surveys/answer?token=${token}`, { as: null });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.data).toMatchObject({ name: 'NPS para cerrar', closed: true, answered: false });
+    const refused = await t.request('POST', '/api/v1/public/surveys/answer', { as: null, body: { token, score: 9 } });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.data.error).toMatchObject({ code: 'conflict', details: { reason: 'survey_closed' } });
+    expect(refused.data.error.message).toMatch(/closed/);
+    // Closed is checked before the answer: even a bad score hears that the survey is closed.
+    const badScore = await t.request('POST', '/api/v1/public/surveys/answer', { as: null, body: { token, score: 42 } });
+    expect(badScore.data.error.details.reason).toBe('survey_closed');
+    const imported = await t.request('POST', `/api/v1/kam/surveys/${id}/responses`, {
+      as: manager,
+      body: { contactId, score: 8, answeredAt: '2026-02-01T10:00:00Z' },
+    });
+    expect(imported.statusCode).toBe(409);
+    expect(imported.data.error.details.reason).toBe('survey_closed');
+    const resend = await t.request('POST', `/api/v1/kam/surveys/${id}/send`, { as: manager, body: { contactIds: [contactId] } });
+    expect(resend.statusCode).toBe(409);
+    const nothing = await t.request('GET', `/api/v1/kam/surveys/${id}`, { as: admin });
+    expect(nothing.data).toMatchObject({ status: 'closed', answered: 0 });
+    expect(nothing.data.results.responses).toBe(0);
+
+    const reopened = await t.request('POST', `/api/v1/kam/surveys/${id}/reopen`, { as: manager });
+    expect(reopened.statusCode, reopened.body).toBe(200);
+    expect(reopened.data.status).toBe('sent');
+    expect((await t.request('GET', `/api/v1/public/surveys/answer?token=${token}`, { as: null })).data.closed).toBe(false);
+    const answered = await t.request('POST', '/api/v1/public/surveys/answer', { as: null, body: { token, score: 9 } });
+    expect(answered.statusCode, answered.body).toBe(204);
+
+    // A draft closed and reopened is a draft again.
+    const draft = await survey({ name: 'Borrador', type: 'csat' }, manager);
+    expect((await t.request('POST', `/api/v1/kam/surveys/${draft}/close`, { as: admin })).data.status).toBe('closed');
+    expect((await t.request('POST', `/api/v1/kam/surveys/${draft}/reopen`, { as: admin })).data.status).toBe('draft');
+  });
+
   it('records imported answers with the contact’s account and shows each reader the answers of accounts they can see', async () => {
     const id = await survey({ name: 'CSAT soporte', type: 'csat' }, manager);
     const mine = await create(manager, 'accounts', { name: 'Cuenta del gestor' });
@@ -271,6 +331,66 @@ describe('surveys', () => {
       body: { contactId: admin.userId, score: 7, answeredAt: '2026-03-01T09:00:00Z' },
     });
     expect(byContact.data.error.details.field).toBe('contactId');
+  });
+});
+
+describe('the public answer link', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  const unknownToken = `${'f'.repeat(32)}${'x'.repeat(43)}`;
+
+  it('throttles an address after 20 failed tries with 429 and Retry-After; other addresses go on', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const response = await t.request('POST', '/api/v1/public/surveys/answer', {
+        as: null,
+        body: { token: unknownToken, score: 9 },
+        headers: from('10.77.0.1'),
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.every((status) => status === 404)).toBe(true);
+    const refused = await t.request('POST', '/api/v1/public/surveys/answer', {
+      as: null,
+      body: { token: unknownToken, score: 9 },
+      headers: from('10.77.0.1'),
+    });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.data.error.code).toBe('rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // The page behind the link counts on the same address.
+    const page = await t.request('GET', `/api/v1/public/surveys/answer?token=${unknownToken}`, { as: null, headers: from('10.77.0.1') });
+    expect(page.statusCode).toBe(429);
+    const elsewhere = await t.request('POST', '/api/v1/public/surveys/answer', {
+      as: null,
+      body: { token: unknownToken, score: 9 },
+      headers: from('10.77.0.2'),
+    });
+    expect(elsewhere.statusCode).toBe(404);
+  });
+
+  it('does not count tries that go through: many people answering from one address are never slowed down', async () => {
+    const accountId = await create(admin, 'accounts', { name: 'Oficina compartida' });
+    const contactIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      contactIds.push(
+        await create(admin, 'contacts', { last_name: `Persona ${i}`, email: `persona${i}@oficina.example`, account_id: accountId }),
+      );
+    }
+    const id = await survey({ name: 'NPS oficina', type: 'nps' });
+    expect((await t.request('POST', `/api/v1/kam/surveys/${id}/send`, { as: admin, body: { contactIds } })).statusCode).toBe(200);
+    const tokens = await Promise.all(contactIds.map((_, i) => waitForLink(t, `persona${i}@oficina.example`, 'survey')));
+    for (let i = 0; i < 25; i++) {
+      const page = await t.request('GET', `/api/v1/public/surveys/answer?token=${tokens[i % 3]}`, { as: null, headers: from('10.77.0.3') });
+      expect(page.statusCode, `try ${i + 1}`).toBe(200);
+    }
+    for (const token of tokens) {
+      const answer = await t.request('POST', '/api/v1/public/surveys/answer', {
+        as: null,
+        body: { token, score: 10 },
+        headers: from('10.77.0.3'),
+      });
+      expect(answer.statusCode, answer.body).toBe(204);
+    }
   });
 });
 

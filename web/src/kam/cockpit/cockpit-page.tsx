@@ -39,29 +39,7 @@ import { CurveChart, SeriesChart } from './charts';
 import { csvFileName, downloadText, formatKpi, kpisToCsv, numberOf } from './format';
 import { KpiCard } from './kpi-card';
 import { periodKind, periodName, periodOf, periodsBack, todayIn, type PeriodKind } from './periods';
-
-/** What the cockpit's URL holds, so a view can be shared: period, scope, tier and the KPI opened. */
-export interface CockpitSearch {
-  period?: string;
-  scope?: string;
-  tier?: string;
-  kpi?: string;
-}
-
-export function validateCockpitSearch(search: Record<string, unknown>): CockpitSearch {
-  // The router reads `?period=2026` as the number 2026 (its query values are JSON when they parse as JSON).
-  const text = (key: string) => {
-    const value = search[key];
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    return typeof value === 'string' && value !== '' ? value : undefined;
-  };
-  const out: CockpitSearch = {};
-  for (const key of ['period', 'scope', 'tier', 'kpi'] as const) {
-    const value = text(key);
-    if (value !== undefined) out[key] = value;
-  }
-  return out;
-}
+import type { CockpitSearch } from './cockpit-search';
 
 const HOW_MANY: Record<PeriodKind, number> = { month: 24, quarter: 12, year: 6 };
 

@@ -6,6 +6,14 @@ type T = (key: string, values?: Record<string, unknown>) => string;
 export const LOWER_IS_BETTER = new Set(['churn_rate', 'revenue_churn', 'days_since_last_touch', 'resolution_time_hours']);
 /** Scores shown with their sign (−100…100). */
 const SIGNED_SCORES = new Set(['nps', 'enps']);
+/**
+ * Ratios that are a multiple, not a share (new-business ÷ repeat revenue): the API's unit stays `ratio`,
+ * the web shows them as ×16,0 rather than 1.597,7 %.
+ */
+const MULTIPLES = new Set(['new_to_repeat_ratio']);
+
+/** Whether a KPI's ratio is shown as a multiple (×1,5) rather than a percentage. */
+export const isMultiple = (id: string): boolean => MULTIPLES.has(id);
 
 export const numberOf = (value: KpiValue): number | null => {
   if (value === null || value === '') return null;
@@ -13,7 +21,10 @@ export const numberOf = (value: KpiValue): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-/** A KPI value for people, in its unit: currency in the organization's, ratios as %, days, hours; "—" for no value. */
+/**
+ * A KPI value for people, in its unit: currency in the organization's, ratios as % (multiples as ×1,5, one
+ * decimal), days, hours; "—" for no value.
+ */
 export function formatKpi(id: string, unit: KpiUnit, value: KpiValue, context: { language: string; currency: string; t: T }): string {
   const n = numberOf(value);
   if (n === null) return '—';
@@ -22,6 +33,7 @@ export function formatKpi(id: string, unit: KpiUnit, value: KpiValue, context: {
     case 'currency':
       return new Intl.NumberFormat(language, { style: 'currency', currency, maximumFractionDigits: 0 }).format(n);
     case 'ratio':
+      if (isMultiple(id)) return `×${new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n)}`;
       return new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(n);
     case 'score': {
       const text = new Intl.NumberFormat(language, { maximumFractionDigits: 0 }).format(n);
@@ -36,7 +48,10 @@ export function formatKpi(id: string, unit: KpiUnit, value: KpiValue, context: {
   }
 }
 
-/** The change from the previous period in the KPI's unit (ratios in percentage points), signed; null without both values. */
+/**
+ * The change from the previous period in the KPI's unit (ratios in percentage points, multiples as ×0,5), signed;
+ * null without both values.
+ */
 export function formatChange(kpi: Kpi, context: { language: string; currency: string; t: T }): string | null {
   const value = numberOf(kpi.value);
   const previous = numberOf(kpi.previous);
@@ -44,7 +59,7 @@ export function formatChange(kpi: Kpi, context: { language: string; currency: st
   const delta = value - previous;
   const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
   const size = Math.abs(delta);
-  if (kpi.unit === 'ratio') {
+  if (kpi.unit === 'ratio' && !isMultiple(kpi.id)) {
     const points = new Intl.NumberFormat(context.language, { maximumFractionDigits: 1 }).format(size * 100);
     return `${sign}${context.t('cockpit.units.pp', { value: points })}`;
   }
@@ -84,7 +99,8 @@ const csvCell = (value: string | number | null | undefined): string => {
 /**
  * The KPI table as CSV (RFC 4180, comma separated, UTF-8 with a byte order mark so spreadsheets read accents):
  * one row per KPI with its name, id, unit, value, previous, target, then one column per period of the series.
- * Values are the API's raw numbers (ratios as fractions, currency as decimals) so the file can be computed on.
+ * Values are the API's raw numbers (ratios as fractions, multiples as the quotient, currency as decimals) so the
+ * file can be computed on.
  */
 export function kpisToCsv(kpis: Kpi[], context: { t: T; period: string; scope: string }): string {
   const { t } = context;

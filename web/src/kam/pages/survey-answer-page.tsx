@@ -29,8 +29,14 @@ function AnswerForm({ token, survey }: { token: string; survey: PublicSurvey }) 
   const [score, setScore] = useState<number | null>(null);
   const [answers, setAnswers] = useState<Record<string, string | number>>({});
   const answer = useMutation({ mutationFn: () => publicSurveyApi.answer({ token, score: score!, answers }) });
-  if (survey.answered || (answer.error instanceof ApiError && answer.error.status === 409))
-    return <Alert color="blue">{t('answer.already')}</Alert>;
+  const conflict = answer.error instanceof ApiError && answer.error.status === 409 ? answer.error : null;
+  if (survey.closed || conflict?.details?.reason === 'survey_closed')
+    return (
+      <Alert color="gray" role="status">
+        {t('answer.closed', { organization: survey.organization })}
+      </Alert>
+    );
+  if (survey.answered || conflict) return <Alert color="blue">{t('answer.already')}</Alert>;
   if (answer.isSuccess)
     return (
       <Alert color="green" role="status">

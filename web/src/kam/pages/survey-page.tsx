@@ -1,24 +1,35 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Box, Button, Group, Modal, MultiSelect, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChevronLeft, IconSend } from '@tabler/icons-react';
+import { IconChevronLeft, IconLock, IconLockOpen, IconSend } from '@tabler/icons-react';
 import { Link, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
+import { useMe } from '../../app/session';
 import { PageLoader } from '../../components/page-loader';
 import { useDirectoryUsers, useRecordQuery } from '../../records/hooks/use-records';
 import { recordName } from '../../records/format';
-import { useSendSurvey, useSurvey, type SurveyDetail } from '../api';
+import { useSendSurvey, useSetSurveyClosed, useSurvey, type SurveyDetail } from '../api';
+import { canManageSurveys } from '../permissions';
 
-/** /kam/surveys/:id — the score, its breakdown and distribution, the latest answers; sending to contacts or users. */
+/** /kam/surveys/:id — the score, its breakdown and distribution, the latest answers; sending to contacts or users, closing. */
 export function SurveyPage() {
   const { t } = useTranslation('kam');
   const { id } = useParams({ strict: false }) as { id: string };
   const survey = useSurvey(id);
+  const me = useMe();
+  const setClosed = useSetSurveyClosed(id);
   const [sending, setSending] = useState(false);
   if (survey.isError) return <Alert color="red">{errorMessage(survey.error, t)}</Alert>;
   if (!survey.data) return <PageLoader />;
   const data = survey.data;
+  const closed = data.status === 'closed';
+  const canManage = me.data ? canManageSurveys(me.data.permissions) : false;
+  const handleClosed = (value: boolean) =>
+    setClosed.mutate(value, {
+      onSuccess: () => notifications.show({ color: 'green', message: t(value ? 'survey.closedDone' : 'survey.reopenedDone') }),
+      onError: (error) => notifications.show({ color: 'red', message: errorMessage(error, t) }),
+    });
   return (
     <Stack gap="md">
       <Anchor component={Link} to="/kam/surveys" size="sm">
@@ -34,10 +45,38 @@ export function SurveyPage() {
           </Text>
           <Title order={2}>{data.name}</Title>
         </Stack>
-        <Button leftSection={<IconSend size={16} />} onClick={() => setSending(true)}>
-          {t('survey.send')}
-        </Button>
+        {canManage && (
+          <Group gap="xs">
+            {closed ? (
+              <Button
+                variant="default"
+                leftSection={<IconLockOpen size={16} />}
+                loading={setClosed.isPending}
+                onClick={() => handleClosed(false)}
+              >
+                {t('survey.reopen')}
+              </Button>
+            ) : (
+              <Button
+                variant="default"
+                leftSection={<IconLock size={16} />}
+                loading={setClosed.isPending}
+                onClick={() => handleClosed(true)}
+              >
+                {t('survey.close')}
+              </Button>
+            )}
+            <Button leftSection={<IconSend size={16} />} disabled={closed} onClick={() => setSending(true)}>
+              {t('survey.send')}
+            </Button>
+          </Group>
+        )}
       </Group>
+      {closed && (
+        <Alert color="gray" icon={<IconLock size={18} />}>
+          {t('survey.closedHint')}
+        </Alert>
+      )}
       <Results survey={data} />
       {data.recent.length > 0 && <RecentAnswers survey={data} />}
       <SendModal survey={data} opened={sending} onClose={() => setSending(false)} />

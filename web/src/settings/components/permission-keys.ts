@@ -1,0 +1,32 @@
+import { noActions, PROFILE_ACTIONS, type ModuleActions, type ProfileAction } from '../hooks/use-profiles';
+
+/**
+ * Profile permission keys that are not modules, with the actions that mean something for each (the server names
+ * them: `kam_surveys` in server/src/kam/surveys/survey.service.ts). Only their own row grants them: the
+ * "All modules" row does not reach them.
+ */
+export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAction[]>> = {
+  /** Read: surveys and their results; create: build, send and record answers. */
+  kam_surveys: ['read', 'create'],
+};
+
+export const isNonModulePermission = (key: string): boolean => Object.hasOwn(NON_MODULE_PERMISSIONS, key);
+
+/** The actions a row offers: the six for a module (and "All modules"), the meaningful ones for another key. */
+export function actionsOf(key: string): readonly ProfileAction[] {
+  return isNonModulePermission(key) ? NON_MODULE_PERMISSIONS[key]! : PROFILE_ACTIONS;
+}
+
+/**
+ * The actions of a row added to the matrix: a module starts from what "All modules" grants, so adding it changes
+ * nothing until edited; a non-module key starts with nothing, as it has without its row.
+ */
+export function newRowActions(key: string, star: ModuleActions | undefined): ModuleActions {
+  return isNonModulePermission(key) ? noActions() : { ...(star ?? noActions()) };
+}
+
+/** Every action of the row on or off; a non-module key's meaningless actions stay off. */
+export function allActions(key: string, value: boolean): ModuleActions {
+  const offered = actionsOf(key);
+  return Object.fromEntries(PROFILE_ACTIONS.map((action) => [action, value && offered.includes(action)])) as ModuleActions;
+}

@@ -98,6 +98,13 @@ export async function recomputeRollups(
       FROM ${touchpoints} t
       WHERE t.deleted_at IS NULL AND t.account_id IS NOT NULL AND t.occurred_at IS NOT NULL AND ${accounts}
       GROUP BY 1, 2`.execute(executor);
+    await sql`DELETE FROM ${own(schema, 'kam_rollup_touch_days')} WHERE ${all ? sql`true` : sql`account_id = ANY(${set.accounts}::uuid[])`}`.execute(
+      executor,
+    );
+    await sql`
+      INSERT INTO ${own(schema, 'kam_rollup_touch_days')} (account_id, day)
+      SELECT DISTINCT t.account_id, (t.occurred_at AT TIME ZONE ${tz})::date FROM ${touchpoints} t
+      WHERE t.deleted_at IS NULL AND t.account_id IS NOT NULL AND t.occurred_at IS NOT NULL AND ${accounts}`.execute(executor);
   }
   if (touchpoints && leads && (all || set.leads.length > 0)) {
     await sql`DELETE FROM ${own(schema, 'kam_rollup_lead_touches')} WHERE ${all ? sql`true` : sql`lead_id = ANY(${set.leads}::uuid[])`}`.execute(

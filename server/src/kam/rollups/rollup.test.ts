@@ -19,7 +19,13 @@ let admin: TestUser;
 let schema: string;
 const id: Record<string, string> = {};
 
-const ROLLUP_TABLES = ['kam_rollup_touch_months', 'kam_rollup_deal_months', 'kam_rollup_won_accounts', 'kam_rollup_lead_touches'];
+const ROLLUP_TABLES = [
+  'kam_rollup_touch_months',
+  'kam_rollup_touch_days',
+  'kam_rollup_deal_months',
+  'kam_rollup_won_accounts',
+  'kam_rollup_lead_touches',
+];
 
 async function rollupRows(): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};

@@ -35,15 +35,27 @@ function countsCte(ctx: KpiRunContext): RawBuilder<unknown> {
   )`;
 }
 
-function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
+/** `last_touch` (each key account's days since its last touch, per period) and `touch_days` (its touch days in the last period). */
+function lastTouchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
-  return sql`
-    ${periodsCte(ctx)},
-    t AS (
-      SELECT ${periodIndexOf(ctx, sql`t.occurred_at`)} AS i, t.id, t.direction, t.duration_minutes
-      FROM ${tableOf(scope, 'touchpoints')} t
-      WHERE ${withinPeriods(ctx, sql`t.occurred_at`)} AND t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
+  const keyAccounts = sql`SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE`;
+  if (readsRollups(ctx, ['touchpoints'])) {
+    // The rollups keep each account's touch days: a day on or before r is a touch before the instant after r.
+    const days = orgTable(scope, 'kam_rollup_touch_days');
+    return sql`
+    last_touch AS (
+      SELECT p.i, a.id, p.r - lt.day AS days
+      FROM p CROSS JOIN ${tableOf(scope, 'accounts')} a
+      LEFT JOIN LATERAL (SELECT max(d.day) AS day FROM ${days} d WHERE d.account_id = a.id AND d.day <= p.r) lt ON true
+      WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE
     ),
+    touch_days AS (
+      SELECT p.i, p.r, d.account_id, d.day
+      FROM p JOIN ${days} d ON d.day >= p.d0 AND d.day <= p.r
+      WHERE p.i = ${ctx.periods.length - 1} AND d.account_id IN (${keyAccounts})
+    )`;
+  }
+  return sql`
     last_touch AS (
       SELECT p.i, a.id, p.r - (lt.at AT TIME ZONE ${ctx.org.timeZone})::date AS days
       FROM p CROSS JOIN ${tableOf(scope, 'accounts')} a
@@ -57,9 +69,20 @@ function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
     touch_days AS (
       SELECT DISTINCT p.i, p.r, t.account_id, (t.occurred_at AT TIME ZONE ${ctx.org.timeZone})::date AS day
       FROM p JOIN ${tableOf(scope, 'touchpoints')} t ON t.occurred_at >= p.t0 AND t.occurred_at < p.tr
-      WHERE p.i = ${ctx.periods.length - 1} AND t.account_id IN (SELECT a.id FROM ${tableOf(scope, 'accounts')} a WHERE ${accountInScope(scope, 'a')} AND a.is_key_account IS TRUE)
-        AND ${visibleRow(scope, 'touchpoints', 't')}
+      WHERE p.i = ${ctx.periods.length - 1} AND t.account_id IN (${keyAccounts}) AND ${visibleRow(scope, 'touchpoints', 't')}
+    )`;
+}
+
+function touchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
+  const { scope } = ctx;
+  return sql`
+    ${periodsCte(ctx)},
+    t AS (
+      SELECT ${periodIndexOf(ctx, sql`t.occurred_at`)} AS i, t.id, t.direction, t.duration_minutes
+      FROM ${tableOf(scope, 'touchpoints')} t
+      WHERE ${withinPeriods(ctx, sql`t.occurred_at`)} AND t.account_id IS NOT NULL AND ${recordInScope(scope, 'touchpoints', 't')}
     ),
+    ${lastTouchCtes(ctx)},
     day_gaps AS (
       SELECT i, day - lag(day) OVER (PARTITION BY i, account_id ORDER BY day) AS gap, r - max(day) OVER (PARTITION BY i, account_id) AS tail
       FROM touch_days

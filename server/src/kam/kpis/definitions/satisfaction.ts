@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { accountIdsInScope, accountInScope, orgTable, tableOf, visibleRow } from '../scope.js';
-import { periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext } from './common.js';
+import { periodIndexOf, periodsCte, ratioSql, seriesOf, toNumber, withinPeriods, type KpiFamily, type KpiRunContext } from './common.js';
 
 /**
  * Satisfaction (KAM-2, KAM-3, KAM-9): NPS and CSAT of customers' answers (an
@@ -22,10 +22,11 @@ function responseCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   return sql`
     ${periodsCte(ctx)},
     answers AS (
-      SELECT p.i, r.id, r.account_id, r.score, s.type
-      FROM p JOIN ${orgTable(scope, 'kam_survey_responses')} r ON r.answered_at >= p.t0 AND r.answered_at < p.t1
+      SELECT ${periodIndexOf(ctx, sql`r.answered_at`)} AS i, r.id, r.account_id, r.score, s.type
+      FROM ${orgTable(scope, 'kam_survey_responses')} r
       JOIN ${orgTable(scope, 'kam_surveys')} s ON s.id = r.survey_id
-      WHERE (s.type IN ('nps', 'csat') AND r.account_id IN (${accountIdsInScope(scope)})) OR (s.type = 'enps' AND ${employees})
+      WHERE ${withinPeriods(ctx, sql`r.answered_at`)}
+        AND ((s.type IN ('nps', 'csat') AND r.account_id IN (${accountIdsInScope(scope)})) OR (s.type = 'enps' AND ${employees}))
     ),
     key_accounts AS (
       SELECT p.i, a.id, (

@@ -1,7 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import { recordInScope, tableOf } from '../scope.js';
 import { businessMinutesBetween } from '../business-time.js';
-import { periodsCte, ratioSql, seriesOf, toNumber, type KpiFamily, type KpiRunContext, type KpiValue } from './common.js';
+import {
+  periodIndexOf,
+  periodsCte,
+  ratioSql,
+  seriesOf,
+  toNumber,
+  withinPeriods,
+  type KpiFamily,
+  type KpiRunContext,
+  type KpiValue,
+} from './common.js';
 
 /**
  * Service (KAM-5, KAM-6): SLA compliance of the cases resolved in each period
@@ -16,9 +26,9 @@ function caseCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   return sql`
     ${periodsCte(ctx)},
     k AS (
-      SELECT p.i, k.id, k.created_at, k.resolved_at, k.sla_due_at
-      FROM p JOIN ${tableOf(ctx.scope, 'cases')} k ON k.resolved_at >= p.t0 AND k.resolved_at < p.t1
-      WHERE ${recordInScope(ctx.scope, 'cases', 'k')}
+      SELECT ${periodIndexOf(ctx, sql`k.resolved_at`)} AS i, k.id, k.created_at, k.resolved_at, k.sla_due_at
+      FROM ${tableOf(ctx.scope, 'cases')} k
+      WHERE ${withinPeriods(ctx, sql`k.resolved_at`)} AND ${recordInScope(ctx.scope, 'cases', 'k')}
     )`;
 }
 

@@ -11,6 +11,14 @@ import { qualifiedTable, quoteIdent, type OrgMetadata } from '../../records/inde
 /** Deal sources that make won revenue referral revenue (the sales family's). */
 export const REFERRAL_SOURCES = ['customer_referral', 'external_referral', 'employee_referral'];
 
+export const ROLLUP_TABLES = [
+  'kam_rollup_touch_months',
+  'kam_rollup_touch_days',
+  'kam_rollup_deal_months',
+  'kam_rollup_won_accounts',
+  'kam_rollup_lead_touches',
+];
+
 export interface RollupBasis {
   /** Time zone of the months, won and lost deal stages. */
   timeZone: string;
@@ -146,6 +154,11 @@ export async function recomputeRollups(
       WHERE d.deleted_at IS NULL AND d.closed_at IS NOT NULL AND (d.stage = ANY(${basis.won}::text[]) OR d.stage = ANY(${basis.lost}::text[]))
       GROUP BY 1, 2, 3, 4, 5`.execute(executor);
   }
+}
+
+/** Fresh planner statistics after a rebuild (the tables were just refilled). */
+export async function analyzeRollups(executor: Executor, schema: string): Promise<void> {
+  for (const table of ROLLUP_TABLES) await sql`ANALYZE ${own(schema, table)}`.execute(executor);
 }
 
 export async function writeRollupState(executor: Executor, schema: string, basis: RollupBasis, at: Date): Promise<void> {

@@ -6,6 +6,7 @@ import type { MetadataStore, OrgMetadata } from '../../records/index.js';
 import { findOrgSchema } from '../kam.repository.js';
 import { stagesOf } from '../kpis/definitions/common.js';
 import {
+  analyzeRollups,
   installRollupTriggers,
   isEmptyDirtySet,
   lockRollups,
@@ -68,6 +69,7 @@ export function createRollupService(ctx: Pick<AppContext, 'database' | 'events' 
       await lockRollups(trx, metadata.schema);
       await installRollupTriggers(trx, metadata);
       await recomputeRollups(trx, metadata, basis, 'all');
+      await analyzeRollups(trx, metadata.schema);
       // Marks already written stay: draining them again recomputes the same rows.
       await writeRollupState(trx, metadata.schema, basis, ctx.now());
     });

@@ -4,6 +4,7 @@ import { getRecords } from '../../records/index.js';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
 import { createKpiService } from '../kpis/kpi.service.js';
 import { kpiFixtures } from '../kpis/kpi.fixtures.js';
+import { ROLLUP_TABLES } from './rollup.repository.js';
 import { toAuthContext } from '../../platform/auth/session.service.js';
 
 /**
@@ -18,14 +19,6 @@ let f: ReturnType<typeof kpiFixtures>;
 let admin: TestUser;
 let schema: string;
 const id: Record<string, string> = {};
-
-const ROLLUP_TABLES = [
-  'kam_rollup_touch_months',
-  'kam_rollup_touch_days',
-  'kam_rollup_deal_months',
-  'kam_rollup_won_accounts',
-  'kam_rollup_lead_touches',
-];
 
 async function rollupRows(): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};

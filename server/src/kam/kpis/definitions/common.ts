@@ -105,6 +105,10 @@ export interface KpiFamily {
   drill(ctx: KpiRunContext, id: KpiId): DrillQuery | null;
 }
 
+/** The day a period's state is read on: its last day, or today while it runs (its first day before it starts). */
+export const referenceDay = (ctx: KpiRunContext, period: Period): string =>
+  period.end < ctx.today ? period.end : ctx.today < period.start ? period.start : ctx.today;
+
 /**
  * The periods as a VALUES list `p`: i (0 oldest), d0 first day, d1 last day, dn the day after, t0/t1 the
  * instants they span, w0/tw0 the first day (instant) of the 12 months ending with d1, r the reference day
@@ -115,7 +119,7 @@ export function periodsCte(ctx: KpiRunContext): RawBuilder<unknown> {
   const rows = ctx.periods.map((period, i) => {
     const dn = addDays(period.end, 1);
     const w0 = addMonths(dn, -12);
-    const r = period.end < ctx.today ? period.end : ctx.today < period.start ? period.start : ctx.today;
+    const r = referenceDay(ctx, period);
     const tr = startOfDay(addDays(r, 1), ctx.org.timeZone);
     const tw0 = startOfDay(w0, ctx.org.timeZone);
     return sql`(${i}::int, ${period.start}::date, ${period.end}::date, ${dn}::date, ${period.startAt.toISOString()}::timestamptz, ${period.endAt.toISOString()}::timestamptz, ${w0}::date, ${tw0.toISOString()}::timestamptz, ${r}::date, ${tr.toISOString()}::timestamptz)`;

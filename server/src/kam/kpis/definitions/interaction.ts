@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { accountInScope, orgTable, recordInScope, tableOf, visibleRow } from '../scope.js';
 import {
   periodIndexOf,
+  referenceDay,
   periodsCte,
   readsRollups,
   seriesOf,
@@ -42,6 +43,7 @@ function lastTouchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   if (readsRollups(ctx, ['touchpoints'])) {
     // The rollups keep each account's touch days: a day on or before r is a touch before the instant after r.
     const days = orgTable(scope, 'kam_rollup_touch_days');
+    const last = ctx.periods.at(-1)!;
     return sql`
     last_touch AS (
       SELECT p.i, a.id, p.r - lt.day AS days
@@ -52,7 +54,9 @@ function lastTouchCtes(ctx: KpiRunContext): RawBuilder<unknown> {
     touch_days AS (
       SELECT p.i, p.r, d.account_id, d.day
       FROM p JOIN ${days} d ON d.day >= p.d0 AND d.day <= p.r
+      -- The bounds again as constants: an index range per key account, not a scan of every account's days.
       WHERE p.i = ${ctx.periods.length - 1} AND d.account_id IN (${keyAccounts})
+        AND d.day >= ${last.start}::date AND d.day <= ${referenceDay(ctx, last)}::date
     )`;
   }
   return sql`

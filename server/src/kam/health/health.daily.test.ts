@@ -141,14 +141,14 @@ describe('daily health snapshots and alerts', () => {
     expect(fresh.filter((row) => row.user_id === rep.userId)).toEqual([
       {
         kind: 'kam.kpi_target_missed',
-        title: 'touchpoints no alcanzó su objetivo en 2026-07: 1 frente a 5',
+        title: 'Interacciones no alcanzó su objetivo en 2026-07: 1 frente a 5',
         body: null,
         user_id: rep.userId,
       },
     ]);
     // The administrator owns Beta (Rita has no role below theirs): no touchpoint in their scope, 0 < 5.
     expect(fresh.filter((row) => row.user_id === admin.userId)).toEqual([
-      { kind: 'kam.kpi_target_missed', title: 'touchpoints missed its target in 2026-07: 0 vs 5', body: null, user_id: admin.userId },
+      { kind: 'kam.kpi_target_missed', title: 'Touchpoints missed its target in 2026-07: 0 vs 5', body: null, user_id: admin.userId },
     ]);
     expect(sent).toBe(2);
     // Again later that month: nothing.

@@ -5,6 +5,7 @@ import type { AppContext } from '../../platform/context.js';
 import { createNotifier } from '../../platform/notifications/index.js';
 import type { MetadataStore } from '../../records/index.js';
 import type { KpiItem, KpiService } from '../kpis/kpi.service.js';
+import { formatKpiValue, KPI_LABELS } from '../kpis/kpi-labels.js';
 import { addDays, addMonths, localDate } from '../kpis/periods.js';
 import { readSettings } from '../settings/kam-settings.repository.js';
 import {
@@ -74,9 +75,6 @@ function missed(kpi: KpiItem): boolean {
   const target = Number(kpi.target);
   return LOWER_IS_BETTER.has(kpi.id) ? value > target : value < target;
 }
-
-const formatKpi = (language: HealthLanguage, value: number | string) =>
-  new Intl.NumberFormat(language === 'es' ? 'es-ES' : 'en-GB', { maximumFractionDigits: 4 }).format(Number(value));
 
 /**
  * The daily health work: a snapshot of every key account of each
@@ -260,16 +258,17 @@ export function createHealthDaily(
         const key = `${kpi.id}:${userId}:${month}`;
         if (!(await claimAlert(trx, org.schema, 'kpi_target', key, userId))) continue;
         const language = languages.get(userId) ?? 'en';
-        const value = formatKpi(language, kpi.value!);
-        const target = formatKpi(language, kpi.target!);
+        const value = formatKpiValue(language, kpi.id, kpi.unit, kpi.value!, org.currency);
+        const target = formatKpiValue(language, kpi.id, kpi.unit, kpi.target!, org.currency);
+        const name = KPI_LABELS[kpi.id][language];
         const notificationId = await notifier.notify(trx, {
           orgId,
           userId,
           kind: 'kam.kpi_target_missed',
           title:
             language === 'es'
-              ? `${kpi.id} no alcanzó su objetivo en ${month}: ${value} frente a ${target}`
-              : `${kpi.id} missed its target in ${month}: ${value} vs ${target}`,
+              ? `${name} no alcanzó su objetivo en ${month}: ${value} frente a ${target}`
+              : `${name} missed its target in ${month}: ${value} vs ${target}`,
           link: `/kam?scope=manager:${userId}&period=${month}`,
         });
         await setAlertNotification(trx, org.schema, 'kpi_target', key, notificationId);

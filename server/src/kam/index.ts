@@ -32,6 +32,6 @@ export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
   await ctx.jobs.work(HEALTH_DAILY_JOB, async () => {
     await daily.runDaily();
   });
-  // Every day at 02:10 UTC: each organization's snapshot is of its own local day, once.
-  ctx.jobs.scheduleOnStart(HEALTH_DAILY_JOB, '10 2 * * *', {}, { expireInSeconds: 3 * 3600 });
+  // Every hour: each organization's snapshot of its own local day, once, from 06:00 its time.
+  ctx.jobs.scheduleOnStart(HEALTH_DAILY_JOB, '10 * * * *', {}, { expireInSeconds: 3600 });
 };

@@ -156,7 +156,10 @@ describe('daily health snapshots and alerts', () => {
     expect((await notifications()).length).toBe(before + 2);
   });
 
-  it('the scheduled run covers every organization and is idempotent', async () => {
+  it('the scheduled run covers every organization once its day reaches 06:00, and is idempotent', async () => {
+    // 03:30 in Madrid: too early for the organization's snapshot.
+    expect(await daily.runDaily(at('2026-09-02T01:30:00Z'))).toMatchObject({ snapshots: 0 });
+    expect((await snapshots()).filter((row) => row[1] === '2026-09-02')).toHaveLength(0);
     const now = at('2026-09-02T10:00:00Z');
     const first = await daily.runDaily(now);
     expect(first.snapshots).toBeGreaterThanOrEqual(2);

@@ -29,6 +29,10 @@ declare module '../../platform/jobs/jobs.js' {
 }
 
 export const HEALTH_DAILY_JOB = 'kam.health-daily';
+/** An organization's snapshot is taken from this local hour on, so alerts arrive at the start of its working day. */
+export const SNAPSHOT_LOCAL_HOUR = 6;
+const localHour = (at: Date, timeZone: string) =>
+  Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).format(at));
 /** Key accounts scored and written per statement. */
 export const SNAPSHOT_BATCH = 200;
 /** KPIs where a lower value is better: they miss their target by going above it. */
@@ -280,9 +284,11 @@ export function createHealthDaily(
 
   /** The scheduled run: every organization, one after the other. */
   async function runDaily(now: Date = ctx.now()): Promise<{ organizations: number } & SnapshotRun & { kpiAlerts: number }> {
-    const orgs = await executor.selectFrom('platform.organizations').select('id').orderBy('id').execute();
-    const total = { organizations: orgs.length, snapshots: 0, bandDrops: 0, touchGaps: 0, kpiAlerts: 0 };
-    for (const { id } of orgs) {
+    const orgs = await executor.selectFrom('platform.organizations').select(['id', 'time_zone']).orderBy('id').execute();
+    // Each organization once its own day has reached the hour (the run is hourly; a day already done writes nothing).
+    const due = orgs.filter((org) => localHour(now, org.time_zone) >= SNAPSHOT_LOCAL_HOUR);
+    const total = { organizations: due.length, snapshots: 0, bandDrops: 0, touchGaps: 0, kpiAlerts: 0 };
+    for (const { id } of due) {
       const run = await snapshotOrganization(id, now);
       total.snapshots += run.snapshots;
       total.bandDrops += run.bandDrops;

@@ -249,6 +249,8 @@ export async function installRollupTriggers(executor: Executor, metadata: OrgMet
     ] as const) {
       const name = quoteIdent(`kam_rollup_${event.toLowerCase()}`);
       await sql.raw(`DROP TRIGGER IF EXISTS ${name} ON ${table}`).execute(executor);
+      // A new lead has no touchpoint yet: only its changes and deletion move a rollup (imports stay cheap).
+      if (module === 'leads' && event === 'INSERT') continue;
       await sql
         .raw(`CREATE TRIGGER ${name} AFTER ${event} ON ${table} REFERENCING ${referencing} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`)
         .execute(executor);

@@ -137,6 +137,8 @@ describe('KPI rollups', () => {
       body: { masterId: id.A1, otherIds: [id.A3], values: {} },
     });
     expect(merged.statusCode, merged.body).toBeLessThan(300);
+    // A lead's conversion (a system column, written in SQL by the fixture as by the conversion) moves its row.
+    await f.setColumns(admin.orgId, 'leads', [id.L1!], { converted_at: '2026-02-01T10:00:00Z' });
     // A write straight in SQL is marked too.
     await sql`UPDATE ${sql.table(`${schema}.touchpoints`)} SET duration_minutes = 45 WHERE id = ${id.T1}`.execute(t.database.db);
     expect(await dirtyMarks()).toBeGreaterThan(0);
@@ -147,6 +149,8 @@ describe('KPI rollups', () => {
     const kept = await rollupRows();
     expect(kept.kam_rollup_touch_months.length).toBeGreaterThan(0);
     expect(kept.kam_rollup_lead_touches).toHaveLength(1);
+    expect(JSON.parse(kept.kam_rollup_lead_touches[0] as string)).toMatchObject({ lead_id: id.L1, channel: 'cold_call' });
+    expect(new Date(JSON.parse(kept.kam_rollup_lead_touches[0] as string).converted_at).toISOString()).toBe('2026-02-01T10:00:00.000Z');
 
     const records = getRecords(t.app.ctx);
     const metadata = await records.metadata.get(admin.orgId, schema);

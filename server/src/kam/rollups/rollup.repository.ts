@@ -26,7 +26,10 @@ export interface RollupBasis {
   lost: string[];
 }
 
-/** What rollups are built for: a change of any part (or of this version) asks for a rebuild. */
+/**
+ * What rollups are built for: a change of any part asks for a rebuild. Bump `v` when the triggers or what a
+ * rollup row means change: every organization then rebuilds (and reinstalls its triggers) on its next request.
+ */
 export const rollupSignature = (basis: RollupBasis) =>
   JSON.stringify({ v: 1, tz: basis.timeZone, won: [...basis.won].sort(), lost: [...basis.lost].sort() });
 

@@ -24,11 +24,13 @@ function contractCtes(ctx: KpiRunContext): RawBuilder<unknown> {
       FROM ${tableOf(scope, 'contracts')} c
       WHERE ${visibleRow(scope, 'contracts', 'c')} AND c.account_id IN (${accountIdsInScope(scope)})
     ),
-    starts AS (SELECT p.i, c.account_id, sum(c.acv) AS acv FROM p JOIN c ON ${activeOn('c', sql`p.d0`)} GROUP BY p.i, c.account_id),
-    ends AS (SELECT p.i, c.account_id, sum(c.acv) AS acv FROM p JOIN c ON ${activeOn('c', sql`p.dn`)} GROUP BY p.i, c.account_id),
+    -- Each customer at a period's start (a contract active on its first day): ACV then and the day after it, in
+    -- one pass over the contracts active on either day.
     per AS (
-      SELECT s.i, s.account_id, s.acv AS a0, coalesce(e.acv, 0) AS a1, e.account_id IS NULL AS churned
-      FROM starts s LEFT JOIN ends e ON e.i = s.i AND e.account_id = s.account_id
+      SELECT p.i, c.account_id, sum(c.acv) FILTER (WHERE ${activeOn('c', sql`p.d0`)}) AS a0,
+        coalesce(sum(c.acv) FILTER (WHERE ${activeOn('c', sql`p.dn`)}), 0) AS a1, NOT bool_or(${activeOn('c', sql`p.dn`)}) AS churned
+      FROM p JOIN c ON ${activeOn('c', sql`p.d0`)} OR ${activeOn('c', sql`p.dn`)}
+      GROUP BY p.i, c.account_id HAVING bool_or(${activeOn('c', sql`p.d0`)})
     )`;
 }
 

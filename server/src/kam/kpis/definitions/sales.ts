@@ -119,13 +119,14 @@ function lifespanCtes(ctx: KpiRunContext, lifespanScope: KpiScope): RawBuilder<u
       SELECT c.account_id, c.start_date, c.end_date, c.cancelled_at FROM ${tableOf(lifespanScope, 'contracts')} c
       WHERE ${visibleRow(lifespanScope, 'contracts', 'c')} AND c.account_id IN (${accountIdsInScope(lifespanScope)})
     ),
-    s12 AS (SELECT DISTINCT p.i, c.account_id FROM p JOIN c ON ${activeOn('c', sql`p.w0`)}),
-    e12 AS (SELECT DISTINCT p.i, c.account_id FROM p JOIN c ON ${activeOn('c', sql`p.dn`)}),
-    -- Customers 12 months before the period's end that have no contract the day after it (a hash anti-join).
-    churn12 AS (
-      SELECT s.i, count(*) AS customers, count(*) FILTER (WHERE e.account_id IS NULL) AS churned
-      FROM s12 s LEFT JOIN e12 e ON e.i = s.i AND e.account_id = s.account_id GROUP BY s.i
+    -- Customers 12 months before the period's end, and whether each has a contract the day after it: one pass over
+    -- the contracts active on either day.
+    s12 AS (
+      SELECT p.i, c.account_id, bool_or(${activeOn('c', sql`p.dn`)}) AS stays
+      FROM p JOIN c ON ${activeOn('c', sql`p.w0`)} OR ${activeOn('c', sql`p.dn`)}
+      GROUP BY p.i, c.account_id HAVING bool_or(${activeOn('c', sql`p.w0`)})
     ),
+    churn12 AS (SELECT i, count(*) AS customers, count(*) FILTER (WHERE NOT stays) AS churned FROM s12 GROUP BY i),
     life AS (
       SELECT i, CASE WHEN churned = 0 THEN 10::numeric ELSE least(10::numeric, customers::numeric / churned) END AS years FROM churn12
     )`;

@@ -270,6 +270,30 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
     `,
   },
+  {
+    name: '0014-automation-assignment',
+    sql: `
+      -- Assignment rules (AUT-1): per module, ordered entries {id, criteria, target, followUpTask}; one active rule per module.
+      CREATE TABLE automation_assignment_rules (
+        id uuid PRIMARY KEY,
+        module text NOT NULL,
+        name text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        entries jsonb NOT NULL DEFAULT '[]',
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX automation_assignment_rules_active ON automation_assignment_rules (module) WHERE active;
+      -- Round robin: the last user an entry gave a record to. Creates lock the row (FOR UPDATE), so concurrent ones take turns.
+      CREATE TABLE automation_assignment_cursors (
+        rule_id uuid NOT NULL REFERENCES automation_assignment_rules(id) ON DELETE CASCADE,
+        entry_id uuid NOT NULL,
+        last_user_id uuid,
+        PRIMARY KEY (rule_id, entry_id)
+      );
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

@@ -292,6 +292,28 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         last_user_id uuid,
         PRIMARY KEY (rule_id, entry_id)
       );
+      -- Case escalation (AUT-7): which open cases past their SLA escalate, and the levels (who, after how many more business minutes).
+      CREATE TABLE automation_escalation_rules (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        criteria jsonb,
+        levels jsonb NOT NULL,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX automation_escalation_rules_active ON automation_escalation_rules ((true)) WHERE active;
+      -- Each level of a case escalates once: the row is claimed in the transaction of its notifications.
+      CREATE TABLE automation_case_escalations (
+        case_id uuid NOT NULL,
+        level int NOT NULL,
+        rule_id uuid NOT NULL,
+        due_at timestamptz NOT NULL,
+        escalated_at timestamptz NOT NULL,
+        escalated_to uuid[] NOT NULL,
+        PRIMARY KEY (case_id, level)
+      );
     `,
   },
 ];

@@ -279,6 +279,42 @@ describe('assignment on create', () => {
     }
   });
 
+  it('web-to-lead forms: the rule picks the owner instead of the form’s owner', async () => {
+    const admin = await t.make.org();
+    const rep = await t.make.user(admin);
+    await rule(admin, {
+      entries: [{ criteria: { field: 'lead_source', op: 'eq', value: 'web_form' }, target: { type: 'user', userId: rep.userId } }],
+    });
+    const form = await t.request('POST', '/api/v1/web-forms', {
+      as: admin,
+      body: {
+        name: 'Pide una demo',
+        fields: [
+          { field: 'last_name', required: true },
+          { field: 'email', required: true },
+        ],
+      },
+    });
+    expect(form.statusCode, form.body).toBe(201);
+    const definition = await t.request('GET', `/api/v1/public/forms/${form.data.publicKey}`, { as: null });
+    const realNow = t.app.ctx.now;
+    t.app.ctx.now = () => new Date(Date.now() + 10_000); // a person takes a few seconds to fill the form in
+    try {
+      const sent = await t.request('POST', `/api/v1/public/forms/${form.data.publicKey}`, {
+        as: null,
+        body: { _ts: definition.data.token, _hp: '', last_name: 'Ibáñez', email: 'nerea@acerosnorte.es' },
+      });
+      expect(sent.statusCode, sent.body).toBe(201);
+    } finally {
+      t.app.ctx.now = realNow;
+    }
+    const found = await t.request('POST', '/api/v1/records/leads/query', {
+      as: admin,
+      body: { filter: { field: 'email', op: 'eq', value: 'nerea@acerosnorte.es' } },
+    });
+    expect(found.data.data).toMatchObject([{ lead_source: 'web_form', owner_id: rep.userId }]);
+  });
+
   it('the article’s case: 2,500 imported leads spread round robin, counts differ by at most one', async () => {
     const admin = await t.make.org();
     const users = [await t.make.user(admin), await t.make.user(admin), await t.make.user(admin), await t.make.user(admin)];

@@ -14,6 +14,7 @@ const es = {
     mailOutbox: 'Bandeja de salida de correo',
     webhooks: 'Webhooks',
     kam: 'Gestión de cuentas clave',
+    assignmentRules: 'Automatización › Reglas de asignación',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -27,6 +28,7 @@ const es = {
     mailOutbox: 'Correos enviados o guardados',
     webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
+    assignmentRules: 'Repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -263,6 +265,14 @@ const es = {
         label: 'Encuestas (KAM)',
         hint: 'Ver: encuestas y resultados. Crear: crear, enviar y registrar respuestas. «Todos los módulos» no las incluye.',
       },
+      automation_assignment: {
+        label: 'Reglas de asignación',
+        hint: 'Ver: las reglas. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
+      },
+      automation_escalation: {
+        label: 'Reglas de escalado de casos',
+        hint: 'Ver: las reglas y los escalados. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -485,6 +495,7 @@ const en: typeof es = {
     mailOutbox: 'Mail outbox',
     webhooks: 'Webhooks',
     kam: 'Key account management',
+    assignmentRules: 'Automation › Assignment rules',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -498,6 +509,7 @@ const en: typeof es = {
     mailOutbox: 'Mail sent or kept',
     webhooks: 'Send changes to records to other applications',
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
+    assignmentRules: 'Share new records among users: by criteria, in turns or by load',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -730,6 +742,14 @@ const en: typeof es = {
       kam_surveys: {
         label: 'Surveys (KAM)',
         hint: 'Read: surveys and their results. Create: build, send and record answers. “All modules” does not include them.',
+      },
+      automation_assignment: {
+        label: 'Assignment rules',
+        hint: 'Read: the rules. Edit: create, change and delete them. “All modules” does not include them.',
+      },
+      automation_escalation: {
+        label: 'Case escalation rules',
+        hint: 'Read: the rules and the escalations. Edit: create, change and delete them. “All modules” does not include them.',
       },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },

@@ -11,6 +11,7 @@ import {
   IconUsersGroup,
   IconWebhook,
   IconTargetArrow,
+  IconArrowsSplit,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -32,6 +33,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   mailOutbox: IconMail,
   webhooks: IconWebhook,
   kam: IconTargetArrow,
+  assignmentRules: IconArrowsSplit,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

@@ -14,7 +14,7 @@ const es = {
     mailOutbox: 'Bandeja de salida de correo',
     webhooks: 'Webhooks',
     kam: 'Gestión de cuentas clave',
-    assignmentRules: 'Automatización › Reglas de asignación',
+    assignmentRules: 'Reglas de asignación',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -28,7 +28,7 @@ const es = {
     mailOutbox: 'Correos enviados o guardados',
     webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
-    assignmentRules: 'Repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
+    assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -495,7 +495,7 @@ const en: typeof es = {
     mailOutbox: 'Mail outbox',
     webhooks: 'Webhooks',
     kam: 'Key account management',
-    assignmentRules: 'Automation › Assignment rules',
+    assignmentRules: 'Assignment rules',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -509,7 +509,7 @@ const en: typeof es = {
     mailOutbox: 'Mail sent or kept',
     webhooks: 'Send changes to records to other applications',
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
-    assignmentRules: 'Share new records among users: by criteria, in turns or by load',
+    assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
   },
   menu: { label: 'Settings section' },
   states: {

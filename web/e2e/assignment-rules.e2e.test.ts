@@ -50,4 +50,24 @@ describe.skipIf(!hasChromium)('assignment rules journey', () => {
     expect(rule!.name).toBe('Leads web');
     expect(((await created.json()) as { data: { owner_id: string } }).data.owner_id).toBe(rule!.entries[0]!.target.userId);
   });
+
+  it('creates a case escalation rule with two levels', async () => {
+    const page = await journey.signIn('nerea@aceros.test', 'una-contraseña-larga');
+    try {
+      await page.goto(`${journey.baseUrl}/settings/automation/escalation-rules`);
+      await page.getByRole('button', { name: 'Nueva regla' }).first().click();
+      const editor = page.getByRole('dialog', { name: 'Nueva regla de escalado' });
+      await editor.getByRole('textbox', { name: /^Nombre/ }).fill('Casos urgentes');
+      await editor.getByRole('button', { name: 'Añadir nivel' }).click();
+      await expect.poll(() => editor.getByTestId('escalation-level').count()).toBe(2);
+      await journey.screenshot(page, 'escalation-rules-01-editor');
+      await editor.getByRole('button', { name: 'Guardar' }).click();
+      await page.getByTestId('escalation-rule-row').filter({ hasText: 'Casos urgentes' }).waitFor({ timeout: 10_000 });
+      await page.getByText('Nivel 2: +4 h → El responsable del propietario').waitFor();
+      await journey.screenshot(page, 'escalation-rules-02-list');
+    } catch (error) {
+      await journey.screenshot(page, 'FAILED-escalation-rules');
+      throw error;
+    }
+  });
 });

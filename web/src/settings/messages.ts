@@ -15,6 +15,7 @@ const es = {
     webhooks: 'Webhooks',
     kam: 'Gestión de cuentas clave',
     assignmentRules: 'Reglas de asignación',
+    escalationRules: 'Escalado de casos',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -29,6 +30,7 @@ const es = {
     webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
+    escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -496,6 +498,7 @@ const en: typeof es = {
     webhooks: 'Webhooks',
     kam: 'Key account management',
     assignmentRules: 'Assignment rules',
+    escalationRules: 'Case escalation',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -510,6 +513,7 @@ const en: typeof es = {
     webhooks: 'Send changes to records to other applications',
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
+    escalationRules: 'Automation: tell managers about cases past their SLA',
   },
   menu: { label: 'Settings section' },
   states: {

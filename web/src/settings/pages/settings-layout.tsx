@@ -12,6 +12,7 @@ import {
   IconWebhook,
   IconTargetArrow,
   IconArrowsSplit,
+  IconAlarm,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -34,6 +35,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   webhooks: IconWebhook,
   kam: IconTargetArrow,
   assignmentRules: IconArrowsSplit,
+  escalationRules: IconAlarm,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

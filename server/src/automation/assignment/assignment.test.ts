@@ -181,6 +181,78 @@ describe('assignment on create', () => {
     expect(account.data.data.owner_id).toBe(admin.userId);
   });
 
+  it('criteria mean what the same filter means in a list view (text, numbers, money, empty values, related records)', async () => {
+    const admin = await t.make.org();
+    const [hit, miss] = [await t.make.user(admin), await t.make.user(admin)];
+    const account = await t.request('POST', '/api/v1/records/accounts', { as: admin, body: { name: 'Aceros del Norte' } });
+    const filters = [
+      { field: 'company', op: 'contains', value: '50%' },
+      { field: 'company', op: 'starts_with', value: 'ace' },
+      { field: 'employees', op: 'between', value: [10, 100] },
+      { field: 'annual_revenue', op: 'gt', value: '1000000.50' },
+      { field: 'industry', op: 'is_empty' },
+      { field: 'email', op: 'neq', value: 'ana@example.es' },
+      { field: 'lead_source', op: 'nin', value: ['web', 'cold_call'] },
+      { field: 'referred_by_account_id.name', op: 'starts_with', value: 'Aceros' },
+      {
+        or: [
+          { field: 'rating', op: 'eq', value: 'hot' },
+          {
+            and: [
+              { field: 'employees', op: 'gte', value: 500 },
+              { field: 'city', op: 'is_not_empty' },
+            ],
+          },
+        ],
+      },
+    ];
+    const samples: Array<Record<string, unknown>> = [
+      { company: 'Descuento 50% SL', employees: 10, annual_revenue: '1000000.51', email: 'ana@example.es' },
+      { company: 'ACEROS Vascos', employees: 101, annual_revenue: '1000000.50', industry: 'manufacturing', lead_source: 'web' },
+      { company: '', employees: 100, lead_source: 'partner', referred_by_account_id: account.data.data.id, rating: 'hot' },
+      { employees: 500, city: 'Bilbao', annual_revenue: '999', lead_source: 'cold_call' },
+      { employees: 500, city: '', email: 'luis@example.es' },
+      {},
+    ];
+    for (const [position, filter] of filters.entries()) {
+      const created = await rule(admin, {
+        name: `Filter ${position}`,
+        entries: [{ criteria: filter, target: { type: 'user', userId: hit.userId } }, { target: { type: 'user', userId: miss.userId } }],
+      });
+      const ids = [];
+      for (const sample of samples) {
+        const response = await t.request('POST', '/api/v1/records/leads?allowDuplicates=true', {
+          as: admin,
+          body: { ...sample, last_name: `F${position}` },
+        });
+        expect(response.statusCode, response.body).toBe(201);
+        ids.push(response.data.data.id);
+      }
+      const listed = await t.request('POST', '/api/v1/records/leads/query', {
+        as: admin,
+        body: { filter: { and: [filter, { field: 'last_name', op: 'eq', value: `F${position}` }] }, limit: 50, fields: ['owner_id'] },
+      });
+      expect(listed.statusCode, listed.body).toBe(200);
+      const matching = new Set(listed.data.data.map((row: { id: string }) => row.id));
+      const owned = await t.request('POST', '/api/v1/records/leads/query', {
+        as: admin,
+        body: {
+          filter: {
+            and: [
+              { field: 'owner_id', op: 'eq', value: hit.userId },
+              { field: 'last_name', op: 'eq', value: `F${position}` },
+            ],
+          },
+          limit: 50,
+        },
+      });
+      expect(new Set(owned.data.data.map((row: { id: string }) => row.id)), JSON.stringify(filter)).toEqual(matching);
+      expect(matching.size, JSON.stringify(filter)).toBeGreaterThan(0);
+      expect(matching.size, JSON.stringify(filter)).toBeLessThan(ids.length);
+      await t.request('DELETE', `${RULES}/${created.id}`, { as: admin });
+    }
+  });
+
   it('skips inactive users; an entry with nobody active passes to the next matching one', async () => {
     const admin = await t.make.org();
     const [gone, a, b] = [await t.make.user(admin), await t.make.user(admin), await t.make.user(admin)];

@@ -429,6 +429,16 @@ const es = {
         updated: 'Regla de uso compartido modificada',
         deleted: 'Regla de uso compartido eliminada',
       },
+      assignment_rule: {
+        created: 'Regla de asignación creada',
+        updated: 'Regla de asignación modificada',
+        deleted: 'Regla de asignación eliminada',
+      },
+      escalation_rule: {
+        created: 'Regla de escalado creada',
+        updated: 'Regla de escalado modificada',
+        deleted: 'Regla de escalado eliminada',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -464,6 +474,8 @@ const es = {
       email: 'Correo',
       token: 'Token de API',
       two_factor: 'Verificación en dos pasos',
+      assignment_rule: 'Regla de asignación',
+      escalation_rule: 'Regla de escalado',
     },
   },
   mail: {
@@ -904,6 +916,8 @@ const en: typeof es = {
       group: { created: 'Group created', updated: 'Group changed', deleted: 'Group deleted' },
       sharing: { updated: 'Sharing changed' },
       sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
+      assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
+      escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -939,6 +953,8 @@ const en: typeof es = {
       email: 'E-mail',
       token: 'API token',
       two_factor: 'Two-factor',
+      assignment_rule: 'Assignment rule',
+      escalation_rule: 'Escalation rule',
     },
   },
   mail: {

@@ -3,6 +3,7 @@ import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
+import { recordAudit } from '../../platform/audit/audit.service.js';
 import { compileFilter, fullFilterScope, getModule, type MetadataStore, type ModuleMeta, type OrgMetadata } from '../../records/index.js';
 import { deleteRule, findOrgIds, findRule, insertRule, listRules, updateRule, type AssignmentRuleRow } from './assignment.repository.js';
 import type {
@@ -139,7 +140,16 @@ export function createAssignmentService(ctx: AppContext, deps: { metadata: Metad
         if (isUniqueViolation(error)) throw activeTaken();
         throw error;
       }
-      return present(row);
+      const after = present(row);
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'assignment_rule.created',
+        targetType: 'assignment_rule',
+        targetId: row.id,
+        after,
+      });
+      return after;
     });
   }
 
@@ -162,13 +172,34 @@ export function createAssignmentService(ctx: AppContext, deps: { metadata: Metad
         if (isUniqueViolation(error)) throw activeTaken();
         throw error;
       }
-      return present({ ...row, ...changed });
+      const after = present({ ...row, ...changed });
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'assignment_rule.updated',
+        targetType: 'assignment_rule',
+        targetId: id,
+        before: present(row),
+        after,
+      });
+      return after;
     });
   }
 
   async function remove(auth: AuthContext, id: string): Promise<void> {
     assertAllowed(auth, 'write');
-    if (!(await deleteRule(database.db, auth.orgSchema, id))) throw notFound('The assignment rule');
+    await database.transaction('automation.assignment.delete', async (trx) => {
+      const row = await findRule(trx, auth.orgSchema, id, true);
+      if (!row || !(await deleteRule(trx, auth.orgSchema, id))) throw notFound('The assignment rule');
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'assignment_rule.deleted',
+        targetType: 'assignment_rule',
+        targetId: id,
+        before: present(row),
+      });
+    });
   }
 
   return { list, get, create, update, remove };

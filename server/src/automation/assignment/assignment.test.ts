@@ -93,6 +93,13 @@ describe('assignment rules API', () => {
 
     expect((await t.request('DELETE', `${RULES}/${created.id}`, { as: admin })).statusCode).toBe(204);
     expect((await t.request('GET', `${RULES}/${created.id}`, { as: admin })).statusCode).toBe(404);
+    const audit = await t.database.db
+      .selectFrom('platform.audit_log')
+      .select(['action', 'actor_id'])
+      .where('target_id', '=', created.id)
+      .orderBy('created_at')
+      .execute();
+    expect(audit.map((row) => row.action)).toEqual(['assignment_rule.created', 'assignment_rule.updated', 'assignment_rule.deleted']);
   });
 
   it('refuses bad input with 400 naming the part, and a second active rule with 409', async () => {

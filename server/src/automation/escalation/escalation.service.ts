@@ -3,6 +3,7 @@ import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
+import { recordAudit } from '../../platform/audit/audit.service.js';
 import type { Executor } from '../../db/database.js';
 import { compileFilter, fullFilterScope, type MetadataStore } from '../../records/index.js';
 import {
@@ -117,12 +118,22 @@ export function createEscalationService(ctx: AppContext, deps: { metadata: Metad
       created_at: now,
       updated_at: now,
     };
-    try {
-      await insertRule(database.db, auth.orgSchema, row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw activeTaken();
-      throw error;
-    }
+    await database.transaction('automation.escalation.create', async (trx) => {
+      try {
+        await insertRule(trx, auth.orgSchema, row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw activeTaken();
+        throw error;
+      }
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'escalation_rule.created',
+        targetType: 'escalation_rule',
+        targetId: row.id,
+        after: present(row),
+      });
+    });
     return present(row);
   }
 
@@ -138,18 +149,40 @@ export function createEscalationService(ctx: AppContext, deps: { metadata: Metad
       updated_at: ctx.now(),
     };
     await check(database.db, auth, changed.criteria, changed.levels);
-    try {
-      await updateRule(database.db, auth.orgSchema, id, changed);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw activeTaken();
-      throw error;
-    }
+    await database.transaction('automation.escalation.update', async (trx) => {
+      try {
+        await updateRule(trx, auth.orgSchema, id, changed);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw activeTaken();
+        throw error;
+      }
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'escalation_rule.updated',
+        targetType: 'escalation_rule',
+        targetId: id,
+        before: present(current),
+        after: present({ ...current, ...changed }),
+      });
+    });
     return present({ ...current, ...changed });
   }
 
   async function remove(auth: AuthContext, id: string): Promise<void> {
     assertAllowed(auth, 'write');
-    if (!(await deleteRule(database.db, auth.orgSchema, id))) throw notFound('The escalation rule');
+    await database.transaction('automation.escalation.delete', async (trx) => {
+      const row = await findRule(trx, auth.orgSchema, id, true);
+      if (!row || !(await deleteRule(trx, auth.orgSchema, id))) throw notFound('The escalation rule');
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'escalation_rule.deleted',
+        targetType: 'escalation_rule',
+        targetId: id,
+        before: present(row),
+      });
+    });
   }
 
   async function escalations(auth: AuthContext, caseId?: string): Promise<CaseEscalation[]> {

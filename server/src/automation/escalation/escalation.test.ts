@@ -83,6 +83,12 @@ describe('case escalation rules API', () => {
 
     expect((await t.request('DELETE', `${RULES}/${created.data.id}`, { as: admin })).statusCode).toBe(204);
     expect((await t.request('DELETE', `${RULES}/${active.data.id}`, { as: admin })).statusCode).toBe(204);
+    const audit = await t.database.db.selectFrom('platform.audit_log').select('action').where('target_id', '=', created.data.id).execute();
+    expect(audit.map((row) => row.action).sort()).toEqual([
+      'escalation_rule.created',
+      'escalation_rule.deleted',
+      'escalation_rule.updated',
+    ]);
   });
 });
 

@@ -143,7 +143,15 @@ export async function listOrgPeople(executor: Executor, orgId: string) {
     id: string;
     parent_id: string | null;
   }>`SELECT id, parent_id FROM platform.roles WHERE org_id = ${orgId}`.execute(executor);
-  const users = await sql<{ id: string; name: string; role_id: string | null; active: boolean; language: string | null }>`
-    SELECT id, name, role_id, active, language FROM platform.users WHERE org_id = ${orgId} ORDER BY id`.execute(executor);
+  const users = await sql<{
+    id: string;
+    name: string;
+    role_id: string | null;
+    active: boolean;
+    language: string | null;
+    is_admin: boolean;
+  }>`
+    SELECT u.id, u.name, u.role_id, u.active, u.language, (p.builtin = 'administrator') IS TRUE AS is_admin
+    FROM platform.users u JOIN platform.profiles p ON p.id = u.profile_id WHERE u.org_id = ${orgId} ORDER BY u.id`.execute(executor);
   return { roles: roles.rows, users: users.rows };
 }

@@ -38,7 +38,7 @@ const TEXT = {
 
 type People = Awaited<ReturnType<typeof listOrgPeople>>;
 
-/** The active users `levelsUp` roles above the owner's role; a role with nobody active is passed on the way up. */
+/** The active users `levelsUp` roles above the owner's role; a role with nobody active is passed on the way up (none: []). */
 export function managersOf(people: People, ownerId: string | null, levelsUp: number): string[] {
   const owner = people.users.find((user) => user.id === ownerId);
   const parentOf = new Map(people.roles.map((role) => [role.id, role.parent_id]));
@@ -126,8 +126,10 @@ export function createEscalationRunner(ctx: Pick<AppContext, 'database' | 'event
     people: People,
   ): Promise<boolean> {
     const active = new Set(people.users.filter((user) => user.active).map((user) => user.id));
-    const targets =
+    let targets =
       config.target.type === 'user' ? [config.target.userId].filter((id) => active.has(id)) : managersOf(people, overdue.owner_id, level);
+    // Nobody above the owner (no role, the top of the tree) or the named user left: the administrators hear of it instead.
+    if (targets.length === 0) targets = people.users.filter((user) => user.active && user.is_admin).map((user) => user.id);
     const told = [
       ...new Set([...targets, ...(config.notifyOwner && overdue.owner_id && active.has(overdue.owner_id) ? [overdue.owner_id] : [])]),
     ];

@@ -146,6 +146,11 @@ describe('case escalation', () => {
     const all = await t.request('GET', '/api/v1/automation/case-escalations', { as: admin });
     expect(all.data.data.every((e: { caseId: string }) => e.caseId === urgent.id)).toBe(true);
     expect(low.id).not.toBe(urgent.id);
+    // A case whose owner has no role above: the administrators are told (levels 1 and 2; level 3 names a user).
+    const orphan = (await api('POST', '/api/v1/records/cases', { subject: 'Sin jefe', priority: 'urgent', owner_id: named.userId })).data;
+    expect(await runner.runAll(new Date('2027-01-26T09:00:00Z'))).toBe(3);
+    const toAdmin = (await escalatedNotifications(admin)).filter((n) => n.link === `/records/cases/${orphan.id}`);
+    expect(toAdmin).toHaveLength(2);
     const timeline = await t.request('GET', `/api/v1/records/cases/${urgent.id}/timeline`, { as: admin });
     expect(timeline.data.data.filter((e: { kind: string }) => e.kind === 'escalated')).toHaveLength(3);
   });

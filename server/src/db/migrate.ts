@@ -273,6 +273,52 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
     `,
   },
+  {
+    name: '0014-automation-assignment',
+    sql: `
+      -- Assignment rules (AUT-1): per module, ordered entries {id, criteria, target, followUpTask}; one active rule per module.
+      CREATE TABLE automation_assignment_rules (
+        id uuid PRIMARY KEY,
+        module text NOT NULL,
+        name text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        entries jsonb NOT NULL DEFAULT '[]',
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX automation_assignment_rules_active ON automation_assignment_rules (module) WHERE active;
+      -- Round robin: the last user an entry gave a record to. Creates lock the row (FOR UPDATE), so concurrent ones take turns.
+      CREATE TABLE automation_assignment_cursors (
+        rule_id uuid NOT NULL REFERENCES automation_assignment_rules(id) ON DELETE CASCADE,
+        entry_id uuid NOT NULL,
+        last_user_id uuid,
+        PRIMARY KEY (rule_id, entry_id)
+      );
+      -- Case escalation (AUT-7): which open cases past their SLA escalate, and the levels (who, after how many more business minutes).
+      CREATE TABLE automation_escalation_rules (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        criteria jsonb,
+        levels jsonb NOT NULL,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX automation_escalation_rules_active ON automation_escalation_rules ((true)) WHERE active;
+      -- Each level of a case escalates once: the row is claimed in the transaction of its notifications.
+      CREATE TABLE automation_case_escalations (
+        case_id uuid NOT NULL,
+        level int NOT NULL,
+        rule_id uuid NOT NULL,
+        due_at timestamptz NOT NULL,
+        escalated_at timestamptz NOT NULL,
+        escalated_to uuid[] NOT NULL,
+        PRIMARY KEY (case_id, level)
+      );
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

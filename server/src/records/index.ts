@@ -26,7 +26,7 @@ import { createDuplicatesService, type DuplicatesService } from './duplicates/du
 import { createMergeService } from './duplicates/merge.service.js';
 import { duplicateRoutes } from './duplicates/duplicates.routes.js';
 
-export type { RecordBehaviour, DuplicateMatch } from './records/record-write.js';
+export type { RecordBehaviour, DuplicateMatch, NewRecord, RecordHooks } from './records/record-write.js';
 export type { DuplicatesService } from './duplicates/duplicates.service.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
 export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.types.js';
@@ -35,7 +35,8 @@ export type { MetadataStore } from './metadata/metadata-store.js';
 export { COMPUTED_TYPES } from './metadata/field-types.js';
 export { quoteIdent, qualifiedTable, isBaseColumn } from './metadata/ddl.js';
 export { formatFieldValue, isEmptyValue } from './records/field-values.js';
-export { moduleView, viewOf, type ModuleView } from './records/record-access.js';
+export { moduleView, viewOf, getModule, fullFilterScope, type ModuleView } from './records/record-access.js';
+export { compileFilter } from './records/record-filter.js';
 export { insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
 export { DuplicateMatchSchema } from './records/record.schemas.js';
 // The record access check list queries use (profile permission, owner scopes from sharing, hierarchy, groups and rules):
@@ -51,6 +52,8 @@ export interface RecordsModule {
   behaviours: Map<string, RecordBehaviour>;
   /** Duplicate rules, keys and the check (the record service's create runs it). */
   duplicates: DuplicatesService;
+  /** What features plug into every record write, in the writer's transaction (automation's assignment rules: `beforeInsert`). */
+  hooks: RecordHooks;
 }
 
 const instances = new WeakMap<AppContext, RecordsModule>();
@@ -62,11 +65,12 @@ export function getRecords(ctx: AppContext): RecordsModule {
     const metadata = createMetadataStore(ctx.database, ctx.cluster);
     const behaviours = new Map<string, RecordBehaviour>();
     const duplicates = createDuplicatesService(ctx, { metadata });
-    const hooks: RecordHooks = { afterWrite: [duplicates.indexRows], findDuplicates: duplicates.findDuplicatesMany };
+    const hooks: RecordHooks = { afterWrite: [duplicates.indexRows], findDuplicates: duplicates.findDuplicatesMany, beforeInsert: [] };
     instance = {
       metadata,
       behaviours,
       duplicates,
+      hooks,
       records: createRecordService(ctx, { metadata, behaviours, hooks }),
       metadataService: createMetadataService(ctx, metadata),
     };

@@ -14,6 +14,8 @@ const es = {
     mailOutbox: 'Bandeja de salida de correo',
     webhooks: 'Webhooks',
     kam: 'Gestión de cuentas clave',
+    assignmentRules: 'Reglas de asignación',
+    escalationRules: 'Escalado de casos',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -27,6 +29,8 @@ const es = {
     mailOutbox: 'Correos enviados o guardados',
     webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
+    assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
+    escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -263,6 +267,14 @@ const es = {
         label: 'Encuestas (KAM)',
         hint: 'Ver: encuestas y resultados. Crear: crear, enviar y registrar respuestas. «Todos los módulos» no las incluye.',
       },
+      automation_assignment: {
+        label: 'Reglas de asignación',
+        hint: 'Ver: las reglas. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
+      },
+      automation_escalation: {
+        label: 'Reglas de escalado de casos',
+        hint: 'Ver: las reglas y los escalados. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -417,6 +429,16 @@ const es = {
         updated: 'Regla de uso compartido modificada',
         deleted: 'Regla de uso compartido eliminada',
       },
+      assignment_rule: {
+        created: 'Regla de asignación creada',
+        updated: 'Regla de asignación modificada',
+        deleted: 'Regla de asignación eliminada',
+      },
+      escalation_rule: {
+        created: 'Regla de escalado creada',
+        updated: 'Regla de escalado modificada',
+        deleted: 'Regla de escalado eliminada',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -452,6 +474,8 @@ const es = {
       email: 'Correo',
       token: 'Token de API',
       two_factor: 'Verificación en dos pasos',
+      assignment_rule: 'Regla de asignación',
+      escalation_rule: 'Regla de escalado',
     },
   },
   mail: {
@@ -485,6 +509,8 @@ const en: typeof es = {
     mailOutbox: 'Mail outbox',
     webhooks: 'Webhooks',
     kam: 'Key account management',
+    assignmentRules: 'Assignment rules',
+    escalationRules: 'Case escalation',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -498,6 +524,8 @@ const en: typeof es = {
     mailOutbox: 'Mail sent or kept',
     webhooks: 'Send changes to records to other applications',
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
+    assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
+    escalationRules: 'Automation: tell managers about cases past their SLA',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -731,6 +759,14 @@ const en: typeof es = {
         label: 'Surveys (KAM)',
         hint: 'Read: surveys and their results. Create: build, send and record answers. “All modules” does not include them.',
       },
+      automation_assignment: {
+        label: 'Assignment rules',
+        hint: 'Read: the rules. Edit: create, change and delete them. “All modules” does not include them.',
+      },
+      automation_escalation: {
+        label: 'Case escalation rules',
+        hint: 'Read: the rules and the escalations. Edit: create, change and delete them. “All modules” does not include them.',
+      },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },
     fields: {
@@ -880,6 +916,8 @@ const en: typeof es = {
       group: { created: 'Group created', updated: 'Group changed', deleted: 'Group deleted' },
       sharing: { updated: 'Sharing changed' },
       sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
+      assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
+      escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -915,6 +953,8 @@ const en: typeof es = {
       email: 'E-mail',
       token: 'API token',
       two_factor: 'Two-factor',
+      assignment_rule: 'Assignment rule',
+      escalation_rule: 'Escalation rule',
     },
   },
   mail: {

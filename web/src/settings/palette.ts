@@ -13,6 +13,8 @@ export const SETTINGS_SECTIONS = [
   { id: 'mailOutbox', to: '/settings/mail-outbox' },
   { id: 'webhooks', to: '/settings/webhooks' },
   { id: 'kam', to: '/settings/kam' },
+  { id: 'assignmentRules', to: '/settings/automation/assignment-rules' },
+  { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];

@@ -14,6 +14,8 @@ import { WebhooksPage } from './pages/webhooks-page';
 import { ModulesPage } from './pages/modules-page';
 import { ModuleFieldsPage } from './pages/module-fields-page';
 import { KamSettingsPage } from '../kam/pages/kam-settings-page';
+import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-rules-page';
+import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -39,6 +41,8 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/mail-outbox', MailOutboxPage),
       page('/webhooks', WebhooksPage),
       page('/kam', KamSettingsPage),
+      page('/automation/assignment-rules', AssignmentRulesPage),
+      page('/automation/escalation-rules', EscalationRulesPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),
     ]),

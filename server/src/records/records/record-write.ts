@@ -34,6 +34,12 @@ export interface DuplicateMatch {
  * insert and update. Run in the writer's transaction.
  */
 export interface RecordHooks {
+  /**
+   * Before new records are inserted, after every check passed: may change their values (an assignment
+   * rule picks the owner). `ownerGiven` tells whether the caller sent an owner_id; `id` is the id the
+   * record will have. Values set here are not checked again, so a hook sets only what it verified.
+   */
+  beforeInsert?: Array<(trx: Trx, auth: AuthContext, view: ModuleView, items: NewRecord[]) => Promise<void>>;
   /** After records were inserted (`created`) or changed; `rows` hold every field. */
   afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[], created: boolean) => Promise<void>>;
   /**
@@ -47,6 +53,14 @@ export interface RecordHooks {
     scopes: (module: string) => RecordScope,
     batch: Array<Record<string, unknown>>,
   ) => Promise<Array<{ matches: DuplicateMatch[]; repeats: number | null }>>;
+}
+
+/** A record about to be inserted, as `beforeInsert` hooks see it. */
+export interface NewRecord {
+  id: string;
+  values: Record<string, unknown>;
+  /** Whether the caller chose the owner (sent an owner_id); if not, the owner is the creator until a hook picks one. */
+  ownerGiven: boolean;
 }
 
 /** Columns the server keeps: ignored when a client sends them back (a GET body can be PATCHed as it is). */

@@ -315,13 +315,15 @@ export function createRecordService(
   ): Promise<BatchResult[]> {
     const { module, metadata } = view;
     const results: BatchResult[] = [];
-    const candidates: Array<{ index: number; values: Record<string, unknown> }> = [];
+    const candidates: Array<{ index: number; values: Record<string, unknown>; ownerGiven: boolean }> = [];
     for (const input of inputs) {
       const prepared = prepareValues(input.values, view, { auth, current: null, orgCurrency: auth.organization.currency });
       await applyBehaviour(trx, auth, module, prepared.values, null);
       const errors = [...prepared.errors, ...checkRequired(view, prepared.values, null)];
+      const sent = typeof input.values === 'object' && input.values !== null ? (input.values as Record<string, unknown>).owner_id : null;
+      const ownerGiven = sent !== undefined && sent !== null && sent !== '';
       if (errors.length > 0) results.push({ index: input.index, status: 'error', errors });
-      else candidates.push({ index: input.index, values: prepared.values });
+      else candidates.push({ index: input.index, values: prepared.values, ownerGiven });
     }
     const referenceErrors = await checkReferences(trx, {
       auth,
@@ -383,6 +385,14 @@ export function createRecordService(
     }
     if (valid.length === 0) return results.sort((a, b) => a.index - b.index);
 
+    const ids = valid.map(() => newId());
+    for (const hook of hooks.beforeInsert ?? [])
+      await hook(
+        trx,
+        auth,
+        view,
+        valid.map((item, i) => ({ id: ids[i]!, values: item.values, ownerGiven: item.ownerGiven })),
+      );
     const now = ctx.now();
     for (const field of module.fields) {
       if (field.type !== 'auto_number') continue;
@@ -401,10 +411,10 @@ export function createRecordService(
         .filter((f) => f.type === 'rollup' && (f.options.rollup?.fn === 'sum' || f.options.rollup?.fn === 'count'))
         .map((f) => [f.apiName, '0']),
     );
-    const rows = valid.map((item) => ({
+    const rows = valid.map((item, i) => ({
       ...zeroRollups,
       ...item.values,
-      id: newId(),
+      id: ids[i]!,
       created_by: auth.userId,
       updated_by: auth.userId,
       created_at: now,

@@ -262,7 +262,8 @@ export function createWebFormService(ctx: AppContext, deps: { records: RecordSer
         errors.push({ field: entry.field, message: `${field.labels.en} is required.`, reason: 'required' });
       } else if (raw !== undefined && raw !== '') values[entry.field] = raw;
     }
-    values.owner_id = row.owner_id;
+    // No owner_id: the record's owner is the form's owner (the creator below) unless an assignment rule picks one.
+    delete values.owner_id;
     if (errors.length > 0) throw new AppError('validation_failed', errors[0]!.message, { field: errors[0]!.field, errors });
     const owner = await toAuthContext(database.db, row.owner_id, 'token');
     if (!owner) throw new AppError('conflict', 'This form is not accepting answers right now.', { reason: 'form_owner_inactive' });

@@ -8,6 +8,10 @@ import { noActions, PROFILE_ACTIONS, type ModuleActions, type ProfileAction } fr
 export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAction[]>> = {
   /** Read: surveys and their results; create: build, send and record answers. */
   kam_surveys: ['read', 'create'],
+  /** Read: assignment rules; edit: create, change and delete them (server/src/automation/assignment/assignment.service.ts). */
+  automation_assignment: ['read', 'edit'],
+  /** Read: case escalation rules and escalations; edit: manage the rules (server/src/automation/escalation/escalation.service.ts). */
+  automation_escalation: ['read', 'edit'],
 };
 
 export const isNonModulePermission = (key: string): boolean => Object.hasOwn(NON_MODULE_PERMISSIONS, key);

@@ -11,6 +11,8 @@ import {
   IconUsersGroup,
   IconWebhook,
   IconTargetArrow,
+  IconArrowsSplit,
+  IconAlarm,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -32,6 +34,8 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   mailOutbox: IconMail,
   webhooks: IconWebhook,
   kam: IconTargetArrow,
+  assignmentRules: IconArrowsSplit,
+  escalationRules: IconAlarm,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

@@ -107,6 +107,18 @@ describe('workflow rules API', () => {
     expect((await t.request('GET', `/api/v1/automation/workflow-rules/${id}`, { as: admin })).statusCode).toBe(404);
   });
 
+  it('is in the OpenAPI document', async () => {
+    const doc = await t.request('GET', '/api/openapi.json');
+    expect(Object.keys(doc.data.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/automation/workflow-rules',
+        '/api/v1/automation/workflow-rules/{id}',
+        '/api/v1/automation/workflow-rules/{id}/test',
+        '/api/v1/automation/executions',
+      ]),
+    );
+  });
+
   it('refuses bad input, naming the bad part', async () => {
     const base = {
       name: 'X',

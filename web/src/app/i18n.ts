@@ -12,6 +12,7 @@ import { searchMessages } from '../search/messages';
 import { inventoryMessages } from '../crm/inventory/messages';
 import { crmMessages } from '../crm/messages';
 import { kamMessages } from '../kam/messages';
+import { automationMessages } from '../automation/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -33,6 +34,7 @@ const features = {
   inventory: inventoryMessages,
   crm: crmMessages,
   kam: kamMessages,
+  automation: automationMessages,
 };
 
 const resources = Object.fromEntries(

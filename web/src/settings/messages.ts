@@ -14,6 +14,7 @@ const es = {
     mailOutbox: 'Bandeja de salida de correo',
     webhooks: 'Webhooks',
     kam: 'Gestión de cuentas clave',
+    automation: 'Automatización',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -27,6 +28,7 @@ const es = {
     mailOutbox: 'Correos enviados o guardados',
     webhooks: 'Enviar los cambios de los registros a otras aplicaciones',
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
+    automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -263,6 +265,10 @@ const es = {
         label: 'Encuestas (KAM)',
         hint: 'Ver: encuestas y resultados. Crear: crear, enviar y registrar respuestas. «Todos los módulos» no las incluye.',
       },
+      automation: {
+        label: 'Automatización',
+        hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -485,6 +491,7 @@ const en: typeof es = {
     mailOutbox: 'Mail outbox',
     webhooks: 'Webhooks',
     kam: 'Key account management',
+    automation: 'Automation',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -498,6 +505,7 @@ const en: typeof es = {
     mailOutbox: 'Mail sent or kept',
     webhooks: 'Send changes to records to other applications',
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
+    automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -730,6 +738,10 @@ const en: typeof es = {
       kam_surveys: {
         label: 'Surveys (KAM)',
         hint: 'Read: surveys and their results. Create: build, send and record answers. “All modules” does not include them.',
+      },
+      automation: {
+        label: 'Automation',
+        hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
       },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },

@@ -13,6 +13,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'mailOutbox', to: '/settings/mail-outbox' },
   { id: 'webhooks', to: '/settings/webhooks' },
   { id: 'kam', to: '/settings/kam' },
+  { id: 'automation', to: '/settings/automation' },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];

@@ -14,6 +14,7 @@ import { WebhooksPage } from './pages/webhooks-page';
 import { ModulesPage } from './pages/modules-page';
 import { ModuleFieldsPage } from './pages/module-fields-page';
 import { KamSettingsPage } from '../kam/pages/kam-settings-page';
+import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -39,6 +40,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/mail-outbox', MailOutboxPage),
       page('/webhooks', WebhooksPage),
       page('/kam', KamSettingsPage),
+      page('/automation', WorkflowRulesPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),
     ]),

@@ -8,6 +8,8 @@ import { noActions, PROFILE_ACTIONS, type ModuleActions, type ProfileAction } fr
 export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAction[]>> = {
   /** Read: surveys and their results; create: build, send and record answers. */
   kam_surveys: ['read', 'create'],
+  /** Read: workflow rules and their execution log; create or edit: build, change, test and delete them (automation/workflow). */
+  automation: ['read', 'create', 'edit'],
 };
 
 export const isNonModulePermission = (key: string): boolean => Object.hasOwn(NON_MODULE_PERMISSIONS, key);

@@ -121,6 +121,7 @@ const es = {
     scheduled: 'programado',
     would: 'se haría',
     schedule: 'Programación',
+    types: { field_update: 'Campo', task: 'Tarea', email: 'Correo', webhook: 'Webhook', schedule: 'Programación' },
   },
   testRun: {
     recordId: 'Id del registro',
@@ -254,6 +255,7 @@ const en: typeof es = {
     scheduled: 'scheduled',
     would: 'would',
     schedule: 'Schedule',
+    types: { field_update: 'Field', task: 'Task', email: 'E-mail', webhook: 'Webhook', schedule: 'Schedule' },
   },
   testRun: {
     recordId: 'Record id',

@@ -26,10 +26,10 @@ const OUTCOME_COLORS: Record<string, string> = {
 /** One action's outcome as a badge: its type and how it went; the error or the reason on hover. */
 export function OutcomeBadge({ outcome }: { outcome: ActionOutcome }) {
   const { t } = useTranslation('automation');
-  const type = outcome.type === 'schedule' ? t('outcome.schedule') : t(`editor.actionType.${outcome.type}`, { defaultValue: outcome.type });
+  const type = t(`outcome.types.${outcome.type}`, { defaultValue: outcome.type });
   const reason = outcome.error ?? (typeof outcome.detail?.reason === 'string' ? outcome.detail.reason : undefined);
   const badge = (
-    <Badge variant="light" color={OUTCOME_COLORS[outcome.status] ?? 'gray'} tt="none">
+    <Badge variant="light" color={OUTCOME_COLORS[outcome.status] ?? 'gray'} tt="none" styles={{ root: { maxWidth: 'none' } }}>
       {type}: {t(`outcome.${outcome.status}`, { defaultValue: outcome.status })}
       {outcome.durationMs !== undefined ? ` · ${outcome.durationMs} ms` : ''}
     </Badge>
@@ -64,7 +64,7 @@ function ExecutionLog({ rule }: { rule: WorkflowRule }) {
   return (
     <Stack>
       <ScrollArea>
-        <Table striped verticalSpacing="xs" miw={760}>
+        <Table striped verticalSpacing="xs" miw={860}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('executions.when')}</Table.Th>

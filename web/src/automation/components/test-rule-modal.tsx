@@ -43,7 +43,7 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
             onChange={(event) => setRecordId(event.currentTarget.value)}
             error={badId ? t('testRun.badId') : undefined}
             style={{ flex: 1 }}
-            ff="monospace"
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           />
           <Button type="submit" loading={test.isPending}>
             {t('testRun.run')}
@@ -75,6 +75,7 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
 /** The useful facts of an outcome, in one line: field from → to, recipients and subject, due time… */
 function describe(detail: Record<string, unknown> | undefined): string {
   if (!detail) return '';
+  if (typeof detail.reason === 'string') return detail.reason;
   if ('field' in detail) return `${String(detail.field)}: ${JSON.stringify(detail.from)} → ${JSON.stringify(detail.to)}`;
   if ('to' in detail && Array.isArray(detail.to)) return `${detail.to.join(', ')} — ${String(detail.subject ?? '')}`;
   if ('dueAt' in detail) return new Date(String(detail.dueAt)).toLocaleString();

@@ -64,6 +64,7 @@ describe('the article’s example rule', () => {
       return found[0]?.actions[0]?.status === 'sent' ? found : null;
     }, 'the e-mail outcome');
     expect(execution!.actions[0]).toMatchObject({ type: 'email', status: 'sent', detail: { to: [manager.email] } });
+    expect(mail.raw).toContain(`Message-ID: <workflow.${execution!.id}.0@clave>`);
 
     // A lead of a low priority, or an owner with no manager: nothing is sent.
     const cold = await createLead(seller, { last_name: 'Tranquilo', rating: 'cold' });

@@ -280,11 +280,13 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     const { schema, executionId, index } = job.data;
     const outcome = await lockActionOutcome(database.db, schema, executionId, index);
     if (!outcome || outcome.status !== 'queued') return;
+    // The same Message-ID however often the job runs: a mail repeated after a crash is recognizably the same one.
     const mail = await ctx.mailer.send({
       orgId: job.data.orgId,
       to: job.data.to.join(', '),
       subject: job.data.subject,
       text: job.data.text,
+      messageId: `<workflow.${executionId}.${index}@clave>`,
     });
     await database.transaction('automation.workflow-email', async (trx) => {
       const current = await lockActionOutcome(trx, schema, executionId, index);

@@ -180,6 +180,17 @@ describe('workflow rules API', () => {
       const response = await t.request(method, url, { as: stranger, ...(method === 'PATCH' ? { body: { name: 'Suya' } } : {}) });
       expect(response.statusCode, `${method} ${url}`).toBe(404);
     }
+    expect(
+      (await t.request('POST', `/api/v1/automation/workflow-rules/${id}/test`, { as: reader, body: { recordId: id } })).statusCode,
+    ).toBe(403);
+    // A profile that names the key may build rules; the rule then acts in its creator's name.
+    const builder = await t.make.user(admin, {
+      profileId: await profile('Automation builders', { '*': ALL, automation: { ...NONE, read: true, create: true } }),
+    });
+    const built = await t.request('POST', '/api/v1/automation/workflow-rules', { as: builder, body });
+    expect(built.statusCode, built.body).toBe(201);
+    expect(built.data.ownerId).toBe(builder.userId);
+    await t.request('DELETE', `/api/v1/automation/workflow-rules/${built.data.id}`, { as: builder });
     const theirs = await t.request('GET', `/api/v1/automation/workflow-rules`, { as: stranger });
     expect(theirs.data.data).toEqual([]);
     expect((await t.request('GET', `/api/v1/automation/executions?ruleId=${id}`, { as: stranger })).data.data).toEqual([]);
@@ -219,6 +230,19 @@ describe('running rules', () => {
     }, 'the skipped execution');
     expect(skipped).toMatchObject({ matched: false, status: 'skipped', actions: [] });
     expect((await lead(cold)).lead_status).toBe('not_contacted');
+
+    // The log in pages: newest first, a cursor to the next page, a bad cursor refused.
+    const first = await t.request('GET', `/api/v1/automation/executions?ruleId=${id}&limit=1`, { as: admin });
+    expect(first.data.data).toHaveLength(1);
+    expect(first.data.nextCursor).toEqual(expect.any(String));
+    const second = await t.request('GET', `/api/v1/automation/executions?ruleId=${id}&limit=1&cursor=${first.data.nextCursor}`, {
+      as: admin,
+    });
+    expect(second.data.data).toHaveLength(1);
+    expect(second.data.data[0].id).not.toBe(first.data.data[0].id);
+    expect(second.data.nextCursor).toBeNull();
+    const badCursor = await t.request('GET', '/api/v1/automation/executions?cursor=nonsense', { as: admin });
+    expect(badCursor.statusCode).toBe(400);
 
     // The same event delivered again (a crash before the bookkeeping): nothing more happens.
     const event = await eventOf('record.created', hot);

@@ -4,6 +4,7 @@ import { getRecords } from '../records/index.js';
 import { createWorkflowEngine, type WorkflowEngine } from './workflow/workflow.engine.js';
 import { createWorkflowService } from './workflow/workflow.service.js';
 import { workflowRoutes } from './workflow/workflow.routes.js';
+import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.retention.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -24,4 +25,9 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   const engine = getWorkflowEngine(ctx);
   await engine.subscribe();
   await app.register(workflowRoutes, { workflow: createWorkflowService(ctx, { records, metadata, engine }) });
+  await ctx.jobs.work(PRUNE_EXECUTIONS_JOB, async () => {
+    await pruneExecutions(ctx);
+  });
+  // Every day at 03:37 UTC.
+  ctx.jobs.scheduleOnStart(PRUNE_EXECUTIONS_JOB, '37 3 * * *', {}, { expireInSeconds: 3 * 3600 });
 };

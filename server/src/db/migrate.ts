@@ -314,6 +314,8 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
       CREATE INDEX automation_executions_rule ON automation_executions (rule_id, created_at DESC, id DESC);
       CREATE INDEX automation_executions_record ON automation_executions (record_id, created_at DESC, id DESC);
+      -- Executions older than the retention (automation/workflow, daily) are deleted by age.
+      CREATE INDEX automation_executions_created ON automation_executions (created_at);
     `,
   },
 ];

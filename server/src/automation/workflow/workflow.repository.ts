@@ -308,3 +308,16 @@ export async function ruleActor(executor: Executor, orgId: string, ownerId: stri
   const auth = await toAuthContext(executor, admin.id, 'token');
   return auth ? { ...auth, isAdmin: true } : null;
 }
+
+/** Deletes up to `limit` executions written before `before`; returns how many. */
+export async function deleteOldExecutions(executor: Executor, schema: string, before: Date, limit: number): Promise<number> {
+  const result = await sql`DELETE FROM ${t(schema, 'automation_executions')} WHERE id IN (
+      SELECT id FROM ${t(schema, 'automation_executions')} WHERE created_at < ${before} LIMIT ${limit})`.execute(executor);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+export async function listOrgSchemas(executor: Executor): Promise<string[]> {
+  return (await executor.selectFrom('platform.organizations').select('schema_name').orderBy('schema_name').execute()).map(
+    (row) => row.schema_name,
+  );
+}

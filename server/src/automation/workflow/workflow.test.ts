@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
 import { waitFor } from '../../test/wait-for.js';
 import { getWorkflowEngine } from '../index.js';
+import { pruneExecutions } from './workflow.retention.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
 
 let t: TestContext;
@@ -254,6 +255,17 @@ describe('running rules', () => {
     const timeline = await t.request('GET', `/api/v1/records/leads/${hot}/timeline`, { as: admin });
     const updates = timeline.data.data.filter((entry: { kind: string }) => entry.kind === 'updated');
     expect(updates).toHaveLength(1);
+
+    // Past the retention, the log goes (the daily job); recent executions stay.
+    const schema = (
+      await t.database.query<{ schema_name: string }>('SELECT schema_name FROM platform.organizations WHERE id = $1', [admin.orgId])
+    ).rows[0]!.schema_name;
+    await t.database.query(`UPDATE "${schema}".automation_executions SET created_at = now() - interval '91 days' WHERE record_id = $1`, [
+      cold,
+    ]);
+    expect(await pruneExecutions(t.app.ctx)).toBeGreaterThanOrEqual(1);
+    expect(await executions(`ruleId=${id}&recordId=${cold}`)).toEqual([]);
+    expect(await executions(`ruleId=${id}&recordId=${hot}`)).toHaveLength(1);
     await t.request('DELETE', `/api/v1/automation/workflow-rules/${id}`, { as: admin });
   });
 

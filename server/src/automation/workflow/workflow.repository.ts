@@ -107,10 +107,10 @@ export async function listRules(executor: Executor, schema: string, module?: str
   return result.rows;
 }
 
-/** The enabled rules of a module, oldest first (the order they run in). */
-export async function listEnabledRules(executor: Executor, schema: string, module: string): Promise<RuleRow[]> {
+/** The enabled rules of the organization, by module then oldest first (the order they run in). */
+export async function listEnabledRules(executor: Executor, schema: string): Promise<RuleRow[]> {
   const result = await sql<RuleRow>`SELECT ${RULE_COLUMNS} FROM ${t(schema, 'automation_workflow_rules')}
-    WHERE module = ${module} AND enabled ORDER BY created_at, id`.execute(executor);
+    WHERE enabled ORDER BY module, created_at, id`.execute(executor);
   return result.rows;
 }
 

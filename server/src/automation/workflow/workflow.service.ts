@@ -203,6 +203,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     const values = await validate(auth, input, auth.userId);
     const id = newId();
     await insertRule(database.db, auth.orgSchema, id, auth.userId, values);
+    await deps.engine.rulesChanged(auth.orgId);
     return presentRule(await getRow(auth, id));
   }
 
@@ -213,6 +214,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     if (input.trigger && input.trigger !== 'field_update' && input.triggerField === undefined) merged.triggerField = null;
     const values = await validate(auth, merged, current.ownerId);
     await updateRule(database.db, auth.orgSchema, id, values);
+    await deps.engine.rulesChanged(auth.orgId);
     return presentRule(await getRow(auth, id));
   }
 
@@ -220,6 +222,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     assertAllowed(auth, 'manage');
     const row = await getRow(auth, id);
     await updateRule(database.db, auth.orgSchema, id, { ...row, enabled });
+    await deps.engine.rulesChanged(auth.orgId);
     return presentRule(await getRow(auth, id));
   }
 
@@ -238,6 +241,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     async remove(auth: AuthContext, id: string) {
       assertAllowed(auth, 'manage');
       if (!(await deleteRule(database.db, auth.orgSchema, id))) throw notFound('The rule');
+      await deps.engine.rulesChanged(auth.orgId);
     },
     /** A test run on a record the caller can see: what would happen, nothing done. */
     async test(auth: AuthContext, id: string, recordId: string) {

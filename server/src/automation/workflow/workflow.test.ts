@@ -284,6 +284,15 @@ describe('running rules', () => {
     const log = await executions(`ruleId=${id}&recordId=${other}`);
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ trigger: 'field_update', status: 'done' });
+
+    // Off means off at once (the rules kept in memory are dropped), and on again means on.
+    await t.request('POST', `/api/v1/automation/workflow-rules/${id}/disable`, { as: admin });
+    await t.request('PATCH', `/api/v1/records/leads/${other}`, { as: admin, body: { rating: 'hot', description: null } });
+    await t.app.ctx.events.drain();
+    expect(await executions(`ruleId=${id}&recordId=${other}`)).toHaveLength(1);
+    await t.request('POST', `/api/v1/automation/workflow-rules/${id}/enable`, { as: admin });
+    await t.request('PATCH', `/api/v1/records/leads/${other}`, { as: admin, body: { rating: 'cold' } });
+    await waitFor(async () => (await executions(`ruleId=${id}&recordId=${other}`)).length === 2, 'the run after enabling');
     await t.request('DELETE', `/api/v1/automation/workflow-rules/${id}`, { as: admin });
   });
 

@@ -84,6 +84,37 @@ describe('the article’s example rule', () => {
   });
 });
 
+describe('e-mail from a template', () => {
+  it('merges the record into the template and mails the named user', async () => {
+    const template = await t.request('POST', '/api/v1/email-templates', {
+      as: admin,
+      body: {
+        name: 'Aviso',
+        module: 'leads',
+        subject: 'Revisar {{last_name}}',
+        body: 'Valoración: {{rating}}. Empresa: {{company}}. De: {{me.name}}',
+      },
+    });
+    expect(template.statusCode, template.body).toBe(201);
+    const rule = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: admin,
+      body: {
+        name: 'Avisar a Marta',
+        module: 'leads',
+        trigger: 'create',
+        criteria: { field: 'company', op: 'eq', value: 'Plantillas S.A.' },
+        actions: [{ type: 'email', to: 'user', userId: manager.userId, templateId: template.data.id }],
+      },
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    await createLead(seller, { last_name: 'Modelo', company: 'Plantillas S.A.', rating: 'warm' });
+    const mail = await t.mail.waitFor((m) => m.subject === 'Revisar Modelo');
+    expect(mail.to).toEqual([manager.email]);
+    expect(mail.text).toContain('Valoración: Templado. Empresa: Plantillas S.A.. De: Admin Person');
+    await t.request('DELETE', `/api/v1/automation/workflow-rules/${rule.data.id}`, { as: admin });
+  });
+});
+
 describe('webhook action', () => {
   it('posts a signed delivery with an idempotency key, on deletion', async () => {
     const hook = await t.request('POST', '/api/v1/webhooks', {

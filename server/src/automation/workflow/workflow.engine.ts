@@ -81,16 +81,14 @@ interface Target {
  */
 export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordService; metadata: MetadataStore }) {
   const { database } = ctx;
-  const organizations = new Map<string, { schema: string; timeZone: string }>();
+  const organizations = new Map<string, { schema: string; timeZone: string; at: number }>();
 
+  /** The organization's schema and time zone (the time zone may change: a copy serves a minute). */
   async function organization(orgId: string) {
-    let org = organizations.get(orgId);
-    if (!org) {
-      org = await findOrganization(database.db, orgId);
-      // The time zone may change: keep only the schema name for long.
-      if (org) organizations.set(orgId, org);
-      setTimeout(() => organizations.delete(orgId), 60_000).unref();
-    }
+    const cached = organizations.get(orgId);
+    if (cached && Date.now() - cached.at < 60_000) return cached;
+    const org = await findOrganization(database.db, orgId);
+    if (org) organizations.set(orgId, { ...org, at: Date.now() });
     return org;
   }
 

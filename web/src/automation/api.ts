@@ -6,7 +6,7 @@ import type { FilterNode } from '../records/api';
 export type Trigger = 'create' | 'edit' | 'create_or_edit' | 'field_update' | 'delete';
 export const TRIGGERS: readonly Trigger[] = ['create', 'edit', 'create_or_edit', 'field_update', 'delete'];
 
-export type Recipient = 'owner' | 'manager' | 'user';
+export type Recipient = 'owner' | 'manager' | 'user' | 'contact';
 
 export type Action =
   | { type: 'field_update'; field: string; value: unknown }

@@ -115,6 +115,46 @@ describe('e-mail from a template', () => {
   });
 });
 
+describe('e-mail to the record’s contact', () => {
+  it('writes to the lead’s own address, never to one that opted out', async () => {
+    const rule = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: admin,
+      body: {
+        name: 'Bienvenida',
+        module: 'leads',
+        trigger: 'create',
+        criteria: { field: 'lead_source', op: 'eq', value: 'web' },
+        actions: [{ type: 'email', to: 'contact', subject: 'Bienvenida, {{first_name}}', body: 'Gracias por escribirnos.' }],
+      },
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const noContact = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: admin,
+      body: { name: 'X', module: 'products', trigger: 'create', actions: [{ type: 'email', to: 'contact', subject: 'S', body: 'B' }] },
+    });
+    expect(noContact.statusCode).toBe(400);
+    expect(noContact.data.error.details.field).toBe('actions[0].to');
+
+    await createLead(seller, { first_name: 'Lola', last_name: 'Web', email: 'lola@cliente.test', lead_source: 'web' });
+    const quiet = await createLead(seller, {
+      first_name: 'Quique',
+      last_name: 'NoMolestar',
+      email: 'quique@cliente.test',
+      lead_source: 'web',
+      email_opt_out: true,
+    });
+    const mail = await t.mail.waitFor((m) => m.subject === 'Bienvenida, Lola');
+    expect(mail.to).toEqual(['lola@cliente.test']);
+    const [run] = await waitFor(async () => {
+      const found = await executionsOf(quiet);
+      return found[0]?.status === 'done' ? found : null;
+    }, 'the opted-out execution');
+    expect(run!.actions[0]).toMatchObject({ type: 'email', status: 'skipped' });
+    expect(t.mail.messages.some((m) => m.to.includes('quique@cliente.test'))).toBe(false);
+    await t.request('DELETE', `/api/v1/automation/workflow-rules/${rule.data.id}`, { as: admin });
+  });
+});
+
 describe('webhook action', () => {
   it('posts a signed delivery with an idempotency key, on deletion', async () => {
     const hook = await t.request('POST', '/api/v1/webhooks', {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Trx } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
@@ -10,6 +11,7 @@ import {
   moduleView,
   placeholders,
   renderMergeFields,
+  selectRecords,
   withSavepoint,
   type ModuleMeta,
   type OrgMetadata,
@@ -24,7 +26,6 @@ import {
   findWebhook,
   listManagers,
   type ActionOutcome,
-  type Person,
 } from './workflow.repository.js';
 import type { Action, ScheduledActions } from './workflow.schemas.js';
 
@@ -133,7 +134,30 @@ function presentRecord(run: RunContext): Record<string, unknown> {
   return record;
 }
 
-async function recipients(trx: Trx, run: RunContext, action: Extract<Action, { type: 'email' }>): Promise<Person[]> {
+/**
+ * The record's contact: its own address (leads, contacts) or its contact's (a `contact_id` lookup); nobody when the
+ * address is empty or the person asked for no e-mail (`email_opt_out`).
+ */
+export async function contactAddress(trx: Trx, run: Pick<RunContext, 'module' | 'record' | 'metadata' | 'schema'>): Promise<string | null> {
+  const own = run.module.fields.some((field) => field.apiName === 'email' && field.type === 'email');
+  if (own) return run.record.email_opt_out === true ? null : (run.record.email as string | null) || null;
+  const contacts = run.metadata.modules.get('contacts');
+  const contactId = run.record.contact_id;
+  if (!contacts || typeof contactId !== 'string') return null;
+  const [contact] = await selectRecords(trx, {
+    schema: run.schema,
+    table: contacts.table,
+    columns: ['id', 'email', 'email_opt_out'],
+    where: [sql<boolean>`r.id = ${contactId}`, sql<boolean>`r.deleted_at IS NULL`],
+  });
+  return !contact || contact.email_opt_out === true ? null : (contact.email as string | null) || null;
+}
+
+async function recipients(trx: Trx, run: RunContext, action: Extract<Action, { type: 'email' }>): Promise<Array<{ email: string }>> {
+  if (action.to === 'contact') {
+    const email = await contactAddress(trx, run);
+    return email ? [{ email }] : [];
+  }
   if (action.to === 'user') {
     const person = action.userId ? await findPerson(trx, run.orgId, action.userId) : undefined;
     return person ? [person] : [];
@@ -202,7 +226,16 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
             return {
               type: action.type,
               status: 'skipped',
-              detail: { to: [], subject, reason: action.to === 'manager' ? 'The owner has no manager (no parent role).' : 'No recipient.' },
+              detail: {
+                to: [],
+                subject,
+                reason:
+                  action.to === 'manager'
+                    ? 'The owner has no manager (no parent role).'
+                    : action.to === 'contact'
+                      ? 'The record has no contact address (or it asked for no e-mail).'
+                      : 'No recipient.',
+              },
               durationMs: took(),
             };
           if (!run.dryRun)

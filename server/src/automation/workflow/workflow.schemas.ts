@@ -10,8 +10,9 @@ export const Trigger = Type.Union(
 );
 export type Trigger = Static<typeof Trigger>;
 
-const Recipient = Type.Union([Type.Literal('owner'), Type.Literal('manager'), Type.Literal('user')], {
-  description: "owner: the record's owner; manager: the users in the parent role of the owner's role; user: `userId`.",
+const Recipient = Type.Union([Type.Literal('owner'), Type.Literal('manager'), Type.Literal('user'), Type.Literal('contact')], {
+  description:
+    "owner: the record's owner; manager: the users in the parent role of the owner's role; user: `userId`; contact: the record's own e-mail (leads, contacts) or its contact's (`contact_id`), unless they opted out.",
 });
 
 export const FieldUpdateAction = Type.Object(

@@ -135,6 +135,15 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
           throw badRequest('An e-mail notification needs a template, or a subject and a body.', `${path}.templateId`);
         }
         if (action.to === 'user') await checkUser(auth, action.userId, `${path}.userId`);
+        if (
+          action.to === 'contact' &&
+          !module.fields.some(
+            (field) =>
+              (field.apiName === 'email' && field.type === 'email') ||
+              (field.apiName === 'contact_id' && field.options.target === 'contacts'),
+          )
+        )
+          throw badRequest(`Records of ${module.apiName} have no contact to write to (no e-mail or contact field).`, `${path}.to`);
         return;
       case 'webhook':
         if (!(await findWebhook(database.db, auth.orgId, action.webhookId)))

@@ -5,7 +5,7 @@ import type { Field } from '../../records/api';
 import { FieldInput } from '../../records/components/field-input';
 import { useDirectoryUsers } from '../../records/hooks/use-records';
 import { useWebhooks } from '../../settings/hooks/use-webhooks';
-import { ACTION_TYPES, useEmailTemplates, type Action, type ActionType } from '../api';
+import { ACTION_TYPES, useEmailTemplates, type Action, type ActionType, type Recipient } from '../api';
 
 /** A new action of a type, with sensible starting values. */
 export function newAction(type: ActionType, fields: Field[]): Action {
@@ -151,9 +151,9 @@ function ActionFields({ action, fields, onChange }: { action: Action; fields: Fi
           <Group grow align="flex-start">
             <Select
               label={t('editor.emailTo')}
-              data={(['owner', 'manager', 'user'] as const).map((value) => ({ value, label: t(`editor.${value}`) }))}
+              data={(['owner', 'manager', 'user', 'contact'] as const).map((value) => ({ value, label: t(`editor.${value}`) }))}
               value={action.to}
-              onChange={(value) => value && onChange({ ...action, to: value as 'owner' | 'manager' | 'user' })}
+              onChange={(value) => value && onChange({ ...action, to: value as Recipient })}
               allowDeselect={false}
             />
             <Select

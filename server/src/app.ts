@@ -22,8 +22,7 @@ import { platformRoutes } from './platform/index.js';
 import { recordsPlugin } from './records/index.js';
 import { crmPlugin } from './crm/index.js';
 import { kamPlugin } from './kam/index.js';
-import { assignmentPlugin } from './automation/assignment/index.js';
-import { escalationPlugin } from './automation/escalation/index.js';
+import { automationPlugin } from './automation/index.js';
 import { registerMultipart } from './platform/files/upload.js';
 import { searchPlugin } from './records/search/index.js';
 
@@ -91,8 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(recordsPlugin, { ctx, prefix: '/api/v1' });
   await app.register(crmPlugin, { ctx, prefix: '/api/v1' });
   await app.register(kamPlugin, { ctx, prefix: '/api/v1' });
-  await app.register(assignmentPlugin, { ctx, prefix: '/api/v1' });
-  await app.register(escalationPlugin, { ctx, prefix: '/api/v1' });
+  await app.register(automationPlugin, { ctx, prefix: '/api/v1' });
   await app.register(searchPlugin, { ctx, prefix: '/api/v1' });
 
   if (config.webDir && fs.existsSync(path.join(config.webDir, 'index.html'))) {

@@ -274,6 +274,54 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
     `,
   },
   {
+    name: '0013-automation-workflow',
+    sql: `
+      -- Workflow rules (AUT-3): a trigger on a module's records, criteria in the list-view filter language, instant
+      -- actions and scheduled ones (JSON, checked by automation/workflow). owner_id: whose name the actions act in.
+      CREATE TABLE automation_workflow_rules (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        description text,
+        module text NOT NULL,
+        trigger text NOT NULL CHECK (trigger IN ('create', 'edit', 'create_or_edit', 'field_update', 'delete')),
+        trigger_field text,
+        criteria jsonb,
+        actions jsonb NOT NULL DEFAULT '[]',
+        scheduled jsonb NOT NULL DEFAULT '[]',
+        enabled boolean NOT NULL DEFAULT true,
+        owner_id uuid NOT NULL,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        CHECK ((trigger = 'field_update') = (trigger_field IS NOT NULL))
+      );
+      CREATE INDEX automation_workflow_rules_module ON automation_workflow_rules (module) WHERE enabled;
+      -- The execution log (AUT-9): one row per rule and trigger (an outbox event, or a scheduled action falling due).
+      -- key is the idempotency key (the event id, or '<execution>:s<index>'): an event handled twice runs a rule once.
+      CREATE TABLE automation_executions (
+        id uuid PRIMARY KEY,
+        rule_id uuid NOT NULL REFERENCES automation_workflow_rules (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        trigger text NOT NULL,
+        depth integer NOT NULL DEFAULT 0,
+        matched boolean,
+        status text NOT NULL CHECK (status IN ('running', 'done', 'failed', 'skipped', 'stopped')),
+        reason text,
+        actions jsonb NOT NULL DEFAULT '[]',
+        duration_ms integer,
+        error text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (rule_id, key)
+      );
+      CREATE INDEX automation_executions_rule ON automation_executions (rule_id, created_at DESC, id DESC);
+      CREATE INDEX automation_executions_record ON automation_executions (record_id, created_at DESC, id DESC);
+      -- Executions older than the retention (automation/workflow, daily) are deleted by age.
+      CREATE INDEX automation_executions_created ON automation_executions (created_at);
+    `,
+  },
+  {
     name: '0014-automation-assignment',
     sql: `
       -- Assignment rules (AUT-1): per module, ordered entries {id, criteria, target, followUpTask}; one active rule per module.

@@ -35,9 +35,13 @@ export type { MetadataStore } from './metadata/metadata-store.js';
 export { COMPUTED_TYPES } from './metadata/field-types.js';
 export { quoteIdent, qualifiedTable, isBaseColumn } from './metadata/ddl.js';
 export { formatFieldValue, isEmptyValue } from './records/field-values.js';
-export { moduleView, viewOf, getModule, fullFilterScope, type ModuleView } from './records/record-access.js';
-export { compileFilter } from './records/record-filter.js';
+export { moduleView, viewOf, getModule, type ModuleView } from './records/record-access.js';
 export { insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
+// Automation conditions are list-view filters: the same compiler, so a rule's criteria mean what a view's filter means.
+export { compileFilter, type FilterScope } from './records/record-filter.js';
+export { filterScopeFor, fullFilterScope } from './records/record-access.js';
+export { withSavepoint } from './records/record-write.js';
+export { placeholders, renderMergeFields } from './emails/merge-fields.js';
 export { DuplicateMatchSchema } from './records/record.schemas.js';
 // The record access check list queries use (profile permission, owner scopes from sharing, hierarchy, groups and rules):
 // features that aggregate over record tables (kam/kpis) apply exactly the same one.

@@ -16,6 +16,7 @@ const es = {
     kam: 'Gestión de cuentas clave',
     assignmentRules: 'Reglas de asignación',
     escalationRules: 'Escalado de casos',
+    automation: 'Automatización',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -31,6 +32,7 @@ const es = {
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
     escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
+    automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -275,6 +277,10 @@ const es = {
         label: 'Reglas de escalado de casos',
         hint: 'Ver: las reglas y los escalados. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
       },
+      automation: {
+        label: 'Automatización',
+        hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -511,6 +517,7 @@ const en: typeof es = {
     kam: 'Key account management',
     assignmentRules: 'Assignment rules',
     escalationRules: 'Case escalation',
+    automation: 'Automation',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -526,6 +533,7 @@ const en: typeof es = {
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
     escalationRules: 'Automation: tell managers about cases past their SLA',
+    automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -766,6 +774,10 @@ const en: typeof es = {
       automation_escalation: {
         label: 'Case escalation rules',
         hint: 'Read: the rules and the escalations. Edit: create, change and delete them. “All modules” does not include them.',
+      },
+      automation: {
+        label: 'Automation',
+        hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
       },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },

@@ -18,6 +18,11 @@ export interface AuthContext {
   language: string;
   timeZone: string;
   twoFactorEnabled: boolean;
+  /**
+   * Set when a workflow rule acts (automation/workflow): how many rule-caused writes led to this one. Record
+   * events carry it as `automationDepth`, so a chain of rules stops at a fixed depth.
+   */
+  automationDepth?: number;
   /** The caller's organization as settings show it (read with the caller, in the same statement). */
   organization: { name: string; logo: string | null; currency: string; timeZone: string; defaultLanguage: string };
 }

@@ -13,6 +13,8 @@ export interface OutgoingMail {
   replyTo?: string;
   /** Shown as the sender's name beside MAIL_FROM. */
   fromName?: string;
+  /** A stable Message-ID (`<…@…>`), so that a mail sent again after a crash is recognizable as the same one. */
+  messageId?: string;
 }
 
 /**
@@ -52,6 +54,7 @@ export function createMailer(options: { database: Database; smtpUrl?: string; fr
             subject: mail.subject,
             text: mail.text,
             html: mail.html,
+            messageId: mail.messageId,
           });
           status = 'sent';
         } catch (err) {

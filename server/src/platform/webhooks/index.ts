@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import { registerWebhookDelivery } from './webhook.delivery.js';
 import { webhookRoutes } from './webhook.routes.js';
 
-export { WEBHOOK_EVENT_TYPES } from './webhook.delivery.js';
+export { WEBHOOK_EVENT_TYPES, WORKFLOW_WEBHOOK_EVENT, queueDelivery } from './webhook.delivery.js';
 export { signPayload, verifySignature } from './webhook.signature.js';
 
 /** Outgoing webhooks: their admin API, the fan-out of events into deliveries, and the delivery job. */

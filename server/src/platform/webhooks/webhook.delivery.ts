@@ -27,12 +27,22 @@ declare module '../jobs/jobs.js' {
   }
 }
 
+/** The delivery a workflow rule's webhook action makes; never from the outbox fan-out. */
+export const WORKFLOW_WEBHOOK_EVENT = 'automation.workflow';
+
 /**
  * The event types a webhook can subscribe to ("*" means all of them). Only
  * these leave the server: other outbox events (notifications…) are internal.
  * A feature that emits a new public event adds its type here.
  */
-export const WEBHOOK_EVENT_TYPES: readonly string[] = ['record.created', 'record.updated', 'record.deleted', 'record.restored'];
+export const WEBHOOK_EVENT_TYPES: readonly string[] = [
+  'record.created',
+  'record.updated',
+  'record.deleted',
+  'record.restored',
+  // Sent only by the webhook action of a workflow rule (automation/workflow) to the webhook the action names.
+  WORKFLOW_WEBHOOK_EVENT,
+];
 
 /** Sent by POST /webhooks/{id}/test, to that webhook only. */
 export const TEST_EVENT = 'webhook.test';
@@ -210,7 +220,8 @@ export async function registerWebhookDelivery(ctx: AppContext): Promise<void> {
       ? await postDelivery(
           webhook.url,
           webhook.secret,
-          { 'x-clave-event': delivery.event_type, 'x-clave-delivery': delivery.id },
+          // The delivery id is also the idempotency key: retries and a re-send after a crash repeat it.
+          { 'x-clave-event': delivery.event_type, 'x-clave-delivery': delivery.id, 'idempotency-key': delivery.id },
           body,
           now,
         )

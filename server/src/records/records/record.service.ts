@@ -82,6 +82,9 @@ function present(view: ModuleView, row: RecordRow, only?: Set<string>): ApiRecor
   return record;
 }
 
+/** What a record event says of a workflow rule that caused it (the chain's depth), if one did. */
+const automationCause = (auth: AuthContext) => (auth.automationDepth ? { automationDepth: auth.automationDepth } : {});
+
 const invalid = (errors: FieldError[]) =>
   errors[0]?.reason === 'duplicate'
     ? new AppError('duplicate', errors[0].message, { reason: 'duplicate', matches: errors[0].matches ?? [], errors })
@@ -504,7 +507,13 @@ export function createRecordService(
       trx,
       'record.created',
       auth.orgId,
-      inserted.map((item) => ({ module: module.apiName, id: item.row.id, record: presentAll(module, item.row), actorId: auth.userId })),
+      inserted.map((item) => ({
+        module: module.apiName,
+        id: item.row.id,
+        record: presentAll(module, item.row),
+        actorId: auth.userId,
+        ...automationCause(auth),
+      })),
     );
     for (const item of inserted) results.push({ index: item.index, status: 'created', id: item.row.id });
     createdRows.set(trx, new Map(inserted.map((item) => [item.row.id, item.row])));
@@ -569,6 +578,7 @@ export function createRecordService(
       record: presentAll(module, row),
       changes,
       actorId: auth.userId,
+      ...automationCause(auth),
     });
     return { row, changed: true };
   }
@@ -638,6 +648,7 @@ export function createRecordService(
         record: presentAll(module, row),
         changes,
         actorId: auth.userId,
+        ...automationCause(auth),
       });
     return { row, changed };
   }
@@ -751,6 +762,7 @@ export function createRecordService(
         id,
         record: presentAll(module, row),
         actorId: auth.userId,
+        ...automationCause(auth),
       });
     }
   }

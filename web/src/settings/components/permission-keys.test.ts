@@ -7,6 +7,7 @@ const everything = Object.fromEntries(PROFILE_ACTIONS.map((action) => [action, t
 describe('non-module permission keys', () => {
   it('lists the KAM survey permission with read and create only', () => {
     expect(Object.keys(NON_MODULE_PERMISSIONS)).toContain('kam_surveys');
+    expect(Object.keys(NON_MODULE_PERMISSIONS)).toContain('automation');
     expect(isNonModulePermission('kam_surveys')).toBe(true);
     expect(isNonModulePermission('accounts')).toBe(false);
     expect(isNonModulePermission('toString')).toBe(false);

@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { api } from '../../app/api';
 
 /** The event types a webhook can subscribe to; "*" means all of them. */
-export const WEBHOOK_EVENTS = ['record.created', 'record.updated', 'record.deleted', 'record.restored'] as const;
+export const WEBHOOK_EVENTS = ['record.created', 'record.updated', 'record.deleted', 'record.restored', 'automation.workflow'] as const;
 
 export interface Webhook {
   id: string;

@@ -1,5 +1,6 @@
 import { Box, Flex, NativeSelect, NavLink, Paper, Text } from '@mantine/core';
 import {
+  IconBolt,
   IconBuilding,
   IconDatabase,
   IconHierarchy2,
@@ -36,6 +37,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   kam: IconTargetArrow,
   assignmentRules: IconArrowsSplit,
   escalationRules: IconAlarm,
+  automation: IconBolt,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

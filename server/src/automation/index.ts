@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../platform/context.js';
+import { getRecords } from '../records/index.js';
+import { createWorkflowEngine, type WorkflowEngine } from './workflow/workflow.engine.js';
+import { createWorkflowService } from './workflow/workflow.service.js';
+import { workflowRoutes } from './workflow/workflow.routes.js';
+import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.retention.js';
+
+const engines = new WeakMap<AppContext, WorkflowEngine>();
+
+/** The workflow engine of this app (tests call its handlers directly to replay an event or a due job). */
+export function getWorkflowEngine(ctx: AppContext): WorkflowEngine {
+  let engine = engines.get(ctx);
+  if (!engine) {
+    const { records, metadata } = getRecords(ctx);
+    engine = createWorkflowEngine(ctx, { records, metadata });
+    engines.set(ctx, engine);
+  }
+  return engine;
+}
+
+/** Automation: workflow rules (triggers, criteria, instant and scheduled actions) and their execution log. */
+export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  const { records, metadata } = getRecords(ctx);
+  const engine = getWorkflowEngine(ctx);
+  await engine.subscribe();
+  await app.register(workflowRoutes, { workflow: createWorkflowService(ctx, { records, metadata, engine }) });
+  await ctx.jobs.work(PRUNE_EXECUTIONS_JOB, async () => {
+    await pruneExecutions(ctx);
+  });
+  // Every day at 03:37 UTC.
+  ctx.jobs.scheduleOnStart(PRUNE_EXECUTIONS_JOB, '37 3 * * *', {}, { expireInSeconds: 3 * 3600 });
+};

@@ -1,0 +1,283 @@
+import type { AppContext } from '../../platform/context.js';
+import type { AuthContext } from '../../platform/auth/auth-context.js';
+import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
+import { newId } from '../../platform/ids.js';
+import {
+  compileFilter,
+  COMPUTED_TYPES,
+  filterScopeFor,
+  loadRecordScopes,
+  type MetadataStore,
+  type ModuleMeta,
+  type OrgMetadata,
+  type RecordService,
+} from '../../records/index.js';
+import type { WorkflowEngine } from './workflow.engine.js';
+import {
+  deleteRule,
+  findPerson,
+  findRule,
+  findTemplate,
+  findWebhook,
+  insertRule,
+  listExecutions,
+  listRules,
+  updateRule,
+  type ExecutionRow,
+  type RuleRow,
+  type RuleValues,
+} from './workflow.repository.js';
+import type { Action, CreateRuleBody, UpdateRuleBody } from './workflow.schemas.js';
+import { exampleRule, type ExampleName } from './workflow.examples.js';
+
+/**
+ * Workflow rules are not records: the profile key `automation` grants them, and only when named (the '*' entry of
+ * a profile does not): `read` shows rules and their execution log, `create` or `edit` builds, changes, tests and
+ * removes them. Administrators may do everything.
+ */
+export const AUTOMATION_PERMISSION = 'automation';
+
+function allowed(auth: AuthContext, action: 'read' | 'manage'): boolean {
+  if (auth.isAdmin) return true;
+  const entry = Object.hasOwn(auth.modulePermissions, AUTOMATION_PERMISSION) ? auth.modulePermissions[AUTOMATION_PERMISSION] : undefined;
+  const manage = entry?.create === true || entry?.edit === true;
+  return manage || (action === 'read' && entry?.read === true);
+}
+
+function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
+  if (!allowed(auth, action))
+    throw forbidden(
+      action === 'read'
+        ? 'Your profile does not allow you to see automation rules.'
+        : 'Your profile does not allow you to manage automation rules.',
+    );
+}
+
+export const presentRule = (row: RuleRow) => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  module: row.module,
+  trigger: row.trigger,
+  triggerField: row.trigger_field,
+  criteria: row.criteria,
+  actions: row.actions,
+  scheduled: row.scheduled,
+  enabled: row.enabled,
+  ownerId: row.owner_id,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+const presentExecution = (row: ExecutionRow) => ({
+  id: row.id,
+  ruleId: row.rule_id,
+  module: row.module,
+  recordId: row.record_id,
+  trigger: row.trigger,
+  depth: row.depth,
+  matched: row.matched,
+  status: row.status,
+  reason: row.reason,
+  actions: row.actions,
+  durationMs: row.duration_ms,
+  error: row.error,
+  createdAt: row.created_at.toISOString(),
+});
+
+const encodeCursor = (row: ExecutionRow) => Buffer.from(`${row.position}|${row.id}`).toString('base64url');
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !/^[0-9a-f-]{36}$/.test(id))
+    throw badRequest('This cursor is not valid.', 'cursor');
+  return { createdAt, id };
+}
+
+export function createWorkflowService(ctx: AppContext, deps: { metadata: MetadataStore; records: RecordService; engine: WorkflowEngine }) {
+  const { database } = ctx;
+  const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
+
+  function moduleOf(metadata: OrgMetadata, name: string): ModuleMeta {
+    const module = metadata.modules.get(name);
+    if (!module || module.hidden) throw badRequest(`Unknown module "${name}".`, 'module');
+    return module;
+  }
+
+  function fieldOf(module: ModuleMeta, name: string, path: string) {
+    const field = module.fields.find((f) => f.apiName === name && !f.hidden);
+    if (!field) throw badRequest(`The module ${module.apiName} has no field "${name}".`, path);
+    return field;
+  }
+
+  async function checkUser(auth: AuthContext, userId: string | undefined, path: string) {
+    if (!userId) throw badRequest('Name the user (userId).', path);
+    if (!(await findPerson(database.db, auth.orgId, userId))) throw badRequest('No active user of your organization has this id.', path);
+  }
+
+  async function checkAction(auth: AuthContext, module: ModuleMeta, action: Action, path: string, trigger: string) {
+    switch (action.type) {
+      case 'field_update': {
+        const field = fieldOf(module, action.field, `${path}.field`);
+        if (field.isSystem || COMPUTED_TYPES.has(field.type) || field.apiName === 'id')
+          throw badRequest(`The field "${action.field}" is set by the system: a rule cannot write it.`, `${path}.field`);
+        if (trigger === 'delete') throw badRequest('A rule on deletion cannot update the deleted record.', path);
+        if (!Object.hasOwn(action, 'value')) throw badRequest('A field update needs a value (null empties the field).', `${path}.value`);
+        return;
+      }
+      case 'task':
+        if (action.assignTo === 'user') await checkUser(auth, action.userId, `${path}.userId`);
+        return;
+      case 'email':
+        if (action.templateId) {
+          if (!(await findTemplate(database.db, auth.orgId, action.templateId)))
+            throw badRequest('No e-mail template of your organization has this id.', `${path}.templateId`);
+        } else if (!action.subject?.trim() || !action.body?.trim()) {
+          throw badRequest('An e-mail notification needs a template, or a subject and a body.', `${path}.templateId`);
+        }
+        if (action.to === 'user') await checkUser(auth, action.userId, `${path}.userId`);
+        if (
+          action.to === 'contact' &&
+          !module.fields.some(
+            (field) =>
+              (field.apiName === 'email' && field.type === 'email') ||
+              (field.apiName === 'contact_id' && field.options.target === 'contacts'),
+          )
+        )
+          throw badRequest(`Records of ${module.apiName} have no contact to write to (no e-mail or contact field).`, `${path}.to`);
+        return;
+      case 'webhook':
+        if (!(await findWebhook(database.db, auth.orgId, action.webhookId)))
+          throw badRequest('No webhook of your organization has this id.', `${path}.webhookId`);
+        return;
+    }
+  }
+
+  /** Checks a whole rule against the metadata (400 naming the bad part) and returns what is stored. */
+  async function validate(auth: AuthContext, input: CreateRuleBody, ownerFallback: string): Promise<RuleValues> {
+    const metadata = await metadataOf(auth);
+    const module = moduleOf(metadata, input.module);
+    const triggerField = input.trigger === 'field_update' ? input.triggerField : null;
+    if (input.trigger === 'field_update') {
+      if (!triggerField) throw badRequest('A field-update trigger names its field (triggerField).', 'triggerField');
+      fieldOf(module, triggerField, 'triggerField');
+    }
+    const criteria = input.criteria ?? null;
+    if (criteria) {
+      const scopes = await loadRecordScopes(database.db, auth);
+      try {
+        compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
+        throw badRequest(error.message, field.replace(/^filter/, 'criteria'));
+      }
+    }
+    const actions = input.actions ?? [];
+    const scheduled = input.scheduled ?? [];
+    for (const [index, action] of actions.entries()) await checkAction(auth, module, action, `actions[${index}]`, input.trigger);
+    for (const [index, schedule] of scheduled.entries()) {
+      if ('field' in schedule.when) {
+        const field = fieldOf(module, schedule.when.field, `scheduled[${index}].when.field`);
+        if (field.type !== 'date' && field.type !== 'datetime')
+          throw badRequest(`"${field.apiName}" is not a date field.`, `scheduled[${index}].when.field`);
+      }
+      for (const [position, action] of schedule.actions.entries())
+        await checkAction(auth, module, action, `scheduled[${index}].actions[${position}]`, input.trigger);
+    }
+    if (actions.length === 0 && scheduled.length === 0) throw badRequest('A rule needs at least one action.', 'actions');
+    const ownerId = input.ownerId ?? ownerFallback;
+    if (input.ownerId) await checkUser(auth, input.ownerId, 'ownerId');
+    return {
+      name: input.name.trim(),
+      description: input.description ?? null,
+      module: module.apiName,
+      trigger: input.trigger,
+      trigger_field: triggerField ?? null,
+      criteria,
+      actions,
+      scheduled,
+      enabled: input.enabled ?? true,
+      owner_id: ownerId,
+    };
+  }
+
+  async function getRow(auth: AuthContext, id: string): Promise<RuleRow> {
+    const row = await findRule(database.db, auth.orgSchema, id);
+    if (!row) throw notFound('The rule');
+    return row;
+  }
+
+  async function create(auth: AuthContext, input: CreateRuleBody) {
+    assertAllowed(auth, 'manage');
+    const values = await validate(auth, input, auth.userId);
+    const id = newId();
+    await insertRule(database.db, auth.orgSchema, id, auth.userId, values);
+    await deps.engine.rulesChanged(auth.orgId);
+    return presentRule(await getRow(auth, id));
+  }
+
+  async function update(auth: AuthContext, id: string, input: UpdateRuleBody) {
+    assertAllowed(auth, 'manage');
+    const current = presentRule(await getRow(auth, id));
+    const merged = { ...current, ...input } as CreateRuleBody & { ownerId: string };
+    if (input.trigger && input.trigger !== 'field_update' && input.triggerField === undefined) merged.triggerField = null;
+    const values = await validate(auth, merged, current.ownerId);
+    await updateRule(database.db, auth.orgSchema, id, values);
+    await deps.engine.rulesChanged(auth.orgId);
+    return presentRule(await getRow(auth, id));
+  }
+
+  async function setEnabled(auth: AuthContext, id: string, enabled: boolean) {
+    assertAllowed(auth, 'manage');
+    const row = await getRow(auth, id);
+    await updateRule(database.db, auth.orgSchema, id, { ...row, enabled });
+    await deps.engine.rulesChanged(auth.orgId);
+    return presentRule(await getRow(auth, id));
+  }
+
+  return {
+    async list(auth: AuthContext, module?: string) {
+      assertAllowed(auth, 'read');
+      return (await listRules(database.db, auth.orgSchema, module)).map(presentRule);
+    },
+    async get(auth: AuthContext, id: string) {
+      assertAllowed(auth, 'read');
+      return presentRule(await getRow(auth, id));
+    },
+    create,
+    update,
+    setEnabled,
+    async remove(auth: AuthContext, id: string) {
+      assertAllowed(auth, 'manage');
+      if (!(await deleteRule(database.db, auth.orgSchema, id))) throw notFound('The rule');
+      await deps.engine.rulesChanged(auth.orgId);
+    },
+    /** A test run on a record the caller can see: what would happen, nothing done. */
+    async test(auth: AuthContext, id: string, recordId: string) {
+      assertAllowed(auth, 'manage');
+      const rule = await getRow(auth, id);
+      // 404 when the caller cannot see the record: a test never reveals a record.
+      if (rule.trigger !== 'delete') await deps.records.get(auth, rule.module, recordId);
+      return deps.engine.dryRun(auth.orgId, rule, recordId);
+    },
+    /** A ready-made rule from the automation article, created disabled or enabled as asked. */
+    async createExample(auth: AuthContext, name: ExampleName) {
+      assertAllowed(auth, 'manage');
+      return create(auth, exampleRule(name, auth.organization.defaultLanguage === 'en' ? 'en' : 'es'));
+    },
+    async executions(auth: AuthContext, query: { ruleId?: string; recordId?: string; limit?: number; cursor?: string }) {
+      assertAllowed(auth, 'read');
+      const limit = query.limit ?? 50;
+      const rows = await listExecutions(database.db, auth.orgSchema, {
+        ruleId: query.ruleId,
+        recordId: query.recordId,
+        after: query.cursor ? decodeCursor(query.cursor) : undefined,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return { data: page.map(presentExecution), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
+  };
+}
+
+export type WorkflowService = ReturnType<typeof createWorkflowService>;

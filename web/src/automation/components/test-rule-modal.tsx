@@ -1,0 +1,85 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../app/errors';
+import { AppModal } from '../../components/app-modal';
+import { useTestRule, type WorkflowRule } from '../api';
+import { OutcomeBadge } from './execution-log-modal';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** "Test on a record": what the rule would do to it now; nothing is changed or sent. */
+export function TestRuleModal({ rule, onClose }: { rule: WorkflowRule | null; onClose: () => void }) {
+  const { t } = useTranslation('automation');
+  return (
+    <AppModal opened={rule !== null} onClose={onClose} title={t('testNamed', { name: rule?.name ?? '' })} size="lg">
+      {rule && <TestRun rule={rule} />}
+    </AppModal>
+  );
+}
+
+function TestRun({ rule }: { rule: WorkflowRule }) {
+  const { t } = useTranslation('automation');
+  const test = useTestRule();
+  const [recordId, setRecordId] = useState('');
+  const [badId, setBadId] = useState(false);
+  const result = test.data;
+  return (
+    <Stack>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const id = recordId.trim();
+          setBadId(!UUID.test(id));
+          if (UUID.test(id)) test.mutate({ id: rule.id, recordId: id });
+        }}
+      >
+        <Group align="flex-end">
+          <TextInput
+            label={t('testRun.recordId')}
+            description={t('testRun.recordIdHint')}
+            value={recordId}
+            onChange={(event) => setRecordId(event.currentTarget.value)}
+            error={badId ? t('testRun.badId') : undefined}
+            style={{ flex: 1 }}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          />
+          <Button type="submit" loading={test.isPending}>
+            {t('testRun.run')}
+          </Button>
+        </Group>
+      </form>
+      {test.isError && (
+        <Alert color="red" role="alert">
+          {errorMessage(test.error, t)}
+        </Alert>
+      )}
+      {result && (
+        <Stack gap="xs" data-testid="test-result">
+          <Text size="sm">{result.matched ? t('testRun.matched') : t('testRun.notMatched')}</Text>
+          {[...result.actions, ...result.scheduled].map((outcome, index) => (
+            <Group key={index} gap="xs" wrap="nowrap" align="flex-start">
+              <OutcomeBadge outcome={outcome} />
+              <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
+                {outcome.error ?? describe(outcome.detail)}
+              </Text>
+            </Group>
+          ))}
+        </Stack>
+      )}
+    </Stack>
+  );
+}
+
+/** The useful facts of an outcome, in one line: field from → to, recipients and subject, due time… */
+function describe(detail: Record<string, unknown> | undefined): string {
+  if (!detail) return '';
+  if (typeof detail.reason === 'string') return detail.reason;
+  if ('field' in detail) return `${String(detail.field)}: ${JSON.stringify(detail.from)} → ${JSON.stringify(detail.to)}`;
+  if ('to' in detail && Array.isArray(detail.to)) return `${detail.to.join(', ')} — ${String(detail.subject ?? '')}`;
+  if ('dueAt' in detail) return new Date(String(detail.dueAt)).toLocaleString();
+  if ('url' in detail) return String(detail.url);
+  if ('subject' in detail) return String(detail.subject);
+  return '';
+}

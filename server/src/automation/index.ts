@@ -5,6 +5,8 @@ import { createWorkflowEngine, type WorkflowEngine } from './workflow/workflow.e
 import { createWorkflowService } from './workflow/workflow.service.js';
 import { workflowRoutes } from './workflow/workflow.routes.js';
 import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.retention.js';
+import { assignmentPlugin } from './assignment/index.js';
+import { escalationPlugin } from './escalation/index.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -19,7 +21,10 @@ export function getWorkflowEngine(ctx: AppContext): WorkflowEngine {
   return engine;
 }
 
-/** Automation: workflow rules (triggers, criteria, instant and scheduled actions) and their execution log. */
+/**
+ * Automation: workflow rules (triggers, criteria, instant and scheduled actions) and their execution log,
+ * assignment rules (in the create transaction) and case escalation.
+ */
 export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { records, metadata } = getRecords(ctx);
   const engine = getWorkflowEngine(ctx);
@@ -30,4 +35,6 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   });
   // Every day at 03:37 UTC.
   ctx.jobs.scheduleOnStart(PRUNE_EXECUTIONS_JOB, '37 3 * * *', {}, { expireInSeconds: 3 * 3600 });
+  await app.register(assignmentPlugin, { ctx });
+  await app.register(escalationPlugin, { ctx });
 };

@@ -175,12 +175,14 @@ export const salesFamily: KpiFamily = {
         SELECT p.i, count(DISTINCT c.account_id) AS n FROM p JOIN c ON ${activeOn('c', sql`p.d1`)}
         WHERE c.account_id IN (${accountIdsInScope(scope)}) GROUP BY p.i
       ),
+      -- The account's years as a customer so far: the per-account CLV's only.
       first AS (
         SELECT p.i, extract(year FROM g.age) + extract(month FROM g.age) / 12.0 + extract(day FROM g.age) / 365.0 AS years
         FROM p, LATERAL (
           SELECT age(p.dn::timestamp, min(c.start_date)::timestamp) AS age FROM c
           WHERE c.account_id IN (${accountIdsInScope(scope)}) AND c.start_date <= p.d1
         ) g
+        WHERE ${isAccount ? sql`true` : sql`false`}
       )
       SELECT p.i,
         ${ratioSql(sql`agg.up_won`, sql`agg.up_closed`)} AS upsell_rate,

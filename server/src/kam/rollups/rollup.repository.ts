@@ -140,11 +140,17 @@ export async function recomputeRollups(
         AND ${all ? sql`true` : sql`d.account_id = ANY(${set.accounts}::uuid[])`}`.execute(executor);
   }
   if (deals && (all || set.months.length > 0)) {
-    // A month's deals by range of closed_at (the index on it), not by computing each deal's month.
+    // A month's deals by a range of closed_at with constant bounds (an index range each), not by computing each
+    // deal's month or joining the months (which the planner reads as a scan of every deal).
     const months = all
       ? sql``
-      : sql`JOIN unnest(${set.months}::date[]) AS m(month)
-          ON d.closed_at >= (m.month::timestamp AT TIME ZONE ${tz}) AND d.closed_at < ((m.month + interval '1 month')::timestamp AT TIME ZONE ${tz})`;
+      : sql`AND (${sql.join(
+          set.months.map(
+            (month) =>
+              sql`(d.closed_at >= (${month}::timestamp AT TIME ZONE ${tz}) AND d.closed_at < ((${month}::date + interval '1 month')::timestamp AT TIME ZONE ${tz}))`,
+          ),
+          sql` OR `,
+        )})`;
     await sql`DELETE FROM ${own(schema, 'kam_rollup_deal_months')} WHERE ${all ? sql`true` : sql`month = ANY(${set.months}::date[])`}`.execute(
       executor,
     );
@@ -153,8 +159,9 @@ export async function recomputeRollups(
       SELECT ${monthOf(sql`d.closed_at`, tz)}, CASE WHEN d.stage = ANY(${basis.won}::text[]) THEN 'won' ELSE 'lost' END,
         coalesce(d.deal_type, ''), coalesce(d.lead_source = ANY(${REFERRAL_SOURCES}::text[]), false), coalesce(d.currency, ''),
         count(*), coalesce(sum(d.amount), 0)
-      FROM ${deals} d ${months}
+      FROM ${deals} d
       WHERE d.deleted_at IS NULL AND d.closed_at IS NOT NULL AND (d.stage = ANY(${basis.won}::text[]) OR d.stage = ANY(${basis.lost}::text[]))
+        ${months}
       GROUP BY 1, 2, 3, 4, 5`.execute(executor);
   }
 }

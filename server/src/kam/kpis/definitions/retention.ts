@@ -17,10 +17,11 @@ function contractCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
   return sql`
     ${periodsCte(ctx)},
-    -- Materialized: each contract's ACV is computed once, not once per period and join.
+    -- Materialized: each contract's ACV is computed once (to the cent: sums of long fractions cost), not once per
+    -- period and join.
     c AS MATERIALIZED (
-      SELECT c.id, c.account_id, c.start_date, c.end_date, c.cancelled_at, c.status, ${acvSql(ctx, 'c')} AS acv,
-        ${inOrgCurrency(ctx, sql`c.sow_value`, sql`c.currency`)} AS sow
+      SELECT c.id, c.account_id, c.start_date, c.end_date, c.cancelled_at, c.status, round(${acvSql(ctx, 'c')}, 2) AS acv,
+        round(${inOrgCurrency(ctx, sql`c.sow_value`, sql`c.currency`)}, 2) AS sow
       FROM ${tableOf(scope, 'contracts')} c
       WHERE ${visibleRow(scope, 'contracts', 'c')} AND c.account_id IN (${accountIdsInScope(scope)})
     ),

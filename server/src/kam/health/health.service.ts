@@ -6,6 +6,7 @@ import type { MetadataStore, OrgMetadata } from '../../records/index.js';
 import { inputsHidden, type FieldInputs } from '../kpis/field-access.js';
 import { addDays, localDate } from '../kpis/periods.js';
 import { resolveScope } from '../kpis/scope.js';
+import { stagesOf } from '../kpis/definitions/common.js';
 import { readSettings } from '../settings/kam-settings.repository.js';
 import { HEALTH_FACTORS } from '../settings/kam-settings.rules.js';
 import { DEFAULT_CADENCE } from '../settings/kam-settings.service.js';
@@ -29,14 +30,6 @@ export interface AccountHealth {
   }>;
   computedAt: string;
   history: Array<{ date: string; score: number; band: HealthBand }>;
-}
-
-function stagesOf(metadata: OrgMetadata) {
-  const values = metadata.modules.get('deals')?.fields.find((field) => field.apiName === 'stage')?.options.values ?? [];
-  return {
-    won: values.filter((value) => value.outcome === 'won').map((value) => value.code),
-    closed: values.filter((value) => value.outcome === 'won' || value.outcome === 'lost').map((value) => value.code),
-  };
 }
 
 /** The organization's calendar, currency, weights, cadences and deal stages; null when the organization is gone. */
@@ -64,7 +57,7 @@ export async function loadHealthOrg(
     weights: { ...HEALTH_FACTORS, ...(settings?.health_weights ?? {}) },
     cadenceDays: settings?.cadence_days ?? DEFAULT_CADENCE,
     wonStages: stages.won,
-    closedStages: stages.closed,
+    closedStages: [...stages.won, ...stages.lost],
   };
 }
 

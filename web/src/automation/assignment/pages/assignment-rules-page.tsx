@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Badge, Box, Group, Paper, Text } from '@mantine/core';
-import { IconArrowsSplit, IconPencil, IconTrash } from '@tabler/icons-react';
+import { Badge, Paper } from '@mantine/core';
+import { IconArrowsSplit } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { SettingsListPage } from '../../../settings/components/settings-list-page';
 import { ConfirmRemoveModal } from '../../../settings/components/confirm-remove-modal';
-import { TooltipIconButton } from '../../../components/tooltip-icon-button';
+import { RuleRow } from '../../components/rule-row';
 import { useModules } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useRoles } from '../../../settings/hooks/use-roles';
@@ -46,56 +46,26 @@ export function AssignmentRulesPage() {
         {(list) => (
           <Paper withBorder radius="md" role="list" aria-label={t('assignment.title')}>
             {list.map((rule, index) => (
-              <Group
+              <RuleRow
                 key={rule.id}
-                role="listitem"
-                justify="space-between"
-                align="flex-start"
-                wrap="nowrap"
-                px="md"
-                py="sm"
-                style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
-                data-testid="assignment-rule-row"
-              >
-                <Box style={{ minWidth: 0 }}>
-                  <Group gap="xs">
-                    <Text size="sm" fw={600}>
-                      {rule.name}
-                    </Text>
-                    <Badge variant="light" color="gray" tt="none">
-                      {moduleLabel(rule.module)}
-                    </Badge>
-                    <Badge variant="light" color={rule.active ? 'green' : 'gray'}>
-                      {rule.active ? t('assignment.active') : t('assignment.inactive')}
-                    </Badge>
-                  </Group>
-                  <Text size="xs" c="dimmed">
-                    {t('assignment.entries', { count: rule.entries.length })}:{' '}
-                    {rule.entries
-                      .map((entry) => t(`assignment.summary.${entry.target.type}`, { name: poolName(entry.target) }))
-                      .join(' · ')}
-                  </Text>
-                </Box>
-                <Group gap={2} wrap="nowrap">
-                  <TooltipIconButton
-                    tooltip={t('app:common.edit')}
-                    label={t('assignment.edit', { name: rule.name })}
-                    color="gray"
-                    icon={<IconPencil size={18} />}
-                    onClick={() => setEditing({ rule })}
-                  />
-                  <TooltipIconButton
-                    tooltip={t('app:common.delete')}
-                    label={t('assignment.delete', { name: rule.name })}
-                    color="red"
-                    icon={<IconTrash size={18} />}
-                    onClick={() => {
-                      remove.reset();
-                      setDeleting(rule);
-                    }}
-                  />
-                </Group>
-              </Group>
+                name={rule.name}
+                active={rule.active}
+                badges={
+                  <Badge variant="light" color="gray" tt="none">
+                    {moduleLabel(rule.module)}
+                  </Badge>
+                }
+                summary={`${t('assignment.entries', { count: rule.entries.length })}: ${rule.entries
+                  .map((entry) => t(`assignment.summary.${entry.target.type}`, { name: poolName(entry.target) }))
+                  .join(' · ')}`}
+                first={index === 0}
+                testId="assignment-rule-row"
+                onEdit={() => setEditing({ rule })}
+                onDelete={() => {
+                  remove.reset();
+                  setDeleting(rule);
+                }}
+              />
             ))}
           </Paper>
         )}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Badge, Box, Group, Paper, Text } from '@mantine/core';
-import { IconAlarm, IconPencil, IconTrash } from '@tabler/icons-react';
+import { Paper } from '@mantine/core';
+import { IconAlarm } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { SettingsListPage } from '../../../settings/components/settings-list-page';
 import { ConfirmRemoveModal } from '../../../settings/components/confirm-remove-modal';
-import { TooltipIconButton } from '../../../components/tooltip-icon-button';
+import { RuleRow } from '../../components/rule-row';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useDeleteEscalationRule, useEscalationRules, type EscalationRule } from '../api';
 import { EscalationRuleEditor } from '../components/escalation-rule-editor';
@@ -32,58 +32,27 @@ export function EscalationRulesPage() {
         {(list) => (
           <Paper withBorder radius="md" role="list" aria-label={t('escalation.title')}>
             {list.map((rule, index) => (
-              <Group
+              <RuleRow
                 key={rule.id}
-                role="listitem"
-                justify="space-between"
-                align="flex-start"
-                wrap="nowrap"
-                px="md"
-                py="sm"
-                style={{ borderTop: index === 0 ? undefined : '1px solid var(--mantine-color-gray-2)' }}
-                data-testid="escalation-rule-row"
-              >
-                <Box style={{ minWidth: 0 }}>
-                  <Group gap="xs">
-                    <Text size="sm" fw={600}>
-                      {rule.name}
-                    </Text>
-                    <Badge variant="light" color={rule.active ? 'green' : 'gray'}>
-                      {rule.active ? t('assignment.active') : t('assignment.inactive')}
-                    </Badge>
-                  </Group>
-                  <Text size="xs" c="dimmed">
-                    {rule.levels
-                      .map((level, i) =>
-                        t('escalation.summary', {
-                          n: i + 1,
-                          hours: level.afterMinutes / 60,
-                          to: level.target.type === 'user' ? userName(level.target.userId) : t('escalation.targets.manager'),
-                        }),
-                      )
-                      .join(' · ')}
-                  </Text>
-                </Box>
-                <Group gap={2} wrap="nowrap">
-                  <TooltipIconButton
-                    tooltip={t('app:common.edit')}
-                    label={t('assignment.edit', { name: rule.name })}
-                    color="gray"
-                    icon={<IconPencil size={18} />}
-                    onClick={() => setEditing({ rule })}
-                  />
-                  <TooltipIconButton
-                    tooltip={t('app:common.delete')}
-                    label={t('assignment.delete', { name: rule.name })}
-                    color="red"
-                    icon={<IconTrash size={18} />}
-                    onClick={() => {
-                      remove.reset();
-                      setDeleting(rule);
-                    }}
-                  />
-                </Group>
-              </Group>
+                name={rule.name}
+                active={rule.active}
+                summary={rule.levels
+                  .map((level, i) =>
+                    t('escalation.summary', {
+                      n: i + 1,
+                      hours: level.afterMinutes / 60,
+                      to: level.target.type === 'user' ? userName(level.target.userId) : t('escalation.targets.manager'),
+                    }),
+                  )
+                  .join(' · ')}
+                first={index === 0}
+                testId="escalation-rule-row"
+                onEdit={() => setEditing({ rule })}
+                onDelete={() => {
+                  remove.reset();
+                  setDeleting(rule);
+                }}
+              />
             ))}
           </Paper>
         )}

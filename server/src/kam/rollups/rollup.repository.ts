@@ -55,13 +55,13 @@ const monthOf = (instant: RawBuilder<unknown>, timeZone: string) => sql`date_tru
 export async function readRollupState(
   executor: Executor,
   schema: string,
-): Promise<{ signature: string | null; timeZone: string | null; dirty: boolean }> {
-  const result = await sql<{ signature: string | null; time_zone: string | null; dirty: boolean }>`
+): Promise<{ signature: string | null; timeZone: string | null; lastDirtyId: string | null }> {
+  const result = await sql<{ signature: string | null; time_zone: string | null; last_dirty_id: string | null }>`
     SELECT (SELECT signature FROM ${own(schema, 'kam_rollup_state')}) AS signature,
       (SELECT time_zone FROM ${own(schema, 'kam_rollup_state')}) AS time_zone,
-      EXISTS (SELECT 1 FROM ${own(schema, 'kam_rollup_dirty')}) AS dirty`.execute(executor);
+      (SELECT max(id)::text FROM ${own(schema, 'kam_rollup_dirty')}) AS last_dirty_id`.execute(executor);
   const row = result.rows[0];
-  return { signature: row?.signature ?? null, timeZone: row?.time_zone ?? null, dirty: row?.dirty === true };
+  return { signature: row?.signature ?? null, timeZone: row?.time_zone ?? null, lastDirtyId: row?.last_dirty_id ?? null };
 }
 
 /** One drain or rebuild of an organization's rollups at a time, across nodes (held to the end of the transaction). */
@@ -69,11 +69,12 @@ export async function lockRollups(executor: Executor, schema: string): Promise<v
   await sql`SELECT pg_advisory_xact_lock(hashtext(${`kam-rollups:${schema}`}))`.execute(executor);
 }
 
-/** Takes up to `limit` dirty marks (the oldest), deduplicated. */
-export async function takeDirtyMarks(executor: Executor, schema: string, limit: number): Promise<DirtySet> {
+/** Takes up to `limit` dirty marks (the oldest; none after `upTo` when given), deduplicated. */
+export async function takeDirtyMarks(executor: Executor, schema: string, limit: number, upTo?: string): Promise<DirtySet> {
+  const until = upTo === undefined ? sql`` : sql`WHERE id <= ${upTo}::bigint`;
   const result = await sql<{ kind: string; key: string }>`
     DELETE FROM ${own(schema, 'kam_rollup_dirty')} WHERE id IN (
-      SELECT id FROM ${own(schema, 'kam_rollup_dirty')} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED
+      SELECT id FROM ${own(schema, 'kam_rollup_dirty')} ${until} ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED
     ) RETURNING kind, key`.execute(executor);
   const sets = { account: new Set<string>(), month: new Set<string>(), lead: new Set<string>() };
   for (const row of result.rows) sets[row.kind as keyof typeof sets]?.add(row.key);
@@ -177,11 +178,6 @@ export async function writeRollupState(executor: Executor, schema: string, basis
     ON CONFLICT (singleton) DO UPDATE SET signature = excluded.signature, time_zone = excluded.time_zone, built_at = excluded.built_at`.execute(
     executor,
   );
-}
-
-/** Forgets every dirty mark (a rebuild covers them). */
-export async function clearDirtyMarks(executor: Executor, schema: string): Promise<void> {
-  await sql`DELETE FROM ${own(schema, 'kam_rollup_dirty')}`.execute(executor);
 }
 
 /**

@@ -49,12 +49,15 @@ export function createRollupService(ctx: Pick<AppContext, 'database' | 'events' 
   const running = new Set<Promise<unknown>>();
   let closed = false;
 
-  /** Brings the rollups up to date with every dirty mark committed so far. */
-  async function drain(metadata: OrgMetadata, basis: RollupBasis): Promise<void> {
+  /**
+   * Brings the rollups up to date with the dirty marks committed so far (up to `upTo` when given: a request
+   * catches up with the writes before it, not with an import still running).
+   */
+  async function drain(metadata: OrgMetadata, basis: RollupBasis, upTo?: string): Promise<void> {
     for (;;) {
       const empty = await database.transaction('kam.rollups-drain', async (trx) => {
         await lockRollups(trx, metadata.schema);
-        const set = await takeDirtyMarks(trx, metadata.schema, DRAIN_BATCH);
+        const set = await takeDirtyMarks(trx, metadata.schema, DRAIN_BATCH, upTo);
         if (isEmptyDirtySet(set)) return true;
         await recomputeRollups(trx, metadata, basis, set);
         return false;
@@ -104,7 +107,7 @@ export function createRollupService(ctx: Pick<AppContext, 'database' | 'events' 
       }
       await rebuild(metadata, basis);
     }
-    if (state.dirty) await drain(metadata, basis);
+    if (state.lastDirtyId !== null) await drain(metadata, basis, state.lastDirtyId);
     return true;
   }
 
@@ -139,7 +142,7 @@ export function createRollupService(ctx: Pick<AppContext, 'database' | 'events' 
         if (!org) return;
         const state = await readRollupState(database.db, org.metadata.schema);
         // Not built (or for another basis): the rebuild, not a drain, brings them up to date.
-        if (state.signature === rollupSignature(org.basis) && state.dirty) await drain(org.metadata, org.basis);
+        if (state.signature === rollupSignature(org.basis) && state.lastDirtyId !== null) await drain(org.metadata, org.basis);
       })()
         // A failed drain leaves its marks: the next drain or request takes them again.
         .catch(() => undefined)

@@ -7,15 +7,19 @@ import type { Token } from './query.lexer.js';
 /** What the compiler may know of the organization, as the caller sees it. */
 export interface QuerySchema {
   /** A module the caller may read, by API name. */
-  module(apiName: string): ModuleMeta | undefined;
-  /** A field of a module the caller may see (`id` included). */
-  field(module: ModuleMeta, apiName: string): FieldMeta | undefined;
-  /** The module a lookup points at, when the caller may read it. */
-  related(field: FieldMeta): ModuleMeta | undefined;
+  module(apiName: string): QueryModule | undefined;
   /** The first and last day (inclusive, organization's time zone) of a date literal. */
   dayRange(name: string, days?: number): { from: string; to: string };
   /** The instant a day starts in the organization's time zone (for datetime fields). */
   startOfDay(day: string): string;
+}
+
+export interface QueryModule {
+  meta: ModuleMeta;
+  /** The fields the caller may see, in order (for `SELECT *`). */
+  fields: FieldMeta[];
+  /** A field path (`amount`, `account_id.tier`, `owner_id.role`) as the caller sees it, or why it cannot be read. */
+  field(path: string): FieldMeta | { error: string };
 }
 
 const BUCKETS = {
@@ -66,9 +70,10 @@ export interface CompiledQuery {
 
 /** Checks a parsed query against the caller's view of the organization and turns it into a report-shaped plan. */
 export function compileQuery(query: Query, schema: QuerySchema): CompiledQuery {
-  const module = schema.module(query.from.module);
-  if (!module) throw queryError(`Unknown module "${query.from.module}"`, query.from.token);
-  const fieldOf = (ref: FieldRef) => resolveField(ref, module, schema);
+  const source = schema.module(query.from.module);
+  if (!source) throw queryError(`Unknown module "${query.from.module}"`, query.from.token);
+  const module = source.meta;
+  const fieldOf = (ref: FieldRef) => resolveField(ref, source);
 
   const aggregates: CompiledAggregate[] = [];
   const filterTokens = new Map<string, Token>();
@@ -81,7 +86,7 @@ export function compileQuery(query: Query, schema: QuerySchema): CompiledQuery {
       }
       compiled.field = call.field.path;
     }
-    if (call.filter) compiled.filter = toFilter(call.filter, module, schema, `aggregate:${compiled.key}`, filterTokens);
+    if (call.filter) compiled.filter = toFilter(call.filter, source, schema, `aggregate:${compiled.key}`, filterTokens);
     aggregates.push(compiled);
     return compiled.key;
   };
@@ -98,7 +103,7 @@ export function compileQuery(query: Query, schema: QuerySchema): CompiledQuery {
     limit: DEFAULT_LIMIT,
     filterTokens,
   };
-  if (query.where) plan.filter = toFilter(query.where, module, schema, 'where', filterTokens);
+  if (query.where) plan.filter = toFilter(query.where, source, schema, 'where', filterTokens);
 
   if (query.limit) {
     if (query.limit.value < 1 || query.limit.value > MAX_LIMIT) {
@@ -109,7 +114,7 @@ export function compileQuery(query: Query, schema: QuerySchema): CompiledQuery {
 
   if (!isGrouped) {
     if (query.star) {
-      plan.columns = visibleFields(module, schema).map((field) => ({
+      plan.columns = source.fields.map((field) => ({
         name: field.apiName,
         source: { kind: 'field', path: field.apiName },
         field,
@@ -180,20 +185,10 @@ export function compileQuery(query: Query, schema: QuerySchema): CompiledQuery {
   return plan;
 }
 
-function resolveField(ref: FieldRef, module: ModuleMeta, schema: QuerySchema): FieldMeta {
-  const [first, second] = ref.path.split('.') as [string, string | undefined];
-  const field = schema.field(module, first);
-  if (!field) throw queryError(`Unknown field "${first}" in ${module.apiName}`, ref.token);
-  if (second === undefined) return field;
-  const target = schema.related(field);
-  if (!target) throw queryError(`"${first}" is not a lookup whose fields can be read`, ref.token);
-  const related = schema.field(target, second);
-  if (!related) throw queryError(`Unknown field "${second}" in ${target.apiName}`, ref.token);
-  return related;
-}
-
-function visibleFields(module: ModuleMeta, schema: QuerySchema): FieldMeta[] {
-  return module.fields.filter((field) => schema.field(module, field.apiName));
+function resolveField(ref: FieldRef, source: QueryModule): FieldMeta {
+  const field = source.field(ref.path);
+  if ('error' in field) throw queryError(field.error, ref.token);
+  return field;
 }
 
 const isNumeric = (field: FieldMeta) =>
@@ -276,7 +271,7 @@ type Op = FilterNode extends infer N ? (N extends { op: infer O } ? O : never) :
  * A WHERE condition in the filter language of list views. NOT is pushed down to the conditions (De Morgan), since
  * the filter language has no NOT; LIKE takes 'text%' (starts with) or '%text%' (contains).
  */
-function toFilter(condition: Condition, module: ModuleMeta, schema: QuerySchema, root: string, tokens: Map<string, Token>): FilterNode {
+function toFilter(condition: Condition, source: QueryModule, schema: QuerySchema, root: string, tokens: Map<string, Token>): FilterNode {
   const walk = (node: Condition, negate: boolean, path: string): FilterNode => {
     switch (node.kind) {
       case 'and':
@@ -294,7 +289,7 @@ function toFilter(condition: Condition, module: ModuleMeta, schema: QuerySchema,
     }
   };
   const leaf = (node: Exclude<Condition, { kind: 'and' | 'or' | 'not' }>, negate: boolean): FilterNode => {
-    const field = resolveField(node.field, module, schema);
+    const field = resolveField(node.field, source);
     const fieldPath = node.field.path;
     const condition = (op: Op, value?: unknown): FilterNode => ({ field: fieldPath, op, ...(value === undefined ? {} : { value }) });
     const flip = (op: Op): Op => (negate ? ((NEGATED_OPS as Record<string, Op>)[op] ?? op) : op);

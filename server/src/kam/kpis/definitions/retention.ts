@@ -12,28 +12,37 @@ export const CONTRACT_DATES = ['account_id', 'start_date', 'end_date', 'cancelle
  * all of them over the 8 periods.
  */
 
-/** The contracts of the scope's visible accounts and, per period, each customer's ACV at the start and after the end. */
+/**
+ * The contracts of the scope's visible accounts, each one's ACV and SOW value in cents of the organization's currency
+ * (integer sums are exact and cheap), and each contract active on a period's first day (`on0`), last day (`on1`) or
+ * the day after it (`onn`), with those flags computed once per period and contract.
+ */
 function contractCtes(ctx: KpiRunContext): RawBuilder<unknown> {
   const { scope } = ctx;
   return sql`
     ${periodsCte(ctx)},
-    -- Materialized: each contract's ACV is computed once (to the cent: sums of long fractions cost), not once per
-    -- period and join.
+    -- Materialized: each contract's ACV is computed once, not once per period and join.
     c AS MATERIALIZED (
-      SELECT c.id, c.account_id, c.start_date, c.end_date, c.cancelled_at, c.status, round(${acvSql(ctx, 'c')}, 2) AS acv,
-        round(${inOrgCurrency(ctx, sql`c.sow_value`, sql`c.currency`)}, 2) AS sow
+      SELECT c.id, c.account_id, c.start_date, c.end_date, c.cancelled_at, c.status, (round(${acvSql(ctx, 'c')}, 2) * 100)::bigint AS acv,
+        (round(${inOrgCurrency(ctx, sql`c.sow_value`, sql`c.currency`)}, 2) * 100)::bigint AS sow
       FROM ${tableOf(scope, 'contracts')} c
       WHERE ${visibleRow(scope, 'contracts', 'c')} AND c.account_id IN (${accountIdsInScope(scope)})
     ),
-    -- Each customer at a period's start (a contract active on its first day): ACV then and the day after it, in
-    -- one pass over the contracts active on either day.
+    pc AS (
+      SELECT p.i, c.id, c.account_id, c.acv, c.sow, f.on0, f.on1, f.onn
+      FROM p CROSS JOIN c
+      CROSS JOIN LATERAL (SELECT ${activeOn('c', sql`p.d0`)} AS on0, ${activeOn('c', sql`p.d1`)} AS on1, ${activeOn('c', sql`p.dn`)} AS onn) f
+      WHERE f.on0 OR f.on1 OR f.onn
+    ),
+    -- Each customer at a period's start (a contract active on its first day): ACV then and the day after it.
     per AS (
-      SELECT p.i, c.account_id, sum(c.acv) FILTER (WHERE ${activeOn('c', sql`p.d0`)}) AS a0,
-        coalesce(sum(c.acv) FILTER (WHERE ${activeOn('c', sql`p.dn`)}), 0) AS a1, NOT bool_or(${activeOn('c', sql`p.dn`)}) AS churned
-      FROM p JOIN c ON ${activeOn('c', sql`p.d0`)} OR ${activeOn('c', sql`p.dn`)}
-      GROUP BY p.i, c.account_id HAVING bool_or(${activeOn('c', sql`p.d0`)})
+      SELECT i, account_id, sum(acv) FILTER (WHERE on0) AS a0, coalesce(sum(acv) FILTER (WHERE onn), 0) AS a1, NOT bool_or(onn) AS churned
+      FROM pc WHERE on0 OR onn GROUP BY i, account_id HAVING bool_or(on0)
     )`;
 }
+
+/** Cents (the CTEs' integer amounts) as an amount with two decimals, for a drill-down row. */
+const fromCents = (cents: RawBuilder<unknown>) => sql`(${cents} / 100.0)::numeric(20, 2)::text`;
 
 const upForRenewal = sql<boolean>`c.end_date >= p.d0 AND c.end_date <= p.d1 AND c.cancelled_at IS NULL AND c.status IS DISTINCT FROM 'cancelled'`;
 const renewed = (ctx: KpiRunContext) =>
@@ -72,11 +81,7 @@ export const retentionFamily: KpiFamily = {
         SELECT p.i, count(*) AS up, count(*) FILTER (WHERE ${renewed(ctx)}) AS renewed
         FROM p JOIN c ON ${upForRenewal} GROUP BY p.i
       ),
-      sow AS (
-        SELECT p.i, coalesce(sum(c.sow) FILTER (WHERE ${activeOn('c', sql`p.d0`)}), 0) AS s0,
-          coalesce(sum(c.sow) FILTER (WHERE ${activeOn('c', sql`p.d1`)}), 0) AS s1
-        FROM p JOIN c ON ${activeOn('c', sql`p.d0`)} OR ${activeOn('c', sql`p.d1`)} GROUP BY p.i
-      )
+      sow AS (SELECT i, coalesce(sum(sow) FILTER (WHERE on0), 0) AS s0, coalesce(sum(sow) FILTER (WHERE on1), 0) AS s1 FROM pc GROUP BY i)
       SELECT p.i,
         ${ratioSql(sql`ret.churned`, sql`ret.customers`)} AS churn_rate,
         ${ratioSql(sql`ret.lost`, sql`ret.arr0`)} AS revenue_churn,
@@ -102,19 +107,18 @@ export const retentionFamily: KpiFamily = {
     if (id === 'renewal_rate') {
       return {
         module: 'contracts',
-        rows: sql`WITH ${contractCtes(ctx)} SELECT c.id, ${renewed(ctx)} AS counted, round(c.acv, 2)::text AS value FROM p JOIN c ON ${upForRenewal}`,
+        rows: sql`WITH ${contractCtes(ctx)} SELECT c.id, ${renewed(ctx)} AS counted, ${fromCents(sql`c.acv`)} AS value FROM p JOIN c ON ${upForRenewal}`,
       };
     }
     if (id === 'sow_growth') {
       return {
         module: 'contracts',
-        rows: sql`WITH ${contractCtes(ctx)} SELECT c.id, ${activeOn('c', sql`p.d1`)} AS counted, round(c.sow, 2)::text AS value
-          FROM p JOIN c ON ${activeOn('c', sql`p.d0`)} OR ${activeOn('c', sql`p.d1`)}`,
+        rows: sql`WITH ${contractCtes(ctx)} SELECT id, on1 AS counted, ${fromCents(sql`sow`)} AS value FROM pc WHERE on0 OR on1`,
       };
     }
     return {
       module: 'accounts',
-      rows: sql`WITH ${contractCtes(ctx)} SELECT per.account_id AS id, per.churned AS counted, round(per.a0, 2)::text AS value FROM per`,
+      rows: sql`WITH ${contractCtes(ctx)} SELECT per.account_id AS id, per.churned AS counted, ${fromCents(sql`per.a0`)} AS value FROM per`,
     };
   },
 };

@@ -221,7 +221,7 @@ async function grouped(executor: Executor, compiled: CompiledReport, answer: Arr
     const parent = depth === 1 ? undefined : byPrefix.get(JSON.stringify(Object.values(group.keys).slice(0, depth - 1)));
     (parent ? parent.children! : top).push(group);
   }
-  sortGroups(compiled, top, 0);
+  if (compiled.rows.length > 0) sortGroups(compiled, top, 0);
   columnKeys.sort((a, b) => compareKeys(compiled.columns, a.keys, b.keys));
   const result: Omit<RunResult, 'currency' | 'truncated' | 'durationMs'> = { columns: groupedColumns(compiled), groups: top, totals };
   if (compiled.columns.length > 0) Object.assign(result, { columnKeys, cells });

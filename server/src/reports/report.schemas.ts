@@ -104,7 +104,9 @@ export const ReportDefinition = Type.Object(
         { additionalProperties: false, description: 'Only records whose date field falls in the range.' },
       ),
     ),
-    groupBy: Type.Optional(Type.Array(Grouping, { maxItems: 3, description: 'Summary: 1–3 levels; matrix: the rows (1–2).' })),
+    groupBy: Type.Optional(
+      Type.Array(Grouping, { maxItems: 3, description: 'Summary: 0–3 levels (none: the grand totals alone); matrix: the rows (1–2).' }),
+    ),
     columnGroupBy: Type.Optional(Type.Array(Grouping, { maxItems: 2, description: 'Matrix: 1–2 levels across.' })),
     aggregates: Type.Optional(Type.Array(Aggregate, { maxItems: 20, description: 'Default: count.' })),
     formulas: Type.Optional(Type.Array(Formula, { maxItems: 10 })),

@@ -19,7 +19,7 @@ import type { CreateReportBody, PeriodRange, ReportDefinition, SharedWith, Updat
  */
 export const REPORTS_PERMISSION = 'reports';
 
-function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
+export function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
   if (!canFeature(auth, REPORTS_PERMISSION, action))
     throw forbidden(
       action === 'read' ? 'Your profile does not allow you to see reports.' : 'Your profile does not allow you to build reports.',
@@ -64,7 +64,7 @@ export function createReportService(ctx: AppContext, deps: Pick<RecordsModule, '
   }
 
   /** The caller's scope over the definition's module (400 unknown module, 403 module permission). */
-  async function scopeFor(auth: AuthContext, definition: ReportDefinition) {
+  async function scopeFor(auth: AuthContext, definition: Pick<ReportDefinition, 'module'>) {
     const [metadata, scopes, org] = await Promise.all([
       deps.metadata.get(auth.orgId, auth.orgSchema),
       loadRecordScopes(database.db, auth),
@@ -217,7 +217,7 @@ export function createReportService(ctx: AppContext, deps: Pick<RecordsModule, '
     return galleryFor(await deps.metadata.get(auth.orgId, auth.orgSchema), auth.language === 'en' ? 'en' : 'es');
   }
 
-  return { list, get, create, update, remove, run, preview, drillDown, drillDownPreview, gallery, runDefinition, visible };
+  return { list, get, create, update, remove, run, preview, drillDown, drillDownPreview, gallery, runDefinition, visible, scopeFor };
 }
 
 export type ReportService = ReturnType<typeof createReportService>;

@@ -86,7 +86,8 @@ export function compileReport(scope: ReportScope, definition: ReportDefinition, 
     });
   const rows = type === 'tabular' ? [] : groupings(definition.groupBy, 'groupBy');
   const columns = type === 'matrix' ? groupings(definition.columnGroupBy, 'columnGroupBy') : [];
-  if (type === 'summary' && rows.length === 0) throw invalid('groupBy', 'a summary report groups by 1 to 3 fields');
+  // A summary without groupings is its grand totals alone (the query language's aggregates without GROUP BY).
+  if (type === 'summary' && rows.length > 3) throw invalid('groupBy', 'a summary report groups by at most 3 fields');
   if (type === 'matrix' && (rows.length === 0 || rows.length > 2)) throw invalid('groupBy', 'a matrix has 1 or 2 row groupings');
   if (type === 'matrix' && columns.length === 0) throw invalid('columnGroupBy', 'a matrix has 1 or 2 column groupings');
   if (type !== 'matrix' && definition.columnGroupBy?.length) throw invalid('columnGroupBy', 'only a matrix groups across');

@@ -166,7 +166,8 @@ export function compileQuery(query: Query, schema: QuerySchema): CompiledQuery {
       });
     } else if (expression.kind === 'aggregate') {
       const key = aggregateKey(expression);
-      const field = expression.field && (expression.fn === 'MIN' || expression.fn === 'MAX') ? fieldOf(expression.field) : undefined;
+      // A sum, average, minimum or maximum keeps its field's type (a sum of currency is currency); counts are numbers.
+      const field = expression.field && expression.fn !== 'COUNT' ? fieldOf(expression.field) : undefined;
       plan.columns.push({ name: item.alias ?? item.text, source: { kind: 'value', key }, field });
     } else if (expression.kind === 'arithmetic') {
       const key = `f${plan.formulas.length + 1}`;

@@ -34,7 +34,7 @@ export const DATE_LITERALS = [
   'THIS_FISCAL_YEAR',
   'LAST_FISCAL_YEAR',
 ] as const;
-/** `LAST_N_DAYS(30)`: the 30 days ending today; `NEXT_N_DAYS(90)`: the 90 days starting today. */
+/** `LAST_N_DAYS(30)`: the 30 days ending today; `NEXT_N_DAYS(90)`: the 90 days after today (like the reports' ranges). */
 export const DATE_FUNCTIONS = ['LAST_N_DAYS', 'NEXT_N_DAYS'] as const;
 
 export interface FieldRef {

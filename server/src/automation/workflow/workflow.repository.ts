@@ -89,6 +89,9 @@ export async function updateRule(executor: Executor, schema: string, id: string,
 }
 
 export async function deleteRule(executor: Executor, schema: string, id: string): Promise<boolean> {
+  // Its log goes with it (the log's rule_id also names approval processes, so it has no foreign key).
+  await sql`DELETE FROM ${t(schema, 'automation_executions')}
+    WHERE rule_id = ${id} AND EXISTS (SELECT 1 FROM ${t(schema, 'automation_workflow_rules')} WHERE id = ${id})`.execute(executor);
   const result = await sql`DELETE FROM ${t(schema, 'automation_workflow_rules')} WHERE id = ${id}`.execute(executor);
   return Number(result.numAffectedRows ?? 0) > 0;
 }

@@ -16,6 +16,7 @@ const es = {
     kam: 'Gestión de cuentas clave',
     assignmentRules: 'Reglas de asignación',
     escalationRules: 'Escalado de casos',
+    approvalProcesses: 'Procesos de aprobación',
     automation: 'Automatización',
   },
   sectionHints: {
@@ -32,6 +33,7 @@ const es = {
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
     escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
+    approvalProcesses: 'Automatización: pedir el visto bueno de jefes o grupos antes de seguir (descuentos, contratos)',
     automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
   },
   menu: { label: 'Sección de configuración' },
@@ -517,6 +519,7 @@ const en: typeof es = {
     kam: 'Key account management',
     assignmentRules: 'Assignment rules',
     escalationRules: 'Case escalation',
+    approvalProcesses: 'Approval processes',
     automation: 'Automation',
   },
   sectionHints: {
@@ -533,6 +536,7 @@ const en: typeof es = {
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
     escalationRules: 'Automation: tell managers about cases past their SLA',
+    approvalProcesses: 'Automation: get a manager’s or a group’s go-ahead before moving on (discounts, contracts)',
     automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
   },
   menu: { label: 'Settings section' },

@@ -223,7 +223,8 @@ function RuleForm({ rule, onDone }: { rule: WorkflowRule | null; onDone: () => v
   );
 }
 
-function ActionList({
+/** A list of workflow actions with add and remove (rule editors, approval processes). */
+export function ActionList({
   title,
   actions,
   fields,

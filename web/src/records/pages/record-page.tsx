@@ -19,6 +19,7 @@ import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
 import { LeadConvertButton } from '../../crm';
 import { AttachmentsPanel } from '../components/attachments-panel';
 import { AccountKpiPanel, AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
+import { ApprovalPanel } from '../../automation/approvals';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -120,6 +121,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
             {module.apiName === 'accounts' && <HealthPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <RelationshipMapPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <AccountPlanPanel accountId={record.id} canEdit={canEdit} />}
+            <ApprovalPanel module={module.apiName} id={record.id} />
             <AttachmentsPanel module={module.apiName} id={record.id} canEdit={canEdit} />
             <RecordTimeline module={module} id={record.id} />
           </Stack>
@@ -217,9 +219,13 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
       'converted',
       'merged',
       'line_items',
+      'approval_submitted',
+      'approval_approved',
+      'approval_rejected',
+      'approval_recalled',
     ];
     const key = known.includes(entry.kind) ? entry.kind : 'other';
-    return t(`record.kinds.${key}`, { actor, kind: entry.kind });
+    return t(`record.kinds.${key}`, { actor, kind: entry.kind, process: entry.data.process ?? '', step: entry.data.step ?? '' });
   };
   const show = (apiName: string, value: unknown) => {
     const field = fields.get(apiName);
@@ -252,6 +258,11 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
                     </Text>
                   ))}
                 </Stack>
+              )}
+              {typeof entry.data.comment === 'string' && entry.data.comment && (
+                <Text size="sm" fs="italic" mt={4}>
+                  “{entry.data.comment}”
+                </Text>
               )}
               <Text size="xs" c="dimmed" mt={4}>
                 {when(entry.at)}

@@ -64,7 +64,8 @@ describe.skipIf(!hasChromium)('approvals journey', () => {
       await adminPage.getByText('1. Jefe directo → el jefe de quien lo envía').waitFor();
     });
 
-    const deal = (await call('POST', '/records/deals', { name: 'Acme renovación', amount: '48000.00', descuento_c: 25 }, rep)).data.id as string;
+    const deal = (await call('POST', '/records/deals', { name: 'Acme renovación', amount: '48000.00', descuento_c: 25 }, rep)).data
+      .id as string;
 
     const repPage = await journey.signIn('sergio@aceros.test', 'otra-contraseña-larga');
     await journey.step(repPage, 'approvals-02-locked-for-the-rep', async () => {

@@ -12,7 +12,6 @@ import {
   compileFilter,
   fullFilterScope,
   insertTimeline,
-  selectRecords,
   type MetadataStore,
   type ModuleMeta,
   type ModuleView,
@@ -27,6 +26,7 @@ import {
   finishExecution,
   findOrganization,
   findRecordNames,
+  lockRecord,
   recordMatches,
   ruleActor,
   type ActionOutcome,
@@ -50,6 +50,7 @@ import {
   listProcesses,
   setApproverDecision,
   setSubmissionState,
+  type DecisionRow,
   type ProcessRow,
   type SubmissionRow,
   type SubmissionStatus,
@@ -142,6 +143,16 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     return people.users.filter((user) => user.active && user.is_admin).map((user) => user.id);
   }
 
+  /** One line of a submission's history, stamped now. */
+  async function addDecision(
+    trx: Trx,
+    target: Target,
+    submissionId: string,
+    line: Pick<DecisionRow, 'step' | 'user_id' | 'decision' | 'comment' | 'delegated_from'>,
+  ) {
+    await insertDecision(trx, target.schema, { id: newId(), submission_id: submissionId, at: ctx.now(), ...line });
+  }
+
   async function timeline(trx: Trx, target: Target, recordId: string, kind: string, actorId: string | null, data: Record<string, unknown>) {
     await insertTimeline(trx, target.schema, [
       { id: newId(), module: target.module.apiName, record_id: recordId, kind, actor_id: actorId, at: ctx.now(), data },
@@ -195,13 +206,7 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     });
     if (!claimed) return;
     const actor = await ruleActor(trx, target.orgId, process.owner_id);
-    const [record] = await selectRecords(trx, {
-      schema: target.schema,
-      table: target.module.table,
-      columns: ['id', 'deleted_at', ...target.module.fields.map((f) => f.apiName)],
-      where: [sql<boolean>`r.id = ${submission.record_id}`],
-      forUpdate: true,
-    });
+    const record = await lockRecord(trx, { schema: target.schema, module: target.module, id: submission.record_id });
     const finish = (values: { status: 'done' | 'failed' | 'skipped'; actions?: ActionOutcome[]; reason?: string; error?: string }) =>
       finishExecution(trx, target.schema, executionId, {
         matched: true,
@@ -268,15 +273,12 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     for (let index = from; index < process.steps.length; index++) {
       const step = process.steps[index]!;
       if (step.criteria && !(await meets(trx, target, step.criteria, submission.record_id, process.owner_id))) {
-        await insertDecision(trx, target.schema, {
-          id: newId(),
-          submission_id: submission.id,
+        await addDecision(trx, target, submission.id, {
           step: index,
           user_id: null,
           decision: 'skip',
           comment: null,
           delegated_from: null,
-          at: now,
         });
         continue;
       }
@@ -339,15 +341,12 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
       decided_at: null,
     };
     if (!(await insertSubmission(trx, target.schema, submission))) return null;
-    await insertDecision(trx, target.schema, {
-      id: newId(),
-      submission_id: submission.id,
+    await addDecision(trx, target, submission.id, {
       step: 0,
       user_id: input.submitterId,
       decision: 'submit',
       comment: input.comment,
       delegated_from: null,
-      at: now,
     });
     await timeline(trx, target, input.recordId, 'approval_submitted', input.submitterId, {
       submissionId: submission.id,
@@ -397,7 +396,6 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     const open = rows.filter((row) => row.decision === null);
     const mine = open.find((row) => row.user_id === input.actorId) ?? open.find((row) => row.delegate_id === input.actorId);
     if (!mine) throw forbidden('You are not an approver of the step this record is waiting on.');
-    const now = ctx.now();
     const step = process.steps[submission.step];
     const delegatedFrom = mine.user_id === input.actorId ? null : mine.user_id;
     await setApproverDecision(
@@ -406,15 +404,12 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
       { submissionId: submission.id, step: submission.step, userId: mine.user_id },
       input.decision,
     );
-    await insertDecision(trx, target.schema, {
-      id: newId(),
-      submission_id: submission.id,
+    await addDecision(trx, target, submission.id, {
       step: submission.step,
       user_id: input.actorId,
       decision: input.decision,
       comment: input.comment,
       delegated_from: delegatedFrom,
-      at: now,
     });
     await timeline(
       trx,
@@ -454,15 +449,12 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
       throw forbidden('Only the person who submitted it (or an administrator) can recall it.');
     const now = ctx.now();
     await setSubmissionState(trx, target.schema, submission.id, { step: submission.step, status: 'recalled', decided_at: now });
-    await insertDecision(trx, target.schema, {
-      id: newId(),
-      submission_id: submission.id,
+    await addDecision(trx, target, submission.id, {
       step: submission.step,
       user_id: auth.userId,
       decision: 'recall',
-      comment,
+      comment: comment,
       delegated_from: null,
-      at: now,
     });
     await timeline(trx, target, submission.record_id, 'approval_recalled', auth.userId, {
       submissionId: submission.id,

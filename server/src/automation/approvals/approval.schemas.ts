@@ -176,7 +176,8 @@ export const RecordApprovals = Type.Object({
   locked: Type.Boolean({ description: 'A submission is pending: only administrators may change or delete the record.' }),
   submissions: Type.Array(Submission, { description: 'Newest first.' }),
   manualProcesses: Type.Array(Type.Object({ id: Uuid, name: Type.String() }), {
-    description: 'Enabled processes the caller may submit this record to now (it meets their criteria and nothing is pending).',
+    description:
+      'What the “Submit for approval” button offers: enabled manual processes, and automatic ones whose last submission of this record was rejected or recalled, whose criteria the record meets, when nothing is pending and the caller may change the record.',
   }),
 });
 

@@ -13,7 +13,7 @@ import {
   type RecordService,
 } from '../../records/index.js';
 import { findOrganization, findRecordNames } from '../workflow/workflow.repository.js';
-import { checkAction, checkUser } from '../workflow/workflow.service.js';
+import { allowedByProfile, AUTOMATION_PERMISSION, checkAction, checkUser } from '../workflow/workflow.service.js';
 import { findOrgIds } from '../assignment/assignment.repository.js';
 import type { ApprovalEngine, Target } from './approval.engine.js';
 import {
@@ -56,16 +56,8 @@ import type {
  */
 export const APPROVALS_PERMISSION = 'automation_approvals';
 
-function allowed(auth: AuthContext, action: 'read' | 'manage'): boolean {
-  if (auth.isAdmin) return true;
-  return [APPROVALS_PERMISSION, 'automation'].some((key) => {
-    const entry = Object.hasOwn(auth.modulePermissions, key) ? auth.modulePermissions[key] : undefined;
-    return entry?.create === true || entry?.edit === true || (action === 'read' && entry?.read === true);
-  });
-}
-
 function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
-  if (!allowed(auth, action))
+  if (!allowedByProfile(auth, [APPROVALS_PERMISSION, AUTOMATION_PERMISSION], action))
     throw forbidden(
       action === 'read'
         ? 'Your profile does not allow you to see approval processes.'
@@ -394,6 +386,9 @@ export function createApprovalService(ctx: AppContext, deps: { metadata: Metadat
       if (!locked && writable) {
         const target = await targetOf(auth.orgId, moduleName);
         for (const process of await listProcesses(database.db, auth.orgSchema, { module: moduleName, enabled: true })) {
+          // Manual processes, and an automatic one whose last answer here was a rejection or a recall (submit again).
+          const last = rows.find((row) => row.process_id === process.id);
+          if (process.trigger !== 'manual' && !(last && (last.status === 'rejected' || last.status === 'recalled'))) continue;
           const meets = await engine.meets(database.db, target, process.criteria, recordId, process.owner_id).catch(() => false);
           if (meets) manualProcesses.push({ id: process.id, name: process.name });
         }

@@ -208,6 +208,8 @@ describe('a discount over 20 % goes to the owner’s manager, then all of financ
       await t.request('POST', '/api/v1/records/tasks/query', { as: rep, body: { filter: { field: 'related_id', op: 'eq', value: id } } }),
     );
     expect(tasks.data.map((task: any) => task.subject)).toEqual(['Revisar el descuento de Beta rebaja']);
+    // Rejected: the rep may submit it again as it is, or change it.
+    expect((await panel(rep, id)).manualProcesses).toEqual([{ id: processId, name: 'Descuento alto' }]);
     // Unlocked: the rep lowers the discount (no new submission: 10 % does not meet the criteria).
     await ok(await t.request('PATCH', `/api/v1/records/deals/${id}`, { as: rep, body: { descuento_c: 10 } }));
   });
@@ -225,6 +227,8 @@ describe('a discount over 20 % goes to the owner’s manager, then all of financ
     await ok(await t.request('PATCH', `/api/v1/records/deals/${id}`, { as: rep, body: { amount: '5.00' } }));
     const inbox = await ok(await t.request('GET', `${APPROVALS}?mine=pending`, { as: manager }));
     expect(inbox.data.map((s: any) => s.id)).not.toContain(submission.id);
+    // An approved or pending record offers no submission of the automatic process; a recalled one does.
+    expect((await panel(rep, id)).manualProcesses.map((p: any) => p.id)).toEqual([processId]);
     const mine = await ok(await t.request('GET', `${APPROVALS}?mine=submitted`, { as: rep }));
     expect(mine.data.find((s: any) => s.id === submission.id).status).toBe('recalled');
   });

@@ -38,12 +38,19 @@ import { exampleRule, type ExampleName } from './workflow.examples.js';
  */
 export const AUTOMATION_PERMISSION = 'automation';
 
-function allowed(auth: AuthContext, action: 'read' | 'manage'): boolean {
+/**
+ * Whether an administrator, or a profile naming one of these keys explicitly, may read (`read`) or change
+ * (`create` or `edit`) automation settings.
+ */
+export function allowedByProfile(auth: AuthContext, keys: string[], action: 'read' | 'manage'): boolean {
   if (auth.isAdmin) return true;
-  const entry = Object.hasOwn(auth.modulePermissions, AUTOMATION_PERMISSION) ? auth.modulePermissions[AUTOMATION_PERMISSION] : undefined;
-  const manage = entry?.create === true || entry?.edit === true;
-  return manage || (action === 'read' && entry?.read === true);
+  return keys.some((key) => {
+    const entry = Object.hasOwn(auth.modulePermissions, key) ? auth.modulePermissions[key] : undefined;
+    return entry?.create === true || entry?.edit === true || (action === 'read' && entry?.read === true);
+  });
 }
+
+const allowed = (auth: AuthContext, action: 'read' | 'manage') => allowedByProfile(auth, [AUTOMATION_PERMISSION], action);
 
 function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
   if (!allowed(auth, action))

@@ -197,3 +197,9 @@ export function useDecideByLink() {
     onSuccess: (view, body) => client.setQueryData(['approval-link', body.token], view),
   });
 }
+
+/** Whether the record is pending approval and so locked for the caller (administrators may still change it). */
+export function useRecordLocked(module: string, id: string, isAdmin: boolean): boolean {
+  const approvals = useRecordApprovals(module, id);
+  return !isAdmin && approvals.data?.locked === true;
+}

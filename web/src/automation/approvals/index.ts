@@ -3,3 +3,4 @@ export { ApprovalPanel } from './components/approval-panel';
 export { ApprovalsInboxPage } from './pages/approvals-inbox-page';
 export { ApprovalLinkPage } from './pages/approval-link-page';
 export { ApprovalsNavLink } from './components/approvals-nav-link';
+export { useRecordLocked } from './api';

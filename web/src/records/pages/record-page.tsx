@@ -19,7 +19,8 @@ import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
 import { LeadConvertButton } from '../../crm';
 import { AttachmentsPanel } from '../components/attachments-panel';
 import { AccountKpiPanel, AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
-import { ApprovalPanel } from '../../automation/approvals';
+import { ApprovalPanel, useRecordLocked } from '../../automation/approvals';
+import { useMe } from '../../app/session';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -46,7 +47,10 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
   const name = recordName(record, module.displayFields) || t('record.unnamed');
-  const canEdit = module.permissions.edit;
+  const me = useMe();
+  // A record pending approval is locked: its edit and delete buttons go (the server refuses them anyway).
+  const locked = useRecordLocked(module.apiName, record.id, me.data?.permissions.isAdmin === true);
+  const canEdit = module.permissions.edit && !locked;
 
   return (
     <Stack gap="md">
@@ -70,7 +74,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
               {t('record.edit')}
             </Button>
           )}
-          {module.permissions.delete && (
+          {module.permissions.delete && !locked && (
             <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
               {t('record.delete')}
             </Button>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Paper, Stack, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Stack, Title } from '@mantine/core';
 import { IconArrowBackUp, IconLock, IconSend } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../app/errors';
 import { notifySuccess } from '../../../settings/components/feedback';
 import { useApprovalAction, useRecordApprovals } from '../api';
 import { DecisionBox } from './decision-box';
+import { CommentBox } from './decision-controls';
 import { SubmissionSummary } from './submission-summary';
 
 /**
@@ -59,14 +60,7 @@ export function ApprovalPanel({ module, id }: { module: string; id: string }) {
         )}
         {data.manualProcesses.length > 0 && (
           <Stack gap="xs">
-            <Textarea
-              label={t('approvals.panel.comment')}
-              autosize
-              minRows={1}
-              maxLength={2000}
-              value={comment}
-              onChange={(event) => setComment(event.currentTarget.value)}
-            />
+            <CommentBox value={comment} onChange={setComment} minRows={1} />
             <Group gap="xs">
               {data.manualProcesses.map((process) => (
                 <Button

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
-import { Button, Code, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Button, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../../app/api';
 import { ModalForm } from '../../../settings/components/modal-form';
 import { notifySuccess } from '../../../settings/components/feedback';
 import { TooltipIconButton } from '../../../components/tooltip-icon-button';
-import { useModule, useModules } from '../../../records/hooks/use-records';
+import { useModule } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useGroups } from '../../../settings/hooks/use-groups';
 import { CriteriaPopover } from '../../components/criteria-popover';
 import { ActionList } from '../../components/rule-editor-modal';
+import { RuleBasics, ruleFormIntro } from '../../components/rule-basics';
 import {
   APPROVAL_TRIGGERS,
   useSaveApprovalProcess,
@@ -60,7 +60,6 @@ export function ApprovalProcessEditor({
 }) {
   const { t } = useTranslation('automation');
   const save = useSaveApprovalProcess();
-  const modules = useModules();
   const [draft, setDraft] = useState<ApprovalProcessInput>(EMPTY);
   const [localError, setLocalError] = useState<string | null>(null);
   const module = useModule(draft.module);
@@ -91,7 +90,6 @@ export function ApprovalProcessEditor({
     );
   }
 
-  const badPart = save.error instanceof ApiError ? save.error.field : undefined;
   return (
     <Modal
       opened={opened}
@@ -106,40 +104,14 @@ export function ApprovalProcessEditor({
         fields={[]}
         submitLabel={process ? t('app:common.save') : t('app:common.create')}
         submitting={save.isPending}
-        intro={
-          localError || badPart ? (
-            <Text size="sm" c="red" role="alert">
-              {localError ?? <Code>{badPart}</Code>}
-            </Text>
-          ) : null
-        }
+        intro={ruleFormIntro(localError, save.error)}
       >
-        <Group grow align="flex-start">
-          <TextInput
-            label={t('editor.name')}
-            required
-            maxLength={200}
-            value={draft.name}
-            onChange={(event) => set({ name: event.currentTarget.value })}
-          />
-          <Select
-            label={t('editor.module')}
-            required
-            searchable
-            disabled={process !== null}
-            data={(modules.data ?? []).map((candidate) => ({ value: candidate.apiName, label: candidate.pluralLabel }))}
-            value={draft.module}
-            onChange={(value) => value && set({ module: value, criteria: null, onApprove: [], onReject: [] })}
-            allowDeselect={false}
-          />
-        </Group>
-        <Textarea
-          label={t('editor.description')}
-          autosize
-          minRows={1}
-          maxLength={2000}
-          value={draft.description ?? ''}
-          onChange={(event) => set({ description: event.currentTarget.value || null })}
+        <RuleBasics
+          name={draft.name}
+          module={draft.module}
+          description={draft.description}
+          moduleLocked={process !== null}
+          onChange={(patch) => set(patch.module ? { ...patch, criteria: null, onApprove: [], onReject: [] } : patch)}
         />
         <Select
           label={t('approvals.editor.trigger')}

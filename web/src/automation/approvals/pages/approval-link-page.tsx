@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Group, Paper, Stack, Text, Textarea, Title } from '@mantine/core';
-import { IconCheck, IconX } from '@tabler/icons-react';
+import { Alert, Anchor, Paper, Stack, Text, Title } from '@mantine/core';
 import { useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../app/errors';
 import { PageLoader } from '../../../components/page-loader';
 import { useApprovalLink, useDecideByLink } from '../api';
+import { CommentBox, DecisionButtons } from '../components/decision-controls';
 
 /**
  * /approval?token=…&decision=approve|reject — the page an approval e-mail's one-click link opens (no sign-in): what
@@ -20,8 +20,6 @@ export function ApprovalLinkPage() {
   if (!token || link.isError) return <Alert color="yellow">{t('approvals.link.invalid')}</Alert>;
   if (!link.data) return <PageLoader />;
   const view = link.data;
-  const send = (choice: 'approve' | 'reject') => decide.mutate({ token, decision: choice, comment: comment.trim() || undefined });
-  const preferred = decision === 'reject' ? 'reject' : 'approve';
 
   return (
     <Paper withBorder radius="md" p="lg" maw={560} mx="auto">
@@ -44,39 +42,17 @@ export function ApprovalLinkPage() {
           </Alert>
         ) : view.open ? (
           <>
-            <Textarea
-              label={t('approvals.panel.comment')}
-              autosize
-              minRows={2}
-              maxLength={2000}
-              value={comment}
-              onChange={(event) => setComment(event.currentTarget.value)}
-            />
+            <CommentBox value={comment} onChange={setComment} />
             {decide.error && (
               <Alert color="red" role="alert">
                 {errorMessage(decide.error, t)}
               </Alert>
             )}
-            <Group>
-              <Button
-                color="green"
-                variant={preferred === 'approve' ? 'filled' : 'light'}
-                leftSection={<IconCheck size={16} />}
-                loading={decide.isPending && decide.variables?.decision === 'approve'}
-                onClick={() => send('approve')}
-              >
-                {t('approvals.panel.approve')}
-              </Button>
-              <Button
-                color="red"
-                variant={preferred === 'reject' ? 'filled' : 'light'}
-                leftSection={<IconX size={16} />}
-                loading={decide.isPending && decide.variables?.decision === 'reject'}
-                onClick={() => send('reject')}
-              >
-                {t('approvals.panel.reject')}
-              </Button>
-            </Group>
+            <DecisionButtons
+              pending={decide.isPending ? (decide.variables?.decision ?? null) : null}
+              preferred={decision === 'reject' ? 'reject' : 'approve'}
+              onDecide={(choice) => decide.mutate({ token, decision: choice, comment: comment.trim() || undefined })}
+            />
           </>
         ) : (
           <Alert color="gray" role="status">

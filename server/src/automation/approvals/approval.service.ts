@@ -4,16 +4,9 @@ import type { Executor } from '../../db/database.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId, sha256 } from '../../platform/ids.js';
 import { recordAudit } from '../../platform/audit/audit.service.js';
-import {
-  compileFilter,
-  filterScopeFor,
-  loadRecordScopes,
-  type MetadataStore,
-  type ModuleMeta,
-  type RecordService,
-} from '../../records/index.js';
+import type { MetadataStore, ModuleMeta, RecordService } from '../../records/index.js';
 import { findOrganization, findRecordNames } from '../workflow/workflow.repository.js';
-import { allowedByProfile, AUTOMATION_PERMISSION, checkAction, checkUser } from '../workflow/workflow.service.js';
+import { allowedByProfile, AUTOMATION_PERMISSION, checkAction, checkCriteria, checkUser } from '../workflow/workflow.service.js';
 import { findOrgIds } from '../assignment/assignment.repository.js';
 import type { ApprovalEngine, Target } from './approval.engine.js';
 import {
@@ -96,32 +89,19 @@ export function createApprovalService(ctx: AppContext, deps: { metadata: Metadat
     return module;
   }
 
-  /** Checks a filter against the module (400 naming `path`). */
-  async function checkCriteria(auth: AuthContext, module: ModuleMeta, criteria: unknown, path: string) {
-    const metadata = await metadataOf(auth);
-    const scopes = await loadRecordScopes(database.db, auth);
-    try {
-      compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
-      throw badRequest(error.message, field.replace(/^filter/, path));
-    }
-  }
-
   /** Checks a whole process (400 naming the bad part) and returns what is stored. */
   async function validate(auth: AuthContext, input: CreateProcessBody, ownerFallback: string): Promise<ProcessValues> {
     const metadata = await metadataOf(auth);
     const module = moduleOf(metadata.modules.get(input.module), input.module);
     const criteria = input.criteria ?? null;
-    if (criteria) await checkCriteria(auth, module, criteria, 'criteria');
+    if (criteria) await checkCriteria(database.db, auth, metadata, module, criteria, 'criteria');
     for (const [index, step] of input.steps.entries()) {
       const path = `steps[${index}]`;
       if (!step.name.trim()) throw badRequest('A step needs a name.', `${path}.name`);
       if (step.approvers.type === 'user') await checkUser(database.db, auth, step.approvers.userId, `${path}.approvers.userId`);
       if (step.approvers.type === 'group' && !(await findOrgIds(database.db, auth.orgId, 'groups', [step.approvers.groupId])).size)
         throw badRequest('No group of your organization has this id.', `${path}.approvers.groupId`);
-      if (step.criteria) await checkCriteria(auth, module, step.criteria, `${path}.criteria`);
+      if (step.criteria) await checkCriteria(database.db, auth, metadata, module, step.criteria, `${path}.criteria`);
     }
     const onApprove = input.onApprove ?? [];
     const onReject = input.onReject ?? [];

@@ -101,6 +101,25 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   return { createdAt, id };
 }
 
+/** Checks a filter in the list-view language against the module, as the caller may filter (400 naming `path`). */
+export async function checkCriteria(
+  executor: Executor,
+  auth: AuthContext,
+  metadata: OrgMetadata,
+  module: ModuleMeta,
+  criteria: unknown,
+  path: string,
+): Promise<void> {
+  const scopes = await loadRecordScopes(executor, auth);
+  try {
+    compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
+    throw badRequest(error.message, field.replace(/^filter/, path));
+  }
+}
+
 /** A visible field of the module (400 naming `path` otherwise). */
 export function fieldOf(module: ModuleMeta, name: string, path: string) {
   const field = module.fields.find((f) => f.apiName === name && !f.hidden);
@@ -183,16 +202,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
       fieldOf(module, triggerField, 'triggerField');
     }
     const criteria = input.criteria ?? null;
-    if (criteria) {
-      const scopes = await loadRecordScopes(database.db, auth);
-      try {
-        compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
-        throw badRequest(error.message, field.replace(/^filter/, 'criteria'));
-      }
-    }
+    if (criteria) await checkCriteria(database.db, auth, metadata, module, criteria, 'criteria');
     const actions = input.actions ?? [];
     const scheduled = input.scheduled ?? [];
     for (const [index, action] of actions.entries())

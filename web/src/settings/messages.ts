@@ -279,6 +279,10 @@ const es = {
         label: 'Reglas de escalado de casos',
         hint: 'Ver: las reglas y los escalados. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
       },
+      automation_approvals: {
+        label: 'Procesos de aprobación',
+        hint: 'Ver: los procesos. Editar: crearlos, cambiarlos y eliminarlos. Para aprobar basta con ser aprobador. «Todos los módulos» no los incluye.',
+      },
       automation: {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
@@ -447,6 +451,11 @@ const es = {
         updated: 'Regla de escalado modificada',
         deleted: 'Regla de escalado eliminada',
       },
+      approval_process: {
+        created: 'Proceso de aprobación creado',
+        updated: 'Proceso de aprobación modificado',
+        deleted: 'Proceso de aprobación eliminado',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -484,6 +493,7 @@ const es = {
       two_factor: 'Verificación en dos pasos',
       assignment_rule: 'Regla de asignación',
       escalation_rule: 'Regla de escalado',
+      approval_process: 'Proceso de aprobación',
     },
   },
   mail: {
@@ -779,6 +789,10 @@ const en: typeof es = {
         label: 'Case escalation rules',
         hint: 'Read: the rules and the escalations. Edit: create, change and delete them. “All modules” does not include them.',
       },
+      automation_approvals: {
+        label: 'Approval processes',
+        hint: 'Read: the processes. Edit: create, change and delete them. Approving needs only being an approver. “All modules” does not include them.',
+      },
       automation: {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
@@ -934,6 +948,7 @@ const en: typeof es = {
       sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
       assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
       escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
+      approval_process: { created: 'Approval process created', updated: 'Approval process changed', deleted: 'Approval process deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -971,6 +986,7 @@ const en: typeof es = {
       two_factor: 'Two-factor',
       assignment_rule: 'Assignment rule',
       escalation_rule: 'Escalation rule',
+      approval_process: 'Approval process',
     },
   },
   mail: {

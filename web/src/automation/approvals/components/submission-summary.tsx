@@ -1,13 +1,14 @@
 import { Badge, Group, List, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useFormatMoment } from '../hooks/use-format-moment';
 import type { Submission, SubmissionStatus } from '../api';
 
 const STATUS_COLOR: Record<SubmissionStatus, string> = { pending: 'yellow', approved: 'green', rejected: 'red', recalled: 'gray' };
 
 /** A submission's status, current step, who it waits for, and (optionally) its history with comments. */
 export function SubmissionSummary({ submission, withHistory }: { submission: Submission; withHistory: boolean }) {
-  const { t, i18n } = useTranslation('automation');
-  const when = (at: string) => new Date(at).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const { t } = useTranslation('automation');
+  const when = useFormatMoment();
   const waiting = submission.approvers
     .filter((approver) => approver.decision === null)
     .map((approver) =>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Anchor, Button, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { useFormatMoment } from '../hooks/use-format-moment';
 import { errorMessage } from '../../../app/errors';
 import { PageLoader } from '../../../components/page-loader';
 import { notifySuccess } from '../../../settings/components/feedback';
@@ -13,10 +14,10 @@ import { SubmissionSummary } from '../components/submission-summary';
 
 /** /approvals — what waits for my decision (approve or reject with a comment right here), what I submitted, my delegate. */
 export function ApprovalsInboxPage() {
-  const { t, i18n } = useTranslation('automation');
+  const { t } = useTranslation('automation');
   const [mine, setMine] = useState<'pending' | 'submitted'>('pending');
   const inbox = useApprovalInbox(mine);
-  const when = (at: string) => new Date(at).toLocaleString(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const when = useFormatMoment();
 
   return (
     <Stack gap="md" maw={900}>

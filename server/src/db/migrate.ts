@@ -368,6 +368,90 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
     `,
   },
   {
+    name: '0015-automation-approvals',
+    sql: `
+      -- Approval processes (AUT-2): per module, entry criteria, a trigger (create, edit, create_or_edit, manual),
+      -- ordered steps (approvers, optional criteria) and the actions on final approval and on rejection (JSON, checked
+      -- by automation/approvals). owner_id: whose name the actions act in.
+      CREATE TABLE automation_approval_processes (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        description text,
+        module text NOT NULL,
+        trigger text NOT NULL CHECK (trigger IN ('create', 'edit', 'create_or_edit', 'manual')),
+        criteria jsonb,
+        steps jsonb NOT NULL,
+        on_approve jsonb NOT NULL DEFAULT '[]',
+        on_reject jsonb NOT NULL DEFAULT '[]',
+        enabled boolean NOT NULL DEFAULT true,
+        owner_id uuid NOT NULL,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX automation_approval_processes_module ON automation_approval_processes (module) WHERE enabled;
+      -- A record submitted to a process. key: the record event's id (automatic) or a new id (manual), so an event handled
+      -- twice submits once. One pending submission per record: that is the lock.
+      CREATE TABLE automation_approval_submissions (
+        id uuid PRIMARY KEY,
+        process_id uuid NOT NULL REFERENCES automation_approval_processes (id) ON DELETE CASCADE,
+        key text NOT NULL,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        step integer NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'recalled')),
+        submitted_by uuid NOT NULL,
+        submitted_at timestamptz NOT NULL DEFAULT now(),
+        decided_at timestamptz,
+        UNIQUE (process_id, key)
+      );
+      CREATE UNIQUE INDEX automation_approval_submissions_pending ON automation_approval_submissions (record_id) WHERE status = 'pending';
+      CREATE INDEX automation_approval_submissions_record ON automation_approval_submissions (record_id, submitted_at DESC);
+      -- Who must decide a step, fixed when the step starts (delegate_id: their delegate then, who may decide for them).
+      CREATE TABLE automation_approval_approvers (
+        submission_id uuid NOT NULL REFERENCES automation_approval_submissions (id) ON DELETE CASCADE,
+        step integer NOT NULL,
+        user_id uuid NOT NULL,
+        delegate_id uuid,
+        decision text CHECK (decision IN ('approve', 'reject')),
+        PRIMARY KEY (submission_id, step, user_id)
+      );
+      CREATE INDEX automation_approval_approvers_user ON automation_approval_approvers (user_id) WHERE decision IS NULL;
+      CREATE INDEX automation_approval_approvers_delegate ON automation_approval_approvers (delegate_id) WHERE decision IS NULL;
+      -- The history: submitted, approve, reject, recall, skipped (a step whose criteria the record did not meet).
+      CREATE TABLE automation_approval_decisions (
+        id uuid PRIMARY KEY,
+        submission_id uuid NOT NULL REFERENCES automation_approval_submissions (id) ON DELETE CASCADE,
+        step integer NOT NULL,
+        user_id uuid,
+        decision text NOT NULL CHECK (decision IN ('submit', 'approve', 'reject', 'recall', 'skip')),
+        comment text,
+        delegated_from uuid,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX automation_approval_decisions_submission ON automation_approval_decisions (submission_id, at, id);
+      -- The one-click links of the approval e-mails: the organization's id, then a secret; only its hash is kept.
+      CREATE TABLE automation_approval_links (
+        token_hash text PRIMARY KEY,
+        submission_id uuid NOT NULL REFERENCES automation_approval_submissions (id) ON DELETE CASCADE,
+        step integer NOT NULL,
+        user_id uuid NOT NULL,
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz
+      );
+      -- A user away: their approvals go to the delegate too between the two dates (inclusive, organization's time zone).
+      CREATE TABLE automation_approval_delegates (
+        user_id uuid PRIMARY KEY,
+        delegate_id uuid NOT NULL,
+        starts_on date NOT NULL,
+        ends_on date NOT NULL,
+        CHECK (ends_on >= starts_on)
+      );
+      -- The execution log also holds approval processes' runs: rule_id names a workflow rule or an approval process.
+      ALTER TABLE automation_executions DROP CONSTRAINT automation_executions_rule_id_fkey;
+    `,
+  },
+  {
     name: '0016-reports',
     sql: `
       -- Reports (CRM-8): a definition (module, type, columns, filter, period, groupings, aggregates, formulas, chart;

@@ -72,7 +72,12 @@ export function getRecords(ctx: AppContext): RecordsModule {
     const metadata = createMetadataStore(ctx.database, ctx.cluster);
     const behaviours = new Map<string, RecordBehaviour>();
     const duplicates = createDuplicatesService(ctx, { metadata });
-    const hooks: RecordHooks = { afterWrite: [duplicates.indexRows], findDuplicates: duplicates.findDuplicatesMany, beforeInsert: [] };
+    const hooks: RecordHooks = {
+      afterWrite: [duplicates.indexRows],
+      findDuplicates: duplicates.findDuplicatesMany,
+      beforeInsert: [],
+      beforeUpdate: [],
+    };
     instance = {
       metadata,
       behaviours,

@@ -59,6 +59,10 @@ const es = {
     internal: 'Algo ha fallado en el servidor. Se ha registrado el error.',
   },
   reasons: {
+    approval_pending: 'Este registro está pendiente de aprobación: solo un administrador puede cambiarlo o eliminarlo hasta que se decida.',
+    not_pending: 'Esta aprobación ya no está pendiente.',
+    criteria_not_met: 'El registro no cumple los criterios de este proceso de aprobación.',
+    link_used: 'Este enlace ya se usó.',
     converted: 'Este posible cliente ya está convertido.',
     password_too_short: 'La contraseña debe tener al menos 10 caracteres.',
     password_too_long: 'La contraseña puede tener como mucho 200 caracteres.',
@@ -136,6 +140,10 @@ const en: typeof es = {
     internal: 'Something went wrong on the server. The error has been logged.',
   },
   reasons: {
+    approval_pending: 'This record is pending approval: only an administrator can change or delete it until it is decided.',
+    not_pending: 'This approval is no longer pending.',
+    criteria_not_met: 'The record does not meet this approval process’s criteria.',
+    link_used: 'This link was already used.',
     converted: 'This lead is already converted.',
     password_too_short: 'The password must have at least 10 characters.',
     password_too_long: 'The password can have at most 200 characters.',

@@ -20,6 +20,7 @@ import { LeadConvertPage } from '../crm/pages/lead-convert-page';
 import { MergePage } from '../crm/pages/merge-page';
 import { kamRoutes } from '../kam/routes';
 import { SurveyAnswerPage } from '../kam/pages/survey-answer-page';
+import { ApprovalLinkPage, ApprovalsInboxPage } from '../automation/approvals';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
 
@@ -45,6 +46,15 @@ const publicRoutes = [
   createRoute({ getParentRoute: () => publicLayout, path: '/verify-email', component: VerifyEmailPage, validateSearch: tokenSearch }),
   createRoute({ getParentRoute: () => publicLayout, path: '/reset-password', component: ResetPasswordPage, validateSearch: tokenSearch }),
   createRoute({ getParentRoute: () => publicLayout, path: '/survey', component: SurveyAnswerPage, validateSearch: tokenSearch }),
+  createRoute({
+    getParentRoute: () => publicLayout,
+    path: '/approval',
+    component: ApprovalLinkPage,
+    validateSearch: (search: Record<string, unknown>): { token?: string; decision?: string } => ({
+      ...tokenSearch(search),
+      ...(searchText(search.decision) === undefined ? {} : { decision: searchText(search.decision) }),
+    }),
+  }),
 ];
 
 /** Everything else needs a signed-in user and shows the app shell. */
@@ -52,6 +62,7 @@ export const appLayout = createRoute({ getParentRoute: () => rootRoute, id: 'app
 const appRoutes = [
   createRoute({ getParentRoute: () => appLayout, path: '/', component: HomePage }),
   createRoute({ getParentRoute: () => appLayout, path: '/account', component: AccountPage }),
+  createRoute({ getParentRoute: () => appLayout, path: '/approvals', component: ApprovalsInboxPage }),
   createRoute({
     getParentRoute: () => appLayout,
     path: '/search',

@@ -16,6 +16,7 @@ const es = {
     kam: 'Gestión de cuentas clave',
     assignmentRules: 'Reglas de asignación',
     escalationRules: 'Escalado de casos',
+    approvalProcesses: 'Procesos de aprobación',
     automation: 'Automatización',
   },
   sectionHints: {
@@ -32,6 +33,7 @@ const es = {
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
     escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
+    approvalProcesses: 'Automatización: pedir el visto bueno de jefes o grupos antes de seguir (descuentos, contratos)',
     automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
   },
   menu: { label: 'Sección de configuración' },
@@ -277,6 +279,10 @@ const es = {
         label: 'Reglas de escalado de casos',
         hint: 'Ver: las reglas y los escalados. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
       },
+      automation_approvals: {
+        label: 'Procesos de aprobación',
+        hint: 'Ver: los procesos. Editar: crearlos, cambiarlos y eliminarlos. Para aprobar basta con ser aprobador. «Todos los módulos» no los incluye.',
+      },
       automation: {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
@@ -445,6 +451,11 @@ const es = {
         updated: 'Regla de escalado modificada',
         deleted: 'Regla de escalado eliminada',
       },
+      approval_process: {
+        created: 'Proceso de aprobación creado',
+        updated: 'Proceso de aprobación modificado',
+        deleted: 'Proceso de aprobación eliminado',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -482,6 +493,7 @@ const es = {
       two_factor: 'Verificación en dos pasos',
       assignment_rule: 'Regla de asignación',
       escalation_rule: 'Regla de escalado',
+      approval_process: 'Proceso de aprobación',
     },
   },
   mail: {
@@ -517,6 +529,7 @@ const en: typeof es = {
     kam: 'Key account management',
     assignmentRules: 'Assignment rules',
     escalationRules: 'Case escalation',
+    approvalProcesses: 'Approval processes',
     automation: 'Automation',
   },
   sectionHints: {
@@ -533,6 +546,7 @@ const en: typeof es = {
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
     escalationRules: 'Automation: tell managers about cases past their SLA',
+    approvalProcesses: 'Automation: get a manager’s or a group’s go-ahead before moving on (discounts, contracts)',
     automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
   },
   menu: { label: 'Settings section' },
@@ -775,6 +789,10 @@ const en: typeof es = {
         label: 'Case escalation rules',
         hint: 'Read: the rules and the escalations. Edit: create, change and delete them. “All modules” does not include them.',
       },
+      automation_approvals: {
+        label: 'Approval processes',
+        hint: 'Read: the processes. Edit: create, change and delete them. Approving needs only being an approver. “All modules” does not include them.',
+      },
       automation: {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
@@ -930,6 +948,7 @@ const en: typeof es = {
       sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
       assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
       escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
+      approval_process: { created: 'Approval process created', updated: 'Approval process changed', deleted: 'Approval process deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -967,6 +986,7 @@ const en: typeof es = {
       two_factor: 'Two-factor',
       assignment_rule: 'Assignment rule',
       escalation_rule: 'Escalation rule',
+      approval_process: 'Approval process',
     },
   },
   mail: {

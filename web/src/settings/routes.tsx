@@ -16,6 +16,7 @@ import { ModuleFieldsPage } from './pages/module-fields-page';
 import { KamSettingsPage } from '../kam/pages/kam-settings-page';
 import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-rules-page';
 import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
+import { ApprovalProcessesPage } from '../automation/approvals/pages/approval-processes-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
@@ -44,6 +45,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/kam', KamSettingsPage),
       page('/automation/assignment-rules', AssignmentRulesPage),
       page('/automation/escalation-rules', EscalationRulesPage),
+      page('/automation/approval-processes', ApprovalProcessesPage),
       page('/automation', WorkflowRulesPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),

@@ -7,7 +7,6 @@ import { newId } from '../../platform/ids.js';
 import {
   compileFilter,
   fullFilterScope,
-  selectRecords,
   type MetadataStore,
   type ModuleMeta,
   type OrgMetadata,
@@ -22,6 +21,7 @@ import {
   findRule,
   finishExecution,
   listEnabledRules,
+  lockRecord,
   lockActionOutcome,
   recordMatches,
   ruleActor,
@@ -136,16 +136,8 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     }
   }
 
-  async function loadRecord(trx: Trx, target: Target): Promise<RecordRow | undefined> {
-    const [row] = await selectRecords(trx, {
-      schema: target.schema,
-      table: target.module.table,
-      columns: ['id', 'deleted_at', ...target.module.fields.map((f) => f.apiName)],
-      where: [sql<boolean>`r.id = ${target.recordId}`],
-      forUpdate: true,
-    });
-    return row;
-  }
+  const loadRecord = (trx: Trx, target: Target): Promise<RecordRow | undefined> =>
+    lockRecord(trx, { schema: target.schema, module: target.module, id: target.recordId });
 
   /**
    * One rule for one trigger, in one transaction: claim the execution key (a second delivery stops here), check the

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/database.js';
 import { afterKeyset, keysetTimestamp } from '../../db/keyset.js';
 import { toAuthContext } from '../../platform/auth/session.service.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
-import { quoteIdent, qualifiedTable } from '../../records/index.js';
+import { quoteIdent, qualifiedTable, selectRecords, type ModuleMeta, type RecordRow } from '../../records/index.js';
 import type { Action, ScheduledActions, Trigger } from './workflow.schemas.js';
 
 /** SQL on the workflow tables of an organization's schema (org migration 0013-automation-workflow). */
@@ -89,6 +89,9 @@ export async function updateRule(executor: Executor, schema: string, id: string,
 }
 
 export async function deleteRule(executor: Executor, schema: string, id: string): Promise<boolean> {
+  // Its log goes with it (the log's rule_id also names approval processes, so it has no foreign key).
+  await sql`DELETE FROM ${t(schema, 'automation_executions')}
+    WHERE rule_id = ${id} AND EXISTS (SELECT 1 FROM ${t(schema, 'automation_workflow_rules')} WHERE id = ${id})`.execute(executor);
   const result = await sql`DELETE FROM ${t(schema, 'automation_workflow_rules')} WHERE id = ${id}`.execute(executor);
   return Number(result.numAffectedRows ?? 0) > 0;
 }
@@ -320,4 +323,19 @@ export async function listOrgSchemas(executor: Executor): Promise<string[]> {
   return (await executor.selectFrom('platform.organizations').select('schema_name').orderBy('schema_name').execute()).map(
     (row) => row.schema_name,
   );
+}
+
+/** A record with every field (deleted or not), locked until the transaction ends: what a rule's actions work on. */
+export async function lockRecord(
+  executor: Executor,
+  target: { schema: string; module: ModuleMeta; id: string },
+): Promise<RecordRow | undefined> {
+  const [row] = await selectRecords(executor, {
+    schema: target.schema,
+    table: target.module.table,
+    columns: ['id', 'deleted_at', ...target.module.fields.map((f) => f.apiName)],
+    where: [sql<boolean>`r.id = ${target.id}`],
+    forUpdate: true,
+  });
+  return row;
 }

@@ -95,7 +95,7 @@ export const ScheduledActions = Type.Object(
 );
 export type ScheduledActions = Static<typeof ScheduledActions>;
 
-const Criteria = Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
+export const Criteria = Type.Union([Type.Null(), Type.Record(Type.String(), Type.Unknown())], {
   description: 'A filter in the list-view language ({"and": [{"field", "op", "value"}…]}); null: every record.',
 });
 

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context.js';
+import type { Executor } from '../../db/database.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
@@ -89,6 +90,87 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   return { createdAt, id };
 }
 
+/** Checks a filter in the list-view language against the module, as the caller may filter (400 naming `path`). */
+export async function checkCriteria(
+  executor: Executor,
+  auth: AuthContext,
+  metadata: OrgMetadata,
+  module: ModuleMeta,
+  criteria: unknown,
+  path: string,
+): Promise<void> {
+  const scopes = await loadRecordScopes(executor, auth);
+  try {
+    compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
+    throw badRequest(error.message, field.replace(/^filter/, path));
+  }
+}
+
+/** A visible field of the module (400 naming `path` otherwise). */
+export function fieldOf(module: ModuleMeta, name: string, path: string) {
+  const field = module.fields.find((f) => f.apiName === name && !f.hidden);
+  if (!field) throw badRequest(`The module ${module.apiName} has no field "${name}".`, path);
+  return field;
+}
+
+/** An active user of the organization (400 naming `path` otherwise). */
+export async function checkUser(executor: Executor, auth: AuthContext, userId: string | undefined, path: string) {
+  if (!userId) throw badRequest('Name the user (userId).', path);
+  if (!(await findPerson(executor, auth.orgId, userId))) throw badRequest('No active user of your organization has this id.', path);
+}
+
+/**
+ * Checks one action against the module and the organization (400 naming `path`): shared by workflow rules and
+ * approval processes.
+ */
+export async function checkAction(
+  executor: Executor,
+  auth: AuthContext,
+  module: ModuleMeta,
+  action: Action,
+  path: string,
+  trigger: string,
+) {
+  switch (action.type) {
+    case 'field_update': {
+      const field = fieldOf(module, action.field, `${path}.field`);
+      if (field.isSystem || COMPUTED_TYPES.has(field.type) || field.apiName === 'id')
+        throw badRequest(`The field "${action.field}" is set by the system: a rule cannot write it.`, `${path}.field`);
+      if (trigger === 'delete') throw badRequest('A rule on deletion cannot update the deleted record.', path);
+      if (!Object.hasOwn(action, 'value')) throw badRequest('A field update needs a value (null empties the field).', `${path}.value`);
+      return;
+    }
+    case 'task':
+      if (action.assignTo === 'user') await checkUser(executor, auth, action.userId, `${path}.userId`);
+      return;
+    case 'email':
+      if (action.templateId) {
+        if (!(await findTemplate(executor, auth.orgId, action.templateId)))
+          throw badRequest('No e-mail template of your organization has this id.', `${path}.templateId`);
+      } else if (!action.subject?.trim() || !action.body?.trim()) {
+        throw badRequest('An e-mail notification needs a template, or a subject and a body.', `${path}.templateId`);
+      }
+      if (action.to === 'user') await checkUser(executor, auth, action.userId, `${path}.userId`);
+      if (
+        action.to === 'contact' &&
+        !module.fields.some(
+          (field) =>
+            (field.apiName === 'email' && field.type === 'email') ||
+            (field.apiName === 'contact_id' && field.options.target === 'contacts'),
+        )
+      )
+        throw badRequest(`Records of ${module.apiName} have no contact to write to (no e-mail or contact field).`, `${path}.to`);
+      return;
+    case 'webhook':
+      if (!(await findWebhook(executor, auth.orgId, action.webhookId)))
+        throw badRequest('No webhook of your organization has this id.', `${path}.webhookId`);
+      return;
+  }
+}
+
 export function createWorkflowService(ctx: AppContext, deps: { metadata: MetadataStore; records: RecordService; engine: WorkflowEngine }) {
   const { database } = ctx;
   const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
@@ -97,55 +179,6 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     const module = metadata.modules.get(name);
     if (!module || module.hidden) throw badRequest(`Unknown module "${name}".`, 'module');
     return module;
-  }
-
-  function fieldOf(module: ModuleMeta, name: string, path: string) {
-    const field = module.fields.find((f) => f.apiName === name && !f.hidden);
-    if (!field) throw badRequest(`The module ${module.apiName} has no field "${name}".`, path);
-    return field;
-  }
-
-  async function checkUser(auth: AuthContext, userId: string | undefined, path: string) {
-    if (!userId) throw badRequest('Name the user (userId).', path);
-    if (!(await findPerson(database.db, auth.orgId, userId))) throw badRequest('No active user of your organization has this id.', path);
-  }
-
-  async function checkAction(auth: AuthContext, module: ModuleMeta, action: Action, path: string, trigger: string) {
-    switch (action.type) {
-      case 'field_update': {
-        const field = fieldOf(module, action.field, `${path}.field`);
-        if (field.isSystem || COMPUTED_TYPES.has(field.type) || field.apiName === 'id')
-          throw badRequest(`The field "${action.field}" is set by the system: a rule cannot write it.`, `${path}.field`);
-        if (trigger === 'delete') throw badRequest('A rule on deletion cannot update the deleted record.', path);
-        if (!Object.hasOwn(action, 'value')) throw badRequest('A field update needs a value (null empties the field).', `${path}.value`);
-        return;
-      }
-      case 'task':
-        if (action.assignTo === 'user') await checkUser(auth, action.userId, `${path}.userId`);
-        return;
-      case 'email':
-        if (action.templateId) {
-          if (!(await findTemplate(database.db, auth.orgId, action.templateId)))
-            throw badRequest('No e-mail template of your organization has this id.', `${path}.templateId`);
-        } else if (!action.subject?.trim() || !action.body?.trim()) {
-          throw badRequest('An e-mail notification needs a template, or a subject and a body.', `${path}.templateId`);
-        }
-        if (action.to === 'user') await checkUser(auth, action.userId, `${path}.userId`);
-        if (
-          action.to === 'contact' &&
-          !module.fields.some(
-            (field) =>
-              (field.apiName === 'email' && field.type === 'email') ||
-              (field.apiName === 'contact_id' && field.options.target === 'contacts'),
-          )
-        )
-          throw badRequest(`Records of ${module.apiName} have no contact to write to (no e-mail or contact field).`, `${path}.to`);
-        return;
-      case 'webhook':
-        if (!(await findWebhook(database.db, auth.orgId, action.webhookId)))
-          throw badRequest('No webhook of your organization has this id.', `${path}.webhookId`);
-        return;
-    }
   }
 
   /** Checks a whole rule against the metadata (400 naming the bad part) and returns what is stored. */
@@ -158,19 +191,11 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
       fieldOf(module, triggerField, 'triggerField');
     }
     const criteria = input.criteria ?? null;
-    if (criteria) {
-      const scopes = await loadRecordScopes(database.db, auth);
-      try {
-        compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
-        throw badRequest(error.message, field.replace(/^filter/, 'criteria'));
-      }
-    }
+    if (criteria) await checkCriteria(database.db, auth, metadata, module, criteria, 'criteria');
     const actions = input.actions ?? [];
     const scheduled = input.scheduled ?? [];
-    for (const [index, action] of actions.entries()) await checkAction(auth, module, action, `actions[${index}]`, input.trigger);
+    for (const [index, action] of actions.entries())
+      await checkAction(database.db, auth, module, action, `actions[${index}]`, input.trigger);
     for (const [index, schedule] of scheduled.entries()) {
       if ('field' in schedule.when) {
         const field = fieldOf(module, schedule.when.field, `scheduled[${index}].when.field`);
@@ -178,11 +203,11 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
           throw badRequest(`"${field.apiName}" is not a date field.`, `scheduled[${index}].when.field`);
       }
       for (const [position, action] of schedule.actions.entries())
-        await checkAction(auth, module, action, `scheduled[${index}].actions[${position}]`, input.trigger);
+        await checkAction(database.db, auth, module, action, `scheduled[${index}].actions[${position}]`, input.trigger);
     }
     if (actions.length === 0 && scheduled.length === 0) throw badRequest('A rule needs at least one action.', 'actions');
     const ownerId = input.ownerId ?? ownerFallback;
-    if (input.ownerId) await checkUser(auth, input.ownerId, 'ownerId');
+    if (input.ownerId) await checkUser(database.db, auth, input.ownerId, 'ownerId');
     return {
       name: input.name.trim(),
       description: input.description ?? null,

@@ -40,6 +40,12 @@ export interface RecordHooks {
    * record will have. Values set here are not checked again, so a hook sets only what it verified.
    */
   beforeInsert?: Array<(trx: Trx, auth: AuthContext, view: ModuleView, items: NewRecord[]) => Promise<void>>;
+  /**
+   * Before an existing record is changed (`update`) or moved to the recycle bin (`delete`), with the record read and
+   * locked: may refuse by throwing an AppError (a record under approval is locked). Runs for single, mass and bulk
+   * updates and deletes.
+   */
+  beforeUpdate?: Array<(trx: Trx, auth: AuthContext, view: ModuleView, current: RecordRow, change: 'update' | 'delete') => Promise<void>>;
   /** After records were inserted (`created`) or changed; `rows` hold every field. */
   afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[], created: boolean) => Promise<void>>;
   /**

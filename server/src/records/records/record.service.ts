@@ -546,6 +546,7 @@ export function createRecordService(
     const scope = scopes(module.apiName);
     const current = await findVisible(trx, view, scope, id, true);
     if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
+    for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update');
     const prepared = prepareValues(input, view, { auth, current, orgCurrency: auth.organization.currency });
     await applyBehaviour(trx, auth, module, prepared.values, current);
     const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
@@ -737,6 +738,7 @@ export function createRecordService(
       });
       if (!row) throw notFound();
       if (!isOwnerInScope(scope.write, row.owner_id)) throw forbidden('You can see this record but not delete it.');
+      if (deleted) for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, row, 'delete');
       const now = ctx.now();
       try {
         await withSavepoint(trx, () =>

@@ -12,6 +12,7 @@ import { UserMenu } from './user-menu';
 import { NotificationBell } from '../../notifications/components/notification-bell';
 import { ModuleNavLinks } from '../../records/components/module-nav-links';
 import { canSeeCockpit, canSeeSurveys } from '../../kam/permissions';
+import { ApprovalsNavLink } from '../../automation/approvals';
 
 /** The app shell for signed-in users: navigation, search, notifications, user menu. */
 export function AuthenticatedLayout() {
@@ -93,6 +94,7 @@ export function AuthenticatedLayout() {
               onClick={close}
             />
           ))}
+          <ApprovalsNavLink active={isActive('/approvals')} onClick={close} />
           <NavLink
             component={Link}
             to="/calendar"

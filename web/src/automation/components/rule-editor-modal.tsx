@@ -1,30 +1,16 @@
 import { useState } from 'react';
-import {
-  Button,
-  Code,
-  Group,
-  NumberInput,
-  Paper,
-  SegmentedControl,
-  Select,
-  Stack,
-  Switch,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Group, NumberInput, Paper, SegmentedControl, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { IconFilter, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../app/api';
 import { AppModal } from '../../components/app-modal';
 import type { Field } from '../../records/api';
 import { countConditions, FilterBuilder, fromFilter, toFilter } from '../../records/components/filter-builder';
-import { useModule, useModules } from '../../records/hooks/use-records';
+import { useModule } from '../../records/hooks/use-records';
 import { notifySuccess } from '../../settings/components/feedback';
 import { ModalForm } from '../../settings/components/modal-form';
 import { TRIGGERS, useSaveRule, type Action, type RuleInput, type ScheduledActions, type Trigger, type WorkflowRule } from '../api';
 import { ActionEditor, newAction } from './action-editor';
+import { RuleBasics, ruleFormIntro } from './rule-basics';
 
 export type RuleDialog = { mode: 'create' } | { mode: 'edit'; rule: WorkflowRule };
 
@@ -58,7 +44,6 @@ const EMPTY: RuleInput = {
 function RuleForm({ rule, onDone }: { rule: WorkflowRule | null; onDone: () => void }) {
   const { t } = useTranslation('automation');
   const save = useSaveRule();
-  const modules = useModules();
   const [draft, setDraft] = useState<RuleInput>(rule ?? EMPTY);
   const [editingCriteria, setEditingCriteria] = useState(false);
   const [localError, setLocalError] = useState<string | null>(null);
@@ -95,7 +80,6 @@ function RuleForm({ rule, onDone }: { rule: WorkflowRule | null; onDone: () => v
     );
   }
 
-  const badPart = save.error instanceof ApiError ? save.error.field : undefined;
   return (
     <ModalForm
       onSubmit={handleSubmit}
@@ -104,40 +88,14 @@ function RuleForm({ rule, onDone }: { rule: WorkflowRule | null; onDone: () => v
       fields={[]}
       submitLabel={rule ? t('app:common.save') : t('app:common.create')}
       submitting={save.isPending}
-      intro={
-        localError || badPart ? (
-          <Text size="sm" c="red" role="alert">
-            {localError ?? <Code>{badPart}</Code>}
-          </Text>
-        ) : null
-      }
+      intro={ruleFormIntro(localError, save.error)}
     >
-      <Group grow align="flex-start">
-        <TextInput
-          label={t('editor.name')}
-          required
-          maxLength={200}
-          value={draft.name}
-          onChange={(event) => set({ name: event.currentTarget.value })}
-        />
-        <Select
-          label={t('editor.module')}
-          required
-          searchable
-          disabled={rule !== null}
-          data={(modules.data ?? []).map((candidate) => ({ value: candidate.apiName, label: candidate.pluralLabel }))}
-          value={draft.module}
-          onChange={(value) => value && set({ module: value, criteria: null, actions: [], scheduled: [], triggerField: null })}
-          allowDeselect={false}
-        />
-      </Group>
-      <Textarea
-        label={t('editor.description')}
-        autosize
-        minRows={1}
-        maxLength={2000}
-        value={draft.description ?? ''}
-        onChange={(event) => set({ description: event.currentTarget.value || null })}
+      <RuleBasics
+        name={draft.name}
+        module={draft.module}
+        description={draft.description}
+        moduleLocked={rule !== null}
+        onChange={(patch) => set(patch.module ? { ...patch, criteria: null, actions: [], scheduled: [], triggerField: null } : patch)}
       />
       <Group grow align="flex-start">
         <Select
@@ -223,7 +181,8 @@ function RuleForm({ rule, onDone }: { rule: WorkflowRule | null; onDone: () => v
   );
 }
 
-function ActionList({
+/** A list of workflow actions with add and remove (rule editors, approval processes). */
+export function ActionList({
   title,
   actions,
   fields,

@@ -19,6 +19,8 @@ import { LineItemsEditor, isDocumentModule } from '../../crm/inventory';
 import { LeadConvertButton } from '../../crm';
 import { AttachmentsPanel } from '../components/attachments-panel';
 import { AccountKpiPanel, AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
+import { ApprovalPanel, useRecordLocked } from '../../automation/approvals';
+import { useMe } from '../../app/session';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -45,7 +47,10 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
   const name = recordName(record, module.displayFields) || t('record.unnamed');
-  const canEdit = module.permissions.edit;
+  const me = useMe();
+  // A record pending approval is locked: its edit and delete buttons go (the server refuses them anyway).
+  const locked = useRecordLocked(module.apiName, record.id, me.data?.permissions.isAdmin === true);
+  const canEdit = module.permissions.edit && !locked;
 
   return (
     <Stack gap="md">
@@ -69,7 +74,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
               {t('record.edit')}
             </Button>
           )}
-          {module.permissions.delete && (
+          {module.permissions.delete && !locked && (
             <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setConfirming(true)}>
               {t('record.delete')}
             </Button>
@@ -120,6 +125,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
             {module.apiName === 'accounts' && <HealthPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <RelationshipMapPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <AccountPlanPanel accountId={record.id} canEdit={canEdit} />}
+            <ApprovalPanel module={module.apiName} id={record.id} />
             <AttachmentsPanel module={module.apiName} id={record.id} canEdit={canEdit} />
             <RecordTimeline module={module} id={record.id} />
           </Stack>
@@ -217,9 +223,13 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
       'converted',
       'merged',
       'line_items',
+      'approval_submitted',
+      'approval_approved',
+      'approval_rejected',
+      'approval_recalled',
     ];
     const key = known.includes(entry.kind) ? entry.kind : 'other';
-    return t(`record.kinds.${key}`, { actor, kind: entry.kind });
+    return t(`record.kinds.${key}`, { actor, kind: entry.kind, process: entry.data.process ?? '', step: entry.data.step ?? '' });
   };
   const show = (apiName: string, value: unknown) => {
     const field = fields.get(apiName);
@@ -252,6 +262,11 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
                     </Text>
                   ))}
                 </Stack>
+              )}
+              {typeof entry.data.comment === 'string' && entry.data.comment && (
+                <Text size="sm" fs="italic" mt={4}>
+                  “{entry.data.comment}”
+                </Text>
               )}
               <Text size="xs" c="dimmed" mt={4}>
                 {when(entry.at)}

@@ -7,6 +7,7 @@ import { workflowRoutes } from './workflow/workflow.routes.js';
 import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.retention.js';
 import { assignmentPlugin } from './assignment/index.js';
 import { escalationPlugin } from './escalation/index.js';
+import { scoringPlugin } from './scoring/index.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -23,7 +24,7 @@ export function getWorkflowEngine(ctx: AppContext): WorkflowEngine {
 
 /**
  * Automation: workflow rules (triggers, criteria, instant and scheduled actions) and their execution log,
- * assignment rules (in the create transaction) and case escalation.
+ * assignment rules (in the create transaction), case escalation and scoring rules.
  */
 export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { records, metadata } = getRecords(ctx);
@@ -37,4 +38,6 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   ctx.jobs.scheduleOnStart(PRUNE_EXECUTIONS_JOB, '37 3 * * *', {}, { expireInSeconds: 3 * 3600 });
   await app.register(assignmentPlugin, { ctx });
   await app.register(escalationPlugin, { ctx });
+  // Last: its event handlers run after the other rules' (workflow → approval → Blueprint → scoring).
+  await app.register(scoringPlugin, { ctx });
 };

@@ -144,13 +144,17 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     return byModule;
   }
 
+  /** A module of the organization that has a score field (undefined: no such module). */
+  function scoredTarget(orgId: string, schema: string, metadata: OrgMetadata, moduleName: string): Target | undefined {
+    const module = metadata.modules.get(moduleName);
+    if (!module?.fields.some((field) => field.apiName === 'score')) return undefined;
+    return { orgId, schema, metadata, module };
+  }
+
   async function targetOf(orgId: string, moduleName: string): Promise<Target | undefined> {
     const org = await findOrganization(database.db, orgId);
     if (!org) return undefined;
-    const metadata = await deps.metadata.get(orgId, org.schema);
-    const module = metadata.modules.get(moduleName);
-    if (!module?.fields.some((field) => field.apiName === 'score')) return undefined;
-    return { orgId, schema: org.schema, metadata, module };
+    return scoredTarget(orgId, org.schema, await deps.metadata.get(orgId, org.schema), moduleName);
   }
 
   /** What the rules give each live record of `ids` now. */
@@ -291,7 +295,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       const byRecords = new Map<string, string[]>();
       for (const row of [...affected, ...ledger]) byRecords.set(row.module, [...(byRecords.get(row.module) ?? []), row.record_id]);
       for (const [moduleName, ids] of byRecords) {
-        const target = await targetOf(event.orgId!, moduleName);
+        const target = scoredTarget(event.orgId!, org.schema, metadata, moduleName);
         if (target)
           await rescore(trx, target, byModule.get(moduleName) ?? [], ids, { key: event.id, name: 'touchpoint', depth, logUnchanged: true });
       }

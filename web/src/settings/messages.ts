@@ -16,6 +16,7 @@ const es = {
     kam: 'Gestión de cuentas clave',
     assignmentRules: 'Reglas de asignación',
     escalationRules: 'Escalado de casos',
+    scoringRules: 'Reglas de puntuación',
     automation: 'Automatización',
   },
   sectionHints: {
@@ -32,6 +33,7 @@ const es = {
     kam: 'Coste de adquisición, cadencia por nivel, objetivos de los KPI y pesos de la salud de cuenta',
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
     escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
+    scoringRules: 'Automatización: puntos por los datos de los registros y por sus interacciones, en el campo Puntuación',
     automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
   },
   menu: { label: 'Sección de configuración' },
@@ -277,6 +279,10 @@ const es = {
         label: 'Reglas de escalado de casos',
         hint: 'Ver: las reglas y los escalados. Editar: crearlas, cambiarlas y eliminarlas. «Todos los módulos» no las incluye.',
       },
+      automation_scoring: {
+        label: 'Reglas de puntuación',
+        hint: 'Ver: las reglas y su registro. Editar: crearlas, cambiarlas, recalcular y eliminarlas. «Todos los módulos» no las incluye.',
+      },
       automation: {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
@@ -445,6 +451,11 @@ const es = {
         updated: 'Regla de escalado modificada',
         deleted: 'Regla de escalado eliminada',
       },
+      scoring_rule: {
+        created: 'Regla de puntuación creada',
+        updated: 'Regla de puntuación modificada',
+        deleted: 'Regla de puntuación eliminada',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -482,6 +493,7 @@ const es = {
       two_factor: 'Verificación en dos pasos',
       assignment_rule: 'Regla de asignación',
       escalation_rule: 'Regla de escalado',
+      scoring_rule: 'Regla de puntuación',
     },
   },
   mail: {
@@ -517,6 +529,7 @@ const en: typeof es = {
     kam: 'Key account management',
     assignmentRules: 'Assignment rules',
     escalationRules: 'Case escalation',
+    scoringRules: 'Scoring rules',
     automation: 'Automation',
   },
   sectionHints: {
@@ -533,6 +546,7 @@ const en: typeof es = {
     kam: 'Acquisition cost, cadence per tier, KPI targets and account health weights',
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
     escalationRules: 'Automation: tell managers about cases past their SLA',
+    scoringRules: 'Automation: points for record data and touchpoints, kept in the Score field',
     automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
   },
   menu: { label: 'Settings section' },
@@ -775,6 +789,10 @@ const en: typeof es = {
         label: 'Case escalation rules',
         hint: 'Read: the rules and the escalations. Edit: create, change and delete them. “All modules” does not include them.',
       },
+      automation_scoring: {
+        label: 'Scoring rules',
+        hint: 'Read: the rules and their log. Edit: create, change, recalculate and delete them. “All modules” does not include them.',
+      },
       automation: {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
@@ -930,6 +948,7 @@ const en: typeof es = {
       sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
       assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
       escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
+      scoring_rule: { created: 'Scoring rule created', updated: 'Scoring rule changed', deleted: 'Scoring rule deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -967,6 +986,7 @@ const en: typeof es = {
       two_factor: 'Two-factor',
       assignment_rule: 'Assignment rule',
       escalation_rule: 'Escalation rule',
+      scoring_rule: 'Scoring rule',
     },
   },
   mail: {

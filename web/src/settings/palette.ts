@@ -15,6 +15,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'kam', to: '/settings/kam' },
   { id: 'assignmentRules', to: '/settings/automation/assignment-rules' },
   { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
+  { id: 'scoringRules', to: '/settings/automation/scoring-rules' },
   { id: 'automation', to: '/settings/automation' },
 ] as const;
 

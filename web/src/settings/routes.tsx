@@ -17,6 +17,7 @@ import { KamSettingsPage } from '../kam/pages/kam-settings-page';
 import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-rules-page';
 import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
+import { ScoringRulesPage } from '../automation/scoring/pages/scoring-rules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -44,6 +45,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/kam', KamSettingsPage),
       page('/automation/assignment-rules', AssignmentRulesPage),
       page('/automation/escalation-rules', EscalationRulesPage),
+      page('/automation/scoring-rules', ScoringRulesPage),
       page('/automation', WorkflowRulesPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),

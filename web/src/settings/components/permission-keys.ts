@@ -12,6 +12,8 @@ export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAct
   automation_assignment: ['read', 'edit'],
   /** Read: case escalation rules and escalations; edit: manage the rules (server/src/automation/escalation/escalation.service.ts). */
   automation_escalation: ['read', 'edit'],
+  /** Read: scoring rules and their log; edit: create, change, recalculate and delete them (server/src/automation/scoring). */
+  automation_scoring: ['read', 'edit'],
   /** Read: workflow rules and their execution log; create or edit: build, change, test and delete them (automation/workflow). */
   automation: ['read', 'create', 'edit'],
 };

@@ -14,6 +14,7 @@ import {
   IconTargetArrow,
   IconArrowsSplit,
   IconAlarm,
+  IconStars,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -37,6 +38,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   kam: IconTargetArrow,
   assignmentRules: IconArrowsSplit,
   escalationRules: IconAlarm,
+  scoringRules: IconStars,
   automation: IconBolt,
 };
 

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
-import { Button, Checkbox, Group, Modal, NumberInput, Paper, Popover, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { IconFilter, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, Checkbox, Group, Modal, NumberInput, Paper, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ModalForm } from '../../../settings/components/modal-form';
 import { notifySuccess } from '../../../settings/components/feedback';
 import { TooltipIconButton } from '../../../components/tooltip-icon-button';
-import { countConditions, FilterBuilder, fromFilter, toFilter, type FilterGroup } from '../../../records/components/filter-builder';
+import { fromFilter, toFilter, type FilterGroup } from '../../../records/components/filter-builder';
+import { CriteriaButton } from '../../components/criteria-button';
 import { useModule } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useSaveEscalationRule, type EscalationLevel, type EscalationRule } from '../api';
@@ -65,7 +66,6 @@ export function EscalationRuleEditor({ rule, opened, onClose }: { rule: Escalati
         },
       },
     );
-  const conditions = countConditions(criteria);
 
   return (
     <Modal opened={opened} onClose={onClose} size="lg" title={rule ? t('escalation.editorTitleEdit') : t('escalation.editorTitleNew')}>
@@ -90,16 +90,13 @@ export function EscalationRuleEditor({ rule, opened, onClose }: { rule: Escalati
           checked={active}
           onChange={(event) => setActive(event.currentTarget.checked)}
         />
-        <Popover position="bottom-start" shadow="md" withinPortal trapFocus>
-          <Popover.Target>
-            <Button variant="light" color="gray" leftSection={<IconFilter size={16} />} w="fit-content">
-              {t('escalation.cases')}: {conditions === 0 ? t('escalation.allCases') : t('assignment.criteriaCount', { count: conditions })}
-            </Button>
-          </Popover.Target>
-          <Popover.Dropdown>
-            <FilterBuilder fields={cases.data?.fields ?? []} value={criteria} onApply={setCriteria} />
-          </Popover.Dropdown>
-        </Popover>
+        <CriteriaButton
+          fields={cases.data?.fields ?? []}
+          value={criteria}
+          onApply={setCriteria}
+          label={t('escalation.cases')}
+          emptyLabel={t('escalation.allCases')}
+        />
         {levels.map((level, index) => (
           <Paper key={index} withBorder radius="md" p="sm" data-testid="escalation-level">
             <Stack gap="xs">

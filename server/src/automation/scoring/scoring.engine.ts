@@ -3,6 +3,7 @@ import type { Executor, Trx } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
+import type { JobPayloads } from '../../platform/jobs/jobs.js';
 import { newId } from '../../platform/ids.js';
 import {
   compileFilter,
@@ -43,7 +44,7 @@ const CHUNKS_PER_JOB = 20;
 declare module '../../platform/jobs/jobs.js' {
   interface JobPayloads {
     /** Scores a module's records again, CHUNK per transaction from the id after `after`; queues its continuation. */
-    'automation.scoring-recalculate': { orgId: string; module: string; after: string | null };
+    'automation.scoring-recalculate': { orgId: string; module: string; after: string | null; actorId?: string | null };
   }
 }
 
@@ -179,7 +180,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     target: Target,
     rules: ScoringRuleRow[],
     ids: string[],
-    trigger: { key: string; name: string; depth: number; logUnchanged: boolean },
+    trigger: { key: string; name: string; depth: number; logUnchanged: boolean; actorId?: string | null },
   ): Promise<number> {
     if (ids.length === 0) return 0;
     const started = performance.now();
@@ -206,7 +207,8 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       if (same && !trigger.logUnchanged) continue;
       const stopped = !same && trigger.depth >= MAX_CHAIN_DEPTH;
       if (!same && !stopped) {
-        actor ??= await systemActor(trx, target.orgId, []);
+        // Who caused it (the timeline names them), else an administrator.
+        actor ??= await systemActor(trx, target.orgId, [trigger.actorId]);
         if (!actor) return changed;
         const writer = { ...actor, automationDepth: trigger.depth + 1 };
         await deps.records.writeSystemFields(
@@ -243,7 +245,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
 
   /** record.created / updated / restored of a module with active rules: score the record again. */
   async function handleRecordEvent(event: DomainEvent, trigger: string, moduleName: string, id: string, depth: number): Promise<void> {
-    const { changes } = event.payload as { changes?: Record<string, unknown> };
+    const { changes, actorId } = event.payload as { changes?: Record<string, unknown>; actorId?: string };
     // The score's own change (or a change of nothing the rules read) is not a reason to score again.
     if (trigger === 'edit' && changes && Object.keys(changes).every((key) => key === 'score')) return;
     const org = await findOrganization(database.db, event.orgId!);
@@ -253,7 +255,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     const target = await targetOf(event.orgId!, moduleName);
     if (!target) return;
     await database.transaction('automation.scoring', async (trx) => {
-      await rescore(trx, target, rules, [id], { key: event.id, name: trigger, depth, logUnchanged: true });
+      await rescore(trx, target, rules, [id], { key: event.id, name: trigger, depth, logUnchanged: true, actorId });
     });
   }
 
@@ -297,7 +299,13 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       for (const [moduleName, ids] of byRecords) {
         const target = scoredTarget(event.orgId!, org.schema, metadata, moduleName);
         if (target)
-          await rescore(trx, target, byModule.get(moduleName) ?? [], ids, { key: event.id, name: 'touchpoint', depth, logUnchanged: true });
+          await rescore(trx, target, byModule.get(moduleName) ?? [], ids, {
+            key: event.id,
+            name: 'touchpoint',
+            depth,
+            logUnchanged: true,
+            actorId: (event.payload as { actorId?: string }).actorId,
+          });
       }
     });
   }
@@ -318,7 +326,10 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
    * Recalculation job: up to CHUNKS_PER_JOB chunks of CHUNK records, each in its own transaction (ledger rebuilt from
    * the live touchpoints, scores written where they changed), then the next job from where it stopped.
    */
-  async function recalculate(data: { orgId: string; module: string; after: string | null }): Promise<void> {
+  async function recalculate(
+    data: JobPayloads[typeof RECALC_JOB],
+    sizes: { chunk: number; chunksPerJob: number } = { chunk: CHUNK, chunksPerJob: CHUNKS_PER_JOB },
+  ): Promise<void> {
     const target = await targetOf(data.orgId, data.module);
     if (!target) return;
     forget(data.orgId);
@@ -333,21 +344,23 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       })),
     );
     let after = data.after;
-    for (let chunk = 0; chunk < CHUNKS_PER_JOB; chunk++) {
-      const ids = await nextRecordIds(database.db, target.schema, target.module.table, after, CHUNK);
+    for (let chunk = 0; chunk < sizes.chunksPerJob; chunk++) {
+      const ids = await nextRecordIds(database.db, target.schema, target.module.table, after, sizes.chunk);
       if (ids.length === 0) return;
       await database.transaction('automation.scoring-recalculate', async (trx) => {
         if (link) await rebuildLedger(trx, target.schema, { module: data.module, link, ids }, touchEntries);
-        await rescore(trx, target, rules, ids, { key: `recalculate:${newId()}`, name: 'recalculate', depth: 0, logUnchanged: false });
+        await rescore(trx, target, rules, ids, {
+          key: `recalculate:${newId()}`,
+          name: 'recalculate',
+          depth: 0,
+          logUnchanged: false,
+          actorId: data.actorId,
+        });
       });
       after = ids[ids.length - 1]!;
-      if (ids.length < CHUNK) return;
+      if (ids.length < sizes.chunk) return;
     }
-    await ctx.jobs.send(
-      RECALC_JOB,
-      { orgId: data.orgId, module: data.module, after },
-      { singletonKey: `${data.orgId}:${data.module}:${after}` },
-    );
+    await ctx.jobs.send(RECALC_JOB, { ...data, after }, { singletonKey: `${data.orgId}:${data.module}:${after}` });
   }
 
   return {

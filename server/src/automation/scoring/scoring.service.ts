@@ -110,7 +110,11 @@ export function createScoringService(ctx: AppContext, deps: { metadata: Metadata
   /** Queues the recalculation of a module (one at a time per module start). */
   async function queueRecalculation(auth: AuthContext, module: string): Promise<string | null> {
     await deps.engine.rulesChanged(auth.orgId);
-    return ctx.jobs.send(RECALC_JOB, { orgId: auth.orgId, module, after: null }, { singletonKey: `${auth.orgId}:${module}:start` });
+    return ctx.jobs.send(
+      RECALC_JOB,
+      { orgId: auth.orgId, module, after: null, actorId: auth.userId },
+      { singletonKey: `${auth.orgId}:${module}:start` },
+    );
   }
 
   async function list(auth: AuthContext, module?: string): Promise<ScoringRule[]> {

@@ -329,6 +329,42 @@ describe('scores', () => {
     await t.request('DELETE', `${RULES}/${created.id}`, { as: admin });
   });
 
+  it('a call logged on a lead becomes a touchpoint, and an answered call gives its points', async () => {
+    const created = await rule({ name: 'Llamadas', touchpointRules: [{ event: 'call_answered', points: 6 }] });
+    const id = await createLead({});
+    const call = async (values: Record<string, unknown>) => {
+      const response = await t.request('POST', '/api/v1/records/calls', {
+        as: admin,
+        body: {
+          subject: 'Llamada',
+          call_type: 'outbound',
+          start_at: '2026-11-03T09:00:00.000Z',
+          related_module: 'leads',
+          related_id: id,
+          ...values,
+        },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+    };
+    await call({ duration_seconds: 180 });
+    await call({ duration_seconds: 0, call_result: 'no_answer' });
+    await scoreBecomes(id, 6, 'one answered call of two');
+    await t.request('DELETE', `${RULES}/${created.id}`, { as: admin });
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = await t.request('GET', '/api/openapi.json', { as: null });
+    expect(Object.keys(doc.data.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/automation/scoring-rules',
+        '/api/v1/automation/scoring-rules/{id}',
+        '/api/v1/automation/scoring-rules/recalculate',
+        '/api/v1/automation/scores/{module}/{id}',
+        '/api/v1/automation/scoring-runs',
+      ]),
+    );
+  });
+
   it('stops at the automation depth limit, with the reason logged', async () => {
     const created = await rule({ name: 'Profundo', fieldRules: [{ criteria: { field: 'rating', op: 'eq', value: 'warm' }, points: 3 }] });
     const id = await createLead({});

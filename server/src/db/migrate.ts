@@ -366,7 +366,8 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         PRIMARY KEY (case_id, level)
       );
     `,
-  },  {
+  },
+  {
     name: '0018-automation-scoring',
     sql: `
       -- Scoring rules (AUT-8): per module, field entries {id, criteria, points} and touchpoint entries {id, event, points}.

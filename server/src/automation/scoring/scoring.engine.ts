@@ -123,6 +123,16 @@ export function breakdownOf(rules: ScoringRuleRow[], row: EvaluatedRow): Score {
 export function createScoringEngine(ctx: AppContext, deps: { records: RecordService; metadata: MetadataStore }) {
   const { database } = ctx;
 
+  const organizations = new Map<string, { schema: string; at: number }>();
+  /** The organization's schema (a copy serves a minute: every record event asks). */
+  async function organization(orgId: string): Promise<{ schema: string } | undefined> {
+    const cached = organizations.get(orgId);
+    if (cached && Date.now() - cached.at < 60_000) return cached;
+    const org = await findOrganization(database.db, orgId);
+    if (org) organizations.set(orgId, { schema: org.schema, at: Date.now() });
+    return org;
+  }
+
   const rulesCache = new Map<string, { at: number; byModule: Map<string, ScoringRuleRow[]> }>();
   const generations = new Map<string, number>();
   const forget = (orgId: string) => {
@@ -153,7 +163,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
   }
 
   async function targetOf(orgId: string, moduleName: string): Promise<Target | undefined> {
-    const org = await findOrganization(database.db, orgId);
+    const org = await organization(orgId);
     if (!org) return undefined;
     return scoredTarget(orgId, org.schema, await deps.metadata.get(orgId, org.schema), moduleName);
   }
@@ -248,7 +258,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     const { changes, actorId } = event.payload as { changes?: Record<string, unknown>; actorId?: string };
     // The score's own change (or a change of nothing the rules read) is not a reason to score again.
     if (trigger === 'edit' && changes && Object.keys(changes).every((key) => key === 'score')) return;
-    const org = await findOrganization(database.db, event.orgId!);
+    const org = await organization(event.orgId!);
     if (!org) return;
     const rules = (await activeRules(event.orgId!, org.schema)).get(moduleName) ?? [];
     if (rules.length === 0) return;
@@ -261,7 +271,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
 
   /** A touchpoint created, changed, deleted or restored: its ledger rows follow its state, its records are scored. */
   async function handleTouchpointEvent(event: DomainEvent, touchpointId: string, depth: number): Promise<void> {
-    const org = await findOrganization(database.db, event.orgId!);
+    const org = await organization(event.orgId!);
     if (!org) return;
     const byModule = await activeRules(event.orgId!, org.schema);
     const metadata = await deps.metadata.get(event.orgId!, org.schema);

@@ -220,6 +220,17 @@ describe('scores', () => {
     });
     const id = await createLead({ lead_source: 'web', rating: 'hot' });
     await scoreBecomes(id, 30, 'web (10) + hot (20)');
+    // Read-only for users; a field like any other for views: a filter and a column.
+    const typed = await t.request('PATCH', `/api/v1/records/leads/${id}`, { as: admin, body: { score: 999 } });
+    expect(typed.statusCode).toBe(400);
+    expect((await lead(id)).score).toBe(30);
+    const filtered = await t.request('POST', '/api/v1/records/leads/query', {
+      as: admin,
+      body: { filter: { field: 'score', op: 'gte', value: 30 }, fields: ['score'], sort: [{ field: 'score', direction: 'desc' }] },
+    });
+    expect(filtered.statusCode, filtered.body).toBe(200);
+    expect(filtered.data.data.map((row: { id: string }) => row.id)).toContain(id);
+    expect(filtered.data.data.every((row: { score: number }) => row.score >= 30)).toBe(true);
     await patchLead(id, { lead_status: 'junk' });
     await scoreBecomes(id, 15, 'web (10) + hot (20) - junk (15)');
     await patchLead(id, { rating: 'cold' });

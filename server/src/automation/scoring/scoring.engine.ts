@@ -274,35 +274,35 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     const org = await organization(event.orgId!);
     if (!org) return;
     const byModule = await activeRules(event.orgId!, org.schema);
+    const entries = [...byModule.entries()].flatMap(([module, rules]) =>
+      TOUCHPOINT_LINKS[module] ? rules.flatMap((rule) => rule.touchpoint_rules.map((entry) => ({ module, rule, entry }))) : [],
+    );
+    // No active touchpoint rule: nothing counts touchpoints (a rule switched on later is recalculated).
+    if (entries.length === 0) return;
     const metadata = await deps.metadata.get(event.orgId!, org.schema);
     await database.transaction('automation.scoring-touchpoint', async (trx) => {
       // One touchpoint at a time: two deliveries of its events cannot interleave their ledger rows.
       await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`scoring:${touchpointId}`}, 0))`.execute(trx);
       const affected = await clearTouchpoint(trx, org.schema, touchpointId);
-      const entries = [...byModule.entries()].flatMap(([module, rules]) =>
-        TOUCHPOINT_LINKS[module] ? rules.flatMap((rule) => rule.touchpoint_rules.map((entry) => ({ module, rule, entry }))) : [],
-      );
       const ledger: LedgerRow[] = [];
-      if (entries.length > 0) {
-        const found = await touchpointHits(
-          trx,
-          org.schema,
-          touchpointId,
-          entries.map(({ entry }) => eventCondition(metadata, entry.event)),
-        );
-        entries.forEach(({ module, rule, entry }, index) => {
-          const recordId = found?.links[TOUCHPOINT_LINKS[module]!];
-          if (!found?.hits[index] || !recordId) return;
-          ledger.push({
-            touchpoint_id: touchpointId,
-            module,
-            record_id: recordId,
-            rule_id: rule.id,
-            entry_id: entry.id,
-            points: entry.points,
-          });
+      const found = await touchpointHits(
+        trx,
+        org.schema,
+        touchpointId,
+        entries.map(({ entry }) => eventCondition(metadata, entry.event)),
+      );
+      entries.forEach(({ module, rule, entry }, index) => {
+        const recordId = found?.links[TOUCHPOINT_LINKS[module]!];
+        if (!found?.hits[index] || !recordId) return;
+        ledger.push({
+          touchpoint_id: touchpointId,
+          module,
+          record_id: recordId,
+          rule_id: rule.id,
+          entry_id: entry.id,
+          points: entry.points,
         });
-      }
+      });
       await insertLedger(trx, org.schema, ledger);
       const byRecords = new Map<string, string[]>();
       for (const row of [...affected, ...ledger]) byRecords.set(row.module, [...(byRecords.get(row.module) ?? []), row.record_id]);

@@ -8,6 +8,7 @@ import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.reten
 import { assignmentPlugin } from './assignment/index.js';
 import { escalationPlugin } from './escalation/index.js';
 import { approvalsPlugin } from './approvals/index.js';
+import { scoringPlugin } from './scoring/index.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -24,7 +25,7 @@ export function getWorkflowEngine(ctx: AppContext): WorkflowEngine {
 
 /**
  * Automation: workflow rules (triggers, criteria, instant and scheduled actions) and their execution log,
- * assignment rules (in the create transaction), case escalation and approval processes.
+ * assignment rules (in the create transaction), case escalation, approval processes and scoring rules.
  */
 export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { records, metadata } = getRecords(ctx);
@@ -40,4 +41,6 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   await app.register(escalationPlugin, { ctx });
   // After the workflow engine subscribed: a record event runs workflow rules, then approval processes.
   await app.register(approvalsPlugin, { ctx });
+  // Last: its event handlers run after the other rules' (workflow → approval → Blueprint → scoring).
+  await app.register(scoringPlugin, { ctx });
 };

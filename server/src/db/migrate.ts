@@ -503,6 +503,56 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE INDEX report_schedules_due ON report_schedules (next_run_at);
     `,
   },
+  {
+    name: '0018-automation-scoring',
+    sql: `
+      -- Scoring rules (AUT-8): per module, field entries {id, criteria, points} and touchpoint entries {id, event, points}.
+      -- Several rules of a module may be active: a record's score is the sum of them all.
+      CREATE TABLE automation_scoring_rules (
+        id uuid PRIMARY KEY,
+        module text NOT NULL,
+        name text NOT NULL,
+        active boolean NOT NULL DEFAULT true,
+        field_rules jsonb NOT NULL DEFAULT '[]',
+        touchpoint_rules jsonb NOT NULL DEFAULT '[]',
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX automation_scoring_rules_module ON automation_scoring_rules (module) WHERE active;
+      -- The touchpoint points ledger: one row per touchpoint, scored record and touchpoint entry, so a touchpoint
+      -- counts once however often its events arrive. Rebuilt from the touchpoint's current state on each of its events.
+      CREATE TABLE automation_score_touchpoints (
+        touchpoint_id uuid NOT NULL,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        rule_id uuid NOT NULL REFERENCES automation_scoring_rules (id) ON DELETE CASCADE,
+        entry_id uuid NOT NULL,
+        points integer NOT NULL,
+        PRIMARY KEY (touchpoint_id, module, record_id, entry_id)
+      );
+      CREATE INDEX automation_score_touchpoints_record ON automation_score_touchpoints (record_id, module);
+      -- The scoring log: one row per handled event (or recalculation) and record; unique key so a second delivery stops.
+      CREATE TABLE automation_scoring_runs (
+        id uuid PRIMARY KEY,
+        key text NOT NULL,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        trigger text NOT NULL,
+        depth integer NOT NULL DEFAULT 0,
+        status text NOT NULL CHECK (status IN ('done', 'unchanged', 'stopped')),
+        score_before integer,
+        score_after integer,
+        breakdown jsonb NOT NULL DEFAULT '[]',
+        reason text,
+        duration_ms integer,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (key, module, record_id)
+      );
+      CREATE INDEX automation_scoring_runs_record ON automation_scoring_runs (record_id, created_at DESC, id DESC);
+      CREATE INDEX automation_scoring_runs_created ON automation_scoring_runs (created_at);
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

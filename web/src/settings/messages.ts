@@ -17,6 +17,7 @@ const es = {
     assignmentRules: 'Reglas de asignación',
     escalationRules: 'Escalado de casos',
     approvalProcesses: 'Procesos de aprobación',
+    scoringRules: 'Reglas de puntuación',
     automation: 'Automatización',
   },
   sectionHints: {
@@ -34,6 +35,7 @@ const es = {
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
     escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
     approvalProcesses: 'Automatización: pedir el visto bueno de jefes o grupos antes de seguir (descuentos, contratos)',
+    scoringRules: 'Automatización: puntos por los datos de los registros y por sus interacciones, en el campo Puntuación',
     automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
   },
   menu: { label: 'Sección de configuración' },
@@ -283,6 +285,10 @@ const es = {
         label: 'Procesos de aprobación',
         hint: 'Ver: los procesos. Editar: crearlos, cambiarlos y eliminarlos. Para aprobar basta con ser aprobador. «Todos los módulos» no los incluye.',
       },
+      automation_scoring: {
+        label: 'Reglas de puntuación',
+        hint: 'Ver: las reglas y su registro. Editar: crearlas, cambiarlas, recalcular y eliminarlas. «Todos los módulos» no las incluye.',
+      },
       automation: {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
@@ -456,6 +462,11 @@ const es = {
         updated: 'Proceso de aprobación modificado',
         deleted: 'Proceso de aprobación eliminado',
       },
+      scoring_rule: {
+        created: 'Regla de puntuación creada',
+        updated: 'Regla de puntuación modificada',
+        deleted: 'Regla de puntuación eliminada',
+      },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -494,6 +505,7 @@ const es = {
       assignment_rule: 'Regla de asignación',
       escalation_rule: 'Regla de escalado',
       approval_process: 'Proceso de aprobación',
+      scoring_rule: 'Regla de puntuación',
     },
   },
   mail: {
@@ -530,6 +542,7 @@ const en: typeof es = {
     assignmentRules: 'Assignment rules',
     escalationRules: 'Case escalation',
     approvalProcesses: 'Approval processes',
+    scoringRules: 'Scoring rules',
     automation: 'Automation',
   },
   sectionHints: {
@@ -547,6 +560,7 @@ const en: typeof es = {
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
     escalationRules: 'Automation: tell managers about cases past their SLA',
     approvalProcesses: 'Automation: get a manager’s or a group’s go-ahead before moving on (discounts, contracts)',
+    scoringRules: 'Automation: points for record data and touchpoints, kept in the Score field',
     automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
   },
   menu: { label: 'Settings section' },
@@ -793,6 +807,10 @@ const en: typeof es = {
         label: 'Approval processes',
         hint: 'Read: the processes. Edit: create, change and delete them. Approving needs only being an approver. “All modules” does not include them.',
       },
+      automation_scoring: {
+        label: 'Scoring rules',
+        hint: 'Read: the rules and their log. Edit: create, change, recalculate and delete them. “All modules” does not include them.',
+      },
       automation: {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
@@ -949,6 +967,7 @@ const en: typeof es = {
       assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
       escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
       approval_process: { created: 'Approval process created', updated: 'Approval process changed', deleted: 'Approval process deleted' },
+      scoring_rule: { created: 'Scoring rule created', updated: 'Scoring rule changed', deleted: 'Scoring rule deleted' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -987,6 +1006,7 @@ const en: typeof es = {
       assignment_rule: 'Assignment rule',
       escalation_rule: 'Escalation rule',
       approval_process: 'Approval process',
+      scoring_rule: 'Scoring rule',
     },
   },
   mail: {

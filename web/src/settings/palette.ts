@@ -16,6 +16,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'assignmentRules', to: '/settings/automation/assignment-rules' },
   { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
   { id: 'approvalProcesses', to: '/settings/automation/approval-processes' },
+  { id: 'scoringRules', to: '/settings/automation/scoring-rules' },
   { id: 'automation', to: '/settings/automation' },
 ] as const;
 

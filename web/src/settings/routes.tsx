@@ -18,6 +18,7 @@ import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-r
 import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
 import { ApprovalProcessesPage } from '../automation/approvals/pages/approval-processes-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
+import { ScoringRulesPage } from '../automation/scoring/pages/scoring-rules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -46,6 +47,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/automation/assignment-rules', AssignmentRulesPage),
       page('/automation/escalation-rules', EscalationRulesPage),
       page('/automation/approval-processes', ApprovalProcessesPage),
+      page('/automation/scoring-rules', ScoringRulesPage),
       page('/automation', WorkflowRulesPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),

@@ -2,9 +2,8 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Trx } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
+import { criteriaConditions } from '../criteria.js';
 import {
-  compileFilter,
-  fullFilterScope,
   type ModuleMeta,
   type ModuleView,
   type NewRecord,
@@ -21,7 +20,6 @@ import {
   lockCursor,
   matchingEntries,
   saveCursor,
-  type AssignmentRuleRow,
   type Pool,
 } from './assignment.repository.js';
 
@@ -45,19 +43,6 @@ export function poolOf(target: AssignmentTarget): Pool {
 export function nextInTurn(users: string[], last: string | null): string {
   if (last === null) return users[0]!;
   return users.find((id) => id > last) ?? users[0]!;
-}
-
-/** The condition of each entry; one whose criteria no longer compile (a field was deleted) matches nothing. */
-export function entryConditions(rule: AssignmentRuleRow, module: ModuleMeta, metadata: OrgMetadata): RawBuilder<boolean>[] {
-  const scope = fullFilterScope(metadata);
-  return rule.entries.map((entry) => {
-    if (entry.criteria === null || entry.criteria === undefined) return sql<boolean>`true`;
-    try {
-      return compileFilter(entry.criteria, module, scope);
-    } catch {
-      return sql<boolean>`false`;
-    }
-  });
 }
 
 interface FollowUp {
@@ -85,7 +70,11 @@ export function createAssignmentEngine(ctx: AppContext, records: RecordsModule) 
       metadata.schema,
       module.table,
       pending.map((item) => item.values),
-      entryConditions(rule, module, metadata),
+      criteriaConditions(
+        rule.entries.map((entry) => entry.criteria),
+        module,
+        metadata,
+      ),
     );
 
     // Each entry's users and turn, loaded on first use; the cursor row stays locked until commit.

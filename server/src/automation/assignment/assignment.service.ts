@@ -1,10 +1,10 @@
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
-import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
+import { AppError, badRequest, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
 import { recordAudit } from '../../platform/audit/audit.service.js';
-import { compileFilter, fullFilterScope, getModule, type MetadataStore, type ModuleMeta, type OrgMetadata } from '../../records/index.js';
+import { getModule, type MetadataStore, type ModuleMeta, type OrgMetadata } from '../../records/index.js';
 import { deleteRule, findOrgIds, findRule, insertRule, listRules, updateRule, type AssignmentRuleRow } from './assignment.repository.js';
 import type {
   AssignmentEntry,
@@ -14,6 +14,8 @@ import type {
   UpdateAssignmentRuleBody,
 } from './assignment.schemas.js';
 import type { Executor } from '../../db/database.js';
+import { settingsPermission } from '../settings-permission.js';
+import { assertCriteria } from '../criteria.js';
 
 /**
  * Assignment rules are settings, not records: administrators manage them, and so does a profile that names the
@@ -21,21 +23,7 @@ import type { Executor } from '../../db/database.js';
  */
 export const ASSIGNMENT_PERMISSION = 'automation_assignment';
 
-function allowed(auth: AuthContext, action: 'read' | 'write'): boolean {
-  if (auth.isAdmin) return true;
-  const entry = Object.hasOwn(auth.modulePermissions, ASSIGNMENT_PERMISSION) ? auth.modulePermissions[ASSIGNMENT_PERMISSION] : undefined;
-  const write = entry?.edit === true || entry?.create === true;
-  return write || (action === 'read' && entry?.read === true);
-}
-
-function assertAllowed(auth: AuthContext, action: 'read' | 'write') {
-  if (!allowed(auth, action))
-    throw forbidden(
-      action === 'read'
-        ? 'Your profile does not allow you to see assignment rules.'
-        : 'Your profile does not allow you to manage assignment rules.',
-    );
-}
+const assertAllowed = settingsPermission(ASSIGNMENT_PERMISSION, 'assignment rules');
 
 function present(row: AssignmentRuleRow): AssignmentRule {
   return {
@@ -64,7 +52,6 @@ export function createAssignmentService(ctx: AppContext, deps: { metadata: Metad
     module: ModuleMeta,
     entries: AssignmentEntryInput[],
   ): Promise<AssignmentEntry[]> {
-    const scope = fullFilterScope(metadata);
     const seen = new Set<string>();
     const wanted = { users: new Set<string>(), roles: new Set<string>(), groups: new Set<string>() };
     const prepared = entries.map((entry, index): AssignmentEntry => {
@@ -82,17 +69,7 @@ export function createAssignmentService(ctx: AppContext, deps: { metadata: Metad
         if (target.groupId) wanted.groups.add(target.groupId);
       }
       const criteria = entry.criteria ?? null;
-      if (criteria !== null) {
-        try {
-          compileFilter(criteria, module, scope);
-        } catch (error) {
-          if (error instanceof AppError) {
-            const field = (error.details as { field?: string } | undefined)?.field;
-            throw badRequest(error.message, `${path}.criteria${field ? field.replace(/^filter/, '') : ''}`);
-          }
-          throw error;
-        }
-      }
+      assertCriteria(criteria, module, metadata, `${path}.criteria`);
       const id = entry.id && !seen.has(entry.id) ? entry.id : newId();
       seen.add(id);
       return { id, criteria, target, followUpTask: entry.followUpTask ?? null };

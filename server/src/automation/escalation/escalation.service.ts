@@ -1,11 +1,13 @@
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
-import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
+import { AppError, badRequest, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
 import { recordAudit } from '../../platform/audit/audit.service.js';
 import type { Executor } from '../../db/database.js';
-import { compileFilter, fullFilterScope, type MetadataStore } from '../../records/index.js';
+import { type MetadataStore } from '../../records/index.js';
+import { settingsPermission } from '../settings-permission.js';
+import { assertCriteria } from '../criteria.js';
 import {
   deleteRule,
   findRule,
@@ -30,17 +32,7 @@ import type {
  */
 export const ESCALATION_PERMISSION = 'automation_escalation';
 
-function assertAllowed(auth: AuthContext, action: 'read' | 'write') {
-  if (auth.isAdmin) return;
-  const entry = Object.hasOwn(auth.modulePermissions, ESCALATION_PERMISSION) ? auth.modulePermissions[ESCALATION_PERMISSION] : undefined;
-  const write = entry?.edit === true || entry?.create === true;
-  if (write || (action === 'read' && entry?.read === true)) return;
-  throw forbidden(
-    action === 'read'
-      ? 'Your profile does not allow you to see escalation rules.'
-      : 'Your profile does not allow you to manage escalation rules.',
-  );
-}
+const assertAllowed = settingsPermission(ESCALATION_PERMISSION, 'escalation rules');
 
 const present = (row: EscalationRuleRow): EscalationRule => ({
   id: row.id,
@@ -72,13 +64,7 @@ export function createEscalationService(ctx: AppContext, deps: { metadata: Metad
       const metadata = await deps.metadata.get(auth.orgId, auth.orgSchema);
       const cases = metadata.modules.get('cases');
       if (!cases) throw badRequest('This organization has no cases module.', 'criteria');
-      try {
-        compileFilter(criteria, cases, fullFilterScope(metadata));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        const field = (error.details as { field?: string } | undefined)?.field;
-        throw badRequest(error.message, `criteria${field ? field.replace(/^filter/, '') : ''}`);
-      }
+      assertCriteria(criteria, cases, metadata, 'criteria');
     }
     const userIds = levels.flatMap((level) => (level.target.type === 'user' ? [level.target.userId] : []));
     if (userIds.length > 0) {

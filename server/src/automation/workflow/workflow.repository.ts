@@ -312,10 +312,16 @@ export async function ruleActor(executor: Executor, orgId: string, ownerId: stri
   return auth ? { ...auth, isAdmin: true } : null;
 }
 
-/** Deletes up to `limit` executions written before `before`; returns how many. */
-export async function deleteOldExecutions(executor: Executor, schema: string, before: Date, limit: number): Promise<number> {
-  const result = await sql`DELETE FROM ${t(schema, 'automation_executions')} WHERE id IN (
-      SELECT id FROM ${t(schema, 'automation_executions')} WHERE created_at < ${before} LIMIT ${limit})`.execute(executor);
+/** Deletes up to `limit` log rows (workflow executions, or another log with id and created_at) written before `before`; returns how many. */
+export async function deleteOldExecutions(
+  executor: Executor,
+  schema: string,
+  before: Date,
+  limit: number,
+  table: 'automation_executions' | 'automation_scoring_runs' = 'automation_executions',
+): Promise<number> {
+  const result = await sql`DELETE FROM ${t(schema, table)} WHERE id IN (
+      SELECT id FROM ${t(schema, table)} WHERE created_at < ${before} LIMIT ${limit})`.execute(executor);
   return Number(result.numAffectedRows ?? 0);
 }
 

@@ -63,6 +63,9 @@ export const DEAL_STAGES = [
   v('closed_lost', 'Cerrada perdida', 'Closed lost', { probability: 0, outcome: 'lost' }),
 ];
 
+/** The score of scoring rules (AUT-8): read-only for users, written by automation/scoring (null until first scored). */
+const SCORE = f('score', 'integer', 'Puntuación', 'Score', { system: true });
+
 export const STANDARD_MODULES: CatalogModule[] = [
   {
     apiName: 'leads',
@@ -89,6 +92,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
         'email_opt_out',
         'referred_by_account_id',
         'referred_by_contact_id',
+        'score',
         'owner_id',
       ]),
       section('address', 'Dirección', 'Address', ['street', 'city', 'state', 'postal_code', 'country']),
@@ -142,6 +146,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
       lookup('converted_contact_id', 'contacts', 'Contacto creado', 'Converted contact', { system: true }),
       lookup('converted_account_id', 'accounts', 'Cuenta', 'Converted account', { system: true }),
       lookup('converted_deal_id', 'deals', 'Oportunidad creada', 'Converted deal', { system: true }),
+      SCORE,
     ],
   },
   {
@@ -165,6 +170,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
         'birthday',
         'willing_reference',
         'email_opt_out',
+        'score',
         'owner_id',
       ]),
       section('relationship', 'Relación', 'Relationship', ['buying_role', 'influence', 'sentiment']),
@@ -202,6 +208,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
       EMAIL_OPT_OUT,
       ...ADDRESS(),
       DESCRIPTION,
+      SCORE,
     ],
   },
   {
@@ -220,6 +227,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
         'employees',
         'annual_revenue',
         'parent_account_id',
+        'score',
         'owner_id',
       ]),
       section('key_account', 'Cuenta clave', 'Key account', ['is_key_account', 'tier']),
@@ -252,6 +260,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
       ]),
       ...ADDRESS(),
       DESCRIPTION,
+      SCORE,
     ],
   },
   {
@@ -276,6 +285,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
         'campaign_id',
         'next_step',
         'loss_reason',
+        'score',
         'owner_id',
       ]),
       section('description', 'Descripción', 'Description', ['description']),
@@ -301,6 +311,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
       f('next_step', 'text', 'Siguiente paso', 'Next step'),
       f('loss_reason', 'text', 'Motivo de pérdida', 'Loss reason'),
       DESCRIPTION,
+      SCORE,
     ],
   },
   {

@@ -21,6 +21,7 @@ import { AttachmentsPanel } from '../components/attachments-panel';
 import { AccountKpiPanel, AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
 import { ApprovalPanel, useRecordLocked } from '../../automation/approvals';
 import { useMe } from '../../app/session';
+import { ScoreBadge } from '../../automation/scoring/components/score-badge';
 
 /** /records/:module/:id — header with name and actions, sections with inline edit, related lists, the timeline. */
 export function RecordPage() {
@@ -68,6 +69,9 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
           <Title order={2}>{name}</Title>
         </Stack>
         <Group gap="xs">
+          {module.fields.some((field) => field.apiName === 'score') && (
+            <ScoreBadge module={module.apiName} id={record.id} score={typeof record.score === 'number' ? record.score : null} />
+          )}
           {module.apiName === 'leads' && canEdit && record.is_converted !== true && <LeadConvertButton leadId={record.id} />}
           {canEdit && (
             <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>

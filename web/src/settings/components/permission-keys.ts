@@ -14,6 +14,8 @@ export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAct
   automation_escalation: ['read', 'edit'],
   /** Read: approval processes; edit: create, change and delete them (server/src/automation/approvals/approval.service.ts). */
   automation_approvals: ['read', 'edit'],
+  /** Read: scoring rules and their log; edit: create, change, recalculate and delete them (server/src/automation/scoring). */
+  automation_scoring: ['read', 'edit'],
   /** Read: workflow rules and their execution log; create or edit: build, change, test and delete them (automation/workflow). */
   automation: ['read', 'create', 'edit'],
 };

@@ -15,6 +15,7 @@ import {
   IconArrowsSplit,
   IconAlarm,
   IconChecklist,
+  IconStars,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -39,6 +40,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   assignmentRules: IconArrowsSplit,
   escalationRules: IconAlarm,
   approvalProcesses: IconChecklist,
+  scoringRules: IconStars,
   automation: IconBolt,
 };
 

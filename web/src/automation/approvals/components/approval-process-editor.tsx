@@ -8,7 +8,8 @@ import { TooltipIconButton } from '../../../components/tooltip-icon-button';
 import { useModule } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useGroups } from '../../../settings/hooks/use-groups';
-import { CriteriaPopover } from '../../components/criteria-popover';
+import { CriteriaButton } from '../../components/criteria-button';
+import { fromFilter, toFilter } from '../../../records/components/filter-builder';
 import { ActionList } from '../../components/rule-editor-modal';
 import { RuleBasics, ruleFormIntro } from '../../components/rule-basics';
 import {
@@ -121,13 +122,12 @@ export function ApprovalProcessEditor({
           allowDeselect={false}
         />
         <Stack gap={4}>
-          <CriteriaPopover
+          <CriteriaButton
             fields={fields}
-            value={draft.criteria}
-            onChange={(criteria) => set({ criteria })}
+            value={fromFilter(draft.criteria)}
+            onApply={(group) => set({ criteria: toFilter(group) ?? null })}
             label={t('editor.criteria')}
-            none={t('editor.criteriaNone')}
-            count={(count) => t('editor.criteriaCount', { count })}
+            emptyLabel={t('editor.criteriaNone')}
           />
           <Text size="xs" c="dimmed">
             {t('approvals.editor.criteriaHint')}
@@ -177,7 +177,7 @@ export function ApprovalProcessEditor({
 function StepEditor(props: {
   index: number;
   step: ApprovalStep;
-  fields: Parameters<typeof CriteriaPopover>[0]['fields'];
+  fields: Parameters<typeof CriteriaButton>[0]['fields'];
   removable: boolean;
   onChange: (patch: Partial<ApprovalStep>) => void;
   onRemove: () => void;
@@ -269,13 +269,12 @@ function StepEditor(props: {
             />
           </Group>
         )}
-        <CriteriaPopover
+        <CriteriaButton
           fields={props.fields}
-          value={step.criteria ?? null}
-          onChange={(criteria) => props.onChange({ criteria })}
+          value={fromFilter(step.criteria ?? null)}
+          onApply={(group) => props.onChange({ criteria: toFilter(group) ?? null })}
           label={t('approvals.editor.stepCriteria')}
-          none={t('approvals.editor.stepCriteriaNone')}
-          count={(count) => t('editor.criteriaCount', { count })}
+          emptyLabel={t('approvals.editor.stepCriteriaNone')}
         />
       </Stack>
     </Paper>

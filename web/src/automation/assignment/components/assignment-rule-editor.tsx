@@ -7,7 +7,6 @@ import {
   MultiSelect,
   NumberInput,
   Paper,
-  Popover,
   SegmentedControl,
   Select,
   Stack,
@@ -15,12 +14,13 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { IconArrowDown, IconArrowUp, IconFilter, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowUp, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { ModalForm } from '../../../settings/components/modal-form';
 import { notifySuccess } from '../../../settings/components/feedback';
 import { TooltipIconButton } from '../../../components/tooltip-icon-button';
-import { countConditions, FilterBuilder, fromFilter, toFilter, type FilterGroup } from '../../../records/components/filter-builder';
+import { fromFilter, toFilter, type FilterGroup } from '../../../records/components/filter-builder';
+import { CriteriaButton } from '../../components/criteria-button';
 import { useModule, useModules } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useRoles } from '../../../settings/hooks/use-roles';
@@ -203,23 +203,12 @@ export function AssignmentRuleEditor({ rule, opened, onClose }: { rule: Assignme
                   />
                 </Group>
               </Group>
-              <Popover position="bottom-start" shadow="md" withinPortal trapFocus>
-                <Popover.Target>
-                  <Button variant="light" color="gray" leftSection={<IconFilter size={16} />} w="fit-content">
-                    {t('assignment.criteria')}:{' '}
-                    {countConditions(entry.criteria) === 0
-                      ? t('assignment.criteriaAll')
-                      : t('assignment.criteriaCount', { count: countConditions(entry.criteria) })}
-                  </Button>
-                </Popover.Target>
-                <Popover.Dropdown>
-                  <FilterBuilder
-                    fields={moduleDetail.data?.fields ?? []}
-                    value={entry.criteria}
-                    onApply={(group) => change(index, { criteria: group })}
-                  />
-                </Popover.Dropdown>
-              </Popover>
+              <CriteriaButton
+                fields={moduleDetail.data?.fields ?? []}
+                value={entry.criteria}
+                onApply={(group) => change(index, { criteria: group })}
+                emptyLabel={t('assignment.criteriaAll')}
+              />
               <Group grow align="flex-start">
                 <Select
                   label={t('assignment.targetType')}

@@ -6,7 +6,7 @@ import { ModalForm } from '../../../settings/components/modal-form';
 import { notifySuccess } from '../../../settings/components/feedback';
 import { TooltipIconButton } from '../../../components/tooltip-icon-button';
 import { fromFilter, toFilter, type FilterGroup } from '../../../records/components/filter-builder';
-import { CriteriaPopover } from '../../components/criteria-popover';
+import { CriteriaButton } from '../../components/criteria-button';
 import { useModule } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useSaveEscalationRule, type EscalationLevel, type EscalationRule } from '../api';
@@ -90,13 +90,12 @@ export function EscalationRuleEditor({ rule, opened, onClose }: { rule: Escalati
           checked={active}
           onChange={(event) => setActive(event.currentTarget.checked)}
         />
-        <CriteriaPopover
+        <CriteriaButton
           fields={cases.data?.fields ?? []}
-          value={toFilter(criteria) ?? null}
-          onChange={(value) => setCriteria(fromFilter(value))}
+          value={criteria}
+          onApply={setCriteria}
           label={t('escalation.cases')}
-          none={t('escalation.allCases')}
-          count={(count) => t('assignment.criteriaCount', { count })}
+          emptyLabel={t('escalation.allCases')}
         />
         {levels.map((level, index) => (
           <Paper key={index} withBorder radius="md" p="sm" data-testid="escalation-level">

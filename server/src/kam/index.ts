@@ -13,6 +13,10 @@ import { healthRoutes } from './health/health.routes.js';
 import { createHealthDaily, HEALTH_DAILY_JOB } from './health/health.daily.js';
 import { createRollupService, ROLLUP_REBUILD_JOB } from './rollups/rollup.service.js';
 
+// The organization's fiscal periods and currency conversion, for features that count by period (forecasts).
+export { localDate, nextPeriod, parsePeriod, periodLabelOf, previousPeriod, type OrgCalendar, type Period } from './kpis/periods.js';
+export { amountInCurrency } from './kpis/definitions/common.js';
+
 /** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine and its rollups, the account health score. */
 export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);

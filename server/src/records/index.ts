@@ -38,11 +38,11 @@ export { formatFieldValue, isEmptyValue } from './records/field-values.js';
 export { moduleView, viewOf, getModule, type ModuleView } from './records/record-access.js';
 export { insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
 // Automation conditions are list-view filters: the same compiler, so a rule's criteria mean what a view's filter means.
-export { compileFilter, type FilterScope } from './records/record-filter.js';
+export { compileFilter, type FilterNode, type FilterScope } from './records/record-filter.js';
 export { filterScopeFor, fullFilterScope } from './records/record-access.js';
 export { withSavepoint } from './records/record-write.js';
 export { placeholders, renderMergeFields } from './emails/merge-fields.js';
-export { DuplicateMatchSchema } from './records/record.schemas.js';
+export { DuplicateMatchSchema, RecordList } from './records/record.schemas.js';
 // The record access check list queries use (profile permission, owner scopes from sharing, hierarchy, groups and rules):
 // features that aggregate over record tables (kam/kpis) apply exactly the same one.
 export { canModuleAction, loadRecordScopes, type OwnerScope, type RecordScope } from '../platform/access/access.service.js';

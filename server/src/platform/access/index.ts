@@ -7,6 +7,7 @@ import { sharingRuleRoutes } from './sharing-rule.routes.js';
 import { sharingRoutes } from './sharing.routes.js';
 
 export { assertModuleAction, canModuleAction, fieldAccess, isOwnerInScope, visibleOwnerScope } from './access.service.js';
+export { listRoles, type RoleRow } from './role.repository.js';
 export type { AccessSubject, OwnerScope, RecordScope, SharingAccess } from './access.service.js';
 
 /** Roles, profiles, groups, sharing defaults and sharing rules: the access model's admin API. */

@@ -17,6 +17,7 @@ const es = {
     assignmentRules: 'Reglas de asignación',
     escalationRules: 'Escalado de casos',
     automation: 'Automatización',
+    forecasts: 'Previsiones',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -33,6 +34,7 @@ const es = {
     assignmentRules: 'Automatización: repartir los registros nuevos entre usuarios, por criterios, por turnos o por carga',
     escalationRules: 'Automatización: avisar a los responsables de los casos que superan su SLA',
     automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
+    forecasts: 'Categoría de previsión de cada etapa de oportunidad',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -281,6 +283,10 @@ const es = {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
       },
+      forecasts: {
+        label: 'Previsiones',
+        hint: 'Ver: la previsión propia y la de quienes están por debajo en la jerarquía de roles. Editar: también fijar sus cuotas. «Todos los módulos» no las incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -518,6 +524,7 @@ const en: typeof es = {
     assignmentRules: 'Assignment rules',
     escalationRules: 'Case escalation',
     automation: 'Automation',
+    forecasts: 'Forecasts',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -534,6 +541,7 @@ const en: typeof es = {
     assignmentRules: 'Automation: share new records among users: by criteria, in turns or by load',
     escalationRules: 'Automation: tell managers about cases past their SLA',
     automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
+    forecasts: 'The forecast category of each deal stage',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -778,6 +786,10 @@ const en: typeof es = {
       automation: {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
+      },
+      forecasts: {
+        label: 'Forecasts',
+        hint: 'Read: one’s own forecast and those of the people below in the role hierarchy. Edit: also set their quotas. “All modules” does not include it.',
       },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },

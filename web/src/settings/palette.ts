@@ -16,6 +16,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'assignmentRules', to: '/settings/automation/assignment-rules' },
   { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
   { id: 'automation', to: '/settings/automation' },
+  { id: 'forecasts', to: '/settings/forecasts' },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];

@@ -17,6 +17,7 @@ import { KamSettingsPage } from '../kam/pages/kam-settings-page';
 import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-rules-page';
 import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
+import { ForecastSettingsPage } from '../forecasts';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -45,6 +46,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/automation/assignment-rules', AssignmentRulesPage),
       page('/automation/escalation-rules', EscalationRulesPage),
       page('/automation', WorkflowRulesPage),
+      page('/forecasts', ForecastSettingsPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),
     ]),

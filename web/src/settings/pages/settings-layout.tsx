@@ -14,6 +14,7 @@ import {
   IconTargetArrow,
   IconArrowsSplit,
   IconAlarm,
+  IconChartBar,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -38,6 +39,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   assignmentRules: IconArrowsSplit,
   escalationRules: IconAlarm,
   automation: IconBolt,
+  forecasts: IconChartBar,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

@@ -93,7 +93,10 @@ export function periodFilter(period: Period, stages: StageCategory[]): FilterNod
     and(
       stageIn([...won, ...lost]),
       or(
-        and({ field: 'closed_at', op: 'gte', value: period.startAt.toISOString() }, { field: 'closed_at', op: 'lt', value: period.endAt.toISOString() }),
+        and(
+          { field: 'closed_at', op: 'gte', value: period.startAt.toISOString() },
+          { field: 'closed_at', op: 'lt', value: period.endAt.toISOString() },
+        ),
         and({ field: 'closed_at', op: 'is_empty' }, byCloseDate),
       ),
     ),
@@ -103,7 +106,13 @@ export function periodFilter(period: Period, stages: StageCategory[]): FilterNod
 /** Amounts per category (decimal strings in the organization's currency). */
 export type CategoryAmounts = Record<ForecastCategory, string>;
 
-export const zeroAmounts = (): CategoryAmounts => ({ pipeline: '0.00', best_case: '0.00', commit: '0.00', closed: '0.00', omitted: '0.00' });
+export const zeroAmounts = (): CategoryAmounts => ({
+  pipeline: '0.00',
+  best_case: '0.00',
+  commit: '0.00',
+  closed: '0.00',
+  omitted: '0.00',
+});
 
 /** Cents of a decimal string, so sums are exact. */
 export const toCents = (amount: string | number): bigint => {

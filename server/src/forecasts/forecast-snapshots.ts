@@ -17,7 +17,9 @@ export const SNAPSHOT_LOCAL_HOUR = 6;
 /** The weekday (Mon…Sun) and hour (0–23) of an instant in a time zone. */
 export function localWeekdayHour(at: Date, timeZone: string): { weekday: string; hour: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' }).formatToParts(at).map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
   );
   return { weekday: parts.weekday ?? '', hour: Number(parts.hour) };
 }

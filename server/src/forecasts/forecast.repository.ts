@@ -35,13 +35,19 @@ export interface OrgUserRow {
 
 /** Every user of the organization with their role (the forecast hierarchy is built from them and the roles). */
 export function listOrgUsers(executor: Executor, orgId: string): Promise<OrgUserRow[]> {
-  return executor.selectFrom('platform.users').select(['id', 'name', 'role_id', 'active']).where('org_id', '=', orgId).orderBy('name').execute();
+  return executor
+    .selectFrom('platform.users')
+    .select(['id', 'name', 'role_id', 'active'])
+    .where('org_id', '=', orgId)
+    .orderBy('name')
+    .execute();
 }
 
 export async function listStageCategories(executor: Executor, schema: string): Promise<Map<string, OpenCategory>> {
-  const result = await sql<{ stage: string; category: OpenCategory }>`SELECT stage, category FROM ${t(schema, 'forecast_stage_categories')}`.execute(
-    executor,
-  );
+  const result = await sql<{
+    stage: string;
+    category: OpenCategory;
+  }>`SELECT stage, category FROM ${t(schema, 'forecast_stage_categories')}`.execute(executor);
   return new Map(result.rows.map((row) => [row.stage, row.category]));
 }
 
@@ -100,7 +106,9 @@ export async function writeQuotas(
   const removed = quotas.filter((quota) => quota.amount === null);
   const set = quotas.filter((quota) => quota.amount !== null);
   for (const quota of removed)
-    await sql`DELETE FROM ${t(schema, 'forecast_quotas')} WHERE user_id = ${quota.userId}::uuid AND period = ${quota.period}`.execute(executor);
+    await sql`DELETE FROM ${t(schema, 'forecast_quotas')} WHERE user_id = ${quota.userId}::uuid AND period = ${quota.period}`.execute(
+      executor,
+    );
   if (set.length === 0) return;
   const rows = set.map((quota) => sql`(${quota.userId}::uuid, ${quota.period}, ${quota.amount}::numeric, ${updatedBy}::uuid, now())`);
   await sql`INSERT INTO ${t(schema, 'forecast_quotas')} (user_id, period, amount, updated_by, updated_at) VALUES ${sql.join(rows)}
@@ -119,7 +127,9 @@ export interface SnapshotFigures {
 /** Stores a snapshot taken on `takenOn` (replacing one of the same date). */
 export async function replaceSnapshot(executor: Executor, schema: string, takenOn: string, takenAt: Date, rows: SnapshotFigures[]) {
   const periods = [...new Set(rows.map((row) => row.period))];
-  await sql`DELETE FROM ${t(schema, 'forecast_snapshots')} WHERE taken_on = ${takenOn}::date AND period = ANY(${periods}::text[])`.execute(executor);
+  await sql`DELETE FROM ${t(schema, 'forecast_snapshots')} WHERE taken_on = ${takenOn}::date AND period = ANY(${periods}::text[])`.execute(
+    executor,
+  );
   // Chunks keep each statement's parameters well under PostgreSQL's limit.
   for (let i = 0; i < rows.length; i += 500) {
     const values = rows.slice(i, i + 500).map(
@@ -149,9 +159,9 @@ export async function findSnapshot(
   period: string,
   userIds: string[],
 ): Promise<{ takenAt: Date | null; rows: SnapshotRow[] } | null> {
-  const taken = await sql<{ taken_at: Date }>`SELECT max(taken_at) AS taken_at FROM ${t(schema, 'forecast_snapshots')} WHERE taken_on = ${takenOn}::date`.execute(
-    executor,
-  );
+  const taken = await sql<{
+    taken_at: Date;
+  }>`SELECT max(taken_at) AS taken_at FROM ${t(schema, 'forecast_snapshots')} WHERE taken_on = ${takenOn}::date`.execute(executor);
   const takenAt = taken.rows[0]?.taken_at ?? null;
   if (!takenAt) return null;
   if (userIds.length === 0) return { takenAt, rows: [] };

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp, Uuid } from '../platform/http/common.schemas.js';
 
-const Money = (description: string) => Type.String({ description: `${description} A decimal string in the organization's currency ("1250.00").` });
+const Money = (description: string) =>
+  Type.String({ description: `${description} A decimal string in the organization's currency ("1250.00").` });
 const periodText = (extra = '') =>
   Type.String({
     minLength: 4,
@@ -9,9 +10,12 @@ const periodText = (extra = '') =>
     description: `A fiscal month (\`2026-07\`) or fiscal quarter (\`2026-Q3\`) of the organization, in its time zone.${extra}`,
   });
 const category = (description = 'A forecast category: pipeline, best_case, commit, closed (won) or omitted (lost, or set aside).') =>
-  Type.Union([Type.Literal('pipeline'), Type.Literal('best_case'), Type.Literal('commit'), Type.Literal('closed'), Type.Literal('omitted')], {
-    description,
-  });
+  Type.Union(
+    [Type.Literal('pipeline'), Type.Literal('best_case'), Type.Literal('commit'), Type.Literal('closed'), Type.Literal('omitted')],
+    {
+      description,
+    },
+  );
 const OpenCategory = Type.Union([Type.Literal('pipeline'), Type.Literal('best_case'), Type.Literal('commit'), Type.Literal('omitted')], {
   description: 'What an open stage counts as.',
 });
@@ -79,7 +83,9 @@ export const ForecastDealsQuery = Type.Object({
   category: category(),
   userId: Type.Optional(Type.String({ format: 'uuid', description: 'Whose forecast (default: the caller).' })),
   scope: Type.Optional(
-    Type.Union([Type.Literal('team'), Type.Literal('own')], { description: 'team (default): the user and everyone below; own: the user alone.' }),
+    Type.Union([Type.Literal('team'), Type.Literal('own')], {
+      description: 'team (default): the user and everyone below; own: the user alone.',
+    }),
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Deals per page (default 50).' })),
   cursor: Type.Optional(Type.String({ maxLength: 2000, description: 'The `nextCursor` of the previous page.' })),

@@ -169,7 +169,10 @@ export interface DealsQuery {
 }
 
 /** Sales forecasts: figures by category per user and period, rolled up the role hierarchy, quotas, snapshots. */
-export function createForecastService(ctx: Pick<AppContext, 'database' | 'now'>, deps: { metadata: MetadataStore; records: RecordService }) {
+export function createForecastService(
+  ctx: Pick<AppContext, 'database' | 'now'>,
+  deps: { metadata: MetadataStore; records: RecordService },
+) {
   const executor = ctx.database.db;
 
   async function stagesOf(metadata: OrgMetadata): Promise<StageCategory[]> {
@@ -227,7 +230,10 @@ export function createForecastService(ctx: Pick<AppContext, 'database' | 'now'>,
     }
     const reports = hierarchy.directReports(user.id);
     const quotas = new Map(
-      (await listQuotas(executor, metadata.schema, [user.id, ...reports.map((r) => r.id)], [period.label])).map((q) => [q.user_id, q.amount]),
+      (await listQuotas(executor, metadata.schema, [user.id, ...reports.map((r) => r.id)], [period.label])).map((q) => [
+        q.user_id,
+        q.amount,
+      ]),
     );
     const row = (userId: string, name: string, kind: ForecastRow['kind']): ForecastRow => {
       const withTeam = kind !== 'own';
@@ -246,7 +252,14 @@ export function createForecastService(ctx: Pick<AppContext, 'database' | 'now'>,
       };
     };
     return {
-      period: { label: period.label, kind: period.kind as 'month' | 'quarter', start: period.start, end: period.end, previous: previousPeriod(period, org).label, next: nextPeriod(period, org).label },
+      period: {
+        label: period.label,
+        kind: period.kind as 'month' | 'quarter',
+        start: period.start,
+        end: period.end,
+        previous: previousPeriod(period, org).label,
+        next: nextPeriod(period, org).label,
+      },
       currency: org.currency,
       user: { id: user.id, name: user.name },
       snapshot: snapshot && { takenOn: snapshot.takenOn, takenAt: snapshot.takenAt },
@@ -311,10 +324,13 @@ export function createForecastService(ctx: Pick<AppContext, 'database' | 'now'>,
     for (const [stage, category] of Object.entries(input.stages)) {
       const known = current.find((s) => s.stage === stage);
       if (!known) throw badRequest(`"${stage}" is not a deal stage.`, `stages.${stage}`);
-      if (known.fixed) throw badRequest(`"${stage}" is a closed stage: its category is always ${known.defaultCategory}.`, `stages.${stage}`);
+      if (known.fixed)
+        throw badRequest(`"${stage}" is a closed stage: its category is always ${known.defaultCategory}.`, `stages.${stage}`);
       if (category !== known.defaultCategory) chosen.set(stage, category);
     }
-    await ctx.database.transaction('forecasts.stage-categories', (trx) => replaceStageCategories(trx, metadata.schema, chosen, auth.userId));
+    await ctx.database.transaction('forecasts.stage-categories', (trx) =>
+      replaceStageCategories(trx, metadata.schema, chosen, auth.userId),
+    );
     return { stages: await stagesOf(metadata) };
   }
 
@@ -371,7 +387,10 @@ export type ForecastService = ReturnType<typeof createForecastService>;
 const pickAmounts = (row: Record<ForecastCategory, string>): CategoryAmounts =>
   Object.fromEntries(FORECAST_CATEGORIES.map((category) => [category, fromCents(toCents(row[category]))])) as CategoryAmounts;
 
-const isDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+const isDate = (text: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(text) &&
+  !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) &&
+  new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
 
 const AMOUNT = /^\d{1,13}(\.\d{1,2})?$/;
 

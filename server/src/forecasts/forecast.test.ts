@@ -25,7 +25,12 @@ beforeAll(async () => {
   admin = await t.make.org();
   await t.database.db
     .updateTable('platform.organizations')
-    .set({ time_zone: 'Europe/Madrid', fiscal_year_start_month: 4, currency: 'EUR', exchange_rates: JSON.stringify({ USD: '1.25' }) as never })
+    .set({
+      time_zone: 'Europe/Madrid',
+      fiscal_year_start_month: 4,
+      currency: 'EUR',
+      exchange_rates: JSON.stringify({ USD: '1.25' }) as never,
+    })
     .where('id', '=', admin.orgId)
     .execute();
   const roles = await t.request('GET', '/api/v1/roles', { as: admin });
@@ -56,7 +61,10 @@ beforeAll(async () => {
   stranger = await t.make.org();
 
   const deal = async (key: string, owner: TestUser, values: Record<string, unknown>) => {
-    const response = await t.request('POST', '/api/v1/records/deals', { as: admin, body: { name: key, owner_id: owner.userId, ...values } });
+    const response = await t.request('POST', '/api/v1/records/deals', {
+      as: admin,
+      body: { name: key, owner_id: owner.userId, ...values },
+    });
     expect(response.statusCode, response.body).toBe(201);
     deals[key] = response.data.data.id;
   };
@@ -66,12 +74,30 @@ beforeAll(async () => {
   await deal('A', rep1, { stage: 'negotiation', amount: '1000', currency: 'EUR', close_date: '2026-11-15' });
   await deal('B', rep1, { stage: 'proposal', amount: '500', currency: 'USD', close_date: '2026-12-31' });
   await deal('C', rep1, { stage: 'qualification', amount: '300', currency: 'EUR', close_date: '2026-10-01', forecast_category: 'commit' });
-  await deal('D', rep1, { stage: 'closed_won', amount: '2000', currency: 'EUR', close_date: '2026-09-30', closed_at: '2026-09-30T22:30:00Z' });
-  await deal('E', rep1, { stage: 'closed_won', amount: '700', currency: 'EUR', close_date: '2026-10-01', closed_at: '2026-09-30T21:30:00Z' });
+  await deal('D', rep1, {
+    stage: 'closed_won',
+    amount: '2000',
+    currency: 'EUR',
+    close_date: '2026-09-30',
+    closed_at: '2026-09-30T22:30:00Z',
+  });
+  await deal('E', rep1, {
+    stage: 'closed_won',
+    amount: '700',
+    currency: 'EUR',
+    close_date: '2026-10-01',
+    closed_at: '2026-09-30T21:30:00Z',
+  });
   await deal('F', rep1, { stage: 'negotiation', amount: '5000', currency: 'EUR', close_date: '2027-01-01' });
   // rep2: best case 250 (value proposition, 40 %), omitted 900 (lost in October).
   await deal('G', rep2, { stage: 'value_proposition', amount: '250', currency: 'EUR', close_date: '2026-11-01' });
-  await deal('H', rep2, { stage: 'closed_lost', amount: '900', currency: 'EUR', close_date: '2026-10-10', closed_at: '2026-10-10T10:00:00Z' });
+  await deal('H', rep2, {
+    stage: 'closed_lost',
+    amount: '900',
+    currency: 'EUR',
+    close_date: '2026-10-10',
+    closed_at: '2026-10-10T10:00:00Z',
+  });
   // manager: pipeline 100 (needs analysis, 20 %).
   await deal('I', manager, { stage: 'needs_analysis', amount: '100', currency: 'EUR', close_date: '2026-10-20' });
 });
@@ -149,7 +175,9 @@ describe('forecast figures', () => {
   });
 
   it('lists the deals behind a number, as the records API does', async () => {
-    const response = await t.request('GET', `/api/v1/forecasts/deals?period=${Q3}&category=commit&userId=${manager.userId}`, { as: manager });
+    const response = await t.request('GET', `/api/v1/forecasts/deals?period=${Q3}&category=commit&userId=${manager.userId}`, {
+      as: manager,
+    });
     expect(response.statusCode, response.body).toBe(200);
     expect((response.data.data as Array<{ id: string }>).map((deal) => deal.id)).toEqual([deals.A, deals.C]);
     expect(response.data.total).toEqual({ value: 2, exact: true });

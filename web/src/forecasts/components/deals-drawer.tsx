@@ -17,7 +17,7 @@ export function DealsDrawer({ query, title, onClose }: { query: DealsQuery | nul
       opened={query !== null}
       onClose={onClose}
       position="right"
-      size="xl"
+      size={960}
       title={<Title order={3}>{title}</Title>}
       closeButtonProps={{ 'aria-label': t('close') }}
     >

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, startJourney, type Journey } from './harness';
+
+const PASSWORD = 'una-contraseña-larga';
+
+/**
+ * A sales manager opens their forecast, sets a rep's quota for the quarter, sees the attainment and drills into the
+ * commit deals behind the number. The organization, its roles, people and deals are made through the API.
+ */
+describe.skipIf(!hasChromium)('forecasts journey', () => {
+  let journey: Journey;
+  beforeAll(async () => {
+    journey = await startJourney();
+  });
+  afterAll(async () => {
+    await journey?.close();
+  });
+
+  it('sets a quota, shows the attainment and lists the commit deals', async () => {
+    const { page: adminPage, api } = await journey.setUpAndSignIn({
+      organization: 'Acme Ibérica',
+      name: 'Ana García',
+      email: 'ana@acme.test',
+      password: PASSWORD,
+    });
+    await adminPage.close();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${journey.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { ...api, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const roles = (await call('GET', '/roles')).data as Array<{ id: string; parentId: string | null }>;
+    const ceo = roles.find((role) => role.parentId === null)!;
+    const salesManager = (await call('POST', '/roles', { name: 'Jefa de ventas', parentId: ceo.id })).id as string;
+    const rep = (await call('POST', '/roles', { name: 'Comercial', parentId: salesManager })).id as string;
+    const all = { create: true, read: true, edit: true, delete: true, import: false, export: false };
+    const profile = await call('POST', '/profiles', {
+      name: 'Ventas con previsiones',
+      modules: { '*': all, forecasts: { ...all, create: false, delete: false } },
+    });
+    const person = async (name: string, email: string, roleId: string) => {
+      await call('POST', '/invitations', { name, email, roleId, profileId: profile.id });
+      const link = await journey.linkFromMail(email, '/accept-invite');
+      const token = new URL(link).searchParams.get('token');
+      const accepted = await fetch(`${journey.baseUrl}/api/v1/invitations/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, password: PASSWORD }),
+      });
+      expect(accepted.status).toBeLessThan(300);
+    };
+    await person('Marta Jefa', 'marta@acme.test', salesManager);
+    await person('Rafa Comercial', 'rafa@acme.test', rep);
+    const users = (await call('GET', '/users')).data as Array<{ id: string; name: string }>;
+    const rafa = users.find((user) => user.name === 'Rafa Comercial')!;
+    const today = new Date().toISOString().slice(0, 10);
+    const deal = (name: string, stage: string, amount: string) =>
+      call('POST', '/records/deals', { name, stage, amount, currency: 'EUR', close_date: today, owner_id: rafa.id });
+    await deal('Renovación flota', 'negotiation', '30000');
+    await deal('Ampliación licencias', 'negotiation', '12000');
+    await deal('Piloto almacén', 'proposal', '8000');
+    await deal('Contrato anual', 'closed_won', '10000');
+
+    const page = await journey.signIn('marta@acme.test', PASSWORD);
+    await journey.step(page, 'forecasts-01-team', async () => {
+      await page.getByRole('link', { name: 'Previsiones' }).click();
+      await page.getByRole('heading', { name: 'Previsiones de ventas' }).waitFor({ timeout: 15_000 });
+      const table = page.getByRole('table', { name: 'Previsiones de ventas' });
+      await table.getByRole('button', { name: 'Abrir la previsión de Rafa Comercial' }).waitFor();
+      // Commit 30,000 + 12,000; closed 10,000; no quota yet.
+      await expect.poll(() => table.getByRole('button', { name: 'Compromiso · Rafa Comercial' }).textContent()).toMatch(/42\.000,00\s€/);
+      await expect.poll(() => table.getByRole('button', { name: 'Cerrado · Rafa Comercial' }).textContent()).toMatch(/10\.000,00\s€/);
+    });
+
+    await journey.step(page, 'forecasts-02-quota', async () => {
+      await page.getByRole('button', { name: 'Fijar la cuota de Rafa Comercial' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Importe (EUR)').fill('40000');
+      await dialog.getByRole('button', { name: 'Guardar' }).click();
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      // 10,000 closed of a 40,000 quota.
+      await page.getByRole('progressbar', { name: /Consecución Rafa Comercial: 25\s?%/ }).waitFor({ timeout: 10_000 });
+    });
+
+    await journey.step(page, 'forecasts-03-commit-deals', async () => {
+      await page.getByRole('table', { name: 'Previsiones de ventas' }).getByRole('button', { name: 'Compromiso · Rafa Comercial' }).click();
+      const drawer = page.getByRole('dialog', { name: /Compromiso · Rafa Comercial/ });
+      await drawer.getByText('2 oportunidades').waitFor({ timeout: 10_000 });
+      // Largest first.
+      const links = drawer.getByRole('table').getByRole('link', { name: /Renovación flota|Ampliación licencias/ });
+      await expect.poll(() => links.allTextContents()).toEqual(['Renovación flota', 'Ampliación licencias']);
+      expect(await drawer.getByText('Piloto almacén').count()).toBe(0);
+    });
+  });
+});

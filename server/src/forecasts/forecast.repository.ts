@@ -151,7 +151,7 @@ export interface SnapshotRow {
   omitted: string;
 }
 
-/** The users' figures of a period in the snapshot of a date; null when no snapshot was taken that day (for any period). */
+/** The users' figures of a period in the snapshot of a date; null when no snapshot of that day holds the period. */
 export async function findSnapshot(
   executor: Executor,
   schema: string,
@@ -161,7 +161,9 @@ export async function findSnapshot(
 ): Promise<{ takenAt: Date | null; rows: SnapshotRow[] } | null> {
   const taken = await sql<{
     taken_at: Date;
-  }>`SELECT max(taken_at) AS taken_at FROM ${t(schema, 'forecast_snapshots')} WHERE taken_on = ${takenOn}::date`.execute(executor);
+  }>`SELECT max(taken_at) AS taken_at FROM ${t(schema, 'forecast_snapshots')} WHERE taken_on = ${takenOn}::date AND period = ${period}`.execute(
+    executor,
+  );
   const takenAt = taken.rows[0]?.taken_at ?? null;
   if (!takenAt) return null;
   if (userIds.length === 0) return { takenAt, rows: [] };

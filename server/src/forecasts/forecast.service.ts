@@ -224,7 +224,7 @@ export function createForecastService(
     if (input.compareTo !== undefined) {
       if (!isDate(input.compareTo)) throw badRequest('Use the date of a snapshot, YYYY-MM-DD.', 'compareTo');
       const found = await findSnapshot(executor, metadata.schema, input.compareTo, period.label, team);
-      if (!found) throw notFound('A snapshot of that date');
+      if (!found) throw notFound(`A snapshot of that date holding ${period.label}`);
       const snapOwn = new Map(found.rows.map((row) => [row.user_id, { ...zeroAmounts(), ...pickAmounts(row) }]));
       snapshot = { takenOn: input.compareTo, takenAt: found.takenAt?.toISOString() ?? null, own: snapOwn };
     }

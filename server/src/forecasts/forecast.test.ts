@@ -74,12 +74,14 @@ beforeAll(async () => {
   await deal('A', rep1, { stage: 'negotiation', amount: '1000', currency: 'EUR', close_date: '2026-11-15' });
   await deal('B', rep1, { stage: 'proposal', amount: '500', currency: 'USD', close_date: '2026-12-31' });
   await deal('C', rep1, { stage: 'qualification', amount: '300', currency: 'EUR', close_date: '2026-10-01', forecast_category: 'commit' });
+  // A won deal is closed whatever its forecast category says.
   await deal('D', rep1, {
     stage: 'closed_won',
     amount: '2000',
     currency: 'EUR',
     close_date: '2026-09-30',
     closed_at: '2026-09-30T22:30:00Z',
+    forecast_category: 'omitted',
   });
   await deal('E', rep1, {
     stage: 'closed_won',
@@ -267,6 +269,8 @@ describe('snapshots', () => {
 
   it('answers 404 for a date without a snapshot and 400 for a malformed one; only administrators take snapshots', async () => {
     expect((await t.request('GET', `/api/v1/forecasts?period=${Q3}&compareTo=2026-11-17`, { as: admin })).statusCode).toBe(404);
+    // The snapshot of the 16th holds the current and next periods only.
+    expect((await t.request('GET', `/api/v1/forecasts?period=2026-Q2&compareTo=2026-11-16`, { as: admin })).statusCode).toBe(404);
     expect((await t.request('GET', `/api/v1/forecasts?period=${Q3}&compareTo=2026-13-45`, { as: admin })).statusCode).toBe(400);
     expect((await t.request('GET', `/api/v1/forecasts?period=${Q3}&compareTo=yesterday`, { as: admin })).statusCode).toBe(400);
     expect((await t.request('POST', '/api/v1/forecasts/snapshots', { as: manager })).statusCode).toBe(403);
@@ -289,6 +293,18 @@ describe('forecast access', () => {
     expect((await t.request('GET', `/api/v1/forecasts/deals?period=${Q3}&category=closed`, { as: noRight })).statusCode).toBe(403);
     expect((await t.request('PUT', '/api/v1/forecasts/settings', { as: manager, body: { stages: {} } })).statusCode).toBe(403);
     expect((await t.request('GET', '/api/v1/forecasts', { as: null })).statusCode).toBe(401);
+  });
+
+  it('refuses a profile that hides a deal field forecasts count by', async () => {
+    const profile = await t.request('POST', '/api/v1/profiles', {
+      as: admin,
+      body: { name: 'No amounts', modules: { '*': ALL, forecasts: { ...NONE, read: true } }, fields: { deals: { amount: 'hidden' } } },
+    });
+    expect(profile.statusCode, profile.body).toBe(201);
+    const user = await t.make.user(admin, { name: 'Hidden amounts', roleId: null, profileId: profile.data.id });
+    const response = await t.request('GET', '/api/v1/forecasts', { as: user });
+    expect(response.statusCode).toBe(403);
+    expect(response.data.error.message).toContain('amount');
   });
 
   it('keeps another organization invisible', async () => {

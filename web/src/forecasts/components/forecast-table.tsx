@@ -24,7 +24,8 @@ interface TableProps {
 /** The forecast: the user's own deals, a row per direct report (expandable into their team), the team total. */
 export function ForecastTable({ rows, query, currency, onDrill, onEditQuota, onOpenForecast }: TableProps) {
   const { t } = useTranslation('forecasts');
-  const body = rows.filter((row) => row.kind !== 'total');
+  // Without a team, the own row and the total are the same: the total alone.
+  const body = rows.some((row) => row.kind === 'report') ? rows.filter((row) => row.kind !== 'total') : [];
   const total = rows.find((row) => row.kind === 'total');
   return (
     <Table.ScrollContainer minWidth={1000}>
@@ -76,7 +77,7 @@ function ForecastRowView({ row, depth, ...props }: Omit<TableProps, 'rows'> & { 
   const { t, i18n } = useTranslation('forecasts');
   const [expanded, setExpanded] = useState(false);
   const { currency, onDrill, onEditQuota, onOpenForecast } = props;
-  const name = row.kind === 'own' ? t('own', { name: row.name }) : row.kind === 'total' ? t('total') : row.name;
+  const name = row.kind === 'own' ? t('own', { name: row.name }) : row.kind === 'total' && row.hasTeam ? t('total') : row.name;
   const scope = row.kind === 'own' ? 'own' : 'team';
   const bold = row.kind === 'total' ? 700 : undefined;
   const canExpand = row.kind === 'report' && row.hasTeam;

@@ -69,15 +69,23 @@ export function ForecastsPage() {
                 { value: 'quarter', label: t('quarter') },
               ]}
               // A month starts at the quarter's first; a quarter is the current one (its fiscal label comes from the server).
-              onChange={(kind) => update({ period: kind === 'month' ? period.start.slice(0, 7) : undefined })}
+              onChange={(kind) => update({ period: kind === 'month' ? period.start.slice(0, 7) : undefined, compareTo: undefined })}
             />
-            <ActionIcon variant="default" aria-label={t('previousPeriod')} onClick={() => update({ period: period.previous })}>
+            <ActionIcon
+              variant="default"
+              aria-label={t('previousPeriod')}
+              onClick={() => update({ period: period.previous, compareTo: undefined })}
+            >
               <IconChevronLeft size={16} />
             </ActionIcon>
             <Text fw={600} miw={220} ta="center" aria-label={t('period')} data-testid="forecast-period">
               {label}
             </Text>
-            <ActionIcon variant="default" aria-label={t('nextPeriod')} onClick={() => update({ period: period.next })}>
+            <ActionIcon
+              variant="default"
+              aria-label={t('nextPeriod')}
+              onClick={() => update({ period: period.next, compareTo: undefined })}
+            >
               <IconChevronRight size={16} />
             </ActionIcon>
           </Group>
@@ -88,7 +96,9 @@ export function ForecastsPage() {
               w={230}
               clearable
               value={search.compareTo ?? null}
-              data={(snapshots.data?.data ?? []).map((snapshot) => ({ value: snapshot.takenOn, label: dateText(snapshot.takenOn) }))}
+              data={(snapshots.data?.data ?? [])
+                .filter((snapshot) => snapshot.periods.includes(period.label))
+                .map((snapshot) => ({ value: snapshot.takenOn, label: dateText(snapshot.takenOn) }))}
               onChange={(value) => update({ compareTo: value ?? undefined })}
             />
             {me.data.permissions.isAdmin && (

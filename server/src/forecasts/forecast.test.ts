@@ -328,3 +328,22 @@ describe('forecast access', () => {
     expect(unknown.data.error.details.field).toBe('stages.nope');
   });
 });
+
+describe('forecasts in the OpenAPI document', () => {
+  it('lists every route under the Forecasts tag, each with a summary', async () => {
+    const doc = await t.request('GET', '/api/openapi.json', { as: null });
+    const paths = doc.data.paths as Record<string, Record<string, { tags?: string[]; summary?: string }>>;
+    const routes = [
+      '/api/v1/forecasts',
+      '/api/v1/forecasts/deals',
+      '/api/v1/forecasts/quotas',
+      '/api/v1/forecasts/settings',
+      '/api/v1/forecasts/snapshots',
+    ];
+    for (const route of routes) {
+      expect(paths[route], route).toBeDefined();
+      for (const operation of Object.values(paths[route]!))
+        expect(operation).toMatchObject({ tags: ['Forecasts'], summary: expect.any(String) });
+    }
+  });
+});

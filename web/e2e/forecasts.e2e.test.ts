@@ -23,7 +23,6 @@ describe.skipIf(!hasChromium)('forecasts journey', () => {
       email: 'ana@acme.test',
       password: PASSWORD,
     });
-    await adminPage.close();
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await fetch(`${journey.baseUrl}/api/v1${path}`, {
         method,
@@ -95,6 +94,24 @@ describe.skipIf(!hasChromium)('forecasts journey', () => {
       const links = drawer.getByRole('table').getByRole('link', { name: /Renovación flota|Ampliación licencias/ });
       await expect.poll(() => links.allTextContents()).toEqual(['Renovación flota', 'Ampliación licencias']);
       expect(await drawer.getByText('Piloto almacén').count()).toBe(0);
+      await drawer.getByRole('button', { name: 'Cerrar' }).click();
+    });
+
+    // The administrator counts proposals as commit in Settings › Forecasts: the manager's commit gains 8,000.
+    await journey.step(adminPage, 'forecasts-04-stage-mapping', async () => {
+      await adminPage.goto(`${journey.baseUrl}/settings/forecasts`);
+      await adminPage.getByRole('heading', { name: 'Previsiones' }).waitFor({ timeout: 10_000 });
+      await adminPage.getByRole('combobox', { name: 'Categoría · Propuesta/Presupuesto' }).click();
+      await adminPage.getByRole('option', { name: 'Compromiso' }).click();
+      await adminPage.getByRole('button', { name: 'Guardar' }).click();
+      await adminPage.getByText('Categorías guardadas.').waitFor({ timeout: 10_000 });
+    });
+    await journey.step(page, 'forecasts-05-after-mapping', async () => {
+      await page.reload();
+      const table = page.getByRole('table', { name: 'Previsiones de ventas' });
+      await expect
+        .poll(() => table.getByRole('button', { name: 'Compromiso · Rafa Comercial' }).textContent(), { timeout: 10_000 })
+        .toMatch(/50\.000,00\s€/);
     });
   });
 });

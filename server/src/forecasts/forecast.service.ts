@@ -5,6 +5,7 @@ import type { AuthContext } from '../platform/auth/auth-context.js';
 import type { AppContext } from '../platform/context.js';
 import { badRequest, forbidden, notFound } from '../platform/http/app-error.js';
 import { listRoles } from '../platform/access/index.js';
+import { recordAudit } from '../platform/audit/audit.service.js';
 import {
   canModuleAction,
   compileFilter,
@@ -305,7 +306,33 @@ export function createForecastService(
       seen.add(key);
       return { userId: quota.userId, period, amount };
     });
-    await ctx.database.transaction('forecasts.set-quotas', (trx) => writeQuotas(trx, auth.orgSchema, parsed, auth.userId));
+    await ctx.database.transaction('forecasts.set-quotas', async (trx) => {
+      const before = new Map(
+        (
+          await listQuotas(
+            trx,
+            auth.orgSchema,
+            parsed.map((q) => q.userId),
+            parsed.map((q) => q.period),
+          )
+        ).map((q) => [`${q.user_id}:${q.period}`, fromCents(toCents(q.amount))]),
+      );
+      await writeQuotas(trx, auth.orgSchema, parsed, auth.userId);
+      // One audit entry per quota that changed: forecast_quota.set or forecast_quota.removed, on the user.
+      for (const quota of parsed) {
+        const previous = before.get(`${quota.userId}:${quota.period}`) ?? null;
+        if (previous === quota.amount) continue;
+        await recordAudit(trx, {
+          orgId: auth.orgId,
+          actorId: auth.userId,
+          action: quota.amount === null ? 'forecast_quota.removed' : 'forecast_quota.set',
+          targetType: 'user',
+          targetId: quota.userId,
+          before: { period: quota.period, amount: previous },
+          after: { period: quota.period, amount: quota.amount },
+        });
+      }
+    });
     return parsed;
   }
 
@@ -328,9 +355,18 @@ export function createForecastService(
         throw badRequest(`"${stage}" is a closed stage: its category is always ${known.defaultCategory}.`, `stages.${stage}`);
       if (category !== known.defaultCategory) chosen.set(stage, category);
     }
-    await ctx.database.transaction('forecasts.stage-categories', (trx) =>
-      replaceStageCategories(trx, metadata.schema, chosen, auth.userId),
-    );
+    await ctx.database.transaction('forecasts.stage-categories', async (trx) => {
+      const before = Object.fromEntries(await listStageCategories(trx, metadata.schema));
+      await replaceStageCategories(trx, metadata.schema, chosen, auth.userId);
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'forecast_categories.updated',
+        targetType: 'forecast_categories',
+        before,
+        after: Object.fromEntries(chosen),
+      });
+    });
     return { stages: await stagesOf(metadata) };
   }
 

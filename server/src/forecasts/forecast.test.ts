@@ -173,6 +173,8 @@ describe('forecast figures', () => {
     } finally {
       await t.request('PUT', '/api/v1/forecasts/settings', { as: admin, body: { stages: {} } });
     }
+    const audit = await t.request('GET', '/api/v1/audit-log?action=forecast_categories.updated', { as: admin });
+    expect(audit.data.data.map((entry: { after: unknown }) => entry.after)).toEqual([{}, { value_proposition: 'commit' }]);
     expect(rowOf(await forecast(rep2, 'period=2026-11'), 'total').amounts.best_case).toBe('250.00');
   });
 
@@ -201,6 +203,10 @@ describe('quotas', () => {
     expect(report).toMatchObject({ quota: '4000.00', attainment: 0.5, gap: '2000.00', canSetQuota: true });
     expect(rowOf(data, 'total')).toMatchObject({ quota: '8000.00', attainment: 0.25, gap: '6000.00', canSetQuota: false });
     expect(rowOf(data, 'own').quota).toBeNull();
+    const audit = await t.request('GET', `/api/v1/audit-log?action=forecast_quota.set&targetId=${rep1.userId}`, { as: admin });
+    expect(audit.data.data).toEqual([
+      expect.objectContaining({ actorId: manager.userId, before: { period: Q3, amount: null }, after: { period: Q3, amount: '4000.00' } }),
+    ]);
   });
 
   it('refuses a quota outside the caller’s hierarchy, their own, and without the edit right; nothing is written', async () => {

@@ -451,6 +451,8 @@ const es = {
         updated: 'Regla de escalado modificada',
         deleted: 'Regla de escalado eliminada',
       },
+      forecast_quota: { set: 'Cuota de previsión fijada', removed: 'Cuota de previsión quitada' },
+      forecast_categories: { updated: 'Categorías de previsión de las etapas modificadas' },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -488,6 +490,7 @@ const es = {
       two_factor: 'Verificación en dos pasos',
       assignment_rule: 'Regla de asignación',
       escalation_rule: 'Regla de escalado',
+      forecast_categories: 'Categorías de previsión',
     },
   },
   mail: {
@@ -942,6 +945,8 @@ const en: typeof es = {
       sharing_rule: { created: 'Sharing rule created', updated: 'Sharing rule changed', deleted: 'Sharing rule deleted' },
       assignment_rule: { created: 'Assignment rule created', updated: 'Assignment rule changed', deleted: 'Assignment rule deleted' },
       escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
+      forecast_quota: { set: 'Forecast quota set', removed: 'Forecast quota removed' },
+      forecast_categories: { updated: 'Stage forecast categories changed' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -979,6 +984,7 @@ const en: typeof es = {
       two_factor: 'Two-factor',
       assignment_rule: 'Assignment rule',
       escalation_rule: 'Escalation rule',
+      forecast_categories: 'Forecast categories',
     },
   },
   mail: {

@@ -60,7 +60,7 @@ describe.skipIf(!hasChromium)('forecasts journey', () => {
     const today = new Date().toISOString().slice(0, 10);
     const deal = (name: string, stage: string, amount: string) =>
       call('POST', '/records/deals', { name, stage, amount, currency: 'EUR', close_date: today, owner_id: rafa.id });
-    await deal('Renovación flota', 'negotiation', '30000');
+    const fleet = (await deal('Renovación flota', 'negotiation', '30000')).data.id as string;
     await deal('Ampliación licencias', 'negotiation', '12000');
     await deal('Piloto almacén', 'proposal', '8000');
     await deal('Contrato anual', 'closed_won', '10000');
@@ -112,6 +112,33 @@ describe.skipIf(!hasChromium)('forecasts journey', () => {
       await expect
         .poll(() => table.getByRole('button', { name: 'Compromiso · Rafa Comercial' }).textContent(), { timeout: 10_000 })
         .toMatch(/50\.000,00\s€/);
+    });
+
+    // The CEO sees Marta's team rolled up, expands it, takes a snapshot and sees the week's change beside the number.
+    await journey.step(adminPage, 'forecasts-06-ceo-team', async () => {
+      await adminPage.goto(`${journey.baseUrl}/forecasts`);
+      const table = adminPage.getByRole('table', { name: 'Previsiones de ventas' });
+      await expect
+        .poll(() => table.getByRole('button', { name: 'Compromiso · Marta Jefa', exact: true }).textContent(), { timeout: 15_000 })
+        .toMatch(/50\.000,00\s€/);
+      await table.getByRole('button', { name: 'Mostrar el equipo de Marta Jefa' }).click();
+      await table.getByRole('button', { name: 'Abrir la previsión de Rafa Comercial' }).waitFor({ timeout: 10_000 });
+    });
+    await journey.step(adminPage, 'forecasts-07-week-over-week', async () => {
+      await adminPage.getByRole('button', { name: 'Tomar instantánea ahora' }).click();
+      await adminPage.getByText(/^Instantánea del .* guardada\.$/).waitFor({ timeout: 10_000 });
+      await call('PATCH', `/records/deals/${fleet}`, { amount: '35000' });
+      await adminPage.getByRole('combobox', { name: 'Comparar con la instantánea' }).click();
+      await adminPage.getByRole('option').first().click();
+      await expect.poll(() => new URL(adminPage.url()).searchParams.get('compareTo')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      const table = adminPage.getByRole('table', { name: 'Previsiones de ventas' });
+      await expect
+        .poll(() => table.getByRole('button', { name: 'Compromiso · Marta Jefa', exact: true }).textContent(), { timeout: 10_000 })
+        .toMatch(/55\.000,00\s€/);
+      await table
+        .getByTitle(/Cambio desde la instantánea: \+5000,00\s€/)
+        .first()
+        .waitFor({ timeout: 10_000 });
     });
   });
 });

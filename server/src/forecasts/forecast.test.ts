@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncStandardCatalog } from '../records/metadata/provision.js';
 import { createTestContext, type TestContext, type TestUser } from '../test/test-app.js';
 import { getForecasts } from './index.js';
 import { runWeeklySnapshots } from './forecast-snapshots.js';
@@ -351,5 +353,53 @@ describe('forecasts in the OpenAPI document', () => {
       for (const operation of Object.values(paths[route]!))
         expect(operation).toMatchObject({ tags: ['Forecasts'], summary: expect.any(String) });
     }
+  });
+});
+
+describe('the forecast category field', () => {
+  it('reaches an organization made before it at the next start, in the deal layout', async () => {
+    const org = await t.make.org();
+    const { schema_name: schema } = await t.database.db
+      .selectFrom('platform.organizations')
+      .select('schema_name')
+      .where('id', '=', org.orgId)
+      .executeTakeFirstOrThrow();
+    const deals = await t.database.db
+      .selectFrom('platform.modules')
+      .select(['id', 'layout'])
+      .where('org_id', '=', org.orgId)
+      .where('api_name', '=', 'deals')
+      .executeTakeFirstOrThrow();
+    // As it was before the field: no metadata row, no column, not in the layout, an older catalog.
+    await t.database.db
+      .deleteFrom('platform.fields')
+      .where('module_id', '=', deals.id)
+      .where('api_name', '=', 'forecast_category')
+      .execute();
+    await sql.raw(`ALTER TABLE ${schema}.deals DROP COLUMN forecast_category`).execute(t.database.db);
+    const layout = deals.layout.map((section) => ({ ...section, fields: section.fields.filter((name) => name !== 'forecast_category') }));
+    await t.database.db
+      .updateTable('platform.modules')
+      .set({ layout: JSON.stringify(layout) })
+      .where('id', '=', deals.id)
+      .execute();
+    await t.database.db.updateTable('platform.organizations').set({ catalog_version: 'older' }).where('id', '=', org.orgId).execute();
+
+    expect(await syncStandardCatalog(t.database)).toBeGreaterThanOrEqual(1);
+    const field = await t.database.db
+      .selectFrom('platform.fields')
+      .select(['type', 'options'])
+      .where('module_id', '=', deals.id)
+      .where('api_name', '=', 'forecast_category')
+      .executeTakeFirstOrThrow();
+    expect(field.type).toBe('picklist');
+    const after = await t.database.db.selectFrom('platform.modules').select('layout').where('id', '=', deals.id).executeTakeFirstOrThrow();
+    expect(after.layout.find((section) => section.key === 'main')?.fields).toContain('forecast_category');
+    const created = await t.request('POST', '/api/v1/records/deals', {
+      as: org,
+      body: { name: 'Override', stage: 'qualification', forecast_category: 'best_case' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.data.data.forecast_category).toBe('best_case');
   });
 });

@@ -504,6 +504,43 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
     `,
   },
   {
+    name: '0017-forecasts',
+    sql: `
+      -- Sales forecasts (forecasts/): the forecast category of each open deal stage as the administrator set it (won
+      -- stages are always closed, lost ones omitted; a stage without a row takes its default from its probability).
+      CREATE TABLE forecast_stage_categories (
+        stage text PRIMARY KEY,
+        category text NOT NULL CHECK (category IN ('pipeline', 'best_case', 'commit', 'omitted')),
+        updated_by uuid,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- Quotas per user and period (a fiscal month 2026-07 or a fiscal quarter 2026-Q3), in the organization's currency.
+      CREATE TABLE forecast_quotas (
+        user_id uuid NOT NULL,
+        period text NOT NULL,
+        amount numeric NOT NULL CHECK (amount >= 0),
+        updated_by uuid,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (user_id, period)
+      );
+      -- Weekly snapshots: each user's own figures (their deals, not rolled up) per category for the current and next
+      -- periods, taken on a local date; a second snapshot on the same date replaces the first.
+      CREATE TABLE forecast_snapshots (
+        taken_on date NOT NULL,
+        period text NOT NULL,
+        user_id uuid NOT NULL,
+        pipeline numeric NOT NULL,
+        best_case numeric NOT NULL,
+        commit numeric NOT NULL,
+        closed numeric NOT NULL,
+        omitted numeric NOT NULL,
+        quota numeric,
+        taken_at timestamptz NOT NULL,
+        PRIMARY KEY (taken_on, period, user_id)
+      );
+    `,
+  },
+  {
     name: '0018-automation-scoring',
     sql: `
       -- Scoring rules (AUT-8): per module, field entries {id, criteria, points} and touchpoint entries {id, event, points}.

@@ -13,6 +13,9 @@ import { healthRoutes } from './health/health.routes.js';
 import { createHealthDaily, HEALTH_DAILY_JOB } from './health/health.daily.js';
 import { createRollupService, ROLLUP_REBUILD_JOB } from './rollups/rollup.service.js';
 
+// Currency conversion as the KPIs do it, for features that sum amounts (forecasts).
+export { amountInCurrency } from './kpis/definitions/common.js';
+
 /** Key account management: touchpoints kept in step with activities, surveys, KAM settings, the KPI engine and its rollups, the account health score. */
 export const kamPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const module = getRecords(ctx);

@@ -45,7 +45,7 @@ export { valueFamily } from './metadata/field-types.js';
 export { filterScopeFor, fullFilterScope } from './records/record-access.js';
 export { withSavepoint } from './records/record-write.js';
 export { placeholders, renderMergeFields } from './emails/merge-fields.js';
-export { DuplicateMatchSchema } from './records/record.schemas.js';
+export { DuplicateMatchSchema, RecordList } from './records/record.schemas.js';
 // The record access check list queries use (profile permission, owner scopes from sharing, hierarchy, groups and rules):
 // features that aggregate over record tables (kam/kpis) apply exactly the same one.
 export { canModuleAction, loadRecordScopes, type OwnerScope, type RecordScope } from '../platform/access/access.service.js';

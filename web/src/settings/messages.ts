@@ -19,6 +19,7 @@ const es = {
     approvalProcesses: 'Procesos de aprobación',
     scoringRules: 'Reglas de puntuación',
     automation: 'Automatización',
+    forecasts: 'Previsiones',
   },
   sectionHints: {
     organization: 'Nombre, logotipo, idioma, zona horaria, monedas, año fiscal, horario y festivos',
@@ -37,6 +38,7 @@ const es = {
     approvalProcesses: 'Automatización: pedir el visto bueno de jefes o grupos antes de seguir (descuentos, contratos)',
     scoringRules: 'Automatización: puntos por los datos de los registros y por sus interacciones, en el campo Puntuación',
     automation: 'Reglas de flujo de trabajo: acciones al crear, editar o eliminar registros, y su registro de ejecuciones',
+    forecasts: 'Categoría de previsión de cada etapa de oportunidad',
   },
   menu: { label: 'Sección de configuración' },
   states: {
@@ -293,6 +295,10 @@ const es = {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
       },
+      forecasts: {
+        label: 'Previsiones',
+        hint: 'Ver: la previsión propia y la de quienes están por debajo en la jerarquía de roles. Editar: también fijar sus cuotas. «Todos los módulos» no las incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -467,6 +473,8 @@ const es = {
         updated: 'Regla de puntuación modificada',
         deleted: 'Regla de puntuación eliminada',
       },
+      forecast_quota: { set: 'Cuota de previsión fijada', removed: 'Cuota de previsión quitada' },
+      forecast_categories: { updated: 'Categorías de previsión de las etapas modificadas' },
       organization: { created: 'Organización creada', updated: 'Organización modificada' },
       invitation: {
         created: 'Invitación enviada',
@@ -506,6 +514,7 @@ const es = {
       escalation_rule: 'Regla de escalado',
       approval_process: 'Proceso de aprobación',
       scoring_rule: 'Regla de puntuación',
+      forecast_categories: 'Categorías de previsión',
     },
   },
   mail: {
@@ -544,6 +553,7 @@ const en: typeof es = {
     approvalProcesses: 'Approval processes',
     scoringRules: 'Scoring rules',
     automation: 'Automation',
+    forecasts: 'Forecasts',
   },
   sectionHints: {
     organization: 'Name, logo, language, time zone, currencies, fiscal year, hours and holidays',
@@ -562,6 +572,7 @@ const en: typeof es = {
     approvalProcesses: 'Automation: get a manager’s or a group’s go-ahead before moving on (discounts, contracts)',
     scoringRules: 'Automation: points for record data and touchpoints, kept in the Score field',
     automation: 'Workflow rules: actions when records are created, edited or deleted, and their execution log',
+    forecasts: 'The forecast category of each deal stage',
   },
   menu: { label: 'Settings section' },
   states: {
@@ -815,6 +826,10 @@ const en: typeof es = {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
       },
+      forecasts: {
+        label: 'Forecasts',
+        hint: 'Read: one’s own forecast and those of the people below in the role hierarchy. Edit: also set their quotas. “All modules” does not include it.',
+      },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },
     fields: {
@@ -968,6 +983,8 @@ const en: typeof es = {
       escalation_rule: { created: 'Escalation rule created', updated: 'Escalation rule changed', deleted: 'Escalation rule deleted' },
       approval_process: { created: 'Approval process created', updated: 'Approval process changed', deleted: 'Approval process deleted' },
       scoring_rule: { created: 'Scoring rule created', updated: 'Scoring rule changed', deleted: 'Scoring rule deleted' },
+      forecast_quota: { set: 'Forecast quota set', removed: 'Forecast quota removed' },
+      forecast_categories: { updated: 'Stage forecast categories changed' },
       organization: { created: 'Organization created', updated: 'Organization changed' },
       invitation: {
         created: 'Invitation sent',
@@ -1007,6 +1024,7 @@ const en: typeof es = {
       escalation_rule: 'Escalation rule',
       approval_process: 'Approval process',
       scoring_rule: 'Scoring rule',
+      forecast_categories: 'Forecast categories',
     },
   },
   mail: {

@@ -18,6 +18,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'approvalProcesses', to: '/settings/automation/approval-processes' },
   { id: 'scoringRules', to: '/settings/automation/scoring-rules' },
   { id: 'automation', to: '/settings/automation' },
+  { id: 'forecasts', to: '/settings/forecasts' },
 ] as const;
 
 export type SettingsSectionId = (typeof SETTINGS_SECTIONS)[number]['id'];

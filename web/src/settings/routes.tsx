@@ -19,6 +19,7 @@ import { EscalationRulesPage } from '../automation/escalation/pages/escalation-r
 import { ApprovalProcessesPage } from '../automation/approvals/pages/approval-processes-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
 import { ScoringRulesPage } from '../automation/scoring/pages/scoring-rules-page';
+import { ForecastSettingsPage } from '../forecasts';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -49,6 +50,7 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/automation/approval-processes', ApprovalProcessesPage),
       page('/automation/scoring-rules', ScoringRulesPage),
       page('/automation', WorkflowRulesPage),
+      page('/forecasts', ForecastSettingsPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),
     ]),

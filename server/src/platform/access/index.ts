@@ -7,6 +7,7 @@ import { sharingRuleRoutes } from './sharing-rule.routes.js';
 import { sharingRoutes } from './sharing.routes.js';
 
 export { assertModuleAction, canFeature, canModuleAction, fieldAccess, isOwnerInScope, visibleOwnerScope } from './access.service.js';
+export { listRoles, type RoleRow } from './role.repository.js';
 export type { AccessSubject, OwnerScope, RecordScope, SharingAccess } from './access.service.js';
 // Features shared with roles and groups (reports, dashboards) check membership and ids with these.
 export { findOrgIds, listUserGroupIds } from './group.repository.js';

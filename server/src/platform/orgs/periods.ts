@@ -137,6 +137,19 @@ export function previousPeriod(period: Period, calendar: OrgCalendar): Period {
   return yearPeriod(Number(period.label) - 1, calendar);
 }
 
+/** The period just after (next month, quarter or year). */
+export function nextPeriod(period: Period, calendar: OrgCalendar): Period {
+  if (period.kind === 'month') {
+    const [y, m] = parts(addMonths(period.start, 1));
+    return monthPeriod(y, m, calendar);
+  }
+  if (period.kind === 'quarter') {
+    const [fy, q] = period.label.split('-Q').map(Number) as [number, number];
+    return q === 4 ? quarterPeriod(fy + 1, 1, calendar) : quarterPeriod(fy, q + 1, calendar);
+  }
+  return yearPeriod(Number(period.label) + 1, calendar);
+}
+
 /** The `count` periods ending with `period`, oldest first. */
 export function lastPeriods(period: Period, calendar: OrgCalendar, count = 8): Period[] {
   const periods = [period];

@@ -278,6 +278,7 @@ export const STANDARD_MODULES: CatalogModule[] = [
         'currency',
         'stage',
         'probability',
+        'forecast_category',
         'close_date',
         'closed_at',
         'deal_type',
@@ -312,6 +313,13 @@ export const STANDARD_MODULES: CatalogModule[] = [
       f('loss_reason', 'text', 'Motivo de pérdida', 'Loss reason'),
       DESCRIPTION,
       SCORE,
+      // Empty: the forecast category comes from the stage (forecasts/); a value overrides it for an open deal.
+      picklist('forecast_category', 'Categoría de previsión', 'Forecast category', [
+        v('pipeline', 'Cartera', 'Pipeline'),
+        v('best_case', 'Mejor caso', 'Best case'),
+        v('commit', 'Compromiso', 'Commit'),
+        v('omitted', 'Omitida', 'Omitted'),
+      ]),
     ],
   },
   {

@@ -2,7 +2,16 @@ import { useEffect } from 'react';
 import { ActionIcon, AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
-import { IconCalendar, IconGauge, IconHome, IconMessageStar, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
+import {
+  IconCalendar,
+  IconChartBar,
+  IconGauge,
+  IconHome,
+  IconMessageStar,
+  IconSearch,
+  IconSettings,
+  IconUserCircle,
+} from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useMe, useSetupStatus } from '../session';
@@ -13,6 +22,7 @@ import { NotificationBell } from '../../notifications/components/notification-be
 import { ModuleNavLinks } from '../../records/components/module-nav-links';
 import { canSeeCockpit, canSeeSurveys } from '../../kam/permissions';
 import { ApprovalsNavLink } from '../../automation/approvals';
+import { canSeeForecasts } from '../../forecasts';
 
 /** The app shell for signed-in users: navigation, search, notifications, user menu. */
 export function AuthenticatedLayout() {
@@ -47,6 +57,7 @@ export function AuthenticatedLayout() {
     { to: '/account', label: t('nav.account'), icon: IconUserCircle },
     ...(canSeeCockpit(me.data.permissions) ? [{ to: '/kam', label: t('kam:cockpit.nav'), icon: IconGauge }] : []),
     ...(canSeeSurveys(me.data.permissions) ? [{ to: '/kam/surveys', label: t('kam:nav.surveys'), icon: IconMessageStar }] : []),
+    ...(canSeeForecasts(me.data.permissions) ? [{ to: '/forecasts', label: t('forecasts:nav'), icon: IconChartBar }] : []),
     ...(me.data.permissions.isAdmin ? [{ to: '/settings', label: t('nav.settings'), icon: IconSettings }] : []),
   ];
 

@@ -15,6 +15,11 @@ describe('non-module permission keys', () => {
     expect(actionsOf('accounts')).toEqual(PROFILE_ACTIONS);
   });
 
+  it('lists forecasts with read and edit (edit sets the quotas of one’s team)', () => {
+    expect(actionsOf('forecasts')).toEqual(['read', 'edit']);
+    expect(allActions('forecasts', true)).toEqual({ ...noActions(), read: true, edit: true });
+  });
+
   it('starts a survey row with nothing granted, a module row from "All modules"', () => {
     expect(newRowActions('kam_surveys', everything)).toEqual(noActions());
     expect(newRowActions('accounts', everything)).toEqual(everything);

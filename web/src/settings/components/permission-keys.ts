@@ -18,6 +18,8 @@ export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAct
   automation_scoring: ['read', 'edit'],
   /** Read: workflow rules and their execution log; create or edit: build, change, test and delete them (automation/workflow). */
   automation: ['read', 'create', 'edit'],
+  /** Read: the caller's forecast and their team's; edit: also the quotas of the people below them (server/src/forecasts). */
+  forecasts: ['read', 'edit'],
 };
 
 export const isNonModulePermission = (key: string): boolean => Object.hasOwn(NON_MODULE_PERMISSIONS, key);

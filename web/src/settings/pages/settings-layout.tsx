@@ -16,6 +16,7 @@ import {
   IconAlarm,
   IconChecklist,
   IconStars,
+  IconChartBar,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -42,6 +43,7 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   approvalProcesses: IconChecklist,
   scoringRules: IconStars,
   automation: IconBolt,
+  forecasts: IconChartBar,
 };
 
 /** Settings: the section menu (a column on wide screens, a select on phones) beside the page. Administrators only. */

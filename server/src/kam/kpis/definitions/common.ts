@@ -144,7 +144,16 @@ export function withinPeriods(ctx: KpiRunContext, instant: RawBuilder<unknown>):
 
 /** Amount in the organization's currency: `amount ÷ rate` of its currency (1 for the organization's or an unknown one). */
 export function inOrgCurrency(ctx: KpiRunContext, amount: RawBuilder<unknown>, currency: RawBuilder<unknown>): RawBuilder<string> {
-  return sql<string>`(coalesce(${amount}, 0)::numeric / coalesce((${JSON.stringify(ctx.org.exchangeRates)}::jsonb ->> ${currency})::numeric, 1))`;
+  return amountInCurrency(ctx.org.exchangeRates, amount, currency);
+}
+
+/** `amount ÷ rate` of its currency in `exchangeRates` (units per one unit of the organization's currency; 1 when absent). */
+export function amountInCurrency(
+  exchangeRates: Record<string, string>,
+  amount: RawBuilder<unknown>,
+  currency: RawBuilder<unknown>,
+): RawBuilder<string> {
+  return sql<string>`(coalesce(${amount}, 0)::numeric / coalesce((${JSON.stringify(exchangeRates)}::jsonb ->> ${currency})::numeric, 1))`;
 }
 
 /**

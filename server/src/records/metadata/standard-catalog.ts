@@ -66,6 +66,8 @@ export const DEAL_STAGES = [
 export const STANDARD_MODULES: CatalogModule[] = [
   {
     apiName: 'leads',
+    // Reports group leads by source and status, and count converted ones (over every lead, this index alone is read).
+    indexes: [['lead_source', 'lead_status', 'is_converted']],
     labels: plural('Posible cliente', 'Posibles clientes', 'Lead', 'Leads'),
     displayFields: ['first_name', 'last_name'],
     searchFields: ['company', 'email', 'phone', 'mobile'],

@@ -259,7 +259,8 @@ export const STANDARD_MODULES: CatalogModule[] = [
   {
     apiName: 'deals',
     // The KPI engine reads won and lost deals by account and close date, and the organization's by close date.
-    indexes: [['account_id', 'closed_at'], ['closed_at']],
+    // Reports: won revenue by month and owner reads the won deals from this index alone.
+    indexes: [['account_id', 'closed_at'], ['closed_at'], ['stage', 'closed_at', 'owner_id', 'amount', 'currency']],
     labels: plural('Oportunidad', 'Oportunidades', 'Deal', 'Deals'),
     displayFields: ['name'],
     sections: [

@@ -130,6 +130,25 @@ describe('summary reports', () => {
     expect(won).toEqual({ accounts: 2, average: 1700 / 3, first: '2025-12-31T23:30:00.000Z' });
     expect(result.totals.accounts).toBe(3);
   });
+
+  it('rolls averages, minimums and conditional sums up from partial groups without distinct counts', async () => {
+    const result = await run({
+      type: 'summary',
+      groupBy: [{ field: 'owner_id' }, { field: 'stage' }],
+      aggregates: [
+        { key: 'average', fn: 'avg', field: 'amount' },
+        { key: 'first', fn: 'min', field: 'closed_at' },
+        { key: 'largest', fn: 'max', field: 'amount' },
+        { key: 'won_amount', fn: 'sum', field: 'amount', filter: WON },
+      ],
+    });
+    // Ana: 1000 + 400 (won) + 100; Bea: 2000 (lost) + 300 (won); admin: 700.
+    const owners = byKey(result.groups, 'owner_id');
+    expect(owners[org.ana.userId]).toEqual({ average: 500, first: '2026-03-29T00:30:00.000Z', largest: 1000, won_amount: 1400 });
+    expect(owners[org.bea.userId]).toEqual({ average: 1150, first: '2025-12-31T23:30:00.000Z', largest: 2000, won_amount: 300 });
+    expect(owners[org.admin.userId]).toEqual({ average: 700, first: null, largest: 700, won_amount: null });
+    expect(result.totals).toEqual({ average: 750, first: '2025-12-31T23:30:00.000Z', largest: 2000, won_amount: 1700 });
+  });
 });
 
 describe('periods', () => {
@@ -196,5 +215,27 @@ describe('tabular reports', () => {
     expect(result.truncated).toBe(true);
     expect(result.display[result.rows[0]['owner_id.role']]).toBe('Support');
     expect(result.columns.map((c: any) => c.key)).toEqual(['name', 'amount', 'account_id.tier', 'owner_id.role']);
+  });
+});
+
+describe('filters', () => {
+  it('filter by the owner’s role and by $now, in reports and in list views alike', async () => {
+    const filter = {
+      and: [
+        { field: 'owner_id.role', op: 'in', value: [org.roles.sales] },
+        { field: 'closed_at', op: 'lt', value: '$now' },
+      ],
+    };
+    const result = await run({ type: 'summary', filter, groupBy: [{ field: 'stage' }] });
+    // Ana's closed deals (d1, d2); d6 has no closing time.
+    expect(result.totals).toEqual({ count: 2 });
+    const list = await api(t, org.admin, 'POST', '/api/v1/records/deals/query', { filter });
+    expect(list.data.map((deal: any) => deal.name).sort()).toEqual(['D1', 'D2']);
+    const bad = await t.request('POST', '/api/v1/records/deals/query', {
+      as: org.admin,
+      body: { filter: { field: 'owner_id.salary', op: 'eq', value: 1 } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.data.error.message).toMatch(/Users expose name, email, role/);
   });
 });

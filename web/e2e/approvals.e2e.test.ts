@@ -63,6 +63,13 @@ describe.skipIf(!hasChromium)('approvals journey', () => {
       await adminPage.getByTestId('approval-process-row').filter({ hasText: 'Descuento alto' }).waitFor({ timeout: 10_000 });
       await adminPage.getByText('1. Jefe directo → el jefe de quien lo envía').waitFor();
     });
+    await journey.step(adminPage, 'approvals-01b-editor', async () => {
+      await adminPage.getByRole('button', { name: 'Editar Descuento alto' }).click();
+      const editor = adminPage.getByRole('dialog', { name: 'Editar «Descuento alto»' });
+      await editor.getByTestId('approval-step').first().waitFor();
+      await expect.poll(() => editor.getByRole('textbox', { name: /^Nombre del paso/ }).inputValue()).toBe('Jefe directo');
+    });
+    await adminPage.getByRole('dialog', { name: 'Editar «Descuento alto»' }).getByRole('button', { name: 'Cancelar' }).click();
 
     const deal = (await call('POST', '/records/deals', { name: 'Acme renovación', amount: '48000.00', descuento_c: 25 }, rep)).data
       .id as string;

@@ -261,7 +261,7 @@ function StepEditor(props: {
               onChange={(groupId) => setApprovers({ ...approvers, groupId: groupId ?? '' })}
             />
             <Select
-              label={t('approvals.editor.approverType')}
+              label={t('approvals.editor.modeLabel')}
               data={(['any', 'all'] as const).map((mode) => ({ value: mode, label: t(`approvals.editor.mode.${mode}`) }))}
               value={approvers.mode}
               onChange={(mode) => setApprovers({ ...approvers, mode: mode === 'all' ? 'all' : 'any' })}

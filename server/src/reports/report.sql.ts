@@ -227,6 +227,8 @@ export function groupedSql(compiled: CompiledReport, extraWhere: RawBuilder<bool
     ...allKeys.map((name) => col(name)),
     ...allKeys.map((name, index) => sql`GROUPING(${col(name)}) AS ${col(`g${index}`)}`),
   ];
+  // No grouping (a summary of totals alone, the query language's aggregates without GROUP BY).
+  if (allKeys.length === 0) return totalsSql(compiled, extraWhere);
   const inner = innerSql(compiled, extraWhere);
   if (compiled.aggregates.some((aggregate) => aggregate.fn === 'count_distinct')) {
     const items = compiled.aggregates.map((aggregate, index) => sql`${aggregateSql(aggregate, index)} AS ${col(`a${index}`)}`);
@@ -254,10 +256,10 @@ export function groupedSql(compiled: CompiledReport, extraWhere: RawBuilder<bool
   return sql`SELECT ${sql.join([...keyItems, ...totals])} FROM (${grouped}) s GROUP BY GROUPING SETS (${sql.join(sets)})`;
 }
 
-/** Only the grand totals (the previous period of a KPI chart). */
-export function totalsSql(compiled: CompiledReport): RawBuilder<Record<string, unknown>> {
+/** Only the grand totals (the previous period of a KPI chart, a summary without groupings). */
+export function totalsSql(compiled: CompiledReport, extraWhere: RawBuilder<boolean>[] = []): RawBuilder<Record<string, unknown>> {
   const items = compiled.aggregates.map((aggregate, index) => sql`${aggregateSql(aggregate, index)} AS ${col(`a${index}`)}`);
-  return sql`SELECT ${sql.join(items)} FROM (${innerSql(compiled)}) s`;
+  return sql`SELECT ${sql.join(items)} FROM (${innerSql(compiled, extraWhere)}) s`;
 }
 
 /** A tabular report: the columns of each record (c0…), sorted, one more row than the limit (to tell it was cut). */

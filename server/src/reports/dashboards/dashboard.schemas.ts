@@ -1,0 +1,152 @@
+import { Type, type Static } from 'typebox';
+import { Timestamp, Uuid } from '../../platform/http/common.schemas.js';
+
+const uuid = (description: string) => Type.String({ format: 'uuid', description });
+
+/** The relative ranges a dashboard (or a run) may put over every widget's report. */
+export const RELATIVE_RANGES = [
+  'today',
+  'yesterday',
+  'this_week',
+  'last_week',
+  'this_month',
+  'last_month',
+  'next_month',
+  'this_quarter',
+  'last_quarter',
+  'next_quarter',
+  'this_fiscal_quarter',
+  'last_fiscal_quarter',
+  'this_fiscal_year',
+  'last_fiscal_year',
+  'last_7_days',
+  'last_30_days',
+  'last_90_days',
+  'next_30_days',
+  'next_90_days',
+] as const;
+
+const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A day, YYYY-MM-DD (the organization’s time zone).' });
+
+export const DashboardPeriod = Type.Union(
+  [
+    Type.Union(
+      RELATIVE_RANGES.map((range) => Type.Literal(range)),
+      { description: 'A relative range, in the organization’s time zone and fiscal year.' },
+    ),
+    Type.Object({ from: IsoDay, to: IsoDay }, { additionalProperties: false, description: 'Absolute days, both included.' }),
+  ],
+  { description: 'The range that replaces every widget report’s own range (on the report’s period field).' },
+);
+export type DashboardPeriod = Static<typeof DashboardPeriod>;
+
+export const SharedWith = Type.Object(
+  {
+    roles: Type.Array(Uuid, { maxItems: 200, uniqueItems: true, description: 'Users with one of these roles see it.' }),
+    groups: Type.Array(Uuid, {
+      maxItems: 200,
+      uniqueItems: true,
+      description: 'Effective members of these groups see it (users, users of member roles, of member groups).',
+    }),
+    everyone: Type.Optional(Type.Boolean({ description: 'Everyone in the organization with the `reports` view right sees it.' })),
+  },
+  { additionalProperties: false, description: 'Who else sees the dashboard (read only; only the owner and administrators change it).' },
+);
+export type SharedWith = Static<typeof SharedWith>;
+
+const ChartType = Type.Union(
+  ['bar', 'stacked_bar', 'line', 'area', 'pie', 'donut', 'funnel', 'kpi'].map((type) => Type.Literal(type)),
+  { description: 'The chart type.' },
+);
+
+export const WidgetInput = Type.Object(
+  {
+    id: Type.Optional(uuid('Keep a widget’s id when editing; a new widget gets one.')),
+    reportId: uuid('The report shown (it must be visible to whoever saves the dashboard).'),
+    title: Type.Optional(Type.Union([Type.String({ maxLength: 120 }), Type.Null()], { description: 'Replaces the report’s name.' })),
+    chart: Type.Optional(
+      Type.Union(
+        [
+          Type.Object(
+            { type: ChartType, value: Type.Optional(Type.String({ maxLength: 63, description: 'The aggregate or formula key drawn.' })) },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ],
+        { description: 'Replaces the report’s chart in this widget.' },
+      ),
+    ),
+    x: Type.Integer({ minimum: 0, maximum: 11, description: 'Column of the 12-column grid where it starts.' }),
+    y: Type.Integer({ minimum: 0, maximum: 1000, description: 'Row order: widgets are laid out by y, then x.' }),
+    w: Type.Integer({ minimum: 1, maximum: 12, description: 'Width in grid columns (12 = whole width).' }),
+    h: Type.Integer({ minimum: 1, maximum: 12, description: 'Height in rows.' }),
+  },
+  { additionalProperties: false },
+);
+export type WidgetInput = Static<typeof WidgetInput>;
+
+export const Widget = Type.Object({
+  id: Uuid,
+  reportId: Uuid,
+  title: Type.Union([Type.String(), Type.Null()]),
+  chart: Type.Union([Type.Object({ type: Type.String(), value: Type.Optional(Type.String()) }), Type.Null()]),
+  x: Type.Integer(),
+  y: Type.Integer(),
+  w: Type.Integer(),
+  h: Type.Integer(),
+});
+export type Widget = Static<typeof Widget>;
+
+const Name = Type.String({ minLength: 1, maxLength: 120, description: 'The dashboard’s name.' });
+const Widgets = Type.Array(WidgetInput, { maxItems: 24, description: 'The widgets, at most 24; replaces the whole list.' });
+
+export const CreateDashboardBody = Type.Object(
+  {
+    name: Name,
+    sharedWith: Type.Optional(SharedWith),
+    period: Type.Optional(Type.Union([DashboardPeriod, Type.Null()])),
+    widgets: Type.Optional(Widgets),
+  },
+  { additionalProperties: false },
+);
+export type CreateDashboardBody = Static<typeof CreateDashboardBody>;
+
+export const UpdateDashboardBody = Type.Partial(CreateDashboardBody, { additionalProperties: false });
+export type UpdateDashboardBody = Static<typeof UpdateDashboardBody>;
+
+export const Dashboard = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    ownerId: Uuid,
+    sharedWith: Type.Object({ roles: Type.Array(Uuid), groups: Type.Array(Uuid), everyone: Type.Boolean() }),
+    period: Type.Union([DashboardPeriod, Type.Null()]),
+    widgets: Type.Array(Widget),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: 'Dashboard', description: 'A grid of report widgets with a period over all of them.' },
+);
+export type Dashboard = Static<typeof Dashboard>;
+
+export const RunDashboardBody = Type.Object(
+  { period: Type.Optional(Type.Union([DashboardPeriod, Type.Null()], { description: 'Replaces the dashboard’s period for this run.' })) },
+  { additionalProperties: false },
+);
+export type RunDashboardBody = Static<typeof RunDashboardBody>;
+
+export const WidgetRun = Type.Union([
+  Type.Object({ id: Uuid, result: Type.Unknown({ description: 'The report’s run result (as `POST /reports/{id}/run`).' }) }),
+  Type.Object({
+    id: Uuid,
+    error: Type.Object({
+      code: Type.String({ description: '`forbidden` when the caller may not see the report (or it is gone), else the run’s error code.' }),
+      message: Type.String(),
+    }),
+  }),
+]);
+
+export const DashboardRun = Type.Object({
+  widgets: Type.Array(WidgetRun, { description: 'One entry per widget, in the dashboard’s order; a failing widget does not stop the others.' }),
+});
+export type DashboardRun = Static<typeof DashboardRun>;

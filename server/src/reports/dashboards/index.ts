@@ -1,0 +1,9 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../platform/context.js';
+import { createDashboardService, type ReportRunner } from './dashboard.service.js';
+import { dashboardRoutes } from './dashboard.routes.js';
+
+/** Dashboards (CRM-8): grids of report widgets, shared with roles, groups or everyone, run with one period. */
+export const dashboardsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext; reports: ReportRunner }> = async (app, { ctx, reports }) => {
+  await app.register(dashboardRoutes, { dashboards: createDashboardService(ctx, { reports }) });
+};

@@ -13,6 +13,7 @@ import { inventoryMessages } from '../crm/inventory/messages';
 import { crmMessages } from '../crm/messages';
 import { kamMessages } from '../kam/messages';
 import { automationMessages } from '../automation/messages';
+import { reportsMessages } from '../reports/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -35,6 +36,7 @@ const features = {
   crm: crmMessages,
   kam: kamMessages,
   automation: automationMessages,
+  reports: reportsMessages,
 };
 
 const resources = Object.fromEntries(

@@ -19,6 +19,7 @@ import { inventoryRoutes } from '../crm/inventory/routes';
 import { LeadConvertPage } from '../crm/pages/lead-convert-page';
 import { MergePage } from '../crm/pages/merge-page';
 import { kamRoutes } from '../kam/routes';
+import { reportsRoutes } from '../reports/routes';
 import { SurveyAnswerPage } from '../kam/pages/survey-answer-page';
 
 const rootRoute = createRootRoute({ component: Outlet, notFoundComponent: NotFoundPage });
@@ -66,6 +67,7 @@ const appRoutes = [
   ...recordsRoutes(appLayout),
   ...inventoryRoutes(appLayout),
   ...kamRoutes(appLayout),
+  ...reportsRoutes(appLayout),
   // CRM screens under /records (the record pages themselves come from web/src/records).
   createRoute({ getParentRoute: () => appLayout, path: '/records/leads/$id/convert', component: LeadConvertPage }),
   createRoute({ getParentRoute: () => appLayout, path: '/records/$module/merge', component: MergePage }),

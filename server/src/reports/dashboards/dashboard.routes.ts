@@ -40,7 +40,13 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ dashboards: DashboardS
   app.get(
     '/dashboards/:id',
     {
-      schema: { tags, summary: 'A dashboard', description: PERMISSION, params: IdParams, response: { 200: Dashboard, ...errorResponses(401, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'A dashboard',
+        description: PERMISSION,
+        params: IdParams,
+        response: { 200: Dashboard, ...errorResponses(401, 403, 404) },
+      },
     },
     async (request) => dashboards.get(requireAuth(request), request.params.id),
   );

@@ -147,6 +147,8 @@ export const WidgetRun = Type.Union([
 ]);
 
 export const DashboardRun = Type.Object({
-  widgets: Type.Array(WidgetRun, { description: 'One entry per widget, in the dashboard’s order; a failing widget does not stop the others.' }),
+  widgets: Type.Array(WidgetRun, {
+    description: 'One entry per widget, in the dashboard’s order; a failing widget does not stop the others.',
+  }),
 });
 export type DashboardRun = Static<typeof DashboardRun>;

@@ -50,7 +50,9 @@ function allowed(auth: AuthContext, action: 'view' | 'edit'): boolean {
 function assertAllowed(auth: AuthContext, action: 'view' | 'edit') {
   if (!allowed(auth, action))
     throw forbidden(
-      action === 'view' ? 'Your profile does not allow you to see reports and dashboards.' : 'Your profile does not allow you to make dashboards.',
+      action === 'view'
+        ? 'Your profile does not allow you to see reports and dashboards.'
+        : 'Your profile does not allow you to make dashboards.',
     );
 }
 
@@ -94,7 +96,8 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
       if (widget.x + widget.w > 12) throw badRequest('A widget does not fit in the 12 columns (x + w > 12).', `widgets.${index}.w`);
       // A report someone else used to share and no longer does may stay on the dashboard (it shows as not visible),
       // but nobody can add a report they cannot see.
-      const kept = widget.id !== undefined && known.has(widget.id) && before.some((old) => old.id === widget.id && old.reportId === widget.reportId);
+      const kept =
+        widget.id !== undefined && known.has(widget.id) && before.some((old) => old.id === widget.id && old.reportId === widget.reportId);
       if (!kept) {
         try {
           await deps.reports.assertVisible(auth, widget.reportId);
@@ -151,7 +154,14 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
       if (!row.name) throw badRequest('A dashboard needs a name.', 'name');
       await insertDashboard(trx, auth.orgSchema, row);
       const after = present(row);
-      await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'dashboard.created', targetType: 'dashboard', targetId: row.id, after });
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'dashboard.created',
+        targetType: 'dashboard',
+        targetId: row.id,
+        after,
+      });
       return after;
     });
   }
@@ -197,7 +207,14 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
     await database.transaction('reports.dashboard.delete', async (trx) => {
       const row = await findOwned(trx, auth, id, true);
       await deleteDashboard(trx, auth.orgSchema, id);
-      await recordAudit(trx, { orgId: auth.orgId, actorId: auth.userId, action: 'dashboard.deleted', targetType: 'dashboard', targetId: id, before: present(row) });
+      await recordAudit(trx, {
+        orgId: auth.orgId,
+        actorId: auth.userId,
+        action: 'dashboard.deleted',
+        targetType: 'dashboard',
+        targetId: id,
+        before: present(row),
+      });
     });
   }
 
@@ -217,7 +234,9 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
         const hidden = error.code === 'not_found' || error.code === 'forbidden';
         widgets.push({
           id: widget.id,
-          error: hidden ? { code: 'forbidden', message: 'You cannot see this widget’s report.' } : { code: error.code, message: error.message },
+          error: hidden
+            ? { code: 'forbidden', message: 'You cannot see this widget’s report.' }
+            : { code: error.code, message: error.message },
         });
       }
     }

@@ -2,7 +2,16 @@ import { useEffect } from 'react';
 import { ActionIcon, AppShell, Burger, Center, Group, Loader, NavLink, ScrollArea, Text, Title, UnstyledButton, Kbd } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { spotlight } from '@mantine/spotlight';
-import { IconCalendar, IconGauge, IconHome, IconMessageStar, IconSearch, IconSettings, IconUserCircle } from '@tabler/icons-react';
+import {
+  IconCalendar,
+  IconChartBar,
+  IconGauge,
+  IconHome,
+  IconMessageStar,
+  IconSearch,
+  IconSettings,
+  IconUserCircle,
+} from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { useMe, useSetupStatus } from '../session';
@@ -12,6 +21,7 @@ import { UserMenu } from './user-menu';
 import { NotificationBell } from '../../notifications/components/notification-bell';
 import { ModuleNavLinks } from '../../records/components/module-nav-links';
 import { canSeeCockpit, canSeeSurveys } from '../../kam/permissions';
+import { canSeeReports } from '../../reports/permissions';
 
 /** The app shell for signed-in users: navigation, search, notifications, user menu. */
 export function AuthenticatedLayout() {
@@ -40,12 +50,16 @@ export function AuthenticatedLayout() {
   if (!me.data) return <Navigate to="/sign-in" search={href === '/' ? {} : { next: href }} />;
 
   // `/` and `/kam` hold other pages' paths (/kam/surveys): they are active only on themselves.
-  const isActive = (path: string) => (path === '/' || path === '/kam' ? pathname === path : pathname.startsWith(path));
+  const isActive = (path: string) =>
+    path === '/' || path === '/kam'
+      ? pathname === path
+      : pathname.startsWith(path) || (path === '/reports' && pathname.startsWith('/dashboards'));
   const nav = [
     { to: '/', label: t('nav.home'), icon: IconHome },
     { to: '/account', label: t('nav.account'), icon: IconUserCircle },
     ...(canSeeCockpit(me.data.permissions) ? [{ to: '/kam', label: t('kam:cockpit.nav'), icon: IconGauge }] : []),
     ...(canSeeSurveys(me.data.permissions) ? [{ to: '/kam/surveys', label: t('kam:nav.surveys'), icon: IconMessageStar }] : []),
+    ...(canSeeReports(me.data.permissions) ? [{ to: '/reports', label: t('reports:nav.reports'), icon: IconChartBar }] : []),
     ...(me.data.permissions.isAdmin ? [{ to: '/settings', label: t('nav.settings'), icon: IconSettings }] : []),
   ];
 

@@ -128,7 +128,7 @@ const es = {
     edit: 'Editar',
     delete: 'Eliminar',
     deleteTitle: '¿Eliminar «{{name}}»?',
-    deleteMessage: 'El informe desaparece también de los paneles que lo muestran y sus envíos programados se cancelan.',
+    deleteMessage: 'Los paneles que lo muestran lo verán como no disponible, y sus envíos programados se cancelan.',
     deleted: 'Informe eliminado',
   },
   result: {
@@ -348,7 +348,7 @@ const en: typeof es = {
     edit: 'Edit',
     delete: 'Delete',
     deleteTitle: 'Delete “{{name}}”?',
-    deleteMessage: 'The report also leaves the dashboards that show it, and its scheduled e-mails stop.',
+    deleteMessage: 'Dashboards that show it will show it as unavailable, and its scheduled e-mails stop.',
     deleted: 'Report deleted',
   },
   result: {

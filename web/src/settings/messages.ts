@@ -281,6 +281,10 @@ const es = {
         label: 'Automatización',
         hint: 'Ver: reglas de flujo de trabajo y su registro. Crear o editar: crearlas, cambiarlas, probarlas y eliminarlas. «Todos los módulos» no la incluye.',
       },
+      reports: {
+        label: 'Informes y paneles',
+        hint: 'Ver: informes y paneles compartidos contigo. Crear o editar: crear los tuyos y compartirlos. «Todos los módulos» no los incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -778,6 +782,10 @@ const en: typeof es = {
       automation: {
         label: 'Automation',
         hint: 'Read: workflow rules and their log. Create or edit: build, change, test and delete them. “All modules” does not include it.',
+      },
+      reports: {
+        label: 'Reports and dashboards',
+        hint: 'Read: reports and dashboards shared with you. Create or edit: build your own and share them. “All modules” does not include them.',
       },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },

@@ -14,6 +14,8 @@ export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAct
   automation_escalation: ['read', 'edit'],
   /** Read: workflow rules and their execution log; create or edit: build, change, test and delete them (automation/workflow). */
   automation: ['read', 'create', 'edit'],
+  /** Read: reports and dashboards shared with one; create or edit: build one's own and share them (server/src/reports). */
+  reports: ['read', 'create', 'edit'],
 };
 
 export const isNonModulePermission = (key: string): boolean => Object.hasOwn(NON_MODULE_PERMISSIONS, key);

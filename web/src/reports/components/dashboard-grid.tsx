@@ -13,27 +13,10 @@ import { IconArrowsHorizontal, IconChevronLeft, IconChevronRight, IconGripVertic
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { Report, Widget, WidgetRun } from '../api';
+import { placeWidgets, WIDTHS } from '../dashboard-layout';
 import { ReportResult } from './report-result';
 
 type PlacedWidget = Widget & { id: string };
-
-/** Widths a widget may take, in columns of 12. */
-export const WIDTHS = [3, 4, 6, 8, 12];
-
-/** Lays widgets out in order, left to right, wrapping at 12 columns: what x and y mean on the server. */
-export function placeWidgets<T extends Widget>(widgets: T[]): T[] {
-  let row = 0;
-  let column = 0;
-  return widgets.map((widget) => {
-    if (column + widget.w > 12) {
-      row += 1;
-      column = 0;
-    }
-    const placed = { ...widget, x: column, y: row };
-    column += widget.w;
-    return placed;
-  });
-}
 
 /**
  * The dashboard's widgets on a 12-column grid, in their order. Owners drag a widget (by its handle) onto another to

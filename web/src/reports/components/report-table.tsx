@@ -3,6 +3,7 @@ import { Anchor, ScrollArea, Table, Text, UnstyledButton } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { GroupKeys, ReportDefinition, ResultColumn, ResultGroup, RunResult } from '../api';
+import { labelOfGroup } from '../chart-data';
 import { chartNumber, formatReportValue } from '../format';
 
 /** The value columns of a summary or matrix: aggregates then formulas, labelled as the result names them. */
@@ -78,9 +79,6 @@ function TabularTable({ result, module }: { result: RunResult; module: string })
 const isNumeric = (column: ResultColumn | undefined) =>
   ['currency', 'percent', 'number', 'integer', 'decimal', 'rollup'].includes(column?.format ?? column?.type ?? '');
 
-const groupLabel = (group: ResultGroup, field: string, empty: string) =>
-  group.labels[field] ?? (group.keys[field] === null || group.keys[field] === undefined ? empty : String(group.keys[field]));
-
 function SummaryTable({ result, definition, onDrill }: TableProps) {
   const { t } = useTranslation('reports');
   const format = useValueFormat(result);
@@ -93,7 +91,7 @@ function SummaryTable({ result, definition, onDrill }: TableProps) {
     groups.map((group, index) => {
       const field = levels[depth]?.field ?? Object.keys(group.keys).at(-1) ?? '';
       const keys = { ...parentKeys, ...group.keys };
-      const label = groupLabel(group, field, empty);
+      const label = labelOfGroup(group, field, empty);
       const hasChildren = (group.children?.length ?? 0) > 0;
       return (
         <Fragment key={`${depth}-${index}-${label}`}>
@@ -198,7 +196,7 @@ function MatrixTable({ result, definition, onDrill }: TableProps) {
         </Table.Thead>
         <Table.Tbody>
           {rows.map((row) => {
-            const rowLabel = groupLabel(row, rowField, empty);
+            const rowLabel = labelOfGroup(row, rowField, empty);
             return (
               <Table.Tr key={JSON.stringify(row.keys)}>
                 <Table.Td fw={600}>{rowLabel}</Table.Td>

@@ -23,6 +23,7 @@ import { recordsPlugin } from './records/index.js';
 import { crmPlugin } from './crm/index.js';
 import { kamPlugin } from './kam/index.js';
 import { automationPlugin } from './automation/index.js';
+import { reportsPlugin } from './reports/index.js';
 import { registerMultipart } from './platform/files/upload.js';
 import { searchPlugin } from './records/search/index.js';
 
@@ -91,6 +92,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await app.register(crmPlugin, { ctx, prefix: '/api/v1' });
   await app.register(kamPlugin, { ctx, prefix: '/api/v1' });
   await app.register(automationPlugin, { ctx, prefix: '/api/v1' });
+  await app.register(reportsPlugin, { ctx, prefix: '/api/v1' });
   await app.register(searchPlugin, { ctx, prefix: '/api/v1' });
 
   if (config.webDir && fs.existsSync(path.join(config.webDir, 'index.html'))) {

@@ -367,6 +367,58 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
     `,
   },
+  {
+    name: '0016-reports',
+    sql: `
+      -- Reports (CRM-8): a definition (module, type, columns, filter, period, groupings, aggregates, formulas, chart;
+      -- checked by reports/ against the caller's view when saved and when run), shared with roles, groups or everyone.
+      CREATE TABLE reports (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        description text,
+        folder text,
+        module text NOT NULL,
+        definition jsonb NOT NULL,
+        owner_id uuid NOT NULL,
+        shared_with jsonb NOT NULL DEFAULT '{"roles": [], "groups": [], "everyone": false}',
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX reports_owner ON reports (owner_id);
+      -- Dashboards: a grid of report widgets with a dashboard-wide period.
+      CREATE TABLE dashboards (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        owner_id uuid NOT NULL,
+        shared_with jsonb NOT NULL DEFAULT '{"roles": [], "groups": [], "everyone": false}',
+        period jsonb,
+        widgets jsonb NOT NULL DEFAULT '[]',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX dashboards_owner ON dashboards (owner_id);
+      -- Scheduled reports: mailed daily, weekly or monthly at a local time of the organization, run as the report's owner.
+      CREATE TABLE report_schedules (
+        id uuid PRIMARY KEY,
+        report_id uuid NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        frequency text NOT NULL CHECK (frequency IN ('daily', 'weekly', 'monthly')),
+        time text NOT NULL,
+        weekday int CHECK (weekday BETWEEN 1 AND 7),
+        month_day int CHECK (month_day BETWEEN 1 AND 31),
+        format text NOT NULL CHECK (format IN ('csv', 'xlsx', 'pdf')),
+        recipients jsonb NOT NULL DEFAULT '{"users": [], "roles": [], "groups": []}',
+        next_run_at timestamptz,
+        last_run_at timestamptz,
+        last_error text,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX report_schedules_report ON report_schedules (report_id);
+      CREATE INDEX report_schedules_due ON report_schedules (next_run_at);
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

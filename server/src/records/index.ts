@@ -36,9 +36,12 @@ export { COMPUTED_TYPES } from './metadata/field-types.js';
 export { quoteIdent, qualifiedTable, isBaseColumn } from './metadata/ddl.js';
 export { formatFieldValue, isEmptyValue } from './records/field-values.js';
 export { moduleView, viewOf, getModule, type ModuleView } from './records/record-access.js';
-export { insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
+export { findDisplayNames, findUserNames, insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
 // Automation conditions are list-view filters: the same compiler, so a rule's criteria mean what a view's filter means.
-export { compileFilter, type FilterScope } from './records/record-filter.js';
+export { compileFilter, type FilterScope, type FilterNode } from './records/record-filter.js';
+// Users' name, e-mail and role as related fields (owner_id.role), for filters and reports alike.
+export { USER_PATH_FIELDS, userPathSql, type UserPath } from './records/user-paths.js';
+export { valueFamily } from './metadata/field-types.js';
 export { filterScopeFor, fullFilterScope } from './records/record-access.js';
 export { withSavepoint } from './records/record-write.js';
 export { placeholders, renderMergeFields } from './emails/merge-fields.js';

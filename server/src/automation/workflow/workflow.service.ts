@@ -2,6 +2,7 @@ import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
+import { canFeature } from '../../platform/access/index.js';
 import {
   compileFilter,
   COMPUTED_TYPES,
@@ -37,12 +38,7 @@ import { exampleRule, type ExampleName } from './workflow.examples.js';
  */
 export const AUTOMATION_PERMISSION = 'automation';
 
-function allowed(auth: AuthContext, action: 'read' | 'manage'): boolean {
-  if (auth.isAdmin) return true;
-  const entry = Object.hasOwn(auth.modulePermissions, AUTOMATION_PERMISSION) ? auth.modulePermissions[AUTOMATION_PERMISSION] : undefined;
-  const manage = entry?.create === true || entry?.edit === true;
-  return manage || (action === 'read' && entry?.read === true);
-}
+const allowed = (auth: AuthContext, action: 'read' | 'manage') => canFeature(auth, AUTOMATION_PERMISSION, action);
 
 function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
   if (!allowed(auth, action))

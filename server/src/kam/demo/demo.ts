@@ -4,7 +4,7 @@ import { quoteIdent } from '../../records/index.js';
 import { hashPassword } from '../../platform/auth/password.js';
 import { createOrganization, normalizeEmail } from '../../platform/orgs/organization.service.js';
 import { newId, randomSecret, sha256 } from '../../platform/ids.js';
-import { addDays, addMonths, localDate, startOfDay } from '../kpis/periods.js';
+import { addDays, addMonths, localDate, startOfDay } from '../../platform/orgs/periods.js';
 
 /**
  * Demo data (issue 4, `npm run demo`): a year of key-account activity in one organization, written through

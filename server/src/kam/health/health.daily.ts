@@ -6,7 +6,7 @@ import { createNotifier } from '../../platform/notifications/index.js';
 import type { MetadataStore } from '../../records/index.js';
 import type { KpiItem, KpiService } from '../kpis/kpi.service.js';
 import { formatKpiValue, KPI_LABELS } from '../kpis/kpi-labels.js';
-import { addDays, addMonths, localDate } from '../kpis/periods.js';
+import { addDays, addMonths, localDate } from '../../platform/orgs/periods.js';
 import { readSettings } from '../settings/kam-settings.repository.js';
 import {
   explainFactor,

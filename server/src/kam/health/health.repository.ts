@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
 import { qualifiedTable, type OrgMetadata } from '../../records/index.js';
-import { addDays, addMonths, startOfDay } from '../kpis/periods.js';
+import { addDays, addMonths, startOfDay } from '../../platform/orgs/periods.js';
 import { CASES_WINDOW_DAYS, GOALS_WINDOW_DAYS, RENEWAL_WINDOW_DAYS, type HealthBand, type HealthInputs } from './health.factors.js';
 
 /** What the health score of an organization's accounts reads besides the records. */

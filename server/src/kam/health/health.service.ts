@@ -4,7 +4,7 @@ import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { AppContext } from '../../platform/context.js';
 import type { MetadataStore, OrgMetadata } from '../../records/index.js';
 import { inputsHidden, type FieldInputs } from '../kpis/field-access.js';
-import { addDays, localDate } from '../kpis/periods.js';
+import { addDays, localDate } from '../../platform/orgs/periods.js';
 import { resolveScope } from '../kpis/scope.js';
 import { stagesOf } from '../kpis/definitions/common.js';
 import { readSettings } from '../settings/kam-settings.repository.js';

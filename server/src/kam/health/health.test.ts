@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRecords } from '../../records/index.js';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
-import { addDays, localDate } from '../kpis/periods.js';
+import { addDays, localDate } from '../../platform/orgs/periods.js';
 import { kpiFixtures } from '../kpis/kpi.fixtures.js';
 import { explainFactor } from './health.factors.js';
 import { computeHealthScores, loadHealthOrg } from './health.service.js';

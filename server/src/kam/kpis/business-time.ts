@@ -1,4 +1,4 @@
-import { addDays, localDate, startOfDay } from './periods.js';
+import { addDays, localDate, startOfDay } from '../../platform/orgs/periods.js';
 
 /** The organization's working time: opening intervals per ISO weekday (1 Monday … 7 Sunday), holidays, time zone. */
 export interface WorkingCalendar {

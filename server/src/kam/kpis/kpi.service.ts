@@ -23,7 +23,7 @@ import { salesFamily } from './definitions/sales.js';
 import { satisfactionFamily } from './definitions/satisfaction.js';
 import { serviceFamily } from './definitions/service.js';
 import { fieldVisible, inputsHidden } from './field-access.js';
-import { lastPeriods, localDate, parsePeriod, type Period } from './periods.js';
+import { lastPeriods, localDate, parsePeriod, type Period } from '../../platform/orgs/periods.js';
 import { resolveScope, tableOf } from './scope.js';
 import type { RollupService } from '../rollups/rollup.service.js';
 

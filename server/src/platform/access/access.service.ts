@@ -51,6 +51,17 @@ export function canModuleAction(auth: AccessSubject, module: string, action: Mod
   return fallback !== undefined && Object.hasOwn(fallback, action) && fallback[action] === true;
 }
 
+/**
+ * Features that are not record modules (automation, reports) have a profile key of their own, granted only when
+ * named (the '*' entry does not): `read` to look, `create` or `edit` to manage. Administrators may do everything.
+ */
+export function canFeature(auth: AccessSubject, key: string, action: 'read' | 'manage'): boolean {
+  if (auth.isAdmin) return true;
+  const entry = Object.hasOwn(auth.modulePermissions, key) ? auth.modulePermissions[key] : undefined;
+  const manage = entry?.create === true || entry?.edit === true;
+  return manage || (action === 'read' && entry?.read === true);
+}
+
 /** Throws 403 forbidden when the caller's profile does not allow the action on the module. */
 export function assertModuleAction(auth: AccessSubject, module: string, action: ModuleAction): void {
   if (!canModuleAction(auth, module, action)) {

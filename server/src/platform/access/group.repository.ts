@@ -64,6 +64,19 @@ export async function findOrgIds(executor: Executor, orgId: string, type: Member
   return new Set(rows.map((row) => row.id));
 }
 
+/** The groups a user belongs to: as a member, through their role, or through a group nested in another. */
+export async function listUserGroupIds(executor: Executor, orgId: string, userId: string, roleId: string | null): Promise<string[]> {
+  const result = await sql<{ group_id: string }>`
+    WITH RECURSIVE mine AS (
+      SELECT gm.group_id FROM platform.group_members gm
+      WHERE (gm.member_type = 'user' AND gm.member_id = ${userId}::uuid) OR (gm.member_type = 'role' AND gm.member_id = ${roleId}::uuid)
+      UNION
+      SELECT gm.group_id FROM platform.group_members gm JOIN mine ON gm.member_type = 'group' AND gm.member_id = mine.group_id
+    )
+    SELECT g.id AS group_id FROM platform.groups g WHERE g.org_id = ${orgId} AND g.id IN (SELECT group_id FROM mine)`.execute(executor);
+  return result.rows.map((row) => row.group_id);
+}
+
 /** The groups that contain this group, directly or through other groups. */
 export async function listContainingGroupIds(executor: Executor, groupId: string): Promise<string[]> {
   const result = await sql<{ group_id: string }>`

@@ -4,6 +4,7 @@ import { FILTER_OPS, OPS_BY_FAMILY, valueFamily, type FilterOp, type ValueFamily
 import type { FieldMeta, ModuleMeta, OrgMetadata } from '../metadata/metadata.types.js';
 import { qualifiedTable } from '../metadata/ddl.js';
 import { parseFieldValue } from './field-values.js';
+import { USER_PATH_FIELDS, userPathSql, type UserPath } from './user-paths.js';
 
 /**
  * The filter language of list views, the query endpoint, reports and
@@ -12,6 +13,12 @@ import { parseFieldValue } from './field-values.js';
  *   {"and": [ {"field": "stage", "op": "in", "value": ["proposal", "negotiation"]},
  *             {"or": [ {"field": "amount", "op": "gte", "value": "10000"},
  *                      {"field": "account_id.is_key_account", "op": "eq", "value": true} ]} ]}
+ *
+ * `$me` stands for the caller in user and lookup conditions, `$now` for the
+ * moment the query runs in date-time ones.
+ *
+ * A path reads a field of the related record through a lookup (one hop), or a
+ * user field's name, e-mail or role (`owner_id.role`, see user-paths.ts).
  *
  * Every field is checked against the caller's view of the module: a hidden
  * field is unknown here too, so a filter never reveals what it hides.
@@ -93,6 +100,13 @@ function compileCondition(
   if (!field) throw badRequest(`Unknown field "${first}" in ${module.apiName}.`, `${path}.field`);
   if (second === undefined) return compileOn(field, op as FilterOp, node.value, path, scope, sql.ref(`${alias}.${field.apiName}`));
 
+  if (field.type === 'user') {
+    // A user's name, e-mail or role (owner_id.role).
+    const userField = USER_PATH_FIELDS.get(second);
+    if (!userField) throw badRequest(`Users expose ${[...USER_PATH_FIELDS.keys()].join(', ')}, not "${second}".`, `${path}.field`);
+    const value = userPathSql(second as UserPath, sql.ref(`${alias}.${field.apiName}`), scope.metadata.orgId);
+    return compileOn(userField, op as FilterOp, node.value, path, scope, value);
+  }
   // A related field: records whose lookup points at a related record matching the condition.
   const target = field.type === 'lookup' && field.options.target ? scope.metadata.modules.get(field.options.target) : undefined;
   if (!target || !scope.canRead(target)) throw badRequest(`"${first}" is not a lookup whose fields can be filtered.`, `${path}.field`);
@@ -123,6 +137,8 @@ const ID_FIELD: FieldMeta = {
 
 function parseOperand(field: FieldMeta, value: unknown, path: string, scope: FilterScope): unknown {
   if (value === '$me' && (field.type === 'user' || field.type === 'lookup')) return scope.userId;
+  // The moment the query runs (a case past its SLA: sla_due_at lt $now).
+  if (value === '$now' && field.type === 'datetime') return sql`now()`;
   // Filters compare with any value of the type: bounds, patterns and hidden picklist values do not apply.
   const loose: FieldMeta = {
     ...field,

@@ -228,7 +228,16 @@ export function createRecordService(
     if (!isOwnerInScope(scope.write, row.owner_id)) throw forbidden('You can see this record but not change it.');
   }
 
-  async function query(auth: AuthContext, moduleName: string, input: QueryInput): Promise<QueryResult> {
+  /**
+   * A page of records the caller may read. `restrict` adds conditions built by the server (a report's drill-down:
+   * the rows behind a group), never from request input.
+   */
+  async function query(
+    auth: AuthContext,
+    moduleName: string,
+    input: QueryInput,
+    restrict: RawBuilder<boolean>[] = [],
+  ): Promise<QueryResult> {
     const metadata = await metadataOf(auth);
     const view = moduleView(auth, metadata, moduleName, 'read');
     const scopes = await loadRecordScopes(database.db, auth);
@@ -242,6 +251,7 @@ export function createRecordService(
     const where: RawBuilder<boolean>[] = [liveRow(), ...ownerIn(scopes(view.module.apiName).read)];
     if (input.filter !== undefined && input.filter !== null)
       where.push(compileFilter(input.filter, view.module, filterScopeFor(auth, metadata, scopes)));
+    where.push(...restrict);
     const sort = parseSort(input.sort, view.visible);
     const pageWhere = input.cursor ? [...where, afterCursorSql(sort, input.cursor)] : where;
     // Select what the page shows plus the sort keys (the cursor needs them).

@@ -1,5 +1,5 @@
 /**
- * Cockpit periods, named as the server names them (server/src/kam/kpis/periods.ts): a month `2026-07`, a fiscal
+ * Cockpit periods, named as the server names them (server/src/platform/orgs/periods.ts): a month `2026-07`, a fiscal
  * quarter `2026-Q3` or a fiscal year `2026`, the fiscal year named after the calendar year in which it starts.
  */
 export type PeriodKind = 'month' | 'quarter' | 'year';

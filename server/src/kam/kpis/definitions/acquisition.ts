@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { addDays, addMonths } from '../periods.js';
+import { addDays, addMonths } from '../../../platform/orgs/periods.js';
 import { orgTable, ownedInScope, tableOf, visibleRow } from '../scope.js';
 import {
   periodIndexOf,

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../../db/database.js';
-import { addDays, addMonths, startOfDay, type OrgCalendar, type Period } from '../periods.js';
+import { addDays, addMonths, startOfDay, type OrgCalendar, type Period } from '../../../platform/orgs/periods.js';
 import type { FieldInputs } from '../field-access.js';
 import type { KpiScope } from '../scope.js';
 import type { OrgMetadata } from '../../../records/index.js';

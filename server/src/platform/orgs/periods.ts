@@ -1,4 +1,4 @@
-import { badRequest } from '../../platform/http/app-error.js';
+import { badRequest } from '../http/app-error.js';
 
 /**
  * KPI periods: a calendar month (`2026-07`), a fiscal quarter (`2026-Q3`) or a

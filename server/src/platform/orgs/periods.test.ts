@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../platform/http/app-error.js';
+import { AppError } from '../http/app-error.js';
 import { addMonths, lastPeriods, localDate, parsePeriod, periodLabelOf, previousPeriod, startOfDay } from './periods.js';
 
 const madridApril = { timeZone: 'Europe/Madrid', fiscalYearStartMonth: 4 };

@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context.js';
 import { getRecords } from '../records/index.js';
 import { createReportService, type ReportService } from './report.service.js';
 import { reportRoutes } from './report.routes.js';
+import { dashboardsPlugin } from './dashboards/index.js';
 
 export type { ReportService } from './report.service.js';
 export type { RunResult } from './report.engine.js';
@@ -24,4 +25,5 @@ export function getReports(ctx: AppContext): ReportService {
 /** Reports (CRM-8): tabular, summary and matrix reports over any module, run as the caller; the gallery of ready reports. */
 export const reportsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   await app.register(reportRoutes, { reports: getReports(ctx) });
+  await app.register(dashboardsPlugin, { ctx, reports: getReports(ctx) });
 };

@@ -1,58 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp, Uuid } from '../../platform/http/common.schemas.js';
+import { PeriodRange, RunResult, SharedWith } from '../report.schemas.js';
 
 const uuid = (description: string) => Type.String({ format: 'uuid', description });
-
-/** The relative ranges a dashboard (or a run) may put over every widget's report. */
-export const RELATIVE_RANGES = [
-  'today',
-  'yesterday',
-  'this_week',
-  'last_week',
-  'this_month',
-  'last_month',
-  'next_month',
-  'this_quarter',
-  'last_quarter',
-  'next_quarter',
-  'this_fiscal_quarter',
-  'last_fiscal_quarter',
-  'this_fiscal_year',
-  'last_fiscal_year',
-  'last_7_days',
-  'last_30_days',
-  'last_90_days',
-  'next_30_days',
-  'next_90_days',
-] as const;
-
-const IsoDay = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A day, YYYY-MM-DD (the organization’s time zone).' });
-
-export const DashboardPeriod = Type.Union(
-  [
-    Type.Union(
-      RELATIVE_RANGES.map((range) => Type.Literal(range)),
-      { description: 'A relative range, in the organization’s time zone and fiscal year.' },
-    ),
-    Type.Object({ from: IsoDay, to: IsoDay }, { additionalProperties: false, description: 'Absolute days, both included.' }),
-  ],
-  { description: 'The range that replaces every widget report’s own range (on the report’s period field).' },
-);
-export type DashboardPeriod = Static<typeof DashboardPeriod>;
-
-export const SharedWith = Type.Object(
-  {
-    roles: Type.Array(Uuid, { maxItems: 200, uniqueItems: true, description: 'Users with one of these roles see it.' }),
-    groups: Type.Array(Uuid, {
-      maxItems: 200,
-      uniqueItems: true,
-      description: 'Effective members of these groups see it (users, users of member roles, of member groups).',
-    }),
-    everyone: Type.Optional(Type.Boolean({ description: 'Everyone in the organization with the `reports` view right sees it.' })),
-  },
-  { additionalProperties: false, description: 'Who else sees the dashboard (read only; only the owner and administrators change it).' },
-);
-export type SharedWith = Static<typeof SharedWith>;
 
 const ChartType = Type.Union(
   ['bar', 'stacked_bar', 'line', 'area', 'pie', 'donut', 'funnel', 'kpi'].map((type) => Type.Literal(type)),
@@ -104,7 +54,11 @@ export const CreateDashboardBody = Type.Object(
   {
     name: Name,
     sharedWith: Type.Optional(SharedWith),
-    period: Type.Optional(Type.Union([DashboardPeriod, Type.Null()])),
+    period: Type.Optional(
+      Type.Union([PeriodRange, Type.Null()], {
+        description: 'Replaces every widget report’s range (on the report’s period field); null: each report’s own range.',
+      }),
+    ),
     widgets: Type.Optional(Widgets),
   },
   { additionalProperties: false },
@@ -120,7 +74,7 @@ export const Dashboard = Type.Object(
     name: Type.String(),
     ownerId: Uuid,
     sharedWith: Type.Object({ roles: Type.Array(Uuid), groups: Type.Array(Uuid), everyone: Type.Boolean() }),
-    period: Type.Union([DashboardPeriod, Type.Null()]),
+    period: Type.Union([PeriodRange, Type.Null()]),
     widgets: Type.Array(Widget),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -130,13 +84,13 @@ export const Dashboard = Type.Object(
 export type Dashboard = Static<typeof Dashboard>;
 
 export const RunDashboardBody = Type.Object(
-  { period: Type.Optional(Type.Union([DashboardPeriod, Type.Null()], { description: 'Replaces the dashboard’s period for this run.' })) },
+  { period: Type.Optional(Type.Union([PeriodRange, Type.Null()], { description: 'Replaces the dashboard’s period for this run.' })) },
   { additionalProperties: false },
 );
 export type RunDashboardBody = Static<typeof RunDashboardBody>;
 
 export const WidgetRun = Type.Union([
-  Type.Object({ id: Uuid, result: Type.Unknown({ description: 'The report’s run result (as `POST /reports/{id}/run`).' }) }),
+  Type.Object({ id: Uuid, result: RunResult }),
   Type.Object({
     id: Uuid,
     error: Type.Object({

@@ -1,10 +1,14 @@
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
-import { AppError, badRequest, forbidden, notFound } from '../../platform/http/app-error.js';
+import { AppError, forbidden, notFound } from '../../platform/http/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { recordAudit } from '../../platform/audit/audit.service.js';
-import { findOrgIds } from '../../platform/access/group.repository.js';
+import { canFeature, findOrgIds, listUserGroupIds } from '../../platform/access/index.js';
 import type { Executor } from '../../db/database.js';
+import { invalid } from '../report-fields.js';
+import type { Audience } from '../report.repository.js';
+import type { PeriodRange, SharedWith } from '../report.schemas.js';
+import type { ReportService } from '../report.service.js';
 import {
   deleteDashboard,
   findDashboard,
@@ -12,26 +16,8 @@ import {
   listDashboards,
   updateDashboard,
   type DashboardRow,
-  type Reader,
 } from './dashboard.repository.js';
-import type {
-  CreateDashboardBody,
-  Dashboard,
-  DashboardPeriod,
-  DashboardRun,
-  SharedWith,
-  UpdateDashboardBody,
-  Widget,
-  WidgetInput,
-} from './dashboard.schemas.js';
-
-/** What dashboards need from the reports engine: a saved report's visibility and its run, as the caller. */
-export interface ReportRunner {
-  /** Throws a 404 AppError when the caller may not see the report. */
-  assertVisible(auth: AuthContext, reportId: string): Promise<void>;
-  /** Runs a saved report as the caller; `period` replaces the report's own range. */
-  run(auth: AuthContext, reportId: string, period: DashboardPeriod | undefined): Promise<unknown>;
-}
+import type { CreateDashboardBody, Dashboard, DashboardRun, UpdateDashboardBody, Widget, WidgetInput } from './dashboard.schemas.js';
 
 /**
  * Dashboards follow the reports permission (profile key `reports`, only when named): `read` sees the dashboards
@@ -40,23 +26,14 @@ export interface ReportRunner {
  */
 export const DASHBOARDS_PERMISSION = 'reports';
 
-function allowed(auth: AuthContext, action: 'view' | 'edit'): boolean {
-  if (auth.isAdmin) return true;
-  const entry = Object.hasOwn(auth.modulePermissions, DASHBOARDS_PERMISSION) ? auth.modulePermissions[DASHBOARDS_PERMISSION] : undefined;
-  const edit = entry?.create === true || entry?.edit === true;
-  return edit || (action === 'view' && entry?.read === true);
-}
-
-function assertAllowed(auth: AuthContext, action: 'view' | 'edit') {
-  if (!allowed(auth, action))
+function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
+  if (!canFeature(auth, DASHBOARDS_PERMISSION, action))
     throw forbidden(
-      action === 'view'
+      action === 'read'
         ? 'Your profile does not allow you to see reports and dashboards.'
         : 'Your profile does not allow you to make dashboards.',
     );
 }
-
-const readerOf = (auth: AuthContext): Reader => ({ orgId: auth.orgId, userId: auth.userId, roleId: auth.roleId, isAdmin: auth.isAdmin });
 
 function present(row: DashboardRow): Dashboard {
   return {
@@ -71,8 +48,14 @@ function present(row: DashboardRow): Dashboard {
   };
 }
 
-export function createDashboardService(ctx: AppContext, deps: { reports: ReportRunner }) {
+export function createDashboardService(ctx: AppContext, deps: { reports: Pick<ReportService, 'visible' | 'run'> }) {
   const { database } = ctx;
+
+  /** Who is asking, for "shared with me": the user, their role and the groups they belong to. */
+  async function audienceOf(auth: AuthContext): Promise<Audience> {
+    const groupIds = auth.isAdmin ? [] : await listUserGroupIds(database.db, auth.orgId, auth.userId, auth.roleId);
+    return { userId: auth.userId, roleId: auth.roleId, groupIds, isAdmin: auth.isAdmin };
+  }
 
   async function checkSharing(executor: Executor, auth: AuthContext, shared: SharedWith | undefined): Promise<DashboardRow['shared_with']> {
     const value = { roles: shared?.roles ?? [], groups: shared?.groups ?? [], everyone: shared?.everyone === true };
@@ -81,8 +64,8 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
       ['groups', 'group'],
     ] as const) {
       const found = await findOrgIds(executor, auth.orgId, type, value[kind]);
-      const missing = value[kind].find((id) => !found.has(id));
-      if (missing) throw badRequest(`No ${type} of the organization has the id ${missing}.`, `sharedWith.${kind}`);
+      const index = value[kind].findIndex((id) => !found.has(id));
+      if (index >= 0) throw invalid(`sharedWith.${kind}[${index}]`, `no ${type} ${value[kind][index]} in the organization`);
     }
     return value;
   }
@@ -93,17 +76,17 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
     const known = new Set(before.map((widget) => widget.id));
     const prepared: Widget[] = [];
     for (const [index, widget] of widgets.entries()) {
-      if (widget.x + widget.w > 12) throw badRequest('A widget does not fit in the 12 columns (x + w > 12).', `widgets.${index}.w`);
+      if (widget.x + widget.w > 12) throw invalid(`widgets[${index}].w`, 'the widget does not fit in the 12 columns (x + w > 12)');
       // A report someone else used to share and no longer does may stay on the dashboard (it shows as not visible),
       // but nobody can add a report they cannot see.
       const kept =
         widget.id !== undefined && known.has(widget.id) && before.some((old) => old.id === widget.id && old.reportId === widget.reportId);
       if (!kept) {
         try {
-          await deps.reports.assertVisible(auth, widget.reportId);
+          await deps.reports.visible(auth, widget.reportId);
         } catch (error) {
           if (error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden'))
-            throw badRequest(`The report ${widget.reportId} does not exist or you cannot see it.`, `widgets.${index}.reportId`);
+            throw invalid(`widgets[${index}].reportId`, `the report ${widget.reportId} does not exist or you cannot see it`);
           throw error;
         }
       }
@@ -124,19 +107,19 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
   }
 
   async function list(auth: AuthContext): Promise<Dashboard[]> {
-    assertAllowed(auth, 'view');
-    return (await listDashboards(database.db, auth.orgSchema, readerOf(auth))).map(present);
+    assertAllowed(auth, 'read');
+    return (await listDashboards(database.db, auth.orgSchema, await audienceOf(auth))).map(present);
   }
 
   async function get(auth: AuthContext, id: string): Promise<Dashboard> {
-    assertAllowed(auth, 'view');
-    const row = await findDashboard(database.db, auth.orgSchema, readerOf(auth), id);
+    assertAllowed(auth, 'read');
+    const row = await findDashboard(database.db, auth.orgSchema, await audienceOf(auth), id);
     if (!row) throw notFound('The dashboard');
     return present(row);
   }
 
   async function create(auth: AuthContext, body: CreateDashboardBody): Promise<Dashboard> {
-    assertAllowed(auth, 'edit');
+    assertAllowed(auth, 'manage');
     // Reports are checked before the transaction: the engine reads with its own connection.
     const widgets = await checkWidgets(auth, body.widgets ?? []);
     return database.transaction('reports.dashboard.create', async (trx) => {
@@ -151,7 +134,7 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
         created_at: now,
         updated_at: now,
       };
-      if (!row.name) throw badRequest('A dashboard needs a name.', 'name');
+      if (!row.name) throw invalid('name', 'a dashboard needs a name');
       await insertDashboard(trx, auth.orgSchema, row);
       const after = present(row);
       await recordAudit(trx, {
@@ -167,19 +150,27 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
   }
 
   /** The dashboard, for changing it: 404 when not visible, 403 when visible but not the caller's. */
-  async function findOwned(executor: Executor, auth: AuthContext, id: string, forUpdate: boolean): Promise<DashboardRow> {
-    assertAllowed(auth, 'edit');
-    const row = await findDashboard(executor, auth.orgSchema, readerOf(auth), id, forUpdate);
+  async function findOwned(
+    executor: Executor,
+    auth: AuthContext,
+    audience: Audience,
+    id: string,
+    forUpdate: boolean,
+  ): Promise<DashboardRow> {
+    const row = await findDashboard(executor, auth.orgSchema, audience, id, forUpdate);
     if (!row) throw notFound('The dashboard');
     if (!auth.isAdmin && row.owner_id !== auth.userId) throw forbidden('Only the dashboard’s owner or an administrator can change it.');
     return row;
   }
 
   async function update(auth: AuthContext, id: string, body: UpdateDashboardBody): Promise<Dashboard> {
-    const current = await findOwned(database.db, auth, id, false);
+    assertAllowed(auth, 'manage');
+    // Read outside the transaction: PGlite is one session, so nothing may wait on another connection inside it.
+    const audience = await audienceOf(auth);
+    const current = await findOwned(database.db, auth, audience, id, false);
     const widgets = body.widgets ? await checkWidgets(auth, body.widgets, current.widgets) : undefined;
     return database.transaction('reports.dashboard.update', async (trx) => {
-      const row = await findOwned(trx, auth, id, true);
+      const row = await findOwned(trx, auth, audience, id, true);
       const changed = {
         name: body.name?.trim() ?? row.name,
         shared_with: body.sharedWith ? await checkSharing(trx, auth, body.sharedWith) : row.shared_with,
@@ -187,7 +178,7 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
         widgets: widgets ?? row.widgets,
         updated_at: ctx.now(),
       };
-      if (!changed.name) throw badRequest('A dashboard needs a name.', 'name');
+      if (!changed.name) throw invalid('name', 'a dashboard needs a name');
       await updateDashboard(trx, auth.orgSchema, id, changed);
       const after = present({ ...row, ...changed });
       await recordAudit(trx, {
@@ -204,8 +195,10 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
   }
 
   async function remove(auth: AuthContext, id: string): Promise<void> {
+    assertAllowed(auth, 'manage');
+    const audience = await audienceOf(auth);
     await database.transaction('reports.dashboard.delete', async (trx) => {
-      const row = await findOwned(trx, auth, id, true);
+      const row = await findOwned(trx, auth, audience, id, true);
       await deleteDashboard(trx, auth.orgSchema, id);
       await recordAudit(trx, {
         orgId: auth.orgId,
@@ -222,7 +215,7 @@ export function createDashboardService(ctx: AppContext, deps: { reports: ReportR
    * Runs every widget as the caller, one after the other (PGlite is one session anyway), with the given period, else
    * the dashboard's, over each report's own range. A widget that fails answers its error; the others still run.
    */
-  async function run(auth: AuthContext, id: string, period: DashboardPeriod | null | undefined): Promise<DashboardRun> {
+  async function run(auth: AuthContext, id: string, period: PeriodRange | null | undefined): Promise<DashboardRun> {
     const dashboard = await get(auth, id);
     const effective = period === undefined ? (dashboard.period ?? undefined) : (period ?? undefined);
     const widgets: DashboardRun['widgets'] = [];

@@ -48,6 +48,7 @@ const widget = (reportId: string, extra: Record<string, unknown> = {}) => ({ rep
 describe('dashboards API', () => {
   let admin: TestUser;
   let builder: TestUser;
+  let colleague: TestUser;
   let viewer: TestUser;
   let outsider: TestUser;
   let noRight: TestUser;
@@ -61,6 +62,7 @@ describe('dashboards API', () => {
     const viewers = await profile(admin, 'Report viewers', { read: true });
     const none = await profile(admin, 'No reports', null);
     builder = await t.make.user(admin, { profileId: builders, roleId: salesRole });
+    colleague = await t.make.user(admin, { profileId: builders, roleId: salesRole });
     viewer = await t.make.user(admin, { profileId: viewers, roleId: salesRole });
     outsider = await t.make.user(admin, { profileId: viewers });
     noRight = await t.make.user(admin, { profileId: none, roleId: salesRole });
@@ -157,10 +159,10 @@ describe('dashboards API', () => {
     const hidden = await report(admin, { name: 'Admin only' });
     const before = (await ok(await t.request('GET', '/api/v1/dashboards', { as: builder }))).data.length;
     const cases: Array<[Record<string, unknown>, string]> = [
-      [{ name: 'x', widgets: [widget(hidden.id)] }, 'widgets.0.reportId'],
-      [{ name: 'x', widgets: [widget('0190a000-0000-7000-8000-000000000000')] }, 'widgets.0.reportId'],
-      [{ name: 'x', widgets: [widget(won.id, { x: 8, w: 6 })] }, 'widgets.0.w'],
-      [{ name: 'x', sharedWith: { roles: ['0190a000-0000-7000-8000-000000000000'], groups: [] } }, 'sharedWith.roles'],
+      [{ name: 'x', widgets: [widget(hidden.id)] }, 'widgets[0].reportId'],
+      [{ name: 'x', widgets: [widget('0190a000-0000-7000-8000-000000000000')] }, 'widgets[0].reportId'],
+      [{ name: 'x', widgets: [widget(won.id, { x: 8, w: 6 })] }, 'widgets[0].w'],
+      [{ name: 'x', sharedWith: { roles: ['0190a000-0000-7000-8000-000000000000'], groups: [] } }, 'sharedWith.roles[0]'],
       [{ name: '   ' }, 'name'],
     ];
     for (const [body, field] of cases) {
@@ -214,9 +216,12 @@ describe('dashboards API', () => {
     const run = await ok(await t.request('POST', `${url}/run`, { as: viewer, body: {} }));
     expect(run.widgets[0]).toHaveProperty('result');
     expect(run.widgets[1]).toEqual({ id: dashboard.widgets[1].id, error: { code: 'forbidden', message: expect.any(String) } });
-    // …but may not change or delete it.
-    expect((await t.request('PATCH', url, { as: viewer, body: { name: 'Mine' } })).statusCode).toBe(403);
-    expect((await t.request('DELETE', url, { as: viewer })).statusCode).toBe(403);
+    // …but may not change or delete it, nor may a colleague who builds dashboards of their own.
+    for (const as of [viewer, colleague]) {
+      expect((await t.request('PATCH', url, { as, body: { name: 'Mine' } })).statusCode).toBe(403);
+      expect((await t.request('DELETE', url, { as })).statusCode).toBe(403);
+    }
+    expect(await ok(await t.request('GET', url, { as: colleague }))).toMatchObject({ name: 'Team' });
 
     // Someone outside the role does not see it at all.
     expect((await t.request('GET', url, { as: outsider })).statusCode).toBe(404);

@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('reports journey', () => {
   });
 
   const pick = async (page: Page, combobox: string, option: string) => {
-    await page.getByRole('textbox', { name: combobox, exact: true }).click();
+    await page.getByRole('combobox', { name: combobox, exact: true }).click();
     await page.getByRole('option', { name: option, exact: true }).click();
   };
 
@@ -65,10 +65,12 @@ describe.skipIf(!hasChromium)('reports journey', () => {
     await journey.step(admin, 'reports-02-builder', async () => {
       await admin.getByLabel('Nombre del informe').fill('Ingresos ganados por mes');
       await pick(admin, 'Campo de la agrupación 1', 'Cerrada el');
-      await expect.poll(() => admin.getByRole('textbox', { name: 'Intervalo de la agrupación 1' }).inputValue()).toBe('Mes');
+      await expect.poll(() => admin.getByRole('combobox', { name: 'Intervalo de la agrupación 1' }).inputValue()).toBe('Mes');
       await pick(admin, 'Función del valor 1', 'Suma');
       await pick(admin, 'Campo del valor 1', 'Importe');
       await admin.getByLabel('Etiqueta del valor 1').fill('Ingresos ganados');
+      await pick(admin, 'Periodo sobre', 'Cerrada el');
+      await pick(admin, 'Rango', 'Últimos 90 días');
       await admin.getByRole('button', { name: 'Filtrar registros' }).click();
       await admin.getByRole('button', { name: 'Añadir condición' }).click();
       await pick(admin, 'Campo', 'Etapa');
@@ -106,7 +108,7 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await admin.waitForURL(/\/dashboards\/[0-9a-f-]{36}$/);
       await admin.getByRole('button', { name: 'Añadir informe' }).click();
       const dialog = admin.getByRole('dialog');
-      await dialog.getByRole('textbox', { name: 'Informe', exact: true }).click();
+      await dialog.getByRole('combobox', { name: 'Informe', exact: true }).click();
       await admin.getByRole('option', { name: 'Ingresos ganados por mes' }).click();
       await pick(admin, 'Ancho', 'Todo el ancho');
       await dialog.getByRole('button', { name: 'Añadir', exact: true }).click();
@@ -120,7 +122,7 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       // Only this month's bar is left, in place (no page load).
       await expect.poll(() => bars(admin.getByTestId('dashboard-widget')).count(), { timeout: 15_000 }).toBe(1);
       await admin.reload();
-      await expect.poll(() => admin.getByRole('textbox', { name: 'Periodo del panel' }).inputValue()).toBe('Este mes');
+      await expect.poll(() => admin.getByRole('combobox', { name: 'Periodo del panel' }).inputValue()).toBe('Este mes');
       await expect.poll(() => bars(admin.getByTestId('dashboard-widget')).count(), { timeout: 15_000 }).toBe(1);
     });
   });

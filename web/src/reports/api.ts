@@ -105,20 +105,24 @@ export type GroupKeys = Record<string, string | number | boolean | null>;
 export interface ResultColumn {
   key: string;
   label: string;
+  /** The field type, or `number` for aggregates and formulas. */
   type?: string;
   format?: string;
+  kind?: 'column' | 'group' | 'aggregate' | 'formula';
 }
 export interface ResultGroup {
   keys: GroupKeys;
-  labels: Record<string, string>;
+  labels: Record<string, string | null>;
   values: Record<string, number | string | null>;
   children?: ResultGroup[];
 }
 export interface RunResult {
   columns: ResultColumn[];
   rows?: Array<Record<string, unknown> & { id: string }>;
+  /** Tabular: names of the users, records and roles that rows point at, by id. */
+  display?: Record<string, string>;
   groups?: ResultGroup[];
-  columnKeys?: Array<{ keys: GroupKeys; labels: Record<string, string> }>;
+  columnKeys?: Array<{ keys: GroupKeys; labels: Record<string, string | null> }>;
   cells?: Array<{ row: GroupKeys; column: GroupKeys; values: Record<string, number | string | null> }>;
   totals?: Record<string, number | string | null>;
   previous?: Record<string, number | string | null>;

@@ -9,7 +9,7 @@ export function chartValueKey(definition: ReportDefinition, chart = definition.c
   return chart?.value ?? definition.aggregates?.[0]?.key ?? definition.formulas?.[0]?.key ?? 'count';
 }
 
-export const labelOfGroup = (group: { keys: GroupKeys; labels: Record<string, string> }, field: string, empty: string) =>
+export const labelOfGroup = (group: { keys: GroupKeys; labels: Record<string, string | null> }, field: string, empty: string) =>
   group.labels[field] ?? (group.keys[field] === null || group.keys[field] === undefined ? empty : String(group.keys[field]));
 
 export type Series = Array<{ name: string; label: string; color: string; keys: GroupKeys }>;
@@ -35,7 +35,7 @@ export function seriesData(result: RunResult, definition: ReportDefinition, valu
   }
   const series: Series = [];
   const nameOf = new Map<string, string>();
-  const addSeries = (keys: GroupKeys, labels: Record<string, string>) => {
+  const addSeries = (keys: GroupKeys, labels: Record<string, string | null>) => {
     const id = JSON.stringify(keys[splitBy] ?? null);
     if (!nameOf.has(id)) {
       const name = `s${series.length}`;

@@ -28,9 +28,12 @@ export function DashboardGrid({
   reports,
   loading,
   editable,
+  periodSet,
   onChange,
 }: {
   widgets: PlacedWidget[];
+  /** A dashboard period is on: widgets whose report has no period field say that it does not apply to them. */
+  periodSet: boolean;
   runs: Map<string, WidgetRun>;
   reports: Map<string, Report>;
   loading: boolean;
@@ -63,6 +66,7 @@ export function DashboardGrid({
             report={reports.get(widget.reportId)}
             loading={loading}
             editable={editable}
+            periodSet={periodSet}
             onMove={(step) => move(index, index + step)}
             onResize={() =>
               onChange(
@@ -85,11 +89,13 @@ function WidgetCard({
   report,
   loading,
   editable,
+  periodSet,
   onMove,
   onResize,
   onRemove,
 }: {
   widget: PlacedWidget;
+  periodSet: boolean;
   run: WidgetRun | undefined;
   report: Report | undefined;
   loading: boolean;
@@ -183,6 +189,11 @@ function WidgetCard({
           </Group>
         )}
       </Group>
+      {periodSet && report && !report.definition.period && (
+        <Text size="xs" c="dimmed" mb="xs">
+          {t('dashboards.noPeriodField')}
+        </Text>
+      )}
       {!run ? (
         loading ? (
           <Loader size="sm" />

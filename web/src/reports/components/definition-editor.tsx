@@ -4,6 +4,7 @@ import {
   Group,
   MultiSelect,
   NumberInput,
+  Paper,
   SegmentedControl,
   Select,
   Stack,
@@ -30,7 +31,7 @@ import {
   type ValueFormat,
 } from '../api';
 import { isDateField, isGroupable, isNumericField, useReportFields } from '../hooks/use-report-fields';
-import { FilterPopover } from './filter-popover';
+import { FilterButton } from './filter-button';
 import { PeriodSelect } from './period-select';
 
 type Change = (patch: Partial<ReportDefinition>) => void;
@@ -43,6 +44,10 @@ export function aggregateKey(prefix: string, field: string | undefined, taken: s
   return key;
 }
 
+/** Select options without repeats (a field grouped twice): Mantine refuses duplicate values. */
+const uniqueOptions = (options: Array<{ value: string; label: string }>) =>
+  options.filter((option, index) => options.findIndex((other) => other.value === option.value) === index);
+
 const fieldOptions = (fields: Field[]) => fields.map((field) => ({ value: field.apiName, label: field.label }));
 
 /** The report builder's form: module, type, columns, filter, period, groupings, aggregates, formulas, chart, sort. */
@@ -52,6 +57,31 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
   const { all, own } = useReportFields(definition.module);
   const dateFields = all.filter(isDateField);
   const keys = [...(definition.aggregates ?? []).map((entry) => entry.key), ...(definition.formulas ?? []).map((entry) => entry.key)];
+  const labelOfField = (apiName: string | undefined) => all.find((field) => field.apiName === apiName)?.label ?? apiName ?? '';
+  // What people read for a value: its label, else "Sum · Amount".
+  const valueOptions = [
+    ...(definition.aggregates ?? []).map((entry) => ({
+      value: entry.key,
+      label: entry.label || [t(`fns.${entry.fn}`), entry.field ? labelOfField(entry.field) : null].filter(Boolean).join(' · '),
+    })),
+    ...(definition.formulas ?? []).map((entry) => ({ value: entry.key, label: entry.label || entry.expression || entry.key })),
+  ];
+
+  /** New aggregates; a key that changed with its function or field is renamed where the chart and sort use it. */
+  function changeAggregates(aggregates: Aggregate[]) {
+    const before = definition.aggregates ?? [];
+    const renamed = new Map(before.length === aggregates.length ? before.map((old, i) => [old.key, aggregates[i]!.key] as const) : []);
+    const rename = (key: string | undefined) => (key === undefined ? undefined : (renamed.get(key) ?? key));
+    const remaining = new Set([...aggregates.map((entry) => entry.key), ...(definition.formulas ?? []).map((entry) => entry.key)]);
+    const chartValue = rename(definition.chart?.value);
+    onChange({
+      aggregates,
+      ...(definition.chart
+        ? { chart: { ...definition.chart, value: chartValue && remaining.has(chartValue) ? chartValue : undefined } }
+        : {}),
+      sort: (definition.sort ?? []).map((entry) => ({ ...entry, by: rename(entry.by)! })),
+    });
+  }
 
   function changeType(type: ReportType) {
     const patch: Partial<ReportDefinition> = { type };
@@ -109,11 +139,12 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
         />
       )}
       <Group gap="xs">
-        <FilterPopover
+        <FilterButton
           fields={all}
           value={definition.filter}
           onChange={(filter) => onChange({ filter })}
           label={(count) => t('builder.filter', { count })}
+          title={t('builder.filterTitle')}
         />
       </Group>
       <Group gap="xs" align="flex-end" wrap="nowrap">
@@ -155,7 +186,7 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
       )}
       {definition.type !== 'tabular' && (
         <>
-          <AggregatesEditor fields={all} value={definition.aggregates ?? []} onChange={(aggregates) => onChange({ aggregates })} />
+          <AggregatesEditor fields={all} value={definition.aggregates ?? []} onChange={changeAggregates} />
           <FormulasEditor
             keys={(definition.aggregates ?? []).map((entry) => entry.key)}
             value={definition.formulas ?? []}
@@ -173,22 +204,23 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
             <Select
               label={t('builder.chartValue')}
               disabled={!definition.chart}
-              data={keys}
+              data={valueOptions}
               value={definition.chart?.value ?? keys[0] ?? null}
               onChange={(value) => definition.chart && onChange({ chart: { ...definition.chart, value: value ?? undefined } })}
             />
           </Group>
         </>
       )}
-      <Group grow align="flex-end">
+      <Group align="flex-end" wrap="nowrap">
         <Select
           label={t('builder.sortBy')}
+          style={{ flex: 1 }}
           clearable
-          data={
+          data={uniqueOptions(
             definition.type === 'tabular'
-              ? (definition.columns ?? [])
-              : [...(definition.groupBy ?? []).map((group) => group.field), ...keys]
-          }
+              ? (definition.columns ?? []).map((column) => ({ value: column, label: labelOfField(column) }))
+              : [...(definition.groupBy ?? []).map((group) => ({ value: group.field, label: labelOfField(group.field) })), ...valueOptions],
+          )}
           value={definition.sort?.[0]?.by ?? null}
           onChange={(by) => onChange({ sort: by ? [{ by, direction: definition.sort?.[0]?.direction ?? 'desc' }] : [] })}
         />
@@ -206,6 +238,7 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
         {definition.type === 'tabular' && (
           <NumberInput
             label={t('builder.limit')}
+            w={130}
             min={1}
             max={10000}
             value={definition.limit ?? 1000}
@@ -301,77 +334,84 @@ function AggregatesEditor({ fields, value, onChange }: { fields: Field[]; value:
       {value.map((aggregate, index) => {
         const candidates = aggregate.fn === 'count' ? [] : aggregate.fn === 'count_distinct' ? fields : numeric;
         return (
-          <Group key={aggregate.key} gap="xs" wrap="nowrap" align="flex-start" data-testid="report-aggregate">
-            <Select
-              aria-label={t('builder.aggregateFn', { n: index + 1 })}
-              w={130}
-              allowDeselect={false}
-              data={AGGREGATE_FNS.map((fn) => ({ value: fn, label: t(`fns.${fn}`) }))}
-              value={aggregate.fn}
-              onChange={(fn) => {
-                if (!fn) return;
-                const next = fn as AggregateFn;
-                const field =
-                  next === 'count' ? undefined : (aggregate.field ?? (next === 'count_distinct' ? fields[0] : numeric[0])?.apiName);
-                set(index, {
-                  ...aggregate,
-                  fn: next,
-                  field,
-                  key: aggregateKey(
-                    next,
-                    field,
-                    taken.filter((key) => key !== aggregate.key),
-                  ),
-                });
-              }}
-            />
-            {aggregate.fn !== 'count' && (
-              <Select
-                aria-label={t('builder.aggregateField', { n: index + 1 })}
-                searchable
-                style={{ flex: 1 }}
-                allowDeselect={false}
-                data={fieldOptions(candidates)}
-                value={aggregate.field ?? null}
-                onChange={(field) =>
-                  field &&
-                  set(index, {
-                    ...aggregate,
-                    field,
-                    key: aggregateKey(
-                      aggregate.fn,
+          <Paper key={index} withBorder p="xs" radius="sm" data-testid="report-aggregate">
+            <Stack gap={6}>
+              <Group gap="xs" wrap="nowrap" align="flex-start">
+                <Select
+                  aria-label={t('builder.aggregateFn', { n: index + 1 })}
+                  w={130}
+                  allowDeselect={false}
+                  data={AGGREGATE_FNS.map((fn) => ({ value: fn, label: t(`fns.${fn}`) }))}
+                  value={aggregate.fn}
+                  onChange={(fn) => {
+                    if (!fn) return;
+                    const next = fn as AggregateFn;
+                    const field =
+                      next === 'count' ? undefined : (aggregate.field ?? (next === 'count_distinct' ? fields[0] : numeric[0])?.apiName);
+                    set(index, {
+                      ...aggregate,
+                      fn: next,
                       field,
-                      taken.filter((key) => key !== aggregate.key),
-                    ),
-                  })
-                }
-              />
-            )}
-            <TextInput
-              aria-label={t('builder.aggregateLabel', { n: index + 1 })}
-              placeholder={t('builder.label')}
-              style={{ flex: 1 }}
-              value={aggregate.label ?? ''}
-              onChange={(event) => set(index, { ...aggregate, label: event.currentTarget.value || undefined })}
-            />
-            <FilterPopover
-              size="xs"
-              fields={fields}
-              value={aggregate.filter}
-              onChange={(filter) => set(index, { ...aggregate, filter })}
-              label={(count) => t('builder.condition', { count })}
-            />
-            <ActionIcon
-              variant="subtle"
-              color="red"
-              mt={4}
-              aria-label={t('builder.removeAggregate')}
-              onClick={() => set(index, null)}
-              disabled={value.length === 1}
-            >
-              <IconTrash size={16} />
-            </ActionIcon>
-          </Group>
+                      key: aggregateKey(
+                        next,
+                        field,
+                        taken.filter((key) => key !== aggregate.key),
+                      ),
+                    });
+                  }}
+                />
+                {aggregate.fn !== 'count' && (
+                  <Select
+                    aria-label={t('builder.aggregateField', { n: index + 1 })}
+                    searchable
+                    style={{ flex: 1 }}
+                    allowDeselect={false}
+                    data={fieldOptions(candidates)}
+                    value={aggregate.field ?? null}
+                    onChange={(field) =>
+                      field &&
+                      set(index, {
+                        ...aggregate,
+                        field,
+                        key: aggregateKey(
+                          aggregate.fn,
+                          field,
+                          taken.filter((key) => key !== aggregate.key),
+                        ),
+                      })
+                    }
+                  />
+                )}
+                <ActionIcon
+                  variant="subtle"
+                  color="red"
+                  mt={4}
+                  aria-label={t('builder.removeAggregate')}
+                  onClick={() => set(index, null)}
+                  disabled={value.length === 1}
+                >
+                  <IconTrash size={16} />
+                </ActionIcon>
+              </Group>
+              <Group gap="xs" wrap="nowrap">
+                <TextInput
+                  aria-label={t('builder.aggregateLabel', { n: index + 1 })}
+                  placeholder={t('builder.label')}
+                  style={{ flex: 1 }}
+                  value={aggregate.label ?? ''}
+                  onChange={(event) => set(index, { ...aggregate, label: event.currentTarget.value || undefined })}
+                />
+                <FilterButton
+                  size="xs"
+                  fields={fields}
+                  value={aggregate.filter}
+                  onChange={(filter) => set(index, { ...aggregate, filter })}
+                  label={(count) => t('builder.condition', { count })}
+                  title={t('builder.conditionTitle', { n: index + 1 })}
+                />
+              </Group>
+            </Stack>
+          </Paper>
         );
       })}
       <Button

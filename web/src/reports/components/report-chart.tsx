@@ -96,7 +96,12 @@ export function ReportChart({ result, definition, chart: override, height = 280,
   const { data, series } = seriesData(result, definition, valueKey, chart.type, empty);
   const axis = {
     valueFormatter: format,
-    yAxisProps: { tickFormatter: (value: number) => formatCompact(value, column?.format ?? column?.type, context), width: 72 },
+    yAxisProps: {
+      tickFormatter: (value: number) => formatCompact(value, column?.format ?? column?.type, context),
+      width: 72,
+      // Counts read 0, 1, 2, 3 — not 0,8 and 2,3.
+      allowDecimals: !data.every((row) => series.every((entry) => Number.isInteger(row[entry.name]))),
+    },
   };
   const common = { h: height, data, dataKey: 'label', series, withLegend: series.length > 1, ...axis, 'data-testid': 'report-chart' };
   if (chart.type === 'line' || chart.type === 'area') {
@@ -114,6 +119,7 @@ export function ReportChart({ result, definition, chart: override, height = 280,
       type={chart.type === 'stacked_bar' ? 'stacked' : 'default'}
       barProps={(one) => ({
         cursor,
+        maxBarSize: 72,
         onClick: (_: unknown, index: number) => drill(index, seriesKeys(one.name, series)),
       })}
     />

@@ -57,17 +57,22 @@ function TabularTable({ result, module }: { result: RunResult; module: string })
         <Table.Tbody>
           {rows.map((row) => (
             <Table.Tr key={row.id}>
-              {result.columns.map((column, index) => (
-                <Table.Td key={column.key} style={{ textAlign: isNumeric(column) ? 'right' : undefined }}>
-                  {index === 0 ? (
-                    <Anchor component={Link} to={`/records/${module}/${row.id}`} size="sm">
-                      {format(row[column.key], column)}
-                    </Anchor>
-                  ) : (
-                    format(row[column.key], column)
-                  )}
-                </Table.Td>
-              ))}
+              {result.columns.map((column, index) => {
+                const value = row[column.key];
+                // Lookups, users and roles hold ids: the result names them.
+                const text = typeof value === 'string' && result.display?.[value] ? result.display[value] : format(value, column);
+                return (
+                  <Table.Td key={column.key} style={{ textAlign: isNumeric(column) ? 'right' : undefined }}>
+                    {index === 0 ? (
+                      <Anchor component={Link} to={`/records/${module}/${row.id}`} size="sm">
+                        {text}
+                      </Anchor>
+                    ) : (
+                      text
+                    )}
+                  </Table.Td>
+                );
+              })}
             </Table.Tr>
           ))}
         </Table.Tbody>
@@ -177,7 +182,7 @@ function MatrixTable({ result, definition, onDrill }: TableProps) {
   const columns = result.columnKeys ?? [];
   const cellOf = (row: ResultGroup, column: { keys: GroupKeys }) =>
     result.cells?.find((cell) => same(cell.row, row.keys, [rowField]) && same(cell.column, column.keys, columnFields));
-  const columnLabel = (column: { keys: GroupKeys; labels: Record<string, string> }) =>
+  const columnLabel = (column: { keys: GroupKeys; labels: Record<string, string | null> }) =>
     columnFields.map((field) => column.labels[field] ?? (column.keys[field] === null ? empty : String(column.keys[field]))).join(' · ');
   const rows = result.groups ?? [];
   return (

@@ -93,6 +93,7 @@ function DashboardView({ dashboard }: { dashboard: Dashboard }) {
           reports={reportsById}
           loading={run.isFetching}
           editable={editable}
+          periodSet={period !== null}
           onChange={(widgets) => void update({ widgets }).catch(() => undefined)}
         />
       )}

@@ -1,39 +1,38 @@
 import { useState } from 'react';
-import { Button, Popover } from '@mantine/core';
+import { Button } from '@mantine/core';
 import { IconFilter } from '@tabler/icons-react';
+import { AppModal } from '../../components/app-modal';
 import type { Field, FilterNode } from '../../records/api';
 import { countConditions, FilterBuilder, fromFilter, toFilter } from '../../records/components/filter-builder';
 
-/** A button that opens the list views' filter builder; the label says how many conditions apply. */
-export function FilterPopover({
+/**
+ * A button that opens the list views' filter builder in a dialog (its pickers open in portals, which a popover would
+ * take for clicks outside); the button says how many conditions apply.
+ */
+export function FilterButton({
   fields,
   value,
   onChange,
   label,
+  title,
   size = 'sm',
 }: {
   fields: Field[];
   value: FilterNode | undefined;
   onChange: (filter: FilterNode | undefined) => void;
   label: (count: number) => string;
+  title: string;
   size?: 'xs' | 'sm';
 }) {
   const [opened, setOpened] = useState(false);
   const group = fromFilter(value);
   const count = countConditions(group);
   return (
-    <Popover opened={opened} onChange={setOpened} width={720} position="bottom-start" shadow="md" trapFocus>
-      <Popover.Target>
-        <Button
-          size={size}
-          variant={count > 0 ? 'light' : 'default'}
-          leftSection={<IconFilter size={14} />}
-          onClick={() => setOpened((open) => !open)}
-        >
-          {label(count)}
-        </Button>
-      </Popover.Target>
-      <Popover.Dropdown>
+    <>
+      <Button size={size} variant={count > 0 ? 'light' : 'default'} leftSection={<IconFilter size={14} />} onClick={() => setOpened(true)}>
+        {label(count)}
+      </Button>
+      <AppModal opened={opened} onClose={() => setOpened(false)} title={title} size="xl">
         <FilterBuilder
           fields={fields}
           value={group}
@@ -42,7 +41,7 @@ export function FilterPopover({
             setOpened(false);
           }}
         />
-      </Popover.Dropdown>
-    </Popover>
+      </AppModal>
+    </>
   );
 }

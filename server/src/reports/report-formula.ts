@@ -1,4 +1,4 @@
-import { badRequest } from '../platform/http/app-error.js';
+import { invalid } from './report-fields.js';
 
 /**
  * Formulas over a report's aggregates: numbers, aggregate keys, + - * / and
@@ -28,7 +28,7 @@ function tokenize(expression: string, path: string): Token[] {
     const match = pattern.exec(expression);
     if (!match) {
       const position = at + (expression.slice(at).length - expression.slice(at).trimStart().length);
-      throw badRequest(`${path}: unexpected "${expression[position]}" at character ${position + 1}.`, path);
+      throw invalid(path, `unexpected "${expression[position]}" at character ${position + 1}`);
     }
     const start = match.index + match[0].length - (match[1] ?? match[2] ?? match[3] ?? match[4]!).length;
     if (match[1]) tokens.push({ type: 'number', text: match[1], at: start });
@@ -45,7 +45,7 @@ export function parseFormula(expression: string, keys: ReadonlySet<string>, path
   const tokens = tokenize(expression, path);
   let index = 0;
   const fail = (message: string, token?: Token): never => {
-    throw badRequest(`${path}: ${message}${token ? ` at character ${token.at + 1}` : ' at the end'}.`, path);
+    throw invalid(path, `${message}${token ? ` at character ${token.at + 1}` : ' at the end'}`);
   };
   const peek = () => tokens[index];
   // expression := term (('+'|'-') term)*; term := factor (('*'|'/') factor)*; factor := '-' factor | number | key | '(' expression ')'

@@ -10,7 +10,7 @@ export interface SalesOrg {
   admin: TestUser;
   ana: TestUser;
   bea: TestUser;
-  roles: { sales: string; support: string };
+  roles: { ceo: string; sales: string; support: string };
   accounts: { strategic: string; key: string; plain: string };
   deals: Record<'d1' | 'd2' | 'd3' | 'd4' | 'd5' | 'd6', string>;
 }
@@ -86,7 +86,7 @@ export async function makeSalesOrg(t: TestContext): Promise<SalesOrg> {
     admin,
     ana,
     bea,
-    roles: { sales, support },
+    roles: { ceo, sales, support },
     accounts: { strategic: strategic!, key: key!, plain: plain! },
     deals: { d1, d2, d3, d4, d5, d6 },
   };

@@ -64,8 +64,8 @@ describe.skipIf(!hasChromium)('reports journey', () => {
 
     await journey.step(admin, 'reports-02-builder', async () => {
       await admin.getByLabel('Nombre del informe').fill('Ingresos ganados por mes');
-      await pick(admin, 'Campo de la agrupación 1', 'Cerrada el');
-      await expect.poll(() => admin.getByRole('combobox', { name: 'Intervalo de la agrupación 1' }).inputValue()).toBe('Mes');
+      await pick(admin, 'Agrupar por: campo 1', 'Cerrada el');
+      await expect.poll(() => admin.getByRole('combobox', { name: 'Agrupar por: intervalo 1' }).inputValue()).toBe('Mes');
       await pick(admin, 'Función del valor 1', 'Suma');
       await pick(admin, 'Campo del valor 1', 'Importe');
       await admin.getByLabel('Etiqueta del valor 1').fill('Ingresos ganados');
@@ -124,6 +124,47 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await admin.reload();
       await expect.poll(() => admin.getByRole('combobox', { name: 'Periodo del panel' }).inputValue()).toBe('Este mes');
       await expect.poll(() => bars(admin.getByTestId('dashboard-widget')).count(), { timeout: 15_000 }).toBe(1);
+    });
+  });
+  it('starts from the gallery, turns it into a matrix and a KPI', async () => {
+    await journey.step(admin, 'reports-07-gallery', async () => {
+      await admin.goto(`${journey.baseUrl}/reports`);
+      await admin.getByRole('button', { name: 'Nuevo desde la galería' }).first().click();
+      await admin.getByRole('button', { name: 'Usar «Oportunidades por propietario»' }).click();
+      await admin.waitForURL(/\/reports\/new\?gallery=deals_by_owner/);
+      const preview = admin.getByTestId('report-preview');
+      // Won ÷ closed: the three won deals are all the closed ones.
+      await expect.poll(() => preview.getByTestId('report-group-row').count(), { timeout: 15_000 }).toBe(1);
+      await expect
+        .poll(() =>
+          preview
+            .getByRole('cell', { name: /^100\s%$/ })
+            .first()
+            .isVisible(),
+        )
+        .toBe(true);
+    });
+
+    await journey.step(admin, 'reports-08-matrix', async () => {
+      await admin
+        .locator('label')
+        .filter({ hasText: /^Matriz$/ })
+        .click();
+      await pick(admin, 'Filas: campo 1', 'Etapa');
+      const preview = admin.getByTestId('report-preview');
+      await expect.poll(() => preview.getByTestId('report-table').getByText('Cerrada ganada').isVisible(), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => preview.getByTestId('report-table').getByText('Negociación').isVisible()).toBe(true);
+    });
+
+    await journey.step(admin, 'reports-09-kpi', async () => {
+      await admin
+        .locator('label')
+        .filter({ hasText: /^Resumen$/ })
+        .click();
+      await pick(admin, 'Gráfico', 'KPI (con periodo anterior)');
+      await expect.poll(() => admin.getByTestId('report-kpi').isVisible(), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => admin.getByTestId('report-kpi').getByText(/^55\.000,00\s€$/).isVisible()).toBe(true);
+      expect(await admin.getByText('El informe no se puede calcular').count()).toBe(0);
     });
   });
 });

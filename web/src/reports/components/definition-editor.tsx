@@ -62,7 +62,11 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
   const valueOptions = [
     ...(definition.aggregates ?? []).map((entry) => ({
       value: entry.key,
-      label: entry.label || [t(`fns.${entry.fn}`), entry.field ? labelOfField(entry.field) : null].filter(Boolean).join(' · '),
+      label:
+        entry.label ||
+        [t(`fns.${entry.fn}`), entry.field ? labelOfField(entry.field) : null, entry.filter ? `(${entry.key})` : null]
+          .filter(Boolean)
+          .join(' · '),
     })),
     ...(definition.formulas ?? []).map((entry) => ({ value: entry.key, label: entry.label || entry.expression || entry.key })),
   ];
@@ -274,7 +278,7 @@ function GroupingsEditor({
         return (
           <Group key={index} gap="xs" wrap="nowrap" data-testid="report-grouping">
             <Select
-              aria-label={t('builder.groupField', { n: index + 1 })}
+              aria-label={t('builder.groupField', { n: index + 1, title })}
               searchable
               allowDeselect={false}
               style={{ flex: 1 }}
@@ -287,7 +291,7 @@ function GroupingsEditor({
             />
             {field && isDateField(field) && (
               <Select
-                aria-label={t('builder.bucket', { n: index + 1 })}
+                aria-label={t('builder.bucket', { n: index + 1, title })}
                 w={150}
                 allowDeselect={false}
                 data={DATE_BUCKETS.map((bucket) => ({ value: bucket, label: t(`buckets.${bucket}`) }))}
@@ -448,34 +452,40 @@ function FormulasEditor({ keys, value, onChange }: { keys: string[]; value: Form
         </Text>
       )}
       {value.map((formula, index) => (
-        <Group key={index} gap="xs" wrap="nowrap" data-testid="report-formula">
-          <TextInput
-            aria-label={t('builder.formulaLabel', { n: index + 1 })}
-            placeholder={t('builder.label')}
-            w={140}
-            value={formula.label ?? ''}
-            onChange={(event) => set(index, { ...formula, label: event.currentTarget.value || undefined })}
-          />
-          <TextInput
-            aria-label={t('builder.formulaExpression', { n: index + 1 })}
-            placeholder="won / closed"
-            style={{ flex: 1 }}
-            ff="monospace"
-            value={formula.expression}
-            onChange={(event) => set(index, { ...formula, expression: event.currentTarget.value })}
-          />
-          <Select
-            aria-label={t('builder.formulaFormat', { n: index + 1 })}
-            w={120}
-            allowDeselect={false}
-            data={(['number', 'percent', 'currency'] as ValueFormat[]).map((format) => ({ value: format, label: t(`formats.${format}`) }))}
-            value={formula.format ?? 'number'}
-            onChange={(format) => format && set(index, { ...formula, format: format as ValueFormat })}
-          />
-          <ActionIcon variant="subtle" color="red" aria-label={t('builder.removeFormula')} onClick={() => set(index, null)}>
-            <IconTrash size={16} />
-          </ActionIcon>
-        </Group>
+        <Paper key={index} withBorder p="xs" radius="sm" data-testid="report-formula">
+          <Stack gap={6}>
+            <Group gap="xs" wrap="nowrap">
+              <TextInput
+                aria-label={t('builder.formulaLabel', { n: index + 1 })}
+                placeholder={t('builder.label')}
+                style={{ flex: 1 }}
+                value={formula.label ?? ''}
+                onChange={(event) => set(index, { ...formula, label: event.currentTarget.value || undefined })}
+              />
+              <Select
+                aria-label={t('builder.formulaFormat', { n: index + 1 })}
+                w={130}
+                allowDeselect={false}
+                data={(['number', 'percent', 'currency'] as ValueFormat[]).map((format) => ({
+                  value: format,
+                  label: t(`formats.${format}`),
+                }))}
+                value={formula.format ?? 'number'}
+                onChange={(format) => format && set(index, { ...formula, format: format as ValueFormat })}
+              />
+              <ActionIcon variant="subtle" color="red" aria-label={t('builder.removeFormula')} onClick={() => set(index, null)}>
+                <IconTrash size={16} />
+              </ActionIcon>
+            </Group>
+            <TextInput
+              aria-label={t('builder.formulaExpression', { n: index + 1 })}
+              placeholder="won / closed"
+              ff="monospace"
+              value={formula.expression}
+              onChange={(event) => set(index, { ...formula, expression: event.currentTarget.value })}
+            />
+          </Stack>
+        </Paper>
       ))}
       <Button
         size="xs"

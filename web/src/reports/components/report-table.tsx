@@ -6,18 +6,24 @@ import type { GroupKeys, ReportDefinition, ResultColumn, ResultGroup, RunResult 
 import { labelOfGroup } from '../chart-data';
 import { chartNumber, formatReportValue } from '../format';
 
-/** The value columns of a summary or matrix: aggregates then formulas, labelled as the result names them. */
+/**
+ * The value columns of a summary or matrix: aggregates then formulas, labelled as the result names them; two that
+ * read the same (counts with different conditions) say their key.
+ */
 export function valueColumns(definition: ReportDefinition, result: RunResult): ResultColumn[] {
-  const keys = [
+  const entries = [
     ...(definition.aggregates?.length ? definition.aggregates : [{ key: 'count', fn: 'count' as const }]),
     ...(definition.formulas ?? []),
   ];
-  return keys.map((entry) => {
+  const columns = entries.map((entry) => {
     const named = result.columns.find((column) => column.key === entry.key);
     const fallback = 'label' in entry && entry.label ? entry.label : entry.key;
     const format = 'expression' in entry ? entry.format : undefined;
     return named ?? { key: entry.key, label: fallback, format };
   });
+  return columns.map((column) =>
+    columns.filter((other) => other.label === column.label).length > 1 ? { ...column, label: `${column.label} (${column.key})` } : column,
+  );
 }
 
 interface TableProps {

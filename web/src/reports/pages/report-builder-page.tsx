@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, Anchor, Button, Grid, Group, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconDeviceFloppy } from '@tabler/icons-react';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../app/api';
 import { errorMessage } from '../../app/errors';
 import { PageLoader } from '../../components/page-loader';
 import { notifySuccess } from '../../settings/components/feedback';
@@ -40,6 +41,20 @@ export function ReportBuilderPage() {
   return <Builder key={report.data?.id ?? search.gallery ?? 'new'} initial={initial} />;
 }
 
+/** The definition without the parts its type does not use (a matrix's columns once it is a summary again). */
+export function cleanDefinition(definition: ReportDefinition): ReportDefinition {
+  const { columns, groupBy, columnGroupBy, aggregates, formulas, chart, limit, ...rest } = definition;
+  if (definition.type === 'tabular') return { ...rest, ...(columns ? { columns } : {}), ...(limit ? { limit } : {}) };
+  return {
+    ...rest,
+    groupBy,
+    ...(definition.type === 'matrix' ? { columnGroupBy } : {}),
+    aggregates,
+    ...(formulas?.length ? { formulas } : {}),
+    ...(chart ? { chart } : {}),
+  };
+}
+
 /** A definition worth asking the server about: summary and matrix reports need their groupings. */
 const isRunnable = (definition: ReportDefinition) =>
   definition.type === 'tabular'
@@ -47,20 +62,24 @@ const isRunnable = (definition: ReportDefinition) =>
     : (definition.groupBy?.length ?? 0) > 0 && (definition.type !== 'matrix' || (definition.columnGroupBy?.length ?? 0) > 0);
 
 function Builder({ initial }: { initial: Pick<Report, 'name' | 'folder' | 'definition'> & { id?: string } }) {
-  const { t } = useTranslation('reports');
+  const { t, i18n } = useTranslation('reports');
   const navigate = useNavigate();
   const save = useSaveReport();
   const [name, setName] = useState(initial.name);
   const [folder, setFolder] = useState(initial.folder ?? '');
   const [definition, setDefinition] = useState<ReportDefinition>(initial.definition);
   const [nameError, setNameError] = useState<string | null>(null);
-  const [debounced] = useDebouncedValue(definition, 350);
+  const cleaned = useMemo(() => cleanDefinition(definition), [definition]);
+  const [debounced] = useDebouncedValue(cleaned, 350);
   const preview = usePreview(isRunnable(debounced) ? debounced : null);
 
   async function handleSave() {
     if (!name.trim()) return setNameError(t('builder.nameRequired'));
     setNameError(null);
-    const saved = await save.mutateAsync({ id: initial.id, input: { name: name.trim(), folder: folder.trim() || null, definition } });
+    const saved = await save.mutateAsync({
+      id: initial.id,
+      input: { name: name.trim(), folder: folder.trim() || null, definition: cleanDefinition(definition) },
+    });
     notifySuccess(t('builder.saved'));
     void navigate({ to: `/reports/${saved.id}` });
   }
@@ -119,6 +138,12 @@ function Builder({ initial }: { initial: Pick<Report, 'name' | 'folder' | 'defin
             ) : preview.isError ? (
               <Alert color="red" title={t('builder.invalid')}>
                 {errorMessage(preview.error, t)}
+                {/* The server names the bad part (`groupBy[1].field: unknown field…`), in English: precise, so shown too. */}
+                {preview.error instanceof ApiError && i18n.language !== 'en' && (
+                  <Text size="xs" c="dimmed" mt={4} ff="monospace">
+                    {preview.error.message}
+                  </Text>
+                )}
               </Alert>
             ) : preview.data ? (
               <ReportResult result={preview.data} definition={debounced} source={{ definition: debounced }} />

@@ -163,6 +163,9 @@ export function groupKeySql(scope: ReportScope, field: ResolvedField, bucket: Bu
 
 /** A currency amount in the organization's currency (`amount ÷ rate` of the record's currency; 1 for its own or an unknown one). */
 export function amountSql(scope: ReportScope, field: ResolvedField): RawBuilder<unknown> {
-  if (!field.currency) return field.expression;
-  return sql`(${field.expression}::numeric / coalesce((${JSON.stringify(scope.exchangeRates)}::jsonb ->> ${field.currency})::numeric, 1))`;
+  const rates = Object.entries(scope.exchangeRates);
+  if (!field.currency || rates.length === 0) return field.expression;
+  // A CASE over the organization's few rates: cheap per row (a JSON lookup would parse the rates for every record).
+  const branches = rates.map(([code, rate]) => sql` WHEN ${code} THEN ${field.expression} / ${rate}::numeric`);
+  return sql`(CASE ${field.currency}${sql.join(branches, sql``)} ELSE ${field.expression} END)`;
 }

@@ -130,6 +130,25 @@ describe('summary reports', () => {
     expect(won).toEqual({ accounts: 2, average: 1700 / 3, first: '2025-12-31T23:30:00.000Z' });
     expect(result.totals.accounts).toBe(3);
   });
+
+  it('rolls averages, minimums and conditional sums up from partial groups without distinct counts', async () => {
+    const result = await run({
+      type: 'summary',
+      groupBy: [{ field: 'owner_id' }, { field: 'stage' }],
+      aggregates: [
+        { key: 'average', fn: 'avg', field: 'amount' },
+        { key: 'first', fn: 'min', field: 'closed_at' },
+        { key: 'largest', fn: 'max', field: 'amount' },
+        { key: 'won_amount', fn: 'sum', field: 'amount', filter: WON },
+      ],
+    });
+    // Ana: 1000 + 400 (won) + 100; Bea: 2000 (lost) + 300 (won); admin: 700.
+    const owners = byKey(result.groups, 'owner_id');
+    expect(owners[org.ana.userId]).toEqual({ average: 500, first: '2026-03-29T00:30:00.000Z', largest: 1000, won_amount: 1400 });
+    expect(owners[org.bea.userId]).toEqual({ average: 1150, first: '2025-12-31T23:30:00.000Z', largest: 2000, won_amount: 300 });
+    expect(owners[org.admin.userId]).toEqual({ average: 700, first: null, largest: 700, won_amount: null });
+    expect(result.totals).toEqual({ average: 750, first: '2025-12-31T23:30:00.000Z', largest: 2000, won_amount: 1700 });
+  });
 });
 
 describe('periods', () => {

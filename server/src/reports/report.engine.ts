@@ -311,30 +311,46 @@ async function groupLabels(
     compiled.scope,
     groups.map((group, index) => ({ field: group.field, values: group.bucket ? [] : answer.map((row) => row[`k${index}`]) })),
   );
-  return groups.map((group, index) => (value: unknown) => {
-    if (value === null || value === undefined || value === '') return EMPTY[language];
-    if (group.bucket) return bucketLabel(group.bucket, String(value), language);
-    const field = group.field.field;
-    if (group.field.names === 'picklist') {
-      const codes = Array.isArray(value) ? value : [value];
-      return codes.map((code) => field.options.values?.find((option) => option.code === code)?.labels[language] ?? String(code)).join(', ');
-    }
-    if (group.field.names === 'boolean') return YES_NO[language][value === true ? 0 : 1]!;
-    if (group.field.names === 'plain')
-      return familyOf(field) === 'date' || familyOf(field) === 'datetime' ? bucketLabel('day', String(value), language) : String(value);
-    return names[index]!.get(String(value)) ?? String(value);
-  });
+  return groups.map((group, index) =>
+    memoize((value: unknown) => {
+      if (value === null || value === undefined || value === '') return EMPTY[language];
+      if (group.bucket) return bucketLabel(group.bucket, String(value), language);
+      const field = group.field.field;
+      if (group.field.names === 'picklist') {
+        const codes = Array.isArray(value) ? value : [value];
+        return codes
+          .map((code) => field.options.values?.find((option) => option.code === code)?.labels[language] ?? String(code))
+          .join(', ');
+      }
+      if (group.field.names === 'boolean') return YES_NO[language][value === true ? 0 : 1]!;
+      if (group.field.names === 'plain')
+        return familyOf(field) === 'date' || familyOf(field) === 'datetime' ? bucketLabel('day', String(value), language) : String(value);
+      return names[index]!.get(String(value)) ?? String(value);
+    }),
+  );
 }
+
+/** A label is worked out once per value (a month heads many groups). */
+function memoize(label: (value: unknown) => string | null): (value: unknown) => string | null {
+  const cache = new Map<unknown, string | null>();
+  return (value) => {
+    const key = value instanceof Date ? value.toISOString() : Array.isArray(value) ? JSON.stringify(value) : value;
+    if (!cache.has(key)) cache.set(key, label(value));
+    return cache.get(key)!;
+  };
+}
+
+// Made once: building an Intl formatter costs far more than formatting with it.
+const formatsOf = (locale: string) => ({
+  day: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }),
+  month: new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }),
+});
+const FORMATS = { es: formatsOf('es-ES'), en: formatsOf('en-GB') };
 
 /** `2026-03` → "mar 2026" (es) / "Mar 2026" (en); weeks, quarters and fiscal periods likewise. */
 export function bucketLabel(bucket: string, key: string, language: 'es' | 'en'): string {
-  const locale = language === 'en' ? 'en-GB' : 'es-ES';
-  if (bucket === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(key))
-    return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-      new Date(`${key}T00:00:00Z`),
-    );
-  if (bucket === 'month' && /^\d{4}-\d{2}$/.test(key))
-    return new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${key}-01T00:00:00Z`));
+  if (bucket === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(key)) return FORMATS[language].day.format(new Date(`${key}T00:00:00Z`));
+  if (bucket === 'month' && /^\d{4}-\d{2}$/.test(key)) return FORMATS[language].month.format(new Date(`${key}-01T00:00:00Z`));
   const week = /^(\d{4})-W(\d{2})$/.exec(key);
   if (week) return `${WEEK[language]} ${Number(week[2])} ${week[1]}`;
   const quarter = /^(\d{4})-Q(\d)$/.exec(key);

@@ -66,6 +66,8 @@ export const DEAL_STAGES = [
 export const STANDARD_MODULES: CatalogModule[] = [
   {
     apiName: 'leads',
+    // Reports group leads by source and status, and count converted ones (over every lead, this index alone is read).
+    indexes: [['lead_source', 'lead_status', 'is_converted']],
     labels: plural('Posible cliente', 'Posibles clientes', 'Lead', 'Leads'),
     displayFields: ['first_name', 'last_name'],
     searchFields: ['company', 'email', 'phone', 'mobile'],
@@ -257,7 +259,8 @@ export const STANDARD_MODULES: CatalogModule[] = [
   {
     apiName: 'deals',
     // The KPI engine reads won and lost deals by account and close date, and the organization's by close date.
-    indexes: [['account_id', 'closed_at'], ['closed_at']],
+    // Reports: won revenue by month and owner reads the won deals from this index alone.
+    indexes: [['account_id', 'closed_at'], ['closed_at'], ['stage', 'closed_at', 'owner_id', 'amount', 'currency']],
     labels: plural('Oportunidad', 'Oportunidades', 'Deal', 'Deals'),
     displayFields: ['name'],
     sections: [

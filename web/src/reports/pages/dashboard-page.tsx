@@ -9,7 +9,7 @@ import { AppModal } from '../../components/app-modal';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { PageLoader } from '../../components/page-loader';
 import { notifyFailure, notifySuccess } from '../../settings/components/feedback';
-import type { Dashboard, PeriodRange, Report, Widget } from '../api';
+import { CHART_TYPES, type ChartType, type Dashboard, type PeriodRange, type Report, type Widget } from '../api';
 import { DashboardGrid } from '../components/dashboard-grid';
 import { placeWidgets, WIDTHS } from '../dashboard-layout';
 import { PeriodSelect } from '../components/period-select';
@@ -147,6 +147,7 @@ function AddWidgetModal({
   const [reportId, setReportId] = useState<string | null>(null);
   const [title, setTitle] = useState('');
   const [width, setWidth] = useState('6');
+  const [chart, setChart] = useState<ChartType | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   async function handleAdd() {
@@ -154,9 +155,10 @@ function AddWidgetModal({
     setSaving(true);
     setError(null);
     try {
-      await onAdd({ reportId, title: title.trim() || null, x: 0, y: 0, w: Number(width), h: 3 });
+      await onAdd({ reportId, title: title.trim() || null, chart: chart ? { type: chart } : null, x: 0, y: 0, w: Number(width), h: 3 });
       setReportId(null);
       setTitle('');
+      setChart(null);
       onClose();
     } catch (failure) {
       setError(failure);
@@ -188,6 +190,14 @@ function AddWidgetModal({
           data={WIDTHS.map((w) => ({ value: String(w), label: t(`dashboards.widths.${w}`) }))}
           value={width}
           onChange={(value) => value && setWidth(value)}
+        />
+        <Select
+          label={t('dashboards.chart')}
+          clearable
+          placeholder={t('dashboards.reportChart')}
+          data={CHART_TYPES.map((type) => ({ value: type, label: t(`charts.${type}`) }))}
+          value={chart}
+          onChange={(value) => setChart(value as ChartType | null)}
         />
         {error !== null && <Alert color="red">{errorMessage(error, t)}</Alert>}
         <Group justify="flex-end">

@@ -163,7 +163,14 @@ describe.skipIf(!hasChromium)('reports journey', () => {
         .click();
       await pick(admin, 'Gráfico', 'KPI (con periodo anterior)');
       await expect.poll(() => admin.getByTestId('report-kpi').isVisible(), { timeout: 15_000 }).toBe(true);
-      await expect.poll(() => admin.getByTestId('report-kpi').getByText(/^55\.000,00\s€$/).isVisible()).toBe(true);
+      await expect
+        .poll(() =>
+          admin
+            .getByTestId('report-kpi')
+            .getByText(/^55\.000,00\s€$/)
+            .isVisible(),
+        )
+        .toBe(true);
       expect(await admin.getByText('El informe no se puede calcular').count()).toBe(0);
     });
   });

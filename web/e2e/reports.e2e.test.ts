@@ -173,5 +173,15 @@ describe.skipIf(!hasChromium)('reports journey', () => {
         .toBe(true);
       expect(await admin.getByText('El informe no se puede calcular').count()).toBe(0);
     });
+
+    await journey.step(admin, 'reports-10-tabular', async () => {
+      await admin
+        .locator('label')
+        .filter({ hasText: /^Tabular$/ })
+        .click();
+      const table = admin.getByTestId('report-preview').getByTestId('report-table');
+      await expect.poll(() => table.getByRole('link', { name: 'Renovación Talleres Norte' }).isVisible(), { timeout: 15_000 }).toBe(true);
+      await expect.poll(() => table.getByText(/^12\.000,00\s€$/).isVisible()).toBe(true);
+    });
   });
 });

@@ -3,7 +3,10 @@ import { Anchor, ScrollArea, Table, Text, UnstyledButton } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { GroupKeys, ReportDefinition, ResultColumn, ResultGroup, RunResult } from '../api';
+import type { RecordData } from '../../records/api';
+import { formatValue } from '../../records/format';
 import { labelOfGroup } from '../chart-data';
+import { useReportFields } from '../hooks/use-report-fields';
 import { chartNumber, formatReportValue } from '../format';
 
 /**
@@ -46,8 +49,10 @@ function useValueFormat(result: RunResult) {
 }
 
 function TabularTable({ result, module }: { result: RunResult; module: string }) {
-  const { t } = useTranslation('reports');
+  const { t, i18n } = useTranslation('reports');
   const format = useValueFormat(result);
+  const { all: fields } = useReportFields(module);
+  const context = { language: i18n.language, currency: result.currency, display: result.display ?? {} };
   const rows = result.rows ?? [];
   if (rows.length === 0) return <Text c="dimmed">{t('result.noRows')}</Text>;
   return (
@@ -65,8 +70,14 @@ function TabularTable({ result, module }: { result: RunResult; module: string })
             <Table.Tr key={row.id}>
               {result.columns.map((column, index) => {
                 const value = row[column.key];
-                // Lookups, users and roles hold ids: the result names them.
-                const text = typeof value === 'string' && result.display?.[value] ? result.display[value] : format(value, column);
+                const field = fields.find((candidate) => candidate.apiName === column.key);
+                // As list views write it (picklist labels, dates, money); lookups, users and roles hold ids the result names.
+                const text =
+                  typeof value === 'string' && result.display?.[value]
+                    ? result.display[value]
+                    : field && value !== null && value !== undefined
+                      ? formatValue(field, value, context, row as RecordData)
+                      : format(value, column);
                 return (
                   <Table.Td key={column.key} style={{ textAlign: isNumeric(column) ? 'right' : undefined }}>
                     {index === 0 ? (

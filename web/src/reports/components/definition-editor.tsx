@@ -54,7 +54,7 @@ const fieldOptions = (fields: Field[]) => fields.map((field) => ({ value: field.
 export function DefinitionEditor({ definition, onChange }: { definition: ReportDefinition; onChange: Change }) {
   const { t } = useTranslation('reports');
   const modules = useModules();
-  const { all, own } = useReportFields(definition.module);
+  const { all, own, module: detail } = useReportFields(definition.module);
   const dateFields = all.filter(isDateField);
   const keys = [...(definition.aggregates ?? []).map((entry) => entry.key), ...(definition.formulas ?? []).map((entry) => entry.key)];
   const labelOfField = (apiName: string | undefined) => all.find((field) => field.apiName === apiName)?.label ?? apiName ?? '';
@@ -88,7 +88,7 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
   }
 
   function changeType(type: ReportType) {
-    const patch: Partial<ReportDefinition> = { type };
+    const patch: Partial<ReportDefinition> = { type, sort: [] };
     if (type !== 'tabular' && !definition.groupBy?.length) {
       const first = own.find((field) => field.type === 'picklist') ?? own.find(isGroupable);
       patch.groupBy = first ? [{ field: first.apiName }] : [];
@@ -98,7 +98,12 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
       const second = own.find((field) => field.type === 'user') ?? own.find(isGroupable);
       patch.columnGroupBy = second ? [{ field: second.apiName }] : [];
     }
-    if (type === 'tabular' && !definition.columns?.length) patch.columns = own.slice(0, 5).map((field) => field.apiName);
+    if (type === 'tabular' && !definition.columns?.length) {
+      // The first fields of the record page's layout (name, account, amount…), not the system ones.
+      const visible = new Set(own.map((field) => field.apiName));
+      const layout = (detail.data?.layout ?? []).flatMap((section) => section.fields).filter((name) => visible.has(name));
+      patch.columns = (layout.length ? layout : own.map((field) => field.apiName)).slice(0, 5);
+    }
     onChange(patch);
   }
 
@@ -218,7 +223,7 @@ export function DefinitionEditor({ definition, onChange }: { definition: ReportD
       <Group align="flex-end" wrap="nowrap">
         <Select
           label={t('builder.sortBy')}
-          style={{ flex: 1 }}
+          style={{ flex: 1, minWidth: 160 }}
           clearable
           data={uniqueOptions(
             definition.type === 'tabular'

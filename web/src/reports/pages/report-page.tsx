@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconMail, IconPencil, IconRefresh, IconShare, IconTrash } from '@tabler/icons-react';
+import { IconPencil, IconRefresh, IconShare, IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
@@ -11,15 +11,11 @@ import { notifySuccess } from '../../settings/components/feedback';
 import type { PeriodRange } from '../api';
 import { PeriodSelect } from '../components/period-select';
 import { ReportResult } from '../components/report-result';
-import { ScheduleModal } from '../components/schedule-modal';
 import { ShareModal } from '../components/share-modal';
 import { useDeleteReport, useReport, useRunReport, useSaveReport } from '../hooks/use-reports';
 import { canBuildReports } from '../permissions';
 
-/** The server's schedule routes (`/reports/{id}/schedules`) are not there yet: the button waits for them. */
-const SCHEDULES_AVAILABLE = false;
-
-/** /reports/$id — a saved report run as the viewer, with another period on the fly, drill-down, share and schedule. */
+/** /reports/$id — a saved report run as the viewer, with another period on the fly, drill-down and sharing. */
 export function ReportPage() {
   const { t } = useTranslation('reports');
   const { id } = useParams({ strict: false }) as { id: string };
@@ -30,7 +26,7 @@ export function ReportPage() {
   const run = useRunReport(id, period ?? undefined);
   const save = useSaveReport();
   const remove = useDeleteReport();
-  const [dialog, setDialog] = useState<'share' | 'schedule' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'delete' | null>(null);
   if (report.isError) return <Alert color="red">{errorMessage(report.error, t)}</Alert>;
   if (!report.data || !me.data) return <PageLoader />;
   const { definition } = report.data;
@@ -70,11 +66,6 @@ export function ReportPage() {
               <Button variant="default" leftSection={<IconShare size={16} />} onClick={() => setDialog('share')}>
                 {t('share.button')}
               </Button>
-              {SCHEDULES_AVAILABLE && (
-                <Button variant="default" leftSection={<IconMail size={16} />} onClick={() => setDialog('schedule')}>
-                  {t('schedule.button')}
-                </Button>
-              )}
               <Button component={Link} to={`/reports/${id}/edit`} leftSection={<IconPencil size={16} />}>
                 {t('report.edit')}
               </Button>
@@ -104,7 +95,6 @@ export function ReportPage() {
           notifySuccess(t('share.saved'));
         }}
       />
-      <ScheduleModal reportId={id} reportName={report.data.name} opened={dialog === 'schedule'} onClose={() => setDialog(null)} />
       <ConfirmModal
         opened={dialog === 'delete'}
         title={t('report.deleteTitle', { name: report.data.name })}

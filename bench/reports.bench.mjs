@@ -28,7 +28,16 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS || 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const ORGANIZATION = 'Search Bench SL';
 const SALES_USERS = 20;
-const SOURCES = ['advertisement', 'cold_call', 'employee_referral', 'external_referral', 'customer_referral', 'partner', 'web', 'trade_show'];
+const SOURCES = [
+  'advertisement',
+  'cold_call',
+  'employee_referral',
+  'external_referral',
+  'customer_referral',
+  'partner',
+  'web',
+  'trade_show',
+];
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const summary = (times) => {
@@ -81,7 +90,8 @@ async function main() {
   if (!org) throw new Error('No bench organization: run bench/generate.mjs first.');
   await prepare(db, org);
   const schema = org.schema_name;
-  const count = async (table) => Number((await db.query(`SELECT count(*) AS n FROM ${schema}.${table} WHERE deleted_at IS NULL`)).rows[0].n);
+  const count = async (table) =>
+    Number((await db.query(`SELECT count(*) AS n FROM ${schema}.${table} WHERE deleted_at IS NULL`)).rows[0].n);
   const counts = { deals: await count('deals'), leads: await count('leads') };
   const admin = (await db.query('SELECT id FROM platform.users WHERE org_id = $1 ORDER BY created_at LIMIT 1', [org.id])).rows[0];
   const token = await insertBenchToken(db, admin.id, 'reports bench');
@@ -141,13 +151,16 @@ async function main() {
     // Sanity: the API and the hand-written SQL give the same totals.
     const api = (await run(wonByMonth)).json;
     const sqlWon = (await timedSql(wonByMonthSql)).rows.find((row) => row.month === null && row.owner_id === null);
-    if (Math.abs(api.totals.won - Number(sqlWon.won)) > 0.01) throw new Error(`won revenue differs: API ${api.totals.won}, SQL ${sqlWon.won}`);
+    if (Math.abs(api.totals.won - Number(sqlWon.won)) > 0.01)
+      throw new Error(`won revenue differs: API ${api.totals.won}, SQL ${sqlWon.won}`);
     const matrix = (await run(leadsMatrix)).json;
     const sqlLeads = (await timedSql(leadsMatrixSql)).rows.find((row) => row.lead_source === null && row.lead_status === null);
     if (matrix.totals.count !== Number(sqlLeads.n)) throw new Error(`lead count differs: API ${matrix.totals.count}, SQL ${sqlLeads.n}`);
     if (process.env.BENCH_EXPLAIN)
       for (const query of [wonByMonthSql, leadsMatrixSql])
-        console.log((await pool.query({ ...query, text: `EXPLAIN (ANALYZE, BUFFERS) ${query.text}` })).rows.map((r) => r['QUERY PLAN']).join('\n'));
+        console.log(
+          (await pool.query({ ...query, text: `EXPLAIN (ANALYZE, BUFFERS) ${query.text}` })).rows.map((r) => r['QUERY PLAN']).join('\n'),
+        );
 
     console.log(
       `Clave reports benchmark — PostgreSQL, Node ${process.version}, ${os.cpus().length} CPUs, load average ${os
@@ -169,7 +182,8 @@ async function main() {
     const times = Object.fromEntries(Object.keys(cases).map((name) => [name, []]));
     for (let round = 0; round < ROUNDS; round++)
       for (const [name, measure] of Object.entries(cases))
-        for (let i = 0; i < (name.startsWith('dashboard') ? Math.ceil(REQUESTS / 2) : REQUESTS); i++) times[name].push((await measure()).ms);
+        for (let i = 0; i < (name.startsWith('dashboard') ? Math.ceil(REQUESTS / 2) : REQUESTS); i++)
+          times[name].push((await measure()).ms);
     const figures = Object.fromEntries(Object.entries(times).map(([name, list]) => [name, summary(list)]));
     const f = (v) => `${v.toFixed(0)} ms`;
     for (const [name, s] of Object.entries(figures))
@@ -183,8 +197,12 @@ async function main() {
     const summaryP95 = figures['summary API'].p95;
     const matrixP95 = figures['matrix API'].p95;
     const dashboardP95 = figures['dashboard (6 gallery reports at once)'].p95;
-    console.log(`\nsummary: API p95 / SQL p95 = ${(summaryP95 / figures['summary SQL'].p95).toFixed(2)}; target p95 ≤ 500 ms → ${verdict(summaryP95, 500)}`);
-    console.log(`matrix:  API p95 / SQL p95 = ${(matrixP95 / figures['matrix SQL'].p95).toFixed(2)}; target p95 ≤ 500 ms → ${verdict(matrixP95, 500)}`);
+    console.log(
+      `\nsummary: API p95 / SQL p95 = ${(summaryP95 / figures['summary SQL'].p95).toFixed(2)}; target p95 ≤ 500 ms → ${verdict(summaryP95, 500)}`,
+    );
+    console.log(
+      `matrix:  API p95 / SQL p95 = ${(matrixP95 / figures['matrix SQL'].p95).toFixed(2)}; target p95 ≤ 500 ms → ${verdict(matrixP95, 500)}`,
+    );
     console.log(`dashboard: p95 ${f(dashboardP95)}; target ≤ 1 s → ${verdict(dashboardP95, 1000)}`);
     if (process.env.BENCH_JSON) console.log(JSON.stringify({ counts, figures }));
   } finally {

@@ -217,3 +217,25 @@ describe('tabular reports', () => {
     expect(result.columns.map((c: any) => c.key)).toEqual(['name', 'amount', 'account_id.tier', 'owner_id.role']);
   });
 });
+
+describe('filters', () => {
+  it('filter by the owner’s role and by $now, in reports and in list views alike', async () => {
+    const filter = {
+      and: [
+        { field: 'owner_id.role', op: 'in', value: [org.roles.sales] },
+        { field: 'closed_at', op: 'lt', value: '$now' },
+      ],
+    };
+    const result = await run({ type: 'summary', filter, groupBy: [{ field: 'stage' }] });
+    // Ana's closed deals (d1, d2); d6 has no closing time.
+    expect(result.totals).toEqual({ count: 2 });
+    const list = await api(t, org.admin, 'POST', '/api/v1/records/deals/query', { filter });
+    expect(list.data.map((deal: any) => deal.name).sort()).toEqual(['D1', 'D2']);
+    const bad = await t.request('POST', '/api/v1/records/deals/query', {
+      as: org.admin,
+      body: { filter: { field: 'owner_id.salary', op: 'eq', value: 1 } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.data.error.message).toMatch(/Users expose name, email, role/);
+  });
+});

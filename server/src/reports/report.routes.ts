@@ -137,6 +137,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportService }>
   app.post(
     '/reports/:id/run',
     {
+      // The body is optional: a bare POST runs the report as saved.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         summary: 'Run a saved report',
@@ -146,7 +150,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportService }>
         response: { 200: RunResult, ...errorResponses(400, 401, 403, 404) },
       },
     },
-    async (request) => reports.run(requireAuth(request), request.params.id, request.body?.period),
+    async (request) => reports.run(requireAuth(request), request.params.id, request.body.period),
   );
 
   app.post(

@@ -86,6 +86,10 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ dashboards: DashboardS
   app.post(
     '/dashboards/:id/run',
     {
+      // The body is optional, as for a report's run: a bare POST runs with the dashboard's period.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
       schema: {
         tags,
         summary: 'Run every widget of a dashboard',

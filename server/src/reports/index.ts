@@ -5,6 +5,7 @@ import { createReportService, type ReportService } from './report.service.js';
 import { reportRoutes } from './report.routes.js';
 import { createQueryService } from './query/query.service.js';
 import { queryRoutes } from './query/query.routes.js';
+import { dashboardsPlugin } from './dashboards/index.js';
 
 export type { ReportService } from './report.service.js';
 export type { RunResult } from './report.engine.js';
@@ -27,4 +28,5 @@ export function getReports(ctx: AppContext): ReportService {
 export const reportsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   await app.register(reportRoutes, { reports: getReports(ctx) });
   await app.register(queryRoutes, { query: createQueryService({ reports: getReports(ctx), now: () => ctx.now() }) });
+  await app.register(dashboardsPlugin, { ctx, reports: getReports(ctx) });
 };

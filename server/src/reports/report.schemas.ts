@@ -129,7 +129,7 @@ export const ReportDefinition = Type.Object(
 );
 export type ReportDefinition = Static<typeof ReportDefinition>;
 
-const SharedWith = Type.Object(
+export const SharedWith = Type.Object(
   {
     roles: Type.Array(Uuid, { maxItems: 200 }),
     groups: Type.Array(Uuid, { maxItems: 200 }),

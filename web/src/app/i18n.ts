@@ -14,6 +14,7 @@ import { crmMessages } from '../crm/messages';
 import { kamMessages } from '../kam/messages';
 import { automationMessages } from '../automation/messages';
 import { forecastsMessages } from '../forecasts/messages';
+import { reportsMessages } from '../reports/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -37,6 +38,7 @@ const features = {
   kam: kamMessages,
   automation: automationMessages,
   forecasts: forecastsMessages,
+  reports: reportsMessages,
 };
 
 const resources = Object.fromEntries(

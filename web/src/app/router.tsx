@@ -20,6 +20,7 @@ import { LeadConvertPage } from '../crm/pages/lead-convert-page';
 import { MergePage } from '../crm/pages/merge-page';
 import { kamRoutes } from '../kam/routes';
 import { forecastRoutes } from '../forecasts/routes';
+import { reportsRoutes } from '../reports/routes';
 import { SurveyAnswerPage } from '../kam/pages/survey-answer-page';
 import { ApprovalLinkPage, ApprovalsInboxPage } from '../automation/approvals';
 
@@ -79,6 +80,7 @@ const appRoutes = [
   ...inventoryRoutes(appLayout),
   ...kamRoutes(appLayout),
   ...forecastRoutes(appLayout),
+  ...reportsRoutes(appLayout),
   // CRM screens under /records (the record pages themselves come from web/src/records).
   createRoute({ getParentRoute: () => appLayout, path: '/records/leads/$id/convert', component: LeadConvertPage }),
   createRoute({ getParentRoute: () => appLayout, path: '/records/$module/merge', component: MergePage }),

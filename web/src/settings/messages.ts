@@ -299,6 +299,10 @@ const es = {
         label: 'Previsiones',
         hint: 'Ver: la previsión propia y la de quienes están por debajo en la jerarquía de roles. Editar: también fijar sus cuotas. «Todos los módulos» no las incluye.',
       },
+      reports: {
+        label: 'Informes y paneles',
+        hint: 'Ver: informes y paneles compartidos contigo. Crear o editar: crear los tuyos y compartirlos. «Todos los módulos» no los incluye.',
+      },
     },
     actions: { create: 'Crear', read: 'Ver', edit: 'Editar', delete: 'Eliminar', import: 'Importar', export: 'Exportar' },
     fields: {
@@ -829,6 +833,10 @@ const en: typeof es = {
       forecasts: {
         label: 'Forecasts',
         hint: 'Read: one’s own forecast and those of the people below in the role hierarchy. Edit: also set their quotas. “All modules” does not include it.',
+      },
+      reports: {
+        label: 'Reports and dashboards',
+        hint: 'Read: reports and dashboards shared with you. Create or edit: build your own and share them. “All modules” does not include them.',
       },
     },
     actions: { create: 'Create', read: 'Read', edit: 'Edit', delete: 'Delete', import: 'Import', export: 'Export' },

@@ -5,6 +5,7 @@ import { spotlight } from '@mantine/spotlight';
 import {
   IconCalendar,
   IconChartBar,
+  IconTrendingUp,
   IconGauge,
   IconHome,
   IconMessageStar,
@@ -23,6 +24,7 @@ import { ModuleNavLinks } from '../../records/components/module-nav-links';
 import { canSeeCockpit, canSeeSurveys } from '../../kam/permissions';
 import { ApprovalsNavLink } from '../../automation/approvals';
 import { canSeeForecasts } from '../../forecasts';
+import { canSeeReports } from '../../reports/permissions';
 
 /** The app shell for signed-in users: navigation, search, notifications, user menu. */
 export function AuthenticatedLayout() {
@@ -51,13 +53,17 @@ export function AuthenticatedLayout() {
   if (!me.data) return <Navigate to="/sign-in" search={href === '/' ? {} : { next: href }} />;
 
   // `/` and `/kam` hold other pages' paths (/kam/surveys): they are active only on themselves.
-  const isActive = (path: string) => (path === '/' || path === '/kam' ? pathname === path : pathname.startsWith(path));
+  const isActive = (path: string) =>
+    path === '/' || path === '/kam'
+      ? pathname === path
+      : pathname.startsWith(path) || (path === '/reports' && pathname.startsWith('/dashboards'));
   const nav = [
     { to: '/', label: t('nav.home'), icon: IconHome },
     { to: '/account', label: t('nav.account'), icon: IconUserCircle },
     ...(canSeeCockpit(me.data.permissions) ? [{ to: '/kam', label: t('kam:cockpit.nav'), icon: IconGauge }] : []),
     ...(canSeeSurveys(me.data.permissions) ? [{ to: '/kam/surveys', label: t('kam:nav.surveys'), icon: IconMessageStar }] : []),
-    ...(canSeeForecasts(me.data.permissions) ? [{ to: '/forecasts', label: t('forecasts:nav'), icon: IconChartBar }] : []),
+    ...(canSeeForecasts(me.data.permissions) ? [{ to: '/forecasts', label: t('forecasts:nav'), icon: IconTrendingUp }] : []),
+    ...(canSeeReports(me.data.permissions) ? [{ to: '/reports', label: t('reports:nav.reports'), icon: IconChartBar }] : []),
     ...(me.data.permissions.isAdmin ? [{ to: '/settings', label: t('nav.settings'), icon: IconSettings }] : []),
   ];
 

@@ -20,6 +20,8 @@ export const NON_MODULE_PERMISSIONS: Readonly<Record<string, readonly ProfileAct
   automation: ['read', 'create', 'edit'],
   /** Read: the caller's forecast and their team's; edit: also the quotas of the people below them (server/src/forecasts). */
   forecasts: ['read', 'edit'],
+  /** Read: reports and dashboards shared with one; create or edit: build one's own and share them (server/src/reports). */
+  reports: ['read', 'create', 'edit'],
 };
 
 export const isNonModulePermission = (key: string): boolean => Object.hasOwn(NON_MODULE_PERMISSIONS, key);

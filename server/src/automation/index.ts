@@ -7,6 +7,7 @@ import { workflowRoutes } from './workflow/workflow.routes.js';
 import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.retention.js';
 import { assignmentPlugin } from './assignment/index.js';
 import { escalationPlugin } from './escalation/index.js';
+import { functionsPlugin } from './functions/index.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -37,4 +38,5 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   ctx.jobs.scheduleOnStart(PRUNE_EXECUTIONS_JOB, '37 3 * * *', {}, { expireInSeconds: 3 * 3600 });
   await app.register(assignmentPlugin, { ctx });
   await app.register(escalationPlugin, { ctx });
+  await app.register(functionsPlugin, { ctx });
 };

@@ -28,6 +28,7 @@ import {
   type ActionOutcome,
 } from './workflow.repository.js';
 import type { Action, ScheduledActions } from './workflow.schemas.js';
+import { runFunctionAction } from '../functions/function.action.js';
 
 export const EMAIL_JOB = 'automation.workflow-email';
 export const SCHEDULED_JOB = 'automation.workflow-scheduled';
@@ -73,6 +74,8 @@ export interface RunContext {
   depth: number;
   /** A test run: do what can be rolled back, and send nothing. */
   dryRun: boolean;
+  /** The trigger's changes ({field: {from, to}}), when a record change started the run. */
+  changes?: unknown;
 }
 
 type Deps = { records: RecordService };
@@ -273,6 +276,8 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
             durationMs: took(),
           };
         }
+        case 'custom_function':
+          return { type: action.type, ...(await runFunctionAction(ctx, trx, run, action.functionId)), durationMs: took() };
       }
     });
   } catch (error) {

@@ -30,6 +30,7 @@ import {
 } from './workflow.repository.js';
 import type { Action, CreateRuleBody, UpdateRuleBody } from './workflow.schemas.js';
 import { exampleRule, type ExampleName } from './workflow.examples.js';
+import { findFunction } from '../functions/function.repository.js';
 
 /**
  * Workflow rules are not records: the profile key `automation` grants them, and only when named (the '*' entry of
@@ -40,7 +41,7 @@ export const AUTOMATION_PERMISSION = 'automation';
 
 const allowed = (auth: AuthContext, action: 'read' | 'manage') => canFeature(auth, AUTOMATION_PERMISSION, action);
 
-function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
+export function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
   if (!allowed(auth, action))
     throw forbidden(
       action === 'read'
@@ -144,6 +145,10 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
       case 'webhook':
         if (!(await findWebhook(database.db, auth.orgId, action.webhookId)))
           throw badRequest('No webhook of your organization has this id.', `${path}.webhookId`);
+        return;
+      case 'custom_function':
+        if (!(await findFunction(database.db, auth.orgSchema, action.functionId)))
+          throw badRequest('No custom function of your organization has this id.', `${path}.functionId`);
         return;
     }
   }

@@ -426,7 +426,7 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       -- calls only to allowed_hosts and time and memory limits.
       CREATE TABLE automation_functions (
         id uuid PRIMARY KEY,
-        name text NOT NULL UNIQUE,
+        name text NOT NULL,
         description text,
         code text NOT NULL,
         allowed_hosts text[] NOT NULL DEFAULT '{}',
@@ -437,6 +437,7 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       );
+      CREATE UNIQUE INDEX automation_functions_name ON automation_functions (lower(name));
       -- Each run of a function: what started it, its input in short, logs, result or error, duration and memory.
       CREATE TABLE automation_function_runs (
         id uuid PRIMARY KEY,

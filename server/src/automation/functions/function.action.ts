@@ -26,7 +26,7 @@ export async function runFunctionAction(ctx: AppContext, trx: Trx, run: RunConte
         orgId: run.orgId,
         metadata: run.metadata,
         fn,
-        trx: () => Promise.resolve(trx),
+        within: (work) => work(trx),
         reader: trx,
         log: run.dryRun ? null : trx,
         functionInput: {

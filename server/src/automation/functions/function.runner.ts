@@ -17,6 +17,7 @@ import {
   type RecordRow,
   type RecordService,
   type RecordScope,
+  withSavepoint,
 } from '../../records/index.js';
 import { insertRun, type FunctionRow } from './function.repository.js';
 import { runInSandbox, type SandboxRun } from './function.sandbox.js';
@@ -37,6 +38,9 @@ export interface FunctionInput {
   /** The rule or schedule that started it. */
   source: { type: 'workflow_rule' | 'schedule' | 'test'; id: string | null; name: string | null };
 }
+
+/** Runs a piece of host work in the run's transaction (inside its async context, so commit hooks attach to it). */
+export type Within = <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>;
 
 export interface FunctionRunResult extends SandboxRun {
   runId: string | null;
@@ -65,7 +69,9 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     return owner && owner.orgId === orgId ? { ...owner, automationDepth: depth } : null;
   }
 
-  function recordsApi(trx: () => Promise<Trx>, actor: AuthContext, metadata: OrgMetadata) {
+  function recordsApi(outer: Within, actor: AuthContext, metadata: OrgMetadata, savepoints = true) {
+    // Each call in a savepoint: a refused write leaves the transaction usable for the next call.
+    const within: Within = savepoints ? (work) => outer((trx) => withSavepoint(trx, () => work(trx))) : outer;
     async function find(executor: Executor, view: ModuleView, id: unknown): Promise<RecordRow> {
       if (typeof id !== 'string' || !UUID.test(id)) throw notFound();
       const scope = (await loadRecordScopes(executor, actor))(view.module.apiName);
@@ -79,13 +85,13 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
       return row;
     }
     return {
-      async get(module: unknown, id: unknown) {
-        const executor = await trx();
+      get: (module: unknown, id: unknown) =>
+        within(async (executor) => {
         const view = moduleView(actor, metadata, text(module, 'module'), 'read');
         return present(view, await find(executor, view, id));
-      },
-      async query(module: unknown, filter: unknown, limit: unknown) {
-        const executor = await trx();
+        }),
+      query: (module: unknown, filter: unknown, limit: unknown) =>
+        within(async (executor) => {
         const view = moduleView(actor, metadata, text(module, 'module'), 'read');
         const size = limit === undefined || limit === null ? 50 : Number(limit);
         if (!Number.isInteger(size) || size < 1 || size > QUERY_MAX) throw badRequest(`"limit" is between 1 and ${QUERY_MAX}.`);
@@ -101,22 +107,22 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
           limit: size,
         });
         return rows.map((row) => present(view, row));
-      },
-      async create(module: unknown, values: unknown) {
-        const executor = await trx();
+        }),
+      create: (module: unknown, values: unknown) =>
+        within(async (executor) => {
         const view = moduleView(actor, metadata, text(module, 'module'), 'create');
         const scopes = await loadRecordScopes(executor, actor);
         const [result] = await deps.records.createMany(executor, actor, view, scopes, [{ index: 0, values }], { allowDuplicates: true });
         if (result!.status === 'error') throw new AppError('validation_failed', result!.errors.map((e) => e.message).join(' '));
         return present(view, await find(executor, view, result!.id));
-      },
-      async update(module: unknown, id: unknown, values: unknown) {
-        const executor = await trx();
+        }),
+      update: (module: unknown, id: unknown, values: unknown) =>
+        within(async (executor) => {
         const view = moduleView(actor, metadata, text(module, 'module'), 'edit');
         if (typeof id !== 'string' || !UUID.test(id)) throw notFound();
         const { row } = await deps.records.updateOne(executor, actor, view, await loadRecordScopes(executor, actor), id, values);
         return present(view, row);
-      },
+        }),
     };
   }
 
@@ -176,7 +182,7 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     orgId: string;
     metadata: OrgMetadata;
     fn: FunctionRow;
-    trx: () => Promise<Trx>;
+    within: Within;
     /** Where the owner is looked up before the run (the caller's transaction, or the database). */
     reader: Executor;
     /** Where the run is written (the caller's transaction, or the database after a rolled-back test); null: not logged. */
@@ -197,7 +203,7 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
         memoryBytes: null,
       };
     } else {
-      const records = recordsApi(input.trx, actor, input.metadata);
+      const records = recordsApi(input.within, actor, input.metadata);
       let queue: Promise<unknown> = Promise.resolve();
       const call = async (name: string, args: unknown[]): Promise<unknown> => {
         switch (name) {
@@ -261,7 +267,7 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     const actor = await ownerOf(executor, orgId, fn.owner_id, 0);
     if (!actor) return null;
     try {
-      const record = await recordsApi(() => Promise.resolve(executor as Trx), actor, metadata).get(module, id);
+      const record = await recordsApi((fn) => fn(executor as Trx), actor, metadata, false).get(module, id);
       return { ...record, id, module };
     } catch (error) {
       if (error instanceof AppError) return null;

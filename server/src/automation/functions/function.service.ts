@@ -54,32 +54,39 @@ const presentRun = (row: FunctionRunRow) => ({
 const ROLLBACK = Symbol('rollback');
 
 /**
- * A transaction opened only when first asked for and always rolled back: a test run that never touches a record
- * holds no connection (on the embedded database, the only one) while its code runs.
+ * A transaction opened only when first needed and always rolled back: a test run that never touches a record holds
+ * no connection (on the embedded database, the only one) while its code runs. Work runs one piece at a time inside
+ * the transaction's callback, so it sees the transaction's async context (commit hooks and the escape guard).
  */
 export function rolledBackTransaction(database: Database, label: string) {
-  let opened: Promise<Trx> | undefined;
-  let release: () => void = () => undefined;
-  let finished: Promise<void> = Promise.resolve();
+  type Task = (trx: Trx) => Promise<void>;
+  const tasks: Array<Task | null> = [];
+  let wake: (() => void) | null = null;
+  let finished: Promise<void> | undefined;
+  const push = (task: Task | null) => {
+    tasks.push(task);
+    wake?.();
+  };
+  const next = async (): Promise<Task | null> => {
+    while (tasks.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+    wake = null;
+    return tasks.shift()!;
+  };
   return {
-    get(): Promise<Trx> {
-      opened ??= new Promise<Trx>((resolve, reject) => {
-        finished = database
-          .transaction(label, async (trx) => {
-            resolve(trx);
-            await new Promise<void>((done) => (release = done));
-            throw ROLLBACK;
-          })
-          .catch((error: unknown) => {
-            if (error !== ROLLBACK) reject(error as Error);
-          });
-      });
-      return opened;
+    within<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+      finished ??= database
+        .transaction(label, async (trx) => {
+          for (let task = await next(); task; task = await next()) await task(trx);
+          throw ROLLBACK;
+        })
+        .catch((error: unknown) => {
+          if (error !== ROLLBACK) throw error;
+        });
+      return new Promise<T>((resolve, reject) => push((trx) => work(trx).then(resolve, reject)));
     },
     async rollback() {
-      if (!opened) return;
-      await opened.catch(() => undefined);
-      release();
+      if (!finished) return;
+      push(null);
       await finished;
     },
   };
@@ -195,7 +202,7 @@ export function createFunctionService(ctx: AppContext, deps: { metadata: Metadat
           orgId: auth.orgId,
           metadata,
           fn,
-          trx: trx.get,
+          within: (work) => trx.within(work),
           reader: database.db,
           log: null,
           functionInput: { trigger: 'test', record, changes: null, source: { type: 'test', id: null, name: null } },

@@ -174,6 +174,31 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     };
   }
 
+  /** Writes a run into the function's log; returns its id. */
+  async function logRun(executor: Executor, schema: string, fn: FunctionRow, functionInput: FunctionInput, outcome: SandboxRun) {
+    const id = newId();
+    await insertRun(executor, schema, {
+      id,
+      function_id: fn.id,
+      trigger: functionInput.trigger,
+      source_id: functionInput.source.id,
+      record_id: functionInput.record?.id ?? null,
+      status: outcome.status,
+      input: {
+        record: functionInput.record ? { module: functionInput.record.module, id: functionInput.record.id } : null,
+        source: functionInput.source,
+        changed: functionInput.changes && typeof functionInput.changes === 'object' ? Object.keys(functionInput.changes) : [],
+      },
+      logs: outcome.logs,
+      result: outcome.result,
+      error: outcome.error,
+      duration_ms: outcome.durationMs,
+      memory_bytes: outcome.memoryBytes,
+      created_at: ctx.now(),
+    });
+    return id;
+  }
+
   /**
    * Runs a function in the sandbox. Its record calls go through `trx` (opened on first use by the caller, e.g. a test
    * run's transaction that is rolled back), one at a time. The run is logged through `log` unless it is null.
@@ -236,29 +261,7 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
       // A call still running when the function stopped finishes before the transaction goes on.
       await queue;
     }
-    let runId: string | null = null;
-    if (input.log) {
-      runId = newId();
-      await insertRun(input.log, input.metadata.schema, {
-        id: runId,
-        function_id: fn.id,
-        trigger: functionInput.trigger,
-        source_id: functionInput.source.id,
-        record_id: functionInput.record?.id ?? null,
-        status: outcome.status,
-        input: {
-          record: functionInput.record ? { module: functionInput.record.module, id: functionInput.record.id } : null,
-          source: functionInput.source,
-          changed: functionInput.changes && typeof functionInput.changes === 'object' ? Object.keys(functionInput.changes) : [],
-        },
-        logs: outcome.logs,
-        result: outcome.result,
-        error: outcome.error,
-        duration_ms: outcome.durationMs,
-        memory_bytes: outcome.memoryBytes,
-        created_at: ctx.now(),
-      });
-    }
+    const runId = input.log ? await logRun(input.log, input.metadata.schema, fn, functionInput, outcome) : null;
     return { ...outcome, runId };
   }
 
@@ -275,7 +278,7 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     }
   }
 
-  return { run, recordInput };
+  return { run, recordInput, logRun };
 }
 
 export type FunctionRunner = ReturnType<typeof createFunctionRunner>;

@@ -55,7 +55,7 @@ export const TestFunctionBody = Type.Object(
 export type TestFunctionBody = Static<typeof TestFunctionBody>;
 
 export const FunctionRun = Type.Object({
-  id: Type.Union([Uuid, Type.Null()], { description: 'The run in the function’s log (null: a test run, not logged).' }),
+  id: Uuid,
   trigger: Type.Optional(Type.String({ description: 'test, workflow or schedule.' })),
   recordId: Type.Optional(Type.Union([Uuid, Type.Null()])),
   status: Type.Union([Type.Literal('done'), Type.Literal('failed')]),

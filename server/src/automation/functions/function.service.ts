@@ -196,6 +196,7 @@ export function createFunctionService(ctx: AppContext, deps: { metadata: Metadat
         if (!record) throw notFound('The record');
       }
       const trx = rolledBackTransaction(database, 'automation.function-test');
+      const functionInput = { trigger: 'test' as const, record, changes: null, source: { type: 'test' as const, id: null, name: null } };
       let outcome;
       try {
         outcome = await deps.runner.run({
@@ -205,14 +206,16 @@ export function createFunctionService(ctx: AppContext, deps: { metadata: Metadat
           within: (work) => trx.within(work),
           reader: database.db,
           log: null,
-          functionInput: { trigger: 'test', record, changes: null, source: { type: 'test', id: null, name: null } },
+          functionInput,
           depth: 0,
         });
       } finally {
         await trx.rollback();
       }
+      // Logged once the transaction is gone (on the embedded database it holds the only connection).
       const { runId: _unused, ...run } = outcome;
-      return { id: null, trigger: 'test', recordId: record?.id ?? null, ...run };
+      const runId = await deps.runner.logRun(database.db, auth.orgSchema, fn, functionInput, run);
+      return { id: runId, trigger: 'test', recordId: record?.id ?? null, ...run };
     },
 
     async runs(auth: AuthContext, id: string) {

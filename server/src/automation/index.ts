@@ -8,6 +8,7 @@ import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.reten
 import { assignmentPlugin } from './assignment/index.js';
 import { escalationPlugin } from './escalation/index.js';
 import { functionsPlugin } from './functions/index.js';
+import { schedulesPlugin } from './schedules/index.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -39,4 +40,5 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   await app.register(assignmentPlugin, { ctx });
   await app.register(escalationPlugin, { ctx });
   await app.register(functionsPlugin, { ctx });
+  await app.register(schedulesPlugin, { ctx });
 };

@@ -2,12 +2,19 @@ import type { Trx } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
 import { AppError } from '../../platform/http/app-error.js';
 import { sql } from 'kysely';
-import { formatFieldValue, selectRecords, withSavepoint } from '../../records/index.js';
+import { formatFieldValue, selectRecords, withSavepoint, type ModuleMeta, type RecordRow } from '../../records/index.js';
 import type { RunContext } from '../workflow/workflow.actions.js';
 import { getFunctionRunner } from './index.js';
 import { findFunction } from './function.repository.js';
 
 const FAILED = Symbol('function failed');
+
+/** A record as a function's input: its module, id and every field as the API shows it. */
+export function functionRecord(module: ModuleMeta, row: RecordRow): Record<string, unknown> & { id: string; module: string } {
+  const record: Record<string, unknown> & { id: string; module: string } = { id: row.id, module: module.apiName };
+  for (const field of module.fields) record[field.apiName] = formatFieldValue(field, row[field.apiName]);
+  return record;
+}
 
 /**
  * The workflow action `custom_function`: the function runs with the rule's record as input, its record calls in the
@@ -17,8 +24,7 @@ const FAILED = Symbol('function failed');
 export async function runFunctionAction(ctx: AppContext, trx: Trx, run: RunContext, functionId: string) {
   const fn = await findFunction(trx, run.schema, functionId);
   if (!fn) throw new AppError('validation_failed', 'The custom function no longer exists.');
-  const record: Record<string, unknown> & { id: string; module: string } = { id: run.record.id, module: run.module.apiName };
-  for (const field of run.module.fields) record[field.apiName] = formatFieldValue(field, run.record[field.apiName]);
+  const record = functionRecord(run.module, run.record);
   let outcome: Awaited<ReturnType<ReturnType<typeof getFunctionRunner>['run']>> | undefined;
   try {
     await withSavepoint(trx, async () => {
@@ -26,6 +32,7 @@ export async function runFunctionAction(ctx: AppContext, trx: Trx, run: RunConte
         orgId: run.orgId,
         metadata: run.metadata,
         fn,
+        ownerId: run.rule.owner_id,
         within: (work) => work(trx),
         reader: trx,
         log: run.dryRun ? null : trx,

@@ -207,6 +207,8 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     orgId: string;
     metadata: OrgMetadata;
     fn: FunctionRow;
+    /** Whose permissions its record calls have: the rule's or schedule's owner (a test: the function's owner). */
+    ownerId: string;
     within: Within;
     /** Where the owner is looked up before the run (the caller's transaction, or the database). */
     reader: Executor;
@@ -216,13 +218,13 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     depth: number;
   }): Promise<FunctionRunResult> {
     const { fn, functionInput } = input;
-    const actor = await ownerOf(input.reader, input.orgId, fn.owner_id, input.depth);
+    const actor = await ownerOf(input.reader, input.orgId, input.ownerId, input.depth);
     let outcome: SandboxRun;
     if (!actor) {
       outcome = {
         status: 'failed',
         result: null,
-        error: 'The function’s owner is no longer an active user: give it another owner.',
+        error: 'The user the function acts as (the rule’s, schedule’s or function’s owner) is no longer active.',
         logs: [],
         durationMs: 0,
         memoryBytes: null,

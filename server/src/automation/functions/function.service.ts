@@ -203,6 +203,7 @@ export function createFunctionService(ctx: AppContext, deps: { metadata: Metadat
           orgId: auth.orgId,
           metadata,
           fn,
+          ownerId: fn.owner_id,
           within: (work) => trx.within(work),
           reader: database.db,
           log: null,

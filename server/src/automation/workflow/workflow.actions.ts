@@ -76,6 +76,8 @@ export interface RunContext {
   dryRun: boolean;
   /** The trigger's changes ({field: {from, to}}), when a record change started the run. */
   changes?: unknown;
+  /** Queues an e-mail action's message (schedules have their own job); default: the workflow e-mail job. */
+  queueEmail?: (trx: Trx, index: number, mail: { to: string[]; subject: string; text: string }) => Promise<void>;
 }
 
 type Deps = { records: RecordService };
@@ -241,7 +243,8 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
               },
               durationMs: took(),
             };
-          if (!run.dryRun)
+          if (!run.dryRun && run.queueEmail) await run.queueEmail(trx, index, { to, subject, text });
+          else if (!run.dryRun)
             await ctx.jobs.send(
               EMAIL_JOB,
               { orgId: run.orgId, schema: run.schema, executionId: run.executionId, index, to, subject, text },

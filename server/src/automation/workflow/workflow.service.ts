@@ -153,6 +153,19 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     }
   }
 
+  /** Criteria in the list-view filter language, compiled as the caller sees the module (400 naming the bad part). */
+  async function checkCriteria(auth: AuthContext, metadata: OrgMetadata, module: ModuleMeta, criteria: unknown) {
+    if (!criteria) return;
+    const scopes = await loadRecordScopes(database.db, auth);
+    try {
+      compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
+      throw badRequest(error.message, field.replace(/^filter/, 'criteria'));
+    }
+  }
+
   /** Checks a whole rule against the metadata (400 naming the bad part) and returns what is stored. */
   async function validate(auth: AuthContext, input: CreateRuleBody, ownerFallback: string): Promise<RuleValues> {
     const metadata = await metadataOf(auth);
@@ -163,16 +176,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
       fieldOf(module, triggerField, 'triggerField');
     }
     const criteria = input.criteria ?? null;
-    if (criteria) {
-      const scopes = await loadRecordScopes(database.db, auth);
-      try {
-        compileFilter(criteria, module, filterScopeFor(auth, metadata, scopes));
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        const field = (error.details as { field?: string } | undefined)?.field ?? 'filter';
-        throw badRequest(error.message, field.replace(/^filter/, 'criteria'));
-      }
-    }
+    await checkCriteria(auth, metadata, module, criteria);
     const actions = input.actions ?? [];
     const scheduled = input.scheduled ?? [];
     for (const [index, action] of actions.entries()) await checkAction(auth, module, action, `actions[${index}]`, input.trigger);
@@ -237,6 +241,15 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
   }
 
   return {
+    /** A module, criteria and actions checked as a rule's are (schedules use it); returns the module's API name. */
+    async checkRecordActions(auth: AuthContext, input: { module: string; criteria: unknown; actions: Action[]; ownerId?: string }) {
+      const metadata = await metadataOf(auth);
+      const module = moduleOf(metadata, input.module);
+      await checkCriteria(auth, metadata, module, input.criteria);
+      for (const [index, action] of input.actions.entries()) await checkAction(auth, module, action, `actions[${index}]`, 'schedule');
+      if (input.ownerId) await checkUser(auth, input.ownerId, 'ownerId');
+      return module.apiName;
+    },
     async list(auth: AuthContext, module?: string) {
       assertAllowed(auth, 'read');
       return (await listRules(database.db, auth.orgSchema, module)).map(presentRule);

@@ -13,6 +13,8 @@ import { inventoryMessages } from '../crm/inventory/messages';
 import { crmMessages } from '../crm/messages';
 import { kamMessages } from '../kam/messages';
 import { automationMessages } from '../automation/messages';
+import { automationFunctionsMessages } from '../automation/functions/messages';
+import { automationSchedulesMessages } from '../automation/schedules/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -35,6 +37,8 @@ const features = {
   crm: crmMessages,
   kam: kamMessages,
   automation: automationMessages,
+  automationFunctions: automationFunctionsMessages,
+  automationSchedules: automationSchedulesMessages,
 };
 
 const resources = Object.fromEntries(

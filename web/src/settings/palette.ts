@@ -15,6 +15,8 @@ export const SETTINGS_SECTIONS = [
   { id: 'kam', to: '/settings/kam' },
   { id: 'assignmentRules', to: '/settings/automation/assignment-rules' },
   { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
+  { id: 'customFunctions', to: '/settings/automation/functions' },
+  { id: 'schedules', to: '/settings/automation/schedules' },
   { id: 'automation', to: '/settings/automation' },
 ] as const;
 

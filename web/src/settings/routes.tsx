@@ -17,6 +17,8 @@ import { KamSettingsPage } from '../kam/pages/kam-settings-page';
 import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-rules-page';
 import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
+import { FunctionsPage } from '../automation/functions/pages/functions-page';
+import { SchedulesPage } from '../automation/schedules/pages/schedules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -44,6 +46,8 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/kam', KamSettingsPage),
       page('/automation/assignment-rules', AssignmentRulesPage),
       page('/automation/escalation-rules', EscalationRulesPage),
+      page('/automation/functions', FunctionsPage),
+      page('/automation/schedules', SchedulesPage),
       page('/automation', WorkflowRulesPage),
       page('/modules', ModulesPage),
       page('/modules/$module', ModuleFieldsPage),

@@ -14,6 +14,8 @@ import {
   IconTargetArrow,
   IconArrowsSplit,
   IconAlarm,
+  IconCode,
+  IconCalendarTime,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -37,6 +39,8 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   kam: IconTargetArrow,
   assignmentRules: IconArrowsSplit,
   escalationRules: IconAlarm,
+  customFunctions: IconCode,
+  schedules: IconCalendarTime,
   automation: IconBolt,
 };
 

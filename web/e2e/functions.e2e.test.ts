@@ -33,14 +33,16 @@ describe.skipIf(!hasChromium)('custom functions journey', () => {
       await page.getByRole('button', { name: 'Nueva función' }).first().click();
       const editor = page.getByRole('dialog', { name: 'Nueva función' });
       await editor.getByRole('textbox', { name: /^Nombre/ }).fill('Marcar contactado');
-      await editor.getByRole('textbox', { name: /^Código/ }).fill(
-        [
-          "const lead = await clave.records.get('leads', input.record.id);",
-          "clave.log('Empresa:', lead.company);",
-          "const updated = await clave.records.update('leads', lead.id, { lead_status: 'contacted' });",
-          'return { estado: updated.lead_status };',
-        ].join('\n'),
-      );
+      await editor
+        .getByRole('textbox', { name: /^Código/ })
+        .fill(
+          [
+            "const lead = await clave.records.get('leads', input.record.id);",
+            "clave.log('Empresa:', lead.company);",
+            "const updated = await clave.records.update('leads', lead.id, { lead_status: 'contacted' });",
+            'return { estado: updated.lead_status };',
+          ].join('\n'),
+        );
       await journey.screenshot(page, 'functions-01-editor');
       await editor.getByRole('button', { name: 'Guardar' }).click();
       await page.getByTestId('function-row').filter({ hasText: 'Marcar contactado' }).waitFor({ timeout: 10_000 });

@@ -23,7 +23,10 @@ async function createLead(as: TestUser, body: Record<string, unknown> = {}) {
 }
 
 /** Creates a function (owned by `owner`) and runs its test on a lead; returns the run. */
-async function run(code: string, options: { owner?: TestUser; recordId?: string; timeoutMs?: number; memoryMb?: number; allowedHosts?: string[] } = {}) {
+async function run(
+  code: string,
+  options: { owner?: TestUser; recordId?: string; timeoutMs?: number; memoryMb?: number; allowedHosts?: string[] } = {},
+) {
   const created = await t.request('POST', '/api/v1/automation/functions', {
     as: admin,
     body: {
@@ -145,10 +148,13 @@ describe('custom function sandbox', () => {
     expect(foreign.error).toMatch(/records\.get: The record does not exist or you cannot see it/);
     const notShared = await run(`return await clave.records.get('leads', '${adminLead}');`, { owner: limited, recordId: limitedLead });
     expect(notShared.error).toMatch(/records\.get: The record does not exist or you cannot see it/);
-    const own = await run(`const lead = await clave.records.get('leads', input.record.id);\nreturn Object.keys(lead).includes('description');`, {
-      owner: limited,
-      recordId: limitedLead,
-    });
+    const own = await run(
+      `const lead = await clave.records.get('leads', input.record.id);\nreturn Object.keys(lead).includes('description');`,
+      {
+        owner: limited,
+        recordId: limitedLead,
+      },
+    );
     expect(own).toMatchObject({ status: 'done', result: false });
     const hidden = await run(`return await clave.records.update('leads', input.record.id, { description: 'secreto' });`, {
       owner: limited,
@@ -156,7 +162,10 @@ describe('custom function sandbox', () => {
     });
     expect(hidden.status).toBe('failed');
     expect(hidden.error).toMatch(/records\.update: .*description/);
-    const listed = await run(`return (await clave.records.query('leads', null, 100)).map((lead) => lead.company);`, { owner: limited, recordId: limitedLead });
+    const listed = await run(`return (await clave.records.query('leads', null, 100)).map((lead) => lead.company);`, {
+      owner: limited,
+      recordId: limitedLead,
+    });
     expect(listed.result).toEqual(['Limitada SL']);
     // The test run's input is the record as the owner sees it: a record the owner cannot see is a 404 before any run.
     const fn = await t.request('GET', '/api/v1/automation/functions', { as: admin });

@@ -13,7 +13,8 @@ import {
 import type { FunctionService } from './function.service.js';
 
 const tags = ['Automation: custom functions'];
-const PERMISSION = 'Needs the profile permission `automation` (`read` to look, `create` or `edit` to change and test); administrators have it.';
+const PERMISSION =
+  'Needs the profile permission `automation` (`read` to look, `create` or `edit` to change and test); administrators have it.';
 const SANDBOX =
   'The code runs in a QuickJS sandbox in a worker thread, as its owner (their record permissions), within its time (≤ 10 s) and memory (≤ 128 MB) limits; HTTP only to its allowed hosts over https.';
 
@@ -21,7 +22,12 @@ export const functionRoutes: FastifyPluginAsyncTypebox<{ functions: FunctionServ
   app.get(
     '/automation/functions',
     {
-      schema: { tags, summary: 'Custom functions, by name', description: PERMISSION, response: { 200: FunctionList, ...errorResponses(401, 403) } },
+      schema: {
+        tags,
+        summary: 'Custom functions, by name',
+        description: PERMISSION,
+        response: { 200: FunctionList, ...errorResponses(401, 403) },
+      },
     },
     async (request) => ({ data: await functions.list(requireAuth(request)) }),
   );

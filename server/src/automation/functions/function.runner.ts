@@ -47,8 +47,7 @@ export interface FunctionRunResult extends SandboxRun {
 }
 
 const liveRow = sql<boolean>`r.deleted_at IS NULL`;
-const readable = (scope: RecordScope) =>
-  scope.read.all ? [] : [sql<boolean>`r.owner_id = ANY(${scope.read.ownerIds}::uuid[])`];
+const readable = (scope: RecordScope) => (scope.read.all ? [] : [sql<boolean>`r.owner_id = ANY(${scope.read.ownerIds}::uuid[])`]);
 
 const present = (view: ModuleView, row: RecordRow) => {
   const record: Record<string, unknown> = { id: row.id };
@@ -87,41 +86,42 @@ export function createFunctionRunner(ctx: AppContext, deps: { records: RecordSer
     return {
       get: (module: unknown, id: unknown) =>
         within(async (executor) => {
-        const view = moduleView(actor, metadata, text(module, 'module'), 'read');
-        return present(view, await find(executor, view, id));
+          const view = moduleView(actor, metadata, text(module, 'module'), 'read');
+          return present(view, await find(executor, view, id));
         }),
       query: (module: unknown, filter: unknown, limit: unknown) =>
         within(async (executor) => {
-        const view = moduleView(actor, metadata, text(module, 'module'), 'read');
-        const size = limit === undefined || limit === null ? 50 : Number(limit);
-        if (!Number.isInteger(size) || size < 1 || size > QUERY_MAX) throw badRequest(`"limit" is between 1 and ${QUERY_MAX}.`);
-        const scopes = await loadRecordScopes(executor, actor);
-        const where = [liveRow, ...readable(scopes(view.module.apiName))];
-        if (filter !== null && filter !== undefined) where.push(compileFilter(filter, view.module, filterScopeFor(actor, metadata, scopes)));
-        const rows = await selectRecords(executor, {
-          schema: metadata.schema,
-          table: view.module.table,
-          columns: ['id', ...view.visible.map((f) => f.apiName)],
-          where,
-          orderBy: sql`r.id`,
-          limit: size,
-        });
-        return rows.map((row) => present(view, row));
+          const view = moduleView(actor, metadata, text(module, 'module'), 'read');
+          const size = limit === undefined || limit === null ? 50 : Number(limit);
+          if (!Number.isInteger(size) || size < 1 || size > QUERY_MAX) throw badRequest(`"limit" is between 1 and ${QUERY_MAX}.`);
+          const scopes = await loadRecordScopes(executor, actor);
+          const where = [liveRow, ...readable(scopes(view.module.apiName))];
+          if (filter !== null && filter !== undefined)
+            where.push(compileFilter(filter, view.module, filterScopeFor(actor, metadata, scopes)));
+          const rows = await selectRecords(executor, {
+            schema: metadata.schema,
+            table: view.module.table,
+            columns: ['id', ...view.visible.map((f) => f.apiName)],
+            where,
+            orderBy: sql`r.id`,
+            limit: size,
+          });
+          return rows.map((row) => present(view, row));
         }),
       create: (module: unknown, values: unknown) =>
         within(async (executor) => {
-        const view = moduleView(actor, metadata, text(module, 'module'), 'create');
-        const scopes = await loadRecordScopes(executor, actor);
-        const [result] = await deps.records.createMany(executor, actor, view, scopes, [{ index: 0, values }], { allowDuplicates: true });
-        if (result!.status === 'error') throw new AppError('validation_failed', result!.errors.map((e) => e.message).join(' '));
-        return present(view, await find(executor, view, result!.id));
+          const view = moduleView(actor, metadata, text(module, 'module'), 'create');
+          const scopes = await loadRecordScopes(executor, actor);
+          const [result] = await deps.records.createMany(executor, actor, view, scopes, [{ index: 0, values }], { allowDuplicates: true });
+          if (result!.status === 'error') throw new AppError('validation_failed', result!.errors.map((e) => e.message).join(' '));
+          return present(view, await find(executor, view, result!.id));
         }),
       update: (module: unknown, id: unknown, values: unknown) =>
         within(async (executor) => {
-        const view = moduleView(actor, metadata, text(module, 'module'), 'edit');
-        if (typeof id !== 'string' || !UUID.test(id)) throw notFound();
-        const { row } = await deps.records.updateOne(executor, actor, view, await loadRecordScopes(executor, actor), id, values);
-        return present(view, row);
+          const view = moduleView(actor, metadata, text(module, 'module'), 'edit');
+          if (typeof id !== 'string' || !UUID.test(id)) throw notFound();
+          const { row } = await deps.records.updateOne(executor, actor, view, await loadRecordScopes(executor, actor), id, values);
+          return present(view, row);
         }),
     };
   }

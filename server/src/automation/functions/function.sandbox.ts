@@ -239,6 +239,8 @@ export function runInSandbox(options: {
     worker.on('error', (error) =>
       finish({ status: 'failed', result: null, error: `The sandbox stopped: ${error.message}`, memoryBytes: null }),
     );
-    worker.on('exit', () => finish({ status: 'failed', result: null, error: 'The sandbox stopped before the function finished.', memoryBytes: null }));
+    worker.on('exit', () =>
+      finish({ status: 'failed', result: null, error: 'The sandbox stopped before the function finished.', memoryBytes: null }),
+    );
   });
 }

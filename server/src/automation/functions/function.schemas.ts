@@ -19,7 +19,9 @@ export const CreateFunctionBody = Type.Object(
         'The body of an async JavaScript function of `input` ({trigger, record, changes, source}); `return` gives the result. Inside: `clave.records.get/create/update/query`, `clave.http.fetch`, `clave.log`, nothing else.',
     }),
     allowedHosts: Type.Optional(Type.Array(Host, { maxItems: 20, description: 'Hosts `clave.http.fetch` may call (https only).' })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 10_000, description: 'Time limit in milliseconds (default and most: 10,000).' })),
+    timeoutMs: Type.Optional(
+      Type.Integer({ minimum: 100, maximum: 10_000, description: 'Time limit in milliseconds (default and most: 10,000).' }),
+    ),
     memoryMb: Type.Optional(Type.Integer({ minimum: 8, maximum: 128, description: 'Memory limit in MB (default and most: 128).' })),
     ownerId: Type.Optional(Uuid),
   },

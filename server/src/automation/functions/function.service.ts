@@ -112,7 +112,8 @@ export function createFunctionService(ctx: AppContext, deps: { metadata: Metadat
         error.line ? `Syntax error on line ${error.line}: ${error.message}` : `Syntax error: ${error.message}`,
         { field: 'code', reason: 'syntax', line: error.line },
       );
-    if (!(await findPerson(database.db, auth.orgId, row.owner_id))) throw badRequest('No active user of your organization has this id.', 'ownerId');
+    if (!(await findPerson(database.db, auth.orgId, row.owner_id)))
+      throw badRequest('No active user of your organization has this id.', 'ownerId');
     return { ...row, name, allowed_hosts: [...new Set(row.allowed_hosts.map((host) => host.toLowerCase()))] };
   }
 
@@ -189,7 +190,8 @@ export function createFunctionService(ctx: AppContext, deps: { metadata: Metadat
       const metadata = await deps.metadata.get(auth.orgId, auth.orgSchema);
       let record = null;
       if (body.recordId || body.module) {
-        if (!body.recordId || !body.module) throw badRequest('Send the record’s module and id together.', body.module ? 'recordId' : 'module');
+        if (!body.recordId || !body.module)
+          throw badRequest('Send the record’s module and id together.', body.module ? 'recordId' : 'module');
         const module = metadata.modules.get(body.module);
         if (!module || module.hidden) throw badRequest(`Unknown module "${body.module}".`, 'module');
         record = await deps.runner.recordInput(database.db, auth.orgId, metadata, fn, module.apiName, body.recordId);

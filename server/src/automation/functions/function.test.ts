@@ -34,7 +34,9 @@ const lead = async (id: string) => (await t.request('GET', `/api/v1/records/lead
 beforeAll(async () => {
   t = await createTestContext();
   admin = await t.make.org();
-  reader = await t.make.user(admin, { profileId: await profile(admin, 'Automation readers', { '*': ALL, automation: { ...NONE, read: true } }) });
+  reader = await t.make.user(admin, {
+    profileId: await profile(admin, 'Automation readers', { '*': ALL, automation: { ...NONE, read: true } }),
+  });
   nobody = await t.make.user(admin, { profileId: await profile(admin, 'No automation', { '*': ALL }) });
   stranger = await t.make.org();
 });
@@ -43,7 +45,13 @@ afterAll(() => t.close());
 describe('custom functions API', () => {
   it('creates with the default limits, reads, changes, lists and deletes a function', async () => {
     const created = await createFunction({ name: ' Sync ', code: 'return 1;', allowedHosts: ['API.Example.com'] });
-    expect(created).toMatchObject({ name: 'Sync', timeoutMs: 10_000, memoryMb: 128, allowedHosts: ['api.example.com'], ownerId: admin.userId });
+    expect(created).toMatchObject({
+      name: 'Sync',
+      timeoutMs: 10_000,
+      memoryMb: 128,
+      allowedHosts: ['api.example.com'],
+      ownerId: admin.userId,
+    });
 
     const changed = await t.request('PATCH', `/api/v1/automation/functions/${created.id}`, {
       as: admin,
@@ -73,9 +81,15 @@ describe('custom functions API', () => {
   });
 
   it('refuses limits above the maximum, a bad host, a duplicate name and an unknown owner', async () => {
-    const over = await t.request('POST', '/api/v1/automation/functions', { as: admin, body: { name: 'Big', code: 'return 1', memoryMb: 512 } });
+    const over = await t.request('POST', '/api/v1/automation/functions', {
+      as: admin,
+      body: { name: 'Big', code: 'return 1', memoryMb: 512 },
+    });
     expect(over.statusCode).toBe(400);
-    const slow = await t.request('POST', '/api/v1/automation/functions', { as: admin, body: { name: 'Slow', code: 'return 1', timeoutMs: 60_000 } });
+    const slow = await t.request('POST', '/api/v1/automation/functions', {
+      as: admin,
+      body: { name: 'Slow', code: 'return 1', timeoutMs: 60_000 },
+    });
     expect(slow.statusCode).toBe(400);
     const host = await t.request('POST', '/api/v1/automation/functions', {
       as: admin,
@@ -95,11 +109,17 @@ describe('custom functions API', () => {
   it('needs the automation permission; another organization sees none of it', async () => {
     const fn = await createFunction({ name: 'Private', code: 'return 1' });
     expect((await t.request('GET', '/api/v1/automation/functions', { as: nobody })).statusCode).toBe(403);
-    expect((await t.request('POST', '/api/v1/automation/functions', { as: nobody, body: { name: 'X', code: 'return 1' } })).statusCode).toBe(403);
-    expect((await t.request('POST', '/api/v1/automation/functions', { as: reader, body: { name: 'X', code: 'return 1' } })).statusCode).toBe(403);
+    expect(
+      (await t.request('POST', '/api/v1/automation/functions', { as: nobody, body: { name: 'X', code: 'return 1' } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.request('POST', '/api/v1/automation/functions', { as: reader, body: { name: 'X', code: 'return 1' } })).statusCode,
+    ).toBe(403);
     expect((await t.request('POST', `/api/v1/automation/functions/${fn.id}/test`, { as: reader, body: {} })).statusCode).toBe(403);
     expect((await t.request('GET', `/api/v1/automation/functions/${fn.id}`, { as: stranger })).statusCode).toBe(404);
-    expect((await t.request('PATCH', `/api/v1/automation/functions/${fn.id}`, { as: stranger, body: { code: 'return 2' } })).statusCode).toBe(404);
+    expect(
+      (await t.request('PATCH', `/api/v1/automation/functions/${fn.id}`, { as: stranger, body: { code: 'return 2' } })).statusCode,
+    ).toBe(404);
     expect((await t.request('DELETE', `/api/v1/automation/functions/${fn.id}`, { as: stranger })).statusCode).toBe(404);
     expect((await t.request('POST', `/api/v1/automation/functions/${fn.id}/test`, { as: stranger, body: {} })).statusCode).toBe(404);
     expect((await t.request('GET', `/api/v1/automation/functions/${fn.id}`, { as: admin })).data.code).toBe('return 1');
@@ -169,7 +189,11 @@ describe('custom functions API', () => {
     const executions = await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: admin });
     const execution = executions.data.data.find((e: { ruleId: string }) => e.ruleId === rule.data.id);
     expect(execution).toMatchObject({ status: 'done' });
-    expect(execution.actions[0]).toMatchObject({ type: 'custom_function', status: 'done', detail: { result: { ok: true }, logs: ['rating hot 0'] } });
+    expect(execution.actions[0]).toMatchObject({
+      type: 'custom_function',
+      status: 'done',
+      detail: { result: { ok: true }, logs: ['rating hot 0'] },
+    });
 
     const runs = await t.request('GET', `/api/v1/automation/functions/${fn.id}/runs`, { as: reader });
     expect(runs.statusCode).toBe(200);

@@ -52,7 +52,9 @@ export async function listSchedules(executor: Executor, schema: string): Promise
 
 export async function findSchedule(executor: Executor, schema: string, id: string, forUpdate = false): Promise<ScheduleRow | undefined> {
   const lock = forUpdate ? sql` FOR UPDATE` : sql``;
-  const result = await sql<ScheduleRow>`SELECT ${COLUMNS} FROM ${t(schema, 'automation_schedules')} WHERE id = ${id}${lock}`.execute(executor);
+  const result = await sql<ScheduleRow>`SELECT ${COLUMNS} FROM ${t(schema, 'automation_schedules')} WHERE id = ${id}${lock}`.execute(
+    executor,
+  );
   return result.rows[0];
 }
 
@@ -90,8 +92,14 @@ export async function setNextRun(trx: Trx, schema: string, id: string, next: Dat
 }
 
 /** A run of a schedule for a due time; undefined when that due time has one already. */
-export async function insertRun(trx: Trx, schema: string, row: Pick<ScheduleRunRow, 'id' | 'schedule_id' | 'due_at' | 'manual' | 'started_at'>) {
-  const result = await sql<{ id: string }>`INSERT INTO ${t(schema, 'automation_schedule_runs')} (id, schedule_id, due_at, manual, status, started_at)
+export async function insertRun(
+  trx: Trx,
+  schema: string,
+  row: Pick<ScheduleRunRow, 'id' | 'schedule_id' | 'due_at' | 'manual' | 'started_at'>,
+) {
+  const result = await sql<{
+    id: string;
+  }>`INSERT INTO ${t(schema, 'automation_schedule_runs')} (id, schedule_id, due_at, manual, status, started_at)
     VALUES (${row.id}, ${row.schedule_id}, ${row.due_at}, ${row.manual}, 'running', ${row.started_at})
     ON CONFLICT (schedule_id, due_at) DO NOTHING RETURNING id`.execute(trx);
   return result.rows[0]?.id;

@@ -14,7 +14,12 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ schedules: ScheduleServ
   app.get(
     '/automation/schedules',
     {
-      schema: { tags, summary: 'Schedules, with their next run', description: PERMISSION, response: { 200: ScheduleList, ...errorResponses(401, 403) } },
+      schema: {
+        tags,
+        summary: 'Schedules, with their next run',
+        description: PERMISSION,
+        response: { 200: ScheduleList, ...errorResponses(401, 403) },
+      },
     },
     async (request) => ({ data: await schedules.list(requireAuth(request)) }),
   );
@@ -93,7 +98,12 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox<{ schedules: ScheduleServ
   app.delete(
     '/automation/schedules/:id',
     {
-      schema: { tags, summary: 'Delete a schedule and its history', params: IdParams, response: { 204: NoContent, ...errorResponses(401, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'Delete a schedule and its history',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+      },
     },
     async (request, reply) => {
       await schedules.remove(requireAuth(request), request.params.id);

@@ -56,7 +56,10 @@ declare module '../../platform/jobs/jobs.js' {
  * each in its own transaction that claims the record for the run (unique per run and record) before acting, so a
  * run repeated after a crash skips what was done and does the rest.
  */
-export function createScheduleRunner(ctx: AppContext, deps: { metadata: MetadataStore; records: RecordService; functions: FunctionRunner }) {
+export function createScheduleRunner(
+  ctx: AppContext,
+  deps: { metadata: MetadataStore; records: RecordService; functions: FunctionRunner },
+) {
   const { database } = ctx;
 
   /** Starts the runs of every due schedule of every organization; returns the run ids. */
@@ -88,7 +91,10 @@ export function createScheduleRunner(ctx: AppContext, deps: { metadata: Metadata
     return runId;
   }
 
-  async function runFunction(trx: Trx, input: { orgId: string; metadata: OrgMetadata; schedule: ScheduleRow; record: FunctionInput['record'] }) {
+  async function runFunction(
+    trx: Trx,
+    input: { orgId: string; metadata: OrgMetadata; schedule: ScheduleRow; record: FunctionInput['record'] },
+  ) {
     const fn = input.schedule.function_id ? await findFunction(trx, input.metadata.schema, input.schedule.function_id) : undefined;
     if (!fn) throw new AppError('validation_failed', 'The custom function no longer exists.');
     const run = await deps.functions.run({
@@ -113,7 +119,15 @@ export function createScheduleRunner(ctx: AppContext, deps: { metadata: Metadata
   /** One record of a run, in the chunk's transaction: claimed first (a second pass stops here), then acted on. */
   async function handleRecord(
     trx: Trx,
-    input: { orgId: string; timeZone: string; metadata: OrgMetadata; module: ModuleMeta; schedule: ScheduleRow; runId: string; recordId: string },
+    input: {
+      orgId: string;
+      timeZone: string;
+      metadata: OrgMetadata;
+      module: ModuleMeta;
+      schedule: ScheduleRow;
+      runId: string;
+      recordId: string;
+    },
   ) {
     const { schema } = input.metadata;
     if (!(await claimItem(trx, schema, input.runId, input.recordId))) return;
@@ -129,7 +143,12 @@ export function createScheduleRunner(ctx: AppContext, deps: { metadata: Metadata
     try {
       await withSavepoint(trx, async () => {
         if (input.schedule.function_id) {
-          await runFunction(trx, { orgId: input.orgId, metadata: input.metadata, schedule: input.schedule, record: functionRecord(input.module, record) });
+          await runFunction(trx, {
+            orgId: input.orgId,
+            metadata: input.metadata,
+            schedule: input.schedule,
+            record: functionRecord(input.module, record),
+          });
           return;
         }
         const actor = await ruleActor(trx, input.orgId, input.schedule.owner_id);
@@ -148,11 +167,13 @@ export function createScheduleRunner(ctx: AppContext, deps: { metadata: Metadata
           depth: 0,
           dryRun: false,
           queueEmail: (emailTrx, index, mail) =>
-            ctx.jobs.send(
-              EMAIL_JOB,
-              { orgId: input.orgId, messageId: `<schedule.${input.runId}.${input.recordId}.${index}@clave>`, ...mail },
-              { trx: emailTrx, singletonKey: `${input.runId}:${input.recordId}:${index}` },
-            ).then(() => undefined),
+            ctx.jobs
+              .send(
+                EMAIL_JOB,
+                { orgId: input.orgId, messageId: `<schedule.${input.runId}.${input.recordId}.${index}@clave>`, ...mail },
+                { trx: emailTrx, singletonKey: `${input.runId}:${input.recordId}:${index}` },
+              )
+              .then(() => undefined),
         };
         const outcomes = await runActions(ctx, deps, trx, run, input.schedule.actions);
         const failed = outcomes.find((outcome) => outcome.status === 'failed');
@@ -209,7 +230,10 @@ export function createScheduleRunner(ctx: AppContext, deps: { metadata: Metadata
 
   /** “Run now”: a run due now, beside the regular times. */
   async function runNow(orgId: string, schema: string, schedule: ScheduleRow): Promise<string> {
-    return database.transaction('automation.schedule-run-now', async (trx) => (await startRun(trx, orgId, schema, schedule, ctx.now(), true))!);
+    return database.transaction(
+      'automation.schedule-run-now',
+      async (trx) => (await startRun(trx, orgId, schema, schedule, ctx.now(), true))!,
+    );
   }
 
   async function sendEmail(data: { orgId: string; messageId: string; to: string[]; subject: string; text: string }) {

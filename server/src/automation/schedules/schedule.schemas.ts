@@ -23,15 +23,21 @@ export const CreateScheduleBody = Type.Object(
     weekdays: Type.Optional(
       Type.Array(Type.Integer({ minimum: 1, maximum: 7 }), { maxItems: 7, description: 'For weekly: ISO weekdays, 1 Monday … 7 Sunday.' }),
     ),
-    monthDay: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 31, description: 'For monthly: the day of the month.' }), Type.Null()])),
-    module: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 63 }), Type.Null()], { description: 'The records to act on.' })),
+    monthDay: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 31, description: 'For monthly: the day of the month.' }), Type.Null()]),
+    ),
+    module: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 63 }), Type.Null()], { description: 'The records to act on.' }),
+    ),
     criteria: Type.Optional(Criteria),
     functionId: Type.Optional(
       Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
         description: 'A custom function to run: once per run, or once per matching record when `module` is set.',
       }),
     ),
-    actions: Type.Optional(Type.Array(ScheduleAction, { maxItems: 10, description: 'Field updates, tasks and e-mails run on each matching record.' })),
+    actions: Type.Optional(
+      Type.Array(ScheduleAction, { maxItems: 10, description: 'Field updates, tasks and e-mails run on each matching record.' }),
+    ),
     ownerId: Type.Optional(Type.String({ format: 'uuid', description: 'Whose name it acts in (default: the creator).' })),
   },
   { additionalProperties: false },

@@ -6,7 +6,15 @@ import { assertAllowed, type WorkflowService } from '../workflow/workflow.servic
 import { findPerson } from '../workflow/workflow.repository.js';
 import { findFunction } from '../functions/function.repository.js';
 import { nextRunAfter } from './schedule.calendar.js';
-import { deleteSchedule, findSchedule, listRuns, listSchedules, saveSchedule, type ScheduleRow, type ScheduleRunRow } from './schedule.repository.js';
+import {
+  deleteSchedule,
+  findSchedule,
+  listRuns,
+  listSchedules,
+  saveSchedule,
+  type ScheduleRow,
+  type ScheduleRunRow,
+} from './schedule.repository.js';
 import type { ScheduleRunner } from './schedule.runner.js';
 import type { CreateScheduleBody, UpdateScheduleBody } from './schedule.schemas.js';
 
@@ -61,7 +69,8 @@ export function createScheduleService(ctx: AppContext, deps: { workflow: Workflo
     const name = row.name.trim();
     if (!name) throw badRequest('Name the schedule.', 'name');
     if (row.frequency === 'once' && !row.run_on) throw badRequest('A schedule that runs once needs its date.', 'date');
-    if (row.frequency === 'weekly' && row.weekdays.length === 0) throw badRequest('A weekly schedule needs at least one weekday.', 'weekdays');
+    if (row.frequency === 'weekly' && row.weekdays.length === 0)
+      throw badRequest('A weekly schedule needs at least one weekday.', 'weekdays');
     if (row.frequency === 'monthly' && !row.month_day) throw badRequest('A monthly schedule needs its day of the month.', 'monthDay');
     if (row.function_id && row.actions.length > 0) throw badRequest('Run a function or actions, not both.', 'actions');
     if (!row.function_id && row.actions.length === 0) throw badRequest('Choose a custom function or at least one action.', 'actions');
@@ -71,7 +80,8 @@ export function createScheduleService(ctx: AppContext, deps: { workflow: Workflo
     let module = row.module;
     if (module) module = await deps.workflow.checkRecordActions(auth, { module, criteria: row.criteria, actions: row.actions });
     else if (row.criteria) throw badRequest('Criteria choose records: choose the module.', 'module');
-    if (!(await findPerson(database.db, auth.orgId, row.owner_id))) throw badRequest('No active user of your organization has this id.', 'ownerId');
+    if (!(await findPerson(database.db, auth.orgId, row.owner_id)))
+      throw badRequest('No active user of your organization has this id.', 'ownerId');
     const next = row.enabled ? nextRunAfter(row, ctx.now(), auth.organization.timeZone) : null;
     if (row.frequency === 'once' && row.enabled && !next) throw badRequest('This date and time have passed.', 'date');
     return {

@@ -21,7 +21,10 @@ async function profile(name: string, modules: Record<string, Record<string, bool
 }
 
 async function createLead(body: Record<string, unknown>) {
-  const response = await t.request('POST', '/api/v1/records/leads?allowDuplicates=true', { as: admin, body: { last_name: 'Prueba', ...body } });
+  const response = await t.request('POST', '/api/v1/records/leads?allowDuplicates=true', {
+    as: admin,
+    body: { last_name: 'Prueba', ...body },
+  });
   expect(response.statusCode, response.body).toBe(201);
   return response.data.data.id as string;
 }
@@ -44,9 +47,14 @@ async function makeDue(id: string) {
 }
 
 const local = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    new Date(iso),
-  );
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 
 beforeAll(async () => {
   t = await createTestContext();
@@ -67,8 +75,12 @@ describe('schedule times', () => {
   it('computes daily, weekly, monthly and once in the time zone', () => {
     const after = new Date('2026-01-30T12:00:00Z'); // a Friday
     const base = { run_on: null, weekdays: [], month_day: null };
-    expect(nextRunAfter({ ...base, frequency: 'daily', time: '09:00' }, after, 'Europe/Madrid')?.toISOString()).toBe('2026-01-31T08:00:00.000Z');
-    expect(nextRunAfter({ ...base, frequency: 'daily', time: '14:00' }, after, 'Europe/Madrid')?.toISOString()).toBe('2026-01-30T13:00:00.000Z');
+    expect(nextRunAfter({ ...base, frequency: 'daily', time: '09:00' }, after, 'Europe/Madrid')?.toISOString()).toBe(
+      '2026-01-31T08:00:00.000Z',
+    );
+    expect(nextRunAfter({ ...base, frequency: 'daily', time: '14:00' }, after, 'Europe/Madrid')?.toISOString()).toBe(
+      '2026-01-30T13:00:00.000Z',
+    );
     expect(nextRunAfter({ ...base, frequency: 'weekly', time: '08:30', weekdays: [1, 3] }, after, 'Europe/Madrid')?.toISOString()).toBe(
       '2026-02-02T07:30:00.000Z',
     );
@@ -122,7 +134,10 @@ describe('schedules API', () => {
 
   it('refuses a bad schedule with the part named, and stores nothing', async () => {
     const bad = async (body: Record<string, unknown>, field: string) => {
-      const response = await t.request('POST', '/api/v1/automation/schedules', { as: admin, body: { name: 'Mal', time: '09:00', ...body } });
+      const response = await t.request('POST', '/api/v1/automation/schedules', {
+        as: admin,
+        body: { name: 'Mal', time: '09:00', ...body },
+      });
       expect(response.statusCode, response.body).toBe(400);
       if (field) expect(response.data.error.details?.field ?? '').toContain(field);
     };
@@ -141,10 +156,18 @@ describe('schedules API', () => {
   });
 
   it('needs the automation permission; another organization sees none of it', async () => {
-    const mine = await schedule({ name: 'Privada', frequency: 'daily', time: '07:00', module: 'leads', actions: [{ type: 'task', subject: 'X', assignTo: 'owner' }] });
+    const mine = await schedule({
+      name: 'Privada',
+      frequency: 'daily',
+      time: '07:00',
+      module: 'leads',
+      actions: [{ type: 'task', subject: 'X', assignTo: 'owner' }],
+    });
     expect((await t.request('GET', '/api/v1/automation/schedules', { as: nobody })).statusCode).toBe(403);
     expect((await t.request('POST', `/api/v1/automation/schedules/${mine.id}/run`, { as: reader })).statusCode).toBe(403);
-    expect((await t.request('PATCH', `/api/v1/automation/schedules/${mine.id}`, { as: reader, body: { time: '08:00' } })).statusCode).toBe(403);
+    expect((await t.request('PATCH', `/api/v1/automation/schedules/${mine.id}`, { as: reader, body: { time: '08:00' } })).statusCode).toBe(
+      403,
+    );
     for (const [method, path] of [
       ['GET', ''],
       ['GET', '/runs'],
@@ -207,7 +230,10 @@ describe('schedule runs', () => {
       as: admin,
       body: {
         name: 'Informe',
-        code: "clave.log('schedule', input.source.name);\nawait clave.records.create('tasks', { subject: 'Informe semanal', owner_id: '" + admin.userId + "' });\nreturn 'ok';",
+        code:
+          "clave.log('schedule', input.source.name);\nawait clave.records.create('tasks', { subject: 'Informe semanal', owner_id: '" +
+          admin.userId +
+          "' });\nreturn 'ok';",
       },
     });
     expect(fn.statusCode, fn.body).toBe(201);

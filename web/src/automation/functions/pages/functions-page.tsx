@@ -1,5 +1,21 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Box, Button, Code, Group, Modal, NumberInput, Paper, Select, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Box,
+  Button,
+  Code,
+  Group,
+  Modal,
+  NumberInput,
+  Paper,
+  Select,
+  Stack,
+  TagsInput,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import { IconCode, IconPencil, IconPlayerPlay, IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage, fieldError } from '../../../app/errors';
@@ -60,7 +76,8 @@ export function FunctionsPage() {
                     </Badge>
                   </Group>
                   <Text size="xs" c="dimmed">
-                    {fn.description || (fn.allowedHosts.length > 0 ? t('hostsSummary', { hosts: fn.allowedHosts.join(', ') }) : t('noHosts'))}
+                    {fn.description ||
+                      (fn.allowedHosts.length > 0 ? t('hostsSummary', { hosts: fn.allowedHosts.join(', ') }) : t('noHosts'))}
                   </Text>
                 </Box>
                 <Group gap={2} wrap="nowrap">
@@ -170,7 +187,12 @@ function FunctionEditor({ fn, opened, onClose }: { fn: CustomFunction | null; op
           required
           maxLength={100}
         />
-        <TextInput label={t('descriptionLabel')} value={description} onChange={(event) => setDescription(event.currentTarget.value)} maxLength={2000} />
+        <TextInput
+          label={t('descriptionLabel')}
+          value={description}
+          onChange={(event) => setDescription(event.currentTarget.value)}
+          maxLength={2000}
+        />
         <Textarea
           label={t('code')}
           description={t('codeHint')}
@@ -193,7 +215,16 @@ function FunctionEditor({ fn, opened, onClose }: { fn: CustomFunction | null; op
           placeholder="api.example.com"
         />
         <Group grow>
-          <NumberInput label={t('timeout')} description={t('timeoutHint')} value={seconds} onChange={setSeconds} min={0.1} max={10} step={1} decimalScale={1} />
+          <NumberInput
+            label={t('timeout')}
+            description={t('timeoutHint')}
+            value={seconds}
+            onChange={setSeconds}
+            min={0.1}
+            max={10}
+            step={1}
+            decimalScale={1}
+          />
           <NumberInput label={t('memory')} description={t('memoryHint')} value={memory} onChange={setMemory} min={8} max={128} step={8} />
         </Group>
       </ModalForm>

@@ -156,7 +156,9 @@ function RunHistory({ schedule }: { schedule: Schedule }) {
               {run.manual ? ` · ${t('manual')}` : ''}
             </Table.Td>
             <Table.Td>
-              <Badge color={run.status === 'done' ? 'green' : run.status === 'failed' ? 'red' : 'blue'}>{t(`runStatus.${run.status}`)}</Badge>
+              <Badge color={run.status === 'done' ? 'green' : run.status === 'failed' ? 'red' : 'blue'}>
+                {t(`runStatus.${run.status}`)}
+              </Badge>
               {run.error && (
                 <Text size="xs" c="red">
                   {run.error}
@@ -246,7 +248,14 @@ function ScheduleEditor({ schedule, opened, onClose }: { schedule: Schedule | nu
         submitLabel={t('save')}
         submitting={save.isPending}
       >
-        <TextInput label={t('name')} value={name} onChange={(event) => setName(event.currentTarget.value)} error={fieldError(save.error, 'name')} required maxLength={200} />
+        <TextInput
+          label={t('name')}
+          value={name}
+          onChange={(event) => setName(event.currentTarget.value)}
+          error={fieldError(save.error, 'name')}
+          required
+          maxLength={200}
+        />
         <Switch label={t('enabled')} checked={enabled} onChange={(event) => setEnabled(event.currentTarget.checked)} />
         <SegmentedControl
           value={frequency}
@@ -255,12 +264,34 @@ function ScheduleEditor({ schedule, opened, onClose }: { schedule: Schedule | nu
         />
         <Group grow align="flex-start">
           {frequency === 'once' && (
-            <TextInput type="date" label={t('date')} value={date} onChange={(event) => setDate(event.currentTarget.value)} error={fieldError(save.error, 'date')} required />
+            <TextInput
+              type="date"
+              label={t('date')}
+              value={date}
+              onChange={(event) => setDate(event.currentTarget.value)}
+              error={fieldError(save.error, 'date')}
+              required
+            />
           )}
           {frequency === 'monthly' && (
-            <NumberInput label={t('monthDay')} description={t('monthDayHint')} value={monthDay} onChange={setMonthDay} min={1} max={31} error={fieldError(save.error, 'monthDay')} />
+            <NumberInput
+              label={t('monthDay')}
+              description={t('monthDayHint')}
+              value={monthDay}
+              onChange={setMonthDay}
+              min={1}
+              max={31}
+              error={fieldError(save.error, 'monthDay')}
+            />
           )}
-          <TextInput type="time" label={t('time')} description={t('timeHint')} value={time} onChange={(event) => setTime(event.currentTarget.value)} required />
+          <TextInput
+            type="time"
+            label={t('time')}
+            description={t('timeHint')}
+            value={time}
+            onChange={(event) => setTime(event.currentTarget.value)}
+            required
+          />
         </Group>
         {frequency === 'weekly' && (
           <Stack gap={4}>
@@ -337,7 +368,12 @@ function ScheduleEditor({ schedule, opened, onClose }: { schedule: Schedule | nu
                 onRemove={() => setActions((list) => list.filter((_, i) => i !== index))}
               />
             ))}
-            <Button variant="light" leftSection={<IconPlus size={16} />} w="fit-content" onClick={() => setActions((list) => [...list, newAction('task', fields)])}>
+            <Button
+              variant="light"
+              leftSection={<IconPlus size={16} />}
+              w="fit-content"
+              onClick={() => setActions((list) => [...list, newAction('task', fields)])}
+            >
               {t('addAction')}
             </Button>
             {fieldError(save.error, 'actions') && (

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { getQuickJS } from 'quickjs-emscripten';
 
@@ -28,6 +29,20 @@ const MAX_LOG_CHARS = 2000;
 const GRACE_MS = 1000;
 
 const quickjsPath = createRequire(import.meta.url).resolve('quickjs-emscripten');
+
+/** Sandboxes running at once in this process; more runs wait their turn (their time limit starts when they start). */
+export const MAX_CONCURRENT_RUNS = Math.max(2, availableParallelism());
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function slot(): Promise<() => void> {
+  if (running >= MAX_CONCURRENT_RUNS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  return () => {
+    running--;
+    waiting.shift()?.();
+  };
+}
 
 /**
  * The worker's program (CommonJS, evaluated by worker_threads). It runs `code` as the body of an async function of
@@ -171,13 +186,22 @@ export async function syntaxError(code: string): Promise<{ message: string; line
 }
 
 /** Runs a function's code in a new worker; never throws for what the code does (the run says `failed` and why). */
-export function runInSandbox(options: {
+export async function runInSandbox(options: {
   code: string;
   input: unknown;
   timeoutMs: number;
   memoryMb: number;
   host: HostCall;
 }): Promise<SandboxRun> {
+  const release = await slot();
+  try {
+    return await runInWorker(options);
+  } finally {
+    release();
+  }
+}
+
+function runInWorker(options: { code: string; input: unknown; timeoutMs: number; memoryMb: number; host: HostCall }): Promise<SandboxRun> {
   const started = performance.now();
   const took = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {

@@ -68,6 +68,21 @@ describe('custom functions API', () => {
     expect((await t.request('GET', `/api/v1/automation/functions/${created.id}`, { as: admin })).statusCode).toBe(404);
   });
 
+  it('is in the OpenAPI document', async () => {
+    const doc = await t.request('GET', '/api/openapi.json');
+    expect(Object.keys(doc.data.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/automation/functions',
+        '/api/v1/automation/functions/{id}',
+        '/api/v1/automation/functions/{id}/test',
+        '/api/v1/automation/functions/{id}/runs',
+        '/api/v1/automation/schedules',
+        '/api/v1/automation/schedules/{id}/run',
+        '/api/v1/automation/schedules/{id}/runs',
+      ]),
+    );
+  });
+
   it('refuses code that does not compile, naming the line, and stores nothing', async () => {
     const response = await t.request('POST', '/api/v1/automation/functions', {
       as: admin,

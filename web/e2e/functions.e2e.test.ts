@@ -61,4 +61,30 @@ describe.skipIf(!hasChromium)('custom functions journey', () => {
     const lead = await fetch(`${journey.baseUrl}/api/v1/records/leads/${leadId}`, { headers: api });
     expect(((await lead.json()) as { data: { lead_status: string } }).data.lead_status).not.toBe('contacted');
   });
+
+  it('creates a weekly schedule, shows its next run, runs it now and shows the history', async () => {
+    const page = await journey.signIn('lucia@ceramicas.test', 'una-contraseña-larga');
+    try {
+      await page.goto(`${journey.baseUrl}/settings/automation/schedules`);
+      await page.getByRole('button', { name: 'Nueva programación' }).first().click();
+      const editor = page.getByRole('dialog', { name: 'Nueva programación' });
+      await editor.getByRole('textbox', { name: /^Nombre/ }).fill('Seguimiento de los lunes');
+      await editor.getByText('Semanal', { exact: true }).click();
+      await editor.getByRole('button', { name: 'Añadir acción' }).click();
+      await editor.getByRole('textbox', { name: /^Asunto/ }).fill('Revisar {{last_name}}');
+      await journey.screenshot(page, 'schedules-01-editor');
+      await editor.getByRole('button', { name: 'Guardar' }).click();
+      const row = page.getByTestId('schedule-row').filter({ hasText: 'Seguimiento de los lunes' });
+      await row.waitFor({ timeout: 10_000 });
+      await row.getByText(/Próxima: \d/).waitFor();
+      await page.getByRole('button', { name: 'Ejecutar «Seguimiento de los lunes» ahora' }).click();
+      await page.getByRole('button', { name: 'Historial de «Seguimiento de los lunes»' }).click();
+      const history = page.getByRole('dialog', { name: 'Historial de «Seguimiento de los lunes»' });
+      await history.getByText('1 tratados · 1 bien · 0 con error').waitFor({ timeout: 20_000 });
+      await journey.screenshot(page, 'schedules-02-history');
+    } catch (error) {
+      await journey.screenshot(page, 'FAILED-schedules');
+      throw error;
+    }
+  });
 });

@@ -9,6 +9,8 @@ import { assignmentPlugin } from './assignment/index.js';
 import { escalationPlugin } from './escalation/index.js';
 import { approvalsPlugin } from './approvals/index.js';
 import { scoringPlugin } from './scoring/index.js';
+import { functionsPlugin } from './functions/index.js';
+import { schedulesPlugin } from './schedules/index.js';
 
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
@@ -39,6 +41,8 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   ctx.jobs.scheduleOnStart(PRUNE_EXECUTIONS_JOB, '37 3 * * *', {}, { expireInSeconds: 3 * 3600 });
   await app.register(assignmentPlugin, { ctx });
   await app.register(escalationPlugin, { ctx });
+  await app.register(functionsPlugin, { ctx });
+  await app.register(schedulesPlugin, { ctx });
   // After the workflow engine subscribed: a record event runs workflow rules, then approval processes.
   await app.register(approvalsPlugin, { ctx });
   // Last: its event handlers run after the other rules' (workflow → approval → Blueprint → scoring).

@@ -11,7 +11,7 @@ import { createLineItemsService } from './inventory/line-items.service.js';
 import { lineItemRoutes } from './inventory/line-items.routes.js';
 
 // What other features use of crm: working time on the organization's business hours and holidays (case escalation).
-export { addBusinessMinutes, type BusinessCalendar } from './cases/business-calendar.js';
+export { addBusinessMinutes, localParts, zonedTime, type BusinessCalendar } from './cases/business-calendar.js';
 
 /** The standard modules' behaviour (deal stages, lead conversion, cases, inventory documents). */
 export const crmPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {

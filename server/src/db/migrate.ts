@@ -590,6 +590,91 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE INDEX automation_scoring_runs_created ON automation_scoring_runs (created_at);
     `,
   },
+  {
+    name: '0019-automation-functions',
+    sql: `
+      -- Custom functions (AUT-6): JavaScript run in a QuickJS sandbox (automation/functions) as owner_id, with HTTP
+      -- calls only to allowed_hosts and time and memory limits.
+      CREATE TABLE automation_functions (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        description text,
+        code text NOT NULL,
+        allowed_hosts text[] NOT NULL DEFAULT '{}',
+        timeout_ms integer NOT NULL DEFAULT 10000 CHECK (timeout_ms BETWEEN 100 AND 10000),
+        memory_mb integer NOT NULL DEFAULT 128 CHECK (memory_mb BETWEEN 8 AND 128),
+        owner_id uuid NOT NULL,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE UNIQUE INDEX automation_functions_name ON automation_functions (lower(name));
+      -- Each run of a function: what started it, its input in short, logs, result or error, duration and memory.
+      CREATE TABLE automation_function_runs (
+        id uuid PRIMARY KEY,
+        function_id uuid NOT NULL REFERENCES automation_functions (id) ON DELETE CASCADE,
+        trigger text NOT NULL CHECK (trigger IN ('test', 'workflow', 'schedule')),
+        source_id uuid,
+        record_id uuid,
+        status text NOT NULL CHECK (status IN ('done', 'failed')),
+        input jsonb NOT NULL DEFAULT '{}',
+        logs jsonb NOT NULL DEFAULT '[]',
+        result jsonb,
+        error text,
+        duration_ms integer NOT NULL,
+        memory_bytes bigint,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX automation_function_runs_function ON automation_function_runs (function_id, created_at DESC);
+      -- Schedules (AUT-5): once, daily, weekly (weekdays), monthly (day of month) at a local time; a function, or actions
+      -- over the records of module matching criteria.
+      CREATE TABLE automation_schedules (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        enabled boolean NOT NULL DEFAULT true,
+        frequency text NOT NULL CHECK (frequency IN ('once', 'daily', 'weekly', 'monthly')),
+        run_on date,
+        time text NOT NULL,
+        weekdays integer[] NOT NULL DEFAULT '{}',
+        month_day integer CHECK (month_day BETWEEN 1 AND 31),
+        module text,
+        criteria jsonb,
+        function_id uuid REFERENCES automation_functions (id) ON DELETE RESTRICT,
+        actions jsonb NOT NULL DEFAULT '[]',
+        owner_id uuid NOT NULL,
+        next_run_at timestamptz,
+        last_run_at timestamptz,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX automation_schedules_due ON automation_schedules (next_run_at) WHERE enabled;
+      -- One row per schedule and due time: a tick seen twice makes one run.
+      CREATE TABLE automation_schedule_runs (
+        id uuid PRIMARY KEY,
+        schedule_id uuid NOT NULL REFERENCES automation_schedules (id) ON DELETE CASCADE,
+        due_at timestamptz NOT NULL,
+        manual boolean NOT NULL DEFAULT false,
+        status text NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+        matched integer NOT NULL DEFAULT 0,
+        succeeded integer NOT NULL DEFAULT 0,
+        failed integer NOT NULL DEFAULT 0,
+        error text,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        UNIQUE (schedule_id, due_at)
+      );
+      CREATE INDEX automation_schedule_runs_schedule ON automation_schedule_runs (schedule_id, started_at DESC);
+      -- Each record a run handled, claimed in the chunk's transaction: a resumed run skips them.
+      CREATE TABLE automation_schedule_items (
+        run_id uuid NOT NULL REFERENCES automation_schedule_runs (id) ON DELETE CASCADE,
+        record_id uuid NOT NULL,
+        status text NOT NULL CHECK (status IN ('done', 'failed')),
+        error text,
+        PRIMARY KEY (run_id, record_id)
+      );
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

@@ -15,6 +15,8 @@ import { kamMessages } from '../kam/messages';
 import { automationMessages } from '../automation/messages';
 import { forecastsMessages } from '../forecasts/messages';
 import { reportsMessages } from '../reports/messages';
+import { automationFunctionsMessages } from '../automation/functions/messages';
+import { automationSchedulesMessages } from '../automation/schedules/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -39,6 +41,8 @@ const features = {
   automation: automationMessages,
   forecasts: forecastsMessages,
   reports: reportsMessages,
+  automationFunctions: automationFunctionsMessages,
+  automationSchedules: automationSchedulesMessages,
 };
 
 const resources = Object.fromEntries(

@@ -12,9 +12,10 @@ export type Action =
   | { type: 'field_update'; field: string; value: unknown }
   | { type: 'task'; subject: string; assignTo: 'owner' | 'user'; userId?: string; dueInDays?: number; priority?: 'high' | 'normal' | 'low' }
   | { type: 'email'; to: Recipient; userId?: string; templateId?: string; subject?: string; body?: string }
-  | { type: 'webhook'; webhookId: string };
+  | { type: 'webhook'; webhookId: string }
+  | { type: 'custom_function'; functionId: string };
 export type ActionType = Action['type'];
-export const ACTION_TYPES: readonly ActionType[] = ['field_update', 'task', 'email', 'webhook'];
+export const ACTION_TYPES: readonly ActionType[] = ['field_update', 'task', 'email', 'webhook', 'custom_function'];
 
 export type ScheduleWhen = { after: number } | { field: string; days: number; time: string };
 export interface ScheduledActions {

@@ -17,6 +17,8 @@ export const SETTINGS_SECTIONS = [
   { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
   { id: 'approvalProcesses', to: '/settings/automation/approval-processes' },
   { id: 'scoringRules', to: '/settings/automation/scoring-rules' },
+  { id: 'customFunctions', to: '/settings/automation/functions' },
+  { id: 'schedules', to: '/settings/automation/schedules' },
   { id: 'automation', to: '/settings/automation' },
   { id: 'forecasts', to: '/settings/forecasts' },
 ] as const;

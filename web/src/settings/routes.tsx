@@ -20,6 +20,8 @@ import { ApprovalProcessesPage } from '../automation/approvals/pages/approval-pr
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
 import { ScoringRulesPage } from '../automation/scoring/pages/scoring-rules-page';
 import { ForecastSettingsPage } from '../forecasts';
+import { FunctionsPage } from '../automation/functions/pages/functions-page';
+import { SchedulesPage } from '../automation/schedules/pages/schedules-page';
 
 /** Settings pages, under /settings; the layout shows the settings menu beside them. */
 export function settingsRoutes(parent: AnyRoute) {
@@ -49,6 +51,8 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/automation/escalation-rules', EscalationRulesPage),
       page('/automation/approval-processes', ApprovalProcessesPage),
       page('/automation/scoring-rules', ScoringRulesPage),
+      page('/automation/functions', FunctionsPage),
+      page('/automation/schedules', SchedulesPage),
       page('/automation', WorkflowRulesPage),
       page('/forecasts', ForecastSettingsPage),
       page('/modules', ModulesPage),

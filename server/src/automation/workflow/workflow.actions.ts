@@ -28,6 +28,7 @@ import {
   type ActionOutcome,
 } from './workflow.repository.js';
 import type { Action, ScheduledActions } from './workflow.schemas.js';
+import { runFunctionAction } from '../functions/function.action.js';
 
 export const EMAIL_JOB = 'automation.workflow-email';
 export const SCHEDULED_JOB = 'automation.workflow-scheduled';
@@ -73,6 +74,10 @@ export interface RunContext {
   depth: number;
   /** A test run: do what can be rolled back, and send nothing. */
   dryRun: boolean;
+  /** The trigger's changes ({field: {from, to}}), when a record change started the run. */
+  changes?: unknown;
+  /** Queues an e-mail action's message (schedules have their own job); default: the workflow e-mail job. */
+  queueEmail?: (trx: Trx, index: number, mail: { to: string[]; subject: string; text: string }) => Promise<void>;
 }
 
 type Deps = { records: RecordService };
@@ -238,7 +243,8 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
               },
               durationMs: took(),
             };
-          if (!run.dryRun)
+          if (!run.dryRun && run.queueEmail) await run.queueEmail(trx, index, { to, subject, text });
+          else if (!run.dryRun)
             await ctx.jobs.send(
               EMAIL_JOB,
               { orgId: run.orgId, schema: run.schema, executionId: run.executionId, index, to, subject, text },
@@ -273,6 +279,8 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
             durationMs: took(),
           };
         }
+        case 'custom_function':
+          return { type: action.type, ...(await runFunctionAction(ctx, trx, run, action.functionId)), durationMs: took() };
       }
     });
   } catch (error) {

@@ -146,7 +146,7 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
   async function execute(
     rule: RuleRow,
     target: Target,
-    trigger: { key: string; name: string; depth: number; includeDeleted: boolean },
+    trigger: { key: string; name: string; depth: number; includeDeleted: boolean; changes?: unknown },
     body: (trx: Trx, run: RunContext) => Promise<{ outcomes: ActionOutcome[]; reason?: string | null; status?: ExecutionStatus }>,
     /** The criteria result taken before any rule of the event ran (else checked now, in the transaction). */
     checked?: boolean | AppError,
@@ -206,6 +206,7 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
         trigger: trigger.name,
         depth: trigger.depth,
         dryRun: false,
+        changes: trigger.changes,
       };
       const result = await body(trx, run);
       const failed = result.outcomes.some((outcome) => outcome.status === 'failed');
@@ -261,6 +262,7 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
         name: rule.trigger === 'field_update' ? 'field_update' : kind,
         depth,
         includeDeleted: kind === 'delete',
+        changes,
       };
       const body = async (trx: Trx, run: RunContext) => {
         const outcomes = await runActions(ctx, deps, trx, run, rule.actions);

@@ -60,7 +60,15 @@ export const WebhookAction = Type.Object(
   { additionalProperties: false, description: 'Posts the rule, the trigger and the record to a registered webhook.' },
 );
 
-export const Action = Type.Union([FieldUpdateAction, TaskAction, EmailAction, WebhookAction]);
+export const CustomFunctionAction = Type.Object(
+  {
+    type: Type.Literal('custom_function'),
+    functionId: Type.String({ format: 'uuid', description: 'A custom function of the organization (Settings › Custom functions).' }),
+  },
+  { additionalProperties: false, description: 'Runs a custom function with the record and its changes as input, as the function’s owner.' },
+);
+
+export const Action = Type.Union([FieldUpdateAction, TaskAction, EmailAction, WebhookAction, CustomFunctionAction]);
 export type Action = Static<typeof Action>;
 
 export const ScheduleWhen = Type.Union([

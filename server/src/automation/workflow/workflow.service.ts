@@ -31,6 +31,7 @@ import {
 } from './workflow.repository.js';
 import type { Action, CreateRuleBody, UpdateRuleBody } from './workflow.schemas.js';
 import { exampleRule, type ExampleName } from './workflow.examples.js';
+import { findFunction } from '../functions/function.repository.js';
 
 /**
  * Workflow rules are not records: the profile key `automation` grants them, and only when named (the '*' entry of
@@ -41,7 +42,7 @@ export const AUTOMATION_PERMISSION = 'automation';
 
 const allowed = (auth: AuthContext, action: 'read' | 'manage') => canFeature(auth, AUTOMATION_PERMISSION, action);
 
-function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
+export function assertAllowed(auth: AuthContext, action: 'read' | 'manage') {
   if (!allowed(auth, action))
     throw forbidden(
       action === 'read'
@@ -168,6 +169,10 @@ export async function checkAction(
       if (!(await findWebhook(executor, auth.orgId, action.webhookId)))
         throw badRequest('No webhook of your organization has this id.', `${path}.webhookId`);
       return;
+    case 'custom_function':
+      if (!(await findFunction(executor, auth.orgSchema, action.functionId)))
+        throw badRequest('No custom function of your organization has this id.', `${path}.functionId`);
+      return;
   }
 }
 
@@ -257,6 +262,16 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
   }
 
   return {
+    /** A module, criteria and actions checked as a rule's are (schedules use it); returns the module's API name. */
+    async checkRecordActions(auth: AuthContext, input: { module: string; criteria: unknown; actions: Action[]; ownerId?: string }) {
+      const metadata = await metadataOf(auth);
+      const module = moduleOf(metadata, input.module);
+      if (input.criteria) await checkCriteria(database.db, auth, metadata, module, input.criteria, 'criteria');
+      for (const [index, action] of input.actions.entries())
+        await checkAction(database.db, auth, module, action, `actions[${index}]`, 'schedule');
+      if (input.ownerId) await checkUser(database.db, auth, input.ownerId, 'ownerId');
+      return module.apiName;
+    },
     async list(auth: AuthContext, module?: string) {
       assertAllowed(auth, 'read');
       return (await listRules(database.db, auth.orgSchema, module)).map(presentRule);

@@ -14,7 +14,7 @@ export interface BusinessCalendar {
 const MINUTE = 60_000;
 
 /** The wall-clock parts of an instant in a time zone. */
-function localParts(instant: Date, timeZone: string) {
+export function localParts(instant: Date, timeZone: string) {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', {
       timeZone,

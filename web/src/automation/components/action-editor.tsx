@@ -5,6 +5,7 @@ import type { Field } from '../../records/api';
 import { FieldInput } from '../../records/components/field-input';
 import { useDirectoryUsers } from '../../records/hooks/use-records';
 import { useWebhooks } from '../../settings/hooks/use-webhooks';
+import { useFunctions } from '../functions/api';
 import { ACTION_TYPES, useEmailTemplates, type Action, type ActionType, type Recipient } from '../api';
 
 /** A new action of a type, with sensible starting values. */
@@ -18,6 +19,8 @@ export function newAction(type: ActionType, fields: Field[]): Action {
       return { type, to: 'owner', subject: '', body: '' };
     case 'webhook':
       return { type, webhookId: '' };
+    case 'custom_function':
+      return { type, functionId: '' };
   }
 }
 
@@ -29,11 +32,14 @@ export function ActionEditor({
   fields,
   onChange,
   onRemove,
+  types = ACTION_TYPES,
 }: {
   action: Action;
   fields: Field[];
   onChange: (action: Action) => void;
   onRemove: () => void;
+  /** The action types offered (schedules: field update, task, e-mail). */
+  types?: readonly ActionType[];
 }) {
   const { t } = useTranslation('automation');
   return (
@@ -42,7 +48,7 @@ export function ActionEditor({
         <Group justify="space-between" wrap="nowrap">
           <Select
             aria-label={t('editor.addAction')}
-            data={ACTION_TYPES.map((type) => ({ value: type, label: t(`editor.actionType.${type}`) }))}
+            data={types.map((type) => ({ value: type, label: t(`editor.actionType.${type}`) }))}
             value={action.type}
             onChange={(type) => type && onChange(newAction(type as ActionType, fields))}
             allowDeselect={false}
@@ -77,6 +83,7 @@ function ActionFields({ action, fields, onChange }: { action: Action; fields: Fi
   const { t } = useTranslation('automation');
   const templates = useEmailTemplates();
   const webhooks = useWebhooks();
+  const functions = useFunctions();
   const mergeHint = t('editor.mergeHint', { examples: '{{first_name}}, {{owner_id}}, {{me.name}}' });
   switch (action.type) {
     case 'field_update': {
@@ -204,6 +211,17 @@ function ActionFields({ action, fields, onChange }: { action: Action; fields: Fi
           data={(webhooks.data ?? []).map((webhook) => ({ value: webhook.id, label: `${webhook.name} — ${webhook.url}` }))}
           value={action.webhookId || null}
           onChange={(webhookId) => webhookId && onChange({ ...action, webhookId })}
+          allowDeselect={false}
+        />
+      );
+    case 'custom_function':
+      return (
+        <Select
+          label={t('editor.customFunction')}
+          required
+          data={(functions.data ?? []).map((fn) => ({ value: fn.id, label: fn.name }))}
+          value={action.functionId || null}
+          onChange={(functionId) => functionId && onChange({ ...action, functionId })}
           allowDeselect={false}
         />
       );

@@ -17,6 +17,8 @@ import {
   IconChecklist,
   IconStars,
   IconChartBar,
+  IconCode,
+  IconCalendarTime,
   type Icon,
 } from '@tabler/icons-react';
 import { Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
@@ -42,6 +44,8 @@ const ICONS: Record<SettingsSectionId, Icon> = {
   escalationRules: IconAlarm,
   approvalProcesses: IconChecklist,
   scoringRules: IconStars,
+  customFunctions: IconCode,
+  schedules: IconCalendarTime,
   automation: IconBolt,
   forecasts: IconChartBar,
 };

@@ -1,6 +1,6 @@
 /** Strings of the reports and dashboards screens. */
 const es = {
-  nav: { reports: 'Informes', dashboards: 'Paneles' },
+  nav: { reports: 'Informes', dashboards: 'Paneles', query: 'Consulta' },
   common: { cancel: 'Cancelar' },
   types: { tabular: 'Tabular', summary: 'Resumen', matrix: 'Matriz' },
   charts: {
@@ -204,10 +204,32 @@ const es = {
     deleteTitle: '¿Eliminar el panel «{{name}}»?',
     deleteMessage: 'Los informes no se eliminan; solo el panel.',
   },
+  query: {
+    title: 'Consulta',
+    intro:
+      'Pregunta lo que quieras a tus datos en un lenguaje parecido a SQL (SELECT … FROM … WHERE … GROUP BY … ORDER BY … LIMIT …), con los nombres de API de módulos y campos. Solo lee, y solo lo que tú puedes ver.',
+    label: 'Consulta',
+    examples: 'Ejemplos',
+    example1: 'Ingresos ganados por propietario este año fiscal',
+    example2: 'Tasa de éxito por mes',
+    example3: 'Leads por origen y estado',
+    example4: 'Mis oportunidades que cierran en 30 días',
+    run: 'Ejecutar',
+    shortcut: 'Ctrl + Intro',
+    error: 'La consulta no se pudo ejecutar',
+    errorAt: 'Error en la línea {{line}}, columna {{column}}',
+    rows_one: '{{count}} fila',
+    rows_other: '{{count}} filas',
+    duration: '{{ms}} ms',
+    truncated: 'Hay más: sube el LIMIT',
+    empty: 'Ningún registro cumple la consulta.',
+    yes: 'Sí',
+    no: 'No',
+  },
 };
 
 const en: typeof es = {
-  nav: { reports: 'Reports', dashboards: 'Dashboards' },
+  nav: { reports: 'Reports', dashboards: 'Dashboards', query: 'Query' },
   common: { cancel: 'Cancel' },
   types: { tabular: 'Tabular', summary: 'Summary', matrix: 'Matrix' },
   charts: {
@@ -410,6 +432,28 @@ const en: typeof es = {
     removeOf: 'Remove “{{name}}” from the dashboard',
     deleteTitle: 'Delete the dashboard “{{name}}”?',
     deleteMessage: 'The reports stay; only the dashboard goes.',
+  },
+  query: {
+    title: 'Query',
+    intro:
+      'Ask your data anything in a SQL-like language (SELECT … FROM … WHERE … GROUP BY … ORDER BY … LIMIT …) over the API names of modules and fields. It only reads, and only what you may see.',
+    label: 'Query',
+    examples: 'Examples',
+    example1: 'Won revenue by owner this fiscal year',
+    example2: 'Win rate by month',
+    example3: 'Leads by source and status',
+    example4: 'My deals closing in 30 days',
+    run: 'Run',
+    shortcut: 'Ctrl + Enter',
+    error: 'The query could not run',
+    errorAt: 'Error at line {{line}}, column {{column}}',
+    rows_one: '{{count}} row',
+    rows_other: '{{count}} rows',
+    duration: '{{ms}} ms',
+    truncated: 'There is more: raise the LIMIT',
+    empty: 'No record matches the query.',
+    yes: 'Yes',
+    no: 'No',
   },
 };
 

@@ -25,6 +25,10 @@ export function reportsRoutes(parent: AnyRoute): AnyRoute[] {
       },
     }),
     route(
+      '/reports/query',
+      lazyRouteComponent(() => import('./pages/query-page'), 'QueryPage'),
+    ),
+    route(
       '/reports/$id',
       lazyRouteComponent(() => import('./pages/report-page'), 'ReportPage'),
     ),

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Grid, Group, NavLink, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { IconFolder, IconFolders, IconLayoutDashboard, IconPlus, IconSparkles } from '@tabler/icons-react';
+import { IconFolder, IconFolders, IconLayoutDashboard, IconPlus, IconSparkles, IconTerminal2 } from '@tabler/icons-react';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../app/api';
@@ -46,6 +46,9 @@ export function ReportsPage() {
         <Group>
           <Button variant="default" component={Link} to="/dashboards" leftSection={<IconLayoutDashboard size={16} />}>
             {t('nav.dashboards')}
+          </Button>
+          <Button variant="default" component={Link} to="/reports/query" leftSection={<IconTerminal2 size={16} />}>
+            {t('nav.query')}
           </Button>
           {canBuild && (
             <>

@@ -686,6 +686,8 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
         status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
         error text,
         recipients integer NOT NULL DEFAULT 0,
+        -- Taken by the job that mails it; a job that died with it is taken again after 10 minutes.
+        claimed_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
         finished_at timestamptz,
         UNIQUE (schedule_id, due_at)

@@ -92,6 +92,14 @@ export async function findRun(executor: Executor, schema: string, id: string): P
   return result.rows[0];
 }
 
+/** Takes a pending run for mailing: false when it is done or another job took it less than 10 minutes ago. */
+export async function claimRun(executor: Executor, schema: string, id: string, now: Date): Promise<boolean> {
+  const result = await sql<{ id: string }>`UPDATE ${t(schema, 'report_schedule_runs')} SET claimed_at = ${now}
+    WHERE id = ${id} AND status = 'pending' AND (claimed_at IS NULL OR claimed_at < ${now}::timestamptz - interval '10 minutes')
+    RETURNING id`.execute(executor);
+  return result.rows.length > 0;
+}
+
 /** Records how a run ended on the run and on its schedule (last run, last error). */
 export async function finishRun(
   executor: Executor,

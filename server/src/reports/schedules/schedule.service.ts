@@ -13,6 +13,7 @@ import { assertAllowed, type ReportService } from '../report.service.js';
 import { findReport } from '../report.repository.js';
 import { renderAttachment } from './schedule.render.js';
 import {
+  claimRun,
   deleteSchedule,
   findRun,
   findSchedule,
@@ -250,7 +251,7 @@ export function createReportScheduleService(ctx: AppContext, deps: { reports: Pi
     if (!run || run.status !== 'pending') return;
     const schedule = await findSchedule(database.db, data.schema, run.schedule_id);
     const report = schedule ? await findReport(database.db, data.schema, schedule.report_id) : undefined;
-    if (!schedule || !report) return;
+    if (!schedule || !report || !(await claimRun(database.db, data.schema, run.id, ctx.now()))) return;
     let error: string | null = null;
     let count = 0;
     try {

@@ -136,7 +136,7 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await pick(admin, 'Frecuencia', 'Cada semana');
       await pick(admin, 'Día de la semana', 'Lunes');
       await pick(admin, 'Formato', 'XLSX');
-      await dialog.getByRole('textbox', { name: 'Usuarios' }).click();
+      await dialog.getByLabel('Usuarios').click();
       await admin.getByRole('option', { name: 'Ana García' }).click();
       await dialog.getByRole('button', { name: 'Programar', exact: true }).click();
       const row = dialog.getByTestId('report-schedule');

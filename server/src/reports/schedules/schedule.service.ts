@@ -6,8 +6,7 @@ import { AppError, forbidden, notFound } from '../../platform/http/app-error.js'
 import { newId } from '../../platform/ids.js';
 import { recordAudit } from '../../platform/audit/audit.service.js';
 import { findOrganization } from '../../platform/orgs/organization.repository.js';
-import { nextRunAfter } from '../../automation/schedules/schedule.calendar.js';
-import { listOrganizations } from '../../automation/schedules/schedule.repository.js';
+import { listOrganizations, nextRunAfter } from '../../automation/index.js';
 import { invalid } from '../report-fields.js';
 import { assertAllowed, type ReportService } from '../report.service.js';
 import { findReport } from '../report.repository.js';

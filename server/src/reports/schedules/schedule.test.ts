@@ -276,4 +276,17 @@ describe('report schedules', () => {
     expect(after.lastError).toMatch(/No active user/);
     expect(t.mail.messages.some((m) => m.to.includes(lonely.email))).toBe(false);
   });
+
+  it('documents its routes in the OpenAPI document under Reports', async () => {
+    const document = (await t.request('GET', '/api/openapi.json')).data;
+    for (const [path, method] of [
+      ['/api/v1/reports/{id}/schedules', 'get'],
+      ['/api/v1/reports/{id}/schedules', 'post'],
+      ['/api/v1/report-schedules/{id}', 'patch'],
+      ['/api/v1/report-schedules/{id}', 'delete'],
+    ] as const) {
+      expect(document.paths[path][method].tags).toEqual(['Reports']);
+      expect(document.paths[path][method].description).toContain('owner');
+    }
+  });
 });

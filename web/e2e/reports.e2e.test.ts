@@ -47,7 +47,8 @@ describe.skipIf(!hasChromium)('reports journey', () => {
     await page.getByRole('option', { name: option, exact: true }).click();
   };
 
-  it('builds a report with a chart, drills into a bar, and puts it on a dashboard', async () => {
+  it('builds a report with a chart, drills into a bar, puts it on a dashboard and schedules it by e-mail', async () => {
+    let reportUrl = '';
     const preview = admin.getByTestId('report-preview');
     const bars = (scope: ReturnType<Page['getByTestId']>) => scope.locator('.recharts-bar-rectangle path');
 
@@ -98,6 +99,7 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await admin.waitForURL(/\/reports\/[0-9a-f-]{36}$/);
       await expect.poll(() => admin.getByRole('heading', { name: 'Ingresos ganados por mes' }).isVisible()).toBe(true);
       await expect.poll(() => bars(admin.getByTestId('report-chart')).count(), { timeout: 15_000 }).toBe(2);
+      reportUrl = admin.url();
     });
 
     await journey.step(admin, 'reports-05-dashboard', async () => {
@@ -124,6 +126,23 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await admin.reload();
       await expect.poll(() => admin.getByRole('combobox', { name: 'Periodo del panel' }).inputValue()).toBe('Este mes');
       await expect.poll(() => bars(admin.getByTestId('dashboard-widget')).count(), { timeout: 15_000 }).toBe(1);
+    });
+
+    await journey.step(admin, 'reports-07-schedule', async () => {
+      await admin.goto(reportUrl);
+      await admin.getByRole('button', { name: 'Programar envío' }).click();
+      const dialog = admin.getByRole('dialog');
+      await expect.poll(() => dialog.getByText('Envíos programados de «Ingresos ganados por mes»').isVisible()).toBe(true);
+      await pick(admin, 'Frecuencia', 'Cada semana');
+      await pick(admin, 'Día de la semana', 'Lunes');
+      await pick(admin, 'Formato', 'XLSX');
+      await dialog.getByLabel('Usuarios').click();
+      await admin.getByRole('option', { name: 'Ana García' }).click();
+      await dialog.getByRole('button', { name: 'Programar', exact: true }).click();
+      const row = dialog.getByTestId('report-schedule');
+      await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
+      expect(await row.textContent()).toContain('Cada semana · Lunes · 08:00 · XLSX');
+      expect(await row.getByText(/^Próximo: /).isVisible()).toBe(true);
     });
   });
   it('starts from the gallery, turns it into a matrix and a KPI', async () => {

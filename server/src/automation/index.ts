@@ -12,6 +12,10 @@ import { scoringPlugin } from './scoring/index.js';
 import { functionsPlugin } from './functions/index.js';
 import { schedulesPlugin } from './schedules/index.js';
 
+/** The schedules' calendar (next run in an organization's time zone) and their list of organizations, reused by reports/schedules. */
+export { nextRunAfter } from './schedules/schedule.calendar.js';
+export { listOrganizations } from './schedules/schedule.repository.js';
+
 const engines = new WeakMap<AppContext, WorkflowEngine>();
 
 /** The workflow engine of this app (tests call its handlers directly to replay an event or a due job). */

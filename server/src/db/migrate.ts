@@ -675,6 +675,25 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
     `,
   },
+  {
+    name: '0020-report-schedules',
+    sql: `
+      -- Scheduled reports (reports/schedules): one run per schedule and due time (two ticks make one), mailed once.
+      CREATE TABLE report_schedule_runs (
+        id uuid PRIMARY KEY,
+        schedule_id uuid NOT NULL REFERENCES report_schedules (id) ON DELETE CASCADE,
+        due_at timestamptz NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+        error text,
+        recipients integer NOT NULL DEFAULT 0,
+        -- Taken by the job that mails it; a job that died with it is taken again after 10 minutes.
+        claimed_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        UNIQUE (schedule_id, due_at)
+      );
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

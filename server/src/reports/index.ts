@@ -6,10 +6,12 @@ import { reportRoutes } from './report.routes.js';
 import { createQueryService } from './query/query.service.js';
 import { queryRoutes } from './query/query.routes.js';
 import { dashboardsPlugin } from './dashboards/index.js';
+import { reportSchedulesPlugin } from './schedules/index.js';
 
 export type { ReportService } from './report.service.js';
 export type { RunResult } from './report.engine.js';
 export { REPORTS_PERMISSION } from './report.service.js';
+export { getReportSchedules } from './schedules/index.js';
 
 const services = new WeakMap<AppContext, ReportService>();
 
@@ -29,4 +31,5 @@ export const reportsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   await app.register(reportRoutes, { reports: getReports(ctx) });
   await app.register(queryRoutes, { query: createQueryService({ reports: getReports(ctx), now: () => ctx.now() }) });
   await app.register(dashboardsPlugin, { ctx, reports: getReports(ctx) });
+  await app.register(reportSchedulesPlugin, { ctx, reports: getReports(ctx) });
 };

@@ -165,6 +165,25 @@ export interface DashboardInput {
 }
 export type WidgetRun = { id: string; result: RunResult } | { id: string; error: { code: string; message: string } };
 
+export type Frequency = 'daily' | 'weekly' | 'monthly';
+export type ScheduleFormat = 'csv' | 'xlsx' | 'pdf';
+export interface ScheduleInput {
+  frequency: Frequency;
+  time: string;
+  weekday?: number;
+  monthDay?: number;
+  format: ScheduleFormat;
+  recipients: { users: string[]; roles: string[]; groups: string[] };
+}
+/** A report mailed on a schedule (server/src/reports/schedules). */
+export interface Schedule extends ScheduleInput {
+  id: string;
+  reportId: string;
+  nextRunAt: string | null;
+  lastRunAt: string | null;
+  lastError: string | null;
+}
+
 export const reportsApi = {
   list: () => api.get<{ data: Report[] }>('/reports').then((answer) => answer.data),
   get: (id: string) => api.get<Report>(`/reports/${id}`),
@@ -179,6 +198,9 @@ export const reportsApi = {
     'id' in source
       ? api.post<DrillPage>(`/reports/${source.id}/records`, { keys, limit: 50, ...(cursor ? { cursor } : {}) })
       : api.post<DrillPage>('/reports/records', { definition: source.definition, keys, limit: 50, ...(cursor ? { cursor } : {}) }),
+  schedules: (id: string) => api.get<{ data: Schedule[] }>(`/reports/${id}/schedules`).then((answer) => answer.data),
+  createSchedule: (id: string, input: ScheduleInput) => api.post<Schedule>(`/reports/${id}/schedules`, input),
+  removeSchedule: (id: string) => api.delete(`/report-schedules/${id}`),
   dashboards: () => api.get<{ data: Dashboard[] }>('/dashboards').then((answer) => answer.data),
   dashboard: (id: string) => api.get<Dashboard>(`/dashboards/${id}`),
   createDashboard: (input: DashboardInput & { name: string }) => api.post<Dashboard>('/dashboards', input),

@@ -15,6 +15,14 @@ export interface OutgoingMail {
   fromName?: string;
   /** A stable Message-ID (`<…@…>`), so that a mail sent again after a crash is recognizable as the same one. */
   messageId?: string;
+  /** Files sent with the mail (a scheduled report's CSV or XLSX); the outbox keeps their names only. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
 }
 
 /**
@@ -55,6 +63,7 @@ export function createMailer(options: { database: Database; smtpUrl?: string; fr
             text: mail.text,
             html: mail.html,
             messageId: mail.messageId,
+            attachments: mail.attachments?.map(({ filename, content, contentType }) => ({ filename, content, contentType })),
           });
           status = 'sent';
         } catch (err) {

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { reportsApi, type DashboardInput, type PeriodRange, type ReportDefinition, type ReportInput } from '../api';
+import { reportsApi, type DashboardInput, type PeriodRange, type ReportDefinition, type ReportInput, type ScheduleInput } from '../api';
 
 export const reportsKeys = {
   all: ['reports'] as const,
@@ -8,6 +8,7 @@ export const reportsKeys = {
   gallery: ['reports', 'gallery'] as const,
   run: (id: string, period?: PeriodRange) => ['reports', 'run', id, period ?? null] as const,
   preview: (definition: ReportDefinition) => ['reports', 'preview', definition] as const,
+  schedules: (id: string) => ['reports', 'schedules', id] as const,
   dashboards: ['dashboards'] as const,
   dashboard: (id: string) => ['dashboards', 'one', id] as const,
   dashboardRun: (id: string, period: PeriodRange | null | undefined) => ['dashboards', 'run', id, period ?? null] as const,
@@ -53,6 +54,26 @@ export function useSaveReport() {
 export function useDeleteReport() {
   const client = useQueryClient();
   return useMutation({ mutationFn: reportsApi.remove, onSuccess: () => client.invalidateQueries({ queryKey: reportsKeys.all }) });
+}
+
+export function useSchedules(id: string, enabled: boolean) {
+  return useQuery({ queryKey: reportsKeys.schedules(id), queryFn: () => reportsApi.schedules(id), enabled });
+}
+
+export function useCreateSchedule(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ScheduleInput) => reportsApi.createSchedule(id, input),
+    onSuccess: () => client.invalidateQueries({ queryKey: reportsKeys.schedules(id) }),
+  });
+}
+
+export function useDeleteSchedule(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: reportsApi.removeSchedule,
+    onSuccess: () => client.invalidateQueries({ queryKey: reportsKeys.schedules(id) }),
+  });
 }
 
 export function useDashboards() {

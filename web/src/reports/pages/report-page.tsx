@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
-import { IconPencil, IconRefresh, IconShare, IconTrash } from '@tabler/icons-react';
+import { IconMailForward, IconPencil, IconRefresh, IconShare, IconTrash } from '@tabler/icons-react';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
@@ -11,6 +11,7 @@ import { notifySuccess } from '../../settings/components/feedback';
 import type { PeriodRange } from '../api';
 import { PeriodSelect } from '../components/period-select';
 import { ReportResult } from '../components/report-result';
+import { ScheduleModal } from '../components/schedule-modal';
 import { ShareModal } from '../components/share-modal';
 import { useDeleteReport, useReport, useRunReport, useSaveReport } from '../hooks/use-reports';
 import { canBuildReports } from '../permissions';
@@ -26,7 +27,7 @@ export function ReportPage() {
   const run = useRunReport(id, period ?? undefined);
   const save = useSaveReport();
   const remove = useDeleteReport();
-  const [dialog, setDialog] = useState<'share' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'share' | 'schedule' | 'delete' | null>(null);
   if (report.isError) return <Alert color="red">{errorMessage(report.error, t)}</Alert>;
   if (!report.data || !me.data) return <PageLoader />;
   const { definition } = report.data;
@@ -66,6 +67,9 @@ export function ReportPage() {
               <Button variant="default" leftSection={<IconShare size={16} />} onClick={() => setDialog('share')}>
                 {t('share.button')}
               </Button>
+              <Button variant="default" leftSection={<IconMailForward size={16} />} onClick={() => setDialog('schedule')}>
+                {t('schedule.button')}
+              </Button>
               <Button component={Link} to={`/reports/${id}/edit`} leftSection={<IconPencil size={16} />}>
                 {t('report.edit')}
               </Button>
@@ -95,6 +99,7 @@ export function ReportPage() {
           notifySuccess(t('share.saved'));
         }}
       />
+      <ScheduleModal reportId={id} reportName={report.data.name} opened={dialog === 'schedule'} onClose={() => setDialog(null)} />
       <ConfirmModal
         opened={dialog === 'delete'}
         title={t('report.deleteTitle', { name: report.data.name })}

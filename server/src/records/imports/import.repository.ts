@@ -52,6 +52,18 @@ export async function finishImport(executor: Executor, id: string, set: ImportCh
   await executor.updateTable('platform.imports').set(set).where('id', '=', id).where('status', 'in', UNFINISHED).execute();
 }
 
+/** A runner takes the import: running, with a first sign of life; false when it is finished already (another runner). */
+export async function startImport(executor: Executor, id: string, now: Date): Promise<boolean> {
+  const row = await executor
+    .updateTable('platform.imports')
+    .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, ${now})`, heartbeat_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A runner's sign of life (a runner that has the import beats; see claimStaleImports). */
 export async function beatImport(executor: Executor, id: string) {
   await executor

@@ -35,6 +35,7 @@ import {
   lockImportProgress,
   releaseImport,
   rememberMapping,
+  startImport,
   updateImport,
   type ImportRow,
 } from './import.repository.js';
@@ -293,8 +294,10 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       return fail(row, error instanceof AppError ? error.message : 'The module cannot be imported into.');
     }
     if (!fs.existsSync(file)) {
-      // Every row written and the file removed, but the job stopped before saying so.
-      if (row.total_rows !== null && row.rows_read >= row.total_rows)
+      // Every row written and the file removed, but the runner stopped (or has not yet got) to saying so: read afresh,
+      // as another runner may have just finished.
+      const current = (await findImportById(database.db, row.id)) ?? row;
+      if (current.total_rows !== null && current.rows_read >= current.total_rows)
         return finishImport(database.db, row.id, { status: 'done', finished_at: ctx.now() });
       return fail(row, 'The uploaded file is no longer there.');
     }
@@ -305,8 +308,7 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
     );
     beats.unref();
     try {
-      await updateImport(database.db, row.id, { status: 'running', started_at: row.started_at ?? ctx.now() });
-      await beatImport(database.db, row.id);
+      if (!(await startImport(database.db, row.id, ctx.now()))) return; // another runner finished it meanwhile
       if (row.total_rows === null) await updateImport(database.db, row.id, { total_rows: await countRows(file, row.file_type) });
       const headers = row.headers as string[];
       const mapping = row.mapping as Mapping;

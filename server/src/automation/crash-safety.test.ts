@@ -154,14 +154,21 @@ async function scenario(options: {
     expect(after).toMatchObject({ status: 'done', progress: { rowsRead: ROWS, totalRows: ROWS }, counts: { created: ROWS, failed: 0 } });
     const messageId = (raw: string) => /^Message-ID: *(.+)$/im.exec(raw)?.[1]?.trim() ?? '';
     let seen = {};
-    /** What the outbox holds (a failure says why the work stopped). */
-    const outboxState = async () => {
-      if (testDatabaseKind() !== 'postgres') return '';
+    /** What the outbox, the e-mail actions and their jobs hold (a failure says why the work stopped). */
+    const diagnose = async () => {
+      // The embedded database opens only once its server has stopped.
+      if (testDatabaseKind() !== 'postgres') await server.stop();
       db ??= await options.open();
-      const rows = await sql`SELECT type, processed_at IS NOT NULL AS processed, claimed_until > now() AS claimed, attempts,
+      const outbox = await sql`SELECT type, processed_at IS NOT NULL AS processed, claimed_until > now() AS claimed, attempts,
                                count(*)::int AS n, min(last_error) AS error
                              FROM platform.outbox GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`.execute(db.db);
-      return JSON.stringify(rows.rows, null, 1);
+      const mails = await sql`SELECT a->>'status' AS status, a->'detail' AS detail, a->>'error' AS error, e.id
+                              FROM ${sql.raw(`"${(await sql<{ s: string }>`SELECT schema_name AS s FROM platform.organizations`.execute(db.db)).rows[0]!.s}"`)}.automation_executions e,
+                                   jsonb_array_elements(e.actions) a
+                              WHERE a->>'type' = 'email' AND a->>'status' <> 'sent' LIMIT 5`.execute(db.db);
+      const jobs = await sql`SELECT state::text, retry_count, output, data->>'executionId' AS execution FROM pgboss.job
+                             WHERE name = 'automation.workflow-email' AND state <> 'completed' LIMIT 5`.execute(db.db);
+      return JSON.stringify({ outbox: outbox.rows, mails: mails.rows, jobs: jobs.rows }, null, 1);
     };
     await waitFor(
       async () => {
@@ -177,7 +184,7 @@ async function scenario(options: {
       420_000,
       250,
     ).catch(async (error) => {
-      throw new Error(`${(error as Error).message}: ${JSON.stringify(seen)}\n${await outboxState()}\n${server.output().slice(-5000)}`);
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(seen)}\n${await diagnose()}\n${server.output().slice(-5000)}`);
     });
     if (testDatabaseKind() === 'postgres') {
       db = await options.open();

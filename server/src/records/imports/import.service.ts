@@ -302,8 +302,11 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       return fail(row, 'The uploaded file is no longer there.');
     }
     // A sign of life every quarter of the staleness limit, besides the one each batch writes.
+    let beating: Promise<void> = Promise.resolve();
     const beats = setInterval(
-      () => void beatImport(database.db, row.id).catch(() => undefined),
+      () => {
+        beating = beatImport(database.db, row.id).catch(() => undefined);
+      },
       beatSeconds(ctx.config.workerStaleSeconds) * 1000,
     );
     beats.unref();
@@ -358,7 +361,12 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
     } catch (error) {
       if (error instanceof RunnerStopped) {
         // Superseded: the other runner goes on. Stopping: the next look (here after a restart, or another node) resumes it.
-        if (error.why === 'stopping') await releaseImport(database.db, row.id);
+        if (error.why === 'stopping') {
+          // No beat may land after the release.
+          clearInterval(beats);
+          await beating;
+          await releaseImport(database.db, row.id);
+        }
         return;
       }
       const message = error instanceof AppError ? error.message : 'The file could not be read to the end.';

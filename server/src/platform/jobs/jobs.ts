@@ -23,6 +23,8 @@ export interface Job<T> {
   data: T;
   /** Aborted when this node stops its workers: a long handler stops at a safe point and leaves the rest to be picked up again. */
   signal: AbortSignal;
+  /** Retries left if this run throws (0: the last attempt, so record the failure for good). */
+  retriesLeft: number;
 }
 
 export interface SendOptions {
@@ -236,10 +238,17 @@ export function createJobs(options: {
     await ensureQueue(name);
     const id = await boss.work<object>(
       name,
-      { batchSize: 1, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) },
+      { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) },
       async (batch) => {
         try {
-          for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never, signal: stopSignal.signal });
+          for (const job of batch)
+            await entry.handler({
+              id: job.id,
+              name: job.name,
+              data: job.data as never,
+              signal: stopSignal.signal,
+              retriesLeft: Math.max(0, job.retryLimit - job.retryCount),
+            });
         } finally {
           // pg-boss fetches the next batch only when notified or after the polling interval: jobs sent while this
           // batch ran would otherwise wait that long. Look again at once (an empty fetch then sleeps as usual).

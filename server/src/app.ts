@@ -66,8 +66,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     config,
     database,
     mailer: options.mailer ?? createMailer({ database, smtpUrl: config.smtpUrl, from: config.mailFrom, log: (m) => app.log.info(m) }),
-    events: options.events ?? createEventBus({ database, cluster, log }),
-    jobs: createJobs({ database, log }),
+    events:
+      options.events ??
+      createEventBus({
+        database,
+        cluster,
+        log,
+        claimSeconds: config.outboxClaimSeconds,
+        localClaimSeconds: config.outboxLocalClaimSeconds,
+      }),
+    jobs: createJobs({ database, log, staleSeconds: config.workerStaleSeconds }),
     realtime: createRealtimeHub({ cluster, log }),
     cluster,
     now: options.now ?? (() => new Date()),

@@ -22,6 +22,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' })).toThrow(ConfigError);
   });
 
+  it('reads the crash-recovery timings, with the defaults unchanged', () => {
+    expect(loadConfig({})).toMatchObject({ workerStaleSeconds: 60, outboxClaimSeconds: 300, outboxLocalClaimSeconds: 60 });
+    expect(loadConfig({ WORKER_STALE_SECONDS: '4', OUTBOX_CLAIM_SECONDS: '5', OUTBOX_LOCAL_CLAIM_SECONDS: '7' })).toMatchObject({
+      workerStaleSeconds: 4,
+      outboxClaimSeconds: 5,
+      outboxLocalClaimSeconds: 7,
+    });
+    expect(() => loadConfig({ WORKER_STALE_SECONDS: '1' })).toThrow(/WORKER_STALE_SECONDS/);
+    expect(() => loadConfig({ OUTBOX_CLAIM_SECONDS: 'soon' })).toThrow(/OUTBOX_CLAIM_SECONDS/);
+  });
+
   it('names the setting that is wrong', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);

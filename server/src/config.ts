@@ -34,6 +34,15 @@ export interface Config {
   /** Run background workers (jobs, schedules, outbox) in this process. */
   runWorkers: boolean;
   /**
+   * A node that runs workers, or an import's runner, silent this many seconds is taken for stopped: the jobs it
+   * had started and its import are picked up again (they beat every quarter of it, at most every 15 s).
+   */
+  workerStaleSeconds: number;
+  /** How long a node's claim on outbox events keeps the other nodes away (a crash leaves them claimed this long). */
+  outboxClaimSeconds: number;
+  /** The same for the events a node claims as it writes them (handled from memory). */
+  outboxLocalClaimSeconds: number;
+  /**
    * Which proxies may tell the client's address (X-Forwarded-For): false (none,
    * the default: the address is the connection's), true (any — only when
    * nothing can reach Clave but the proxy), a hop count, or addresses/CIDRs.
@@ -118,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: readInteger('SESSION_HOURS', env.SESSION_HOURS, 24 * 14, 1, 24 * 365),
     webDir: env.WEB_DIR === '' ? undefined : path.resolve(env.WEB_DIR || defaultWebDir()),
     runWorkers: readBoolean('RUN_WORKERS', env.RUN_WORKERS, true),
+    workerStaleSeconds: readInteger('WORKER_STALE_SECONDS', env.WORKER_STALE_SECONDS, 60, 2, 3600),
+    outboxClaimSeconds: readInteger('OUTBOX_CLAIM_SECONDS', env.OUTBOX_CLAIM_SECONDS, 300, 5, 86_400),
+    outboxLocalClaimSeconds: readInteger('OUTBOX_LOCAL_CLAIM_SECONDS', env.OUTBOX_LOCAL_CLAIM_SECONDS, 60, 5, 86_400),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     restoreFrom: env.RESTORE_FROM ? path.resolve(env.RESTORE_FROM) : undefined,
     fileStorage: readFileStorage(env),

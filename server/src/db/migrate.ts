@@ -11,6 +11,7 @@ import { emailTemplates } from './migrations/platform-0013-email-templates.js';
 import { caseSla } from './migrations/platform-0015-case-sla.js';
 import { webForms } from './migrations/platform-0016-web-forms.js';
 import { outboxClaims } from './migrations/platform-0017-outbox-claims.js';
+import { importLease } from './migrations/platform-0018-import-lease.js';
 import { filesAndWebhooks } from './migrations/platform-0008-files-webhooks.js';
 import { imports } from './migrations/platform-0009-imports.js';
 import { sharingRules } from './migrations/platform-0012-sharing-rules.js';
@@ -35,6 +36,7 @@ const PLATFORM_MIGRATIONS: Array<{ name: string; sql: string }> = [
   { name: '0015-case-sla', sql: caseSla },
   { name: '0016-web-forms', sql: webForms },
   { name: '0017-outbox-claims', sql: outboxClaims },
+  { name: '0018-import-lease', sql: importLease },
 ];
 
 /**

@@ -235,6 +235,13 @@ export interface MailOutboxTable {
   sent_at: NullableTimestamp;
 }
 
+/** Nodes that run workers, beating while they live (migration 0018, platform/jobs). */
+export interface WorkerNodesTable {
+  id: string;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: Timestamp;
@@ -448,6 +455,8 @@ export interface ImportsTable {
   created_at: Timestamp;
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
+  /** The runner's last sign of life (migration 0018); NULL while no runner has the import. */
+  heartbeat_at: NullableTimestamp;
 }
 
 export interface ImportErrorsTable {
@@ -494,6 +503,7 @@ export interface PlatformDatabase {
   'platform.notifications': NotificationsTable;
   'platform.mail_outbox': MailOutboxTable;
   'platform.migrations': MigrationsTable;
+  'platform.worker_nodes': WorkerNodesTable;
   'platform.two_factor_recovery_codes': TwoFactorRecoveryCodesTable;
   'platform.files': FilesTable;
   'platform.webhooks': WebhooksTable;

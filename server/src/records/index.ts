@@ -18,7 +18,7 @@ import { createWebFormService } from './web-forms/web-form.service.js';
 import { webFormRoutes } from './web-forms/web-form.routes.js';
 import { createAttachmentService } from './attachments/attachment.service.js';
 import { attachmentRoutes } from './attachments/attachment.routes.js';
-import { createImportService, IMPORT_JOB } from './imports/import.service.js';
+import { createImportService, IMPORT_JOB, IMPORT_RECOVERY } from './imports/import.service.js';
 import { importRoutes } from './imports/import.routes.js';
 import { createExportService } from './exports/export.service.js';
 import { exportRoutes } from './exports/export.routes.js';
@@ -110,7 +110,12 @@ export const recordsPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asy
   await app.register(attachmentRoutes, { attachments: createAttachmentService(ctx, { records: module.records }) });
   await app.register(webFormRoutes, { forms: createWebFormService(ctx, { records: module.records, metadata: module.metadata }) });
   const imports = createImportService(ctx, module);
-  await ctx.jobs.work(IMPORT_JOB, (job) => imports.run(job.data.importId));
+  await ctx.jobs.work(IMPORT_JOB, (job) => imports.run(job.data.importId, job.signal));
+  // Imports whose runner went silent (a node died or stopped in the middle) are queued again, right after start and then
+  // every half of WORKER_STALE_SECONDS (at most every 30 s).
+  ctx.jobs.every(IMPORT_RECOVERY, Math.max(1, Math.min(30, ctx.config.workerStaleSeconds / 2)), async () => {
+    await imports.recover();
+  });
   await app.register(importRoutes, { imports, maxBytes: ctx.config.importMaxBytes });
   await app.register(exportRoutes, { exports: createExportService(module) });
 };

@@ -310,6 +310,8 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
       text: job.data.text,
       messageId: `<workflow.${executionId}.${index}@clave>`,
     });
+    // A refusal may pass (a mail server busy or restarting): tried again with the same Message-ID, failed for good at the last attempt.
+    if (mail.status === 'failed' && job.retriesLeft > 0) throw new Error('The mail server refused the message: it is tried again later.');
     await database.transaction('automation.workflow-email', async (trx) => {
       const current = await lockActionOutcome(trx, schema, executionId, index);
       if (!current || current.status !== 'queued') return;

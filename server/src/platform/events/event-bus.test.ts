@@ -40,6 +40,30 @@ const outboxRow = (id: string) =>
     .executeTakeFirstOrThrow();
 
 describe('the outbox', () => {
+  it('a stop lets the event being handled finish and gives the rest back at once, unclaimed and with no attempt spent', async () => {
+    const type = uniqueType('stop');
+    const seen: number[] = [];
+    let release!: () => void;
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const bus = makeBus();
+    bus.on(type, async (event) => {
+      seen.push(event.payload.n as number);
+      if (event.payload.n === 1) await blocked;
+    });
+    bus.start();
+    const ids = await database.transaction('three', (trx) => bus.emitMany(trx, type, null, [{ n: 1 }, { n: 2 }, { n: 3 }]));
+    await waitFor(() => seen.includes(1), 'the first event to be handled');
+    const stopped = bus.stop();
+    release();
+    await stopped;
+    expect(seen).toEqual([1]);
+    expect(await outboxRow(ids[0]!)).toMatchObject({ processed_at: expect.any(Date), claimed_until: null });
+    for (const id of ids.slice(1)) expect(await outboxRow(id)).toMatchObject({ processed_at: null, claimed_until: null, attempts: 0 });
+    // The next node to look (here a drain) handles them at once.
+    await bus.drain();
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('never handles an event whose transaction rolled back, and handles a committed one once', async () => {
     const type = uniqueType('once');
     const seen: string[] = [];

@@ -62,7 +62,7 @@ const BATCH = 100;
 const LOCAL_BATCH = 500;
 /** Claims per event before giving up (also in the outbox indexes' predicates, migration 0017). */
 export const MAX_ATTEMPTS = 10;
-/** How long a claim keeps other nodes away; longer than a batch takes. */
+/** How long a claim keeps other nodes away; longer than a batch takes (OUTBOX_CLAIM_SECONDS). */
 const CLAIM_SECONDS = 300;
 /**
  * Events a node that runs workers handles from memory, without reading them
@@ -71,6 +71,7 @@ const CLAIM_SECONDS = 300;
  * written unclaimed and go through the ordinary claim.
  */
 const LOCAL_CAPACITY = 2_000;
+/** OUTBOX_LOCAL_CLAIM_SECONDS. */
 const LOCAL_CLAIM_SECONDS = 60;
 /** A handler that takes longer counts as failed (it would otherwise hold the whole batch). */
 const HANDLER_TIMEOUT_MS = 60_000;
@@ -99,8 +100,14 @@ export function createEventBus(options: {
   cluster?: Cluster;
   log?: (msg: string, err?: unknown) => void;
   pollMs?: number;
+  /** After a crash, a node's claimed events wait this long for another node (default CLAIM_SECONDS). */
+  claimSeconds?: number;
+  /** The same for the events a node claimed as it wrote them (default LOCAL_CLAIM_SECONDS). */
+  localClaimSeconds?: number;
 }): EventBus {
   const { database } = options;
+  const claimSeconds = options.claimSeconds ?? CLAIM_SECONDS;
+  const localClaimSeconds = options.localClaimSeconds ?? LOCAL_CLAIM_SECONDS;
   const cluster = options.cluster ?? createCluster({ database, log: options.log });
   const log = (message: string, error?: unknown) => options.log?.(message, error);
   const handlers = new Map<string, NamedHandler[]>();
@@ -112,6 +119,8 @@ export function createEventBus(options: {
   let unsubscribe: (() => void) | null = null;
   let running: Promise<number> | null = null;
   let queued: Promise<number> | null = null;
+  /** stop() was called: a drain hands back what it has not begun instead of finishing it. */
+  let stopping = false;
 
   /** Claims a batch so that another node does not handle the same events at the same time. */
   async function claimBatch(): Promise<ClaimedRow[]> {
@@ -126,7 +135,7 @@ export function createEventBus(options: {
         SELECT id FROM platform.outbox WHERE processed_at IS NULL AND claimed_until IS NOT NULL AND claimed_until < now()
           AND ${attemptsLeft}
         ORDER BY claimed_until LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
-      UPDATE platform.outbox SET claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS}), attempts = attempts + 1
+      UPDATE platform.outbox SET claimed_until = now() + make_interval(secs => ${claimSeconds}), attempts = attempts + 1
       WHERE id IN (SELECT id FROM unclaimed UNION ALL SELECT id FROM expired)
       RETURNING id, type, org_id, payload, created_at, attempts, handled`.execute(database.db);
     return result.rows.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -190,10 +199,26 @@ export function createEventBus(options: {
               claimed_until = now() + make_interval(secs => ${retryDelaySeconds(row.attempts)}) WHERE id = ${row.id}`.execute(database.db);
   }
 
-  /** Handles claimed rows; returns how many. */
+  /**
+   * Gives claimed events this node will not handle (it is stopping) back at once, as if never claimed, so that the
+   * next node to look (this one after a restart) takes them without waiting for the claim to run out.
+   */
+  async function release(rows: ClaimedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`UPDATE platform.outbox SET claimed_until = NULL, attempts = greatest(attempts - 1, 0)
+              WHERE id = ANY(${rows.map((row) => row.id)}::uuid[]) AND processed_at IS NULL`
+      .execute(database.db)
+      .catch((error) => log(`${rows.length} events could not be given back; they wait for their claim to run out`, error));
+  }
+
+  /** Handles claimed rows (when stopping, the rest is given back). */
   async function handleClaimed(rows: ClaimedRow[]): Promise<void> {
     const done: Array<{ id: string; handled: string[] }> = [];
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
+      if (stopping) {
+        await release(rows.slice(index));
+        break;
+      }
       const outcome = await handleRow(row);
       if (outcome.failures.length === 0) done.push({ id: row.id, handled: outcome.handled });
       else
@@ -212,12 +237,13 @@ export function createEventBus(options: {
   async function drainAll(): Promise<number> {
     let total = 0;
     // This node's own events first: no claim and no read back.
-    while (local.length > 0) {
+    while (local.length > 0 && !stopping) {
       const rows = local.splice(0, LOCAL_BATCH);
       await handleClaimed(rows);
       total += rows.length;
     }
     for (;;) {
+      if (stopping) return total;
       const rows = await claimBatch();
       await handleClaimed(rows);
       total += rows.length;
@@ -258,7 +284,7 @@ export function createEventBus(options: {
         await trx
           .insertInto('platform.outbox')
           .values(
-            own.map((row) => ({ ...row, attempts: 1, claimed_until: sql<Date>`now() + make_interval(secs => ${LOCAL_CLAIM_SECONDS})` })),
+            own.map((row) => ({ ...row, attempts: 1, claimed_until: sql<Date>`now() + make_interval(secs => ${localClaimSeconds})` })),
           )
           .execute();
       if (others.length > 0) await trx.insertInto('platform.outbox').values(others).execute();
@@ -323,10 +349,15 @@ export function createEventBus(options: {
     },
     async stop() {
       if (timer) clearInterval(timer);
+      const started = timer !== null;
       timer = null;
       unsubscribe?.();
       unsubscribe = null;
+      // The event being handled finishes; the rest is given back for the next node (or this one after a restart).
+      if (started) stopping = true;
       await (queued ?? running)?.catch(() => undefined);
+      if (started) await release(local.splice(0));
+      stopping = false;
     },
   };
 }

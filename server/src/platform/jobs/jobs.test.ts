@@ -9,6 +9,7 @@ declare module './jobs.js' {
     'test.echo': { n: number };
     'test.flaky': { n: number };
     'test.slow': { n: number };
+    'test.orphan': { n: number };
   }
 }
 
@@ -17,10 +18,15 @@ let jobs: Jobs;
 const echoed: number[] = [];
 const flakyCalls: number[] = [];
 const slowRuns: number[] = [];
+const orphanRuns: number[] = [];
+let ticks = 0;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  jobs = createJobs({ database });
+  // A node silent for 4 s is taken for stopped (this one beats every second).
+  jobs = createJobs({ database, staleSeconds: 4 });
+  await jobs.work('test.orphan', async (job) => void orphanRuns.push(job.data.n), { pollingIntervalSeconds: 1 });
+  jobs.every('test.tick', 1, async () => void ticks++);
   // Polls every 5 minutes: only the wake-up of the sender can make a job run within seconds.
   await jobs.work('test.echo', async (job) => void echoed.push(job.data.n), { pollingIntervalSeconds: 300 });
   await jobs.work(
@@ -114,5 +120,27 @@ describe('the database adapter pg-boss runs on', () => {
     const { rows } = await database.query<{ ok: number }>('SELECT 1 AS ok');
     expect(rows).toEqual([{ ok: 1 }]);
     expect(adapter.inFlight()).toBe(0);
+  });
+
+  it('runs a periodic task right after start and then on its interval', async () => {
+    await waitFor(() => ticks >= 3, 'three ticks', 10_000);
+    expect(() => jobs.every('test.tick', 1, async () => undefined)).toThrow(/already declared/);
+  });
+
+  it('retries at once a job left active by a node that stopped beating, and only one started before every live node', async () => {
+    // A node that died half an hour ago, in the middle of a job; and a job of a live node (started after this one).
+    await database.query(
+      `INSERT INTO platform.worker_nodes (id, started_at, heartbeat_at) VALUES (gen_random_uuid(), now() - interval '1 hour', now() - interval '30 minutes')`,
+    );
+    const orphan = await jobs.send('test.orphan', { n: 1 }, { startAfter: 3600, retryDelay: 1, retryBackoff: false });
+    const live = await jobs.send('test.orphan', { n: 2 }, { startAfter: 3600, retryDelay: 1, retryBackoff: false });
+    await database.query(`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '30 minutes' WHERE id = $1`, [orphan]);
+    await database.query(`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE id = $1`, [live]);
+    await waitFor(() => orphanRuns.includes(1), 'the orphaned job to run again', 15_000);
+    const states = await database.query<{ id: string; state: string }>(`SELECT id, state::text FROM pgboss.job WHERE name = 'test.orphan'`);
+    expect(states.rows.find((row) => row.id === live)?.state).toBe('active');
+    expect(orphanRuns).toEqual([1]);
+    const nodes = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM platform.worker_nodes`);
+    expect(nodes.rows[0]!.n).toBe(1);
   });
 });

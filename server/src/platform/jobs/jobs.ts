@@ -1,7 +1,8 @@
 import PgBoss from 'pg-boss';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Database, Trx } from '../../db/database.js';
 import { afterCommit } from '../../db/database.js';
+import { newId } from '../ids.js';
 
 /**
  * Job names and their payloads. Each module adds its own jobs by augmenting
@@ -20,6 +21,10 @@ export interface Job<T> {
   id: string;
   name: string;
   data: T;
+  /** Aborted when this node stops its workers: a long handler stops at a safe point and leaves the rest to be picked up again. */
+  signal: AbortSignal;
+  /** Retries left if this run throws (0: the last attempt, so record the failure for good). */
+  retriesLeft: number;
 }
 
 export interface SendOptions {
@@ -71,6 +76,12 @@ export interface Jobs {
   ): void;
   /** Makes this node's worker of `name` look for due jobs now. */
   wake(name: JobName): void;
+  /**
+   * A task of this node while its workers run: once right after `start()`, then every `seconds` (a run still going
+   * makes the next one wait). Every node that runs workers runs it: keep it cheap and safe side by side (claim rows
+   * with `FOR UPDATE SKIP LOCKED`…). Declare it at registration, like `work`.
+   */
+  every(name: string, seconds: number, task: () => Promise<void>): void;
   /** Starts pg-boss (schema check, maintenance, schedules) and the declared workers. Resolves with the milliseconds it took. */
   start(): Promise<number>;
   /** Stops the workers, waiting for running jobs (at most `timeoutMs`). */
@@ -82,6 +93,8 @@ type Log = (message: string, error?: unknown) => void;
 type SqlResult = { rows: unknown[] };
 
 export const JOBS_SCHEMA = 'pgboss';
+/** How often something taken for stopped after `staleSeconds` of silence beats: a quarter of it, at most every 15 s. */
+export const beatSeconds = (staleSeconds: number) => Math.max(1, Math.min(15, staleSeconds / 4));
 /** setTimeout's limit is ~24.8 days; later wake-ups are left to polling. */
 const MAX_WAKE_MS = 24 * 3600_000;
 
@@ -120,8 +133,14 @@ export function createPgBossDb(database: Database) {
  * and on the embedded database alike. pg-boss gets no pool of its own: every
  * statement goes through our database handle (on PGlite there is one session).
  */
-export function createJobs(options: { database: Database; log?: Log }): Jobs {
+export function createJobs(options: {
+  database: Database;
+  log?: Log;
+  /** A node silent this long is taken for stopped, and the jobs it had started are retried (WORKER_STALE_SECONDS). */
+  staleSeconds?: number;
+}): Jobs {
   const { database } = options;
+  const staleSeconds = options.staleSeconds ?? 60;
   const log: Log = (message, error) => options.log?.(message, error);
   const embedded = database.kind === 'embedded';
   const adapter = createPgBossDb(database);
@@ -158,6 +177,47 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
   const wakeTimers = new Set<NodeJS.Timeout>();
   let started = false;
   let starting: Promise<number> | null = null;
+  /** Aborted when the workers stop (Job.signal). */
+  let stopSignal = new AbortController();
+  const periodic = new Map<string, { seconds: number; task: () => Promise<void> }>();
+  const periodicTimers = new Set<NodeJS.Timeout>();
+  const periodicRuns = new Map<string, Promise<void>>();
+  /** This node in platform.worker_nodes while its workers run. */
+  const nodeId = newId();
+
+  function runPeriodic(name: string) {
+    if (periodicRuns.has(name)) return;
+    const run = periodic
+      .get(name)!
+      .task()
+      .catch((error) => log(`background jobs: ${name} failed`, error))
+      .finally(() => periodicRuns.delete(name));
+    periodicRuns.set(name, run);
+  }
+
+  /**
+   * A job pg-boss marked active stays so until it expires (15 minutes by default, hours for some) when the node
+   * running it dies. Nodes that run workers beat on their row of platform.worker_nodes; a row silent for
+   * `staleSeconds` goes, and then every job still active that started before every node alive now started cannot be
+   * any live node's: it is failed at once, so pg-boss retries it (handlers are idempotent). Jobs of a dead node that
+   * started after a node still alive started are left to their expiry.
+   */
+  async function beat(): Promise<void> {
+    await sql`INSERT INTO platform.worker_nodes (id, started_at, heartbeat_at) VALUES (${nodeId}, now(), now())
+              ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`.execute(database.db);
+    const gone = await sql<{ id: string }>`DELETE FROM platform.worker_nodes
+              WHERE heartbeat_at < now() - make_interval(secs => ${staleSeconds}) RETURNING id`.execute(database.db);
+    if (gone.rows.length === 0) return;
+    const orphans = await sql<{ id: string; name: string }>`SELECT j.id, j.name FROM ${sql.raw(JOBS_SCHEMA)}.job j
+              WHERE j.state = 'active' AND j.started_on < (SELECT min(started_at) FROM platform.worker_nodes)`.execute(database.db);
+    const byName = new Map<string, string[]>();
+    for (const job of orphans.rows) byName.set(job.name, [...(byName.get(job.name) ?? []), job.id]);
+    for (const [name, ids] of byName)
+      for (const id of ids) await boss.fail(name, id, { message: 'The node running this job stopped beating: tried again.' });
+    if (orphans.rows.length > 0)
+      log(`background jobs: ${gone.rows.length} node(s) stopped beating; ${orphans.rows.length} job(s) they had started are retried`);
+  }
+  periodic.set('platform.worker-nodes', { seconds: beatSeconds(staleSeconds), task: beat });
 
   async function ensureQueue(name: string, trx?: Trx): Promise<void> {
     if (knownQueues.has(name)) return;
@@ -178,10 +238,17 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
     await ensureQueue(name);
     const id = await boss.work<object>(
       name,
-      { batchSize: 1, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) },
+      { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: entry.options.pollingIntervalSeconds ?? (embedded ? 30 : 10) },
       async (batch) => {
         try {
-          for (const job of batch) await entry.handler({ id: job.id, name: job.name, data: job.data as never });
+          for (const job of batch)
+            await entry.handler({
+              id: job.id,
+              name: job.name,
+              data: job.data as never,
+              signal: stopSignal.signal,
+              retriesLeft: Math.max(0, job.retryLimit - job.retryCount),
+            });
         } finally {
           // pg-boss fetches the next batch only when notified or after the polling interval: jobs sent while this
           // batch ran would otherwise wait that long. Look again at once (an empty fetch then sleeps as usual).
@@ -245,12 +312,20 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
       const workerId = workerIds.get(name);
       if (workerId) boss.notifyWorker(workerId);
     },
+    every(name, seconds, task) {
+      if (periodic.has(name)) throw new Error(`A task named ${name} is already declared`);
+      periodic.set(name, { seconds, task });
+    },
     start() {
       starting ??= (async () => {
         const startedAt = Date.now();
         // Queues that exist need no create_queue call (a plpgsql function: slow on a cold embedded database).
         const existing = await adapter.executeSql(`SELECT name FROM ${JOBS_SCHEMA}.queue`);
         for (const row of existing.rows as Array<{ name: string }>) knownQueues.add(row.name);
+        // Registered before any job is fetched: every job this node starts starts after its row says it started.
+        await sql`INSERT INTO platform.worker_nodes (id, started_at, heartbeat_at) VALUES (${nodeId}, now(), now())
+                  ON CONFLICT (id) DO UPDATE SET started_at = now(), heartbeat_at = now()`.execute(database.db);
+        stopSignal = new AbortController();
         await boss.start();
         for (const name of declared.keys()) await startWorker(name);
         for (const [name, entry] of startSchedules) {
@@ -261,6 +336,12 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
           });
         }
         started = true;
+        for (const [name, entry] of periodic) {
+          runPeriodic(name);
+          const timer = setInterval(() => runPeriodic(name), entry.seconds * 1000);
+          timer.unref();
+          periodicTimers.add(timer);
+        }
         return Date.now() - startedAt;
       })();
       return starting;
@@ -269,7 +350,16 @@ export function createJobs(options: { database: Database; log?: Log }): Jobs {
       await starting?.catch(() => undefined);
       for (const timer of wakeTimers) clearTimeout(timer);
       wakeTimers.clear();
+      for (const timer of periodicTimers) clearInterval(timer);
+      periodicTimers.clear();
+      stopSignal.abort();
+      await Promise.all(periodicRuns.values());
       if (started) await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+      // Silent from now on: a job that did not finish in time is retried as soon as a node looks.
+      if (started)
+        await sql`UPDATE platform.worker_nodes SET heartbeat_at = '-infinity' WHERE id = ${nodeId}`
+          .execute(database.db)
+          .catch((error) => log('background jobs: could not sign this node off', error));
       started = false;
       starting = null;
       workerIds.clear();

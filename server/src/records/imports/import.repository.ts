@@ -40,12 +40,68 @@ export async function insertImport(
     .execute();
 }
 
-export async function updateImport(
-  executor: Executor,
-  id: string,
-  set: Partial<Pick<ImportsTable, 'status' | 'message' | 'total_rows'>> & { started_at?: Date; finished_at?: Date },
-) {
+type ImportChange = Partial<Pick<ImportsTable, 'status' | 'message' | 'total_rows'>> & { started_at?: Date; finished_at?: Date };
+const UNFINISHED = ['queued', 'running'] as const;
+
+export async function updateImport(executor: Executor, id: string, set: ImportChange) {
   await executor.updateTable('platform.imports').set(set).where('id', '=', id).execute();
+}
+
+/** Marks an import done or failed unless it already is (another runner may have finished it). */
+export async function finishImport(executor: Executor, id: string, set: ImportChange & { status: 'done' | 'failed'; finished_at: Date }) {
+  await executor.updateTable('platform.imports').set(set).where('id', '=', id).where('status', 'in', UNFINISHED).execute();
+}
+
+/** A runner takes the import: running, with a first sign of life; false when it is finished already (another runner). */
+export async function startImport(executor: Executor, id: string, now: Date): Promise<boolean> {
+  const row = await executor
+    .updateTable('platform.imports')
+    .set({ status: 'running', started_at: sql<Date>`coalesce(started_at, ${now})`, heartbeat_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A runner's sign of life (a runner that has the import beats; see claimStaleImports). */
+export async function beatImport(executor: Executor, id: string) {
+  await executor
+    .updateTable('platform.imports')
+    .set({ heartbeat_at: sql<Date>`now()` })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .execute();
+}
+
+/** A runner that stops before the end (its node is stopping) lets the next look take the import at once. */
+export async function releaseImport(executor: Executor, id: string) {
+  await executor
+    .updateTable('platform.imports')
+    .set({ heartbeat_at: sql<Date>`'-infinity'` })
+    .where('id', '=', id)
+    .where('status', 'in', UNFINISHED)
+    .execute();
+}
+
+/** The import's progress, locked until the batch's transaction ends: one runner writes a batch at a time. */
+export function lockImportProgress(trx: Trx, id: string) {
+  return trx.selectFrom('platform.imports').select(['rows_read', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Unfinished imports whose runner went silent for `staleSeconds` (its node died or stopped): their heartbeat is
+ * cleared (no runner has them) and their ids returned, for the caller to queue a run in the same transaction. An
+ * import whose batch is being written is locked and skipped.
+ */
+export async function claimStaleImports(trx: Trx, staleSeconds: number, limit = 100): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    UPDATE platform.imports SET heartbeat_at = NULL
+    WHERE id IN (SELECT id FROM platform.imports
+                 WHERE status IN ('queued', 'running') AND heartbeat_at < now() - make_interval(secs => ${staleSeconds})
+                 ORDER BY heartbeat_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+    RETURNING id`.execute(trx);
+  return result.rows.map((row) => row.id);
 }
 
 /** Adds a batch's outcome to the import's counters (in the batch's transaction). */
@@ -57,6 +113,7 @@ export async function addProgress(
   await trx
     .updateTable('platform.imports')
     .set({
+      heartbeat_at: sql<Date>`now()`,
       rows_read: delta.rowsRead,
       created: sql`created + ${delta.created}`,
       updated: sql`updated + ${delta.updated}`,

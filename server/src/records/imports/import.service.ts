@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { stringify } from 'csv-stringify';
 import type { Trx } from '../../db/database.js';
 import type { AppContext } from '../../platform/context.js';
+import { beatSeconds } from '../../platform/jobs/jobs.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { toAuthContext } from '../../platform/auth/session.service.js';
 import { assertModuleAction, loadRecordScopes } from '../../platform/access/access.service.js';
@@ -19,6 +20,9 @@ import { countRows, readPreview, readRows, type FileRow, type FileType } from '.
 import { convertRow, mappableFields, suggestMapping, type Mapping, type UserDirectory } from './import-mapping.js';
 import {
   addProgress,
+  beatImport,
+  claimStaleImports,
+  finishImport,
   findImport,
   findImportById,
   findRecordsByKey,
@@ -28,7 +32,10 @@ import {
   listActiveUsers,
   listImportErrors,
   listImports,
+  lockImportProgress,
+  releaseImport,
   rememberMapping,
+  startImport,
   updateImport,
   type ImportRow,
 } from './import.repository.js';
@@ -40,6 +47,8 @@ declare module '../../platform/jobs/jobs.js' {
 }
 
 export const IMPORT_JOB = 'records.import';
+/** The look for imports whose runner went silent (every node that runs workers, jobs.every). */
+export const IMPORT_RECOVERY = 'records.import-recovery';
 export const IMPORT_MODES = ['create', 'update', 'upsert', 'skip'] as const;
 export type ImportMode = (typeof IMPORT_MODES)[number];
 /** Rows written per transaction: other requests get their turn between batches. */
@@ -65,6 +74,13 @@ export interface StartInput {
 }
 
 type RowOutcome = 'created' | 'updated' | 'skipped' | 'failed';
+
+/** Why a runner stops before the end without failing the import. */
+class RunnerStopped extends Error {
+  constructor(readonly why: 'stopping' | 'superseded') {
+    super(why);
+  }
+}
 
 export function createImportService(ctx: AppContext, records: RecordsModule) {
   const { database } = ctx;
@@ -180,7 +196,7 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
             created_at: ctx.now(),
           });
           if (!input.dryRun) await rememberMapping(trx, auth.orgId, view.module.apiName, mapping, ctx.now());
-          await ctx.jobs.send(IMPORT_JOB, { importId: id }, { trx, expireInSeconds: 6 * 3600, retryLimit: 2 });
+          await queueRun(trx, id);
         });
       } catch (error) {
         await fs.promises.rm(storedPath(id, file.type), { force: true });
@@ -238,13 +254,34 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
 
   // ---- The background job -------------------------------------------------------------------
 
+  function queueRun(trx: Trx, importId: string) {
+    return ctx.jobs.send(IMPORT_JOB, { importId }, { trx, expireInSeconds: 6 * 3600, retryLimit: 2 });
+  }
+
   async function fail(row: ImportRow, message: string) {
-    await updateImport(database.db, row.id, { status: 'failed', message, finished_at: ctx.now() });
+    await finishImport(database.db, row.id, { status: 'failed', message, finished_at: ctx.now() });
     await fs.promises.rm(storedPath(row.id, row.file_type), { force: true });
   }
 
-  /** Runs an import: streams the file, batch by batch, each batch in its own transaction (resumes after a crash). */
-  async function run(importId: string): Promise<void> {
+  /**
+   * Queues a run of every unfinished import whose runner has been silent for WORKER_STALE_SECONDS (its node died, or
+   * stopped in the middle): it resumes after the last batch written. Run by every node that runs workers, right
+   * after start and then every half of that time (at most every 30 s); returns the imports queued.
+   */
+  async function recover(): Promise<string[]> {
+    return database.transaction('imports.recover', async (trx) => {
+      const ids = await claimStaleImports(trx, ctx.config.workerStaleSeconds);
+      for (const id of ids) await queueRun(trx, id);
+      return ids;
+    });
+  }
+
+  /**
+   * Runs an import: streams the file, batch by batch, each batch in its own transaction (resumes after a crash).
+   * The runner beats on the import's row while it runs; `signal` (the node stopping) ends it after the batch being
+   * written, leaving the import for the next look (`recover`).
+   */
+  async function run(importId: string, signal?: AbortSignal): Promise<void> {
     const row = await findImportById(database.db, importId);
     if (!row || row.status === 'done' || row.status === 'failed') return;
     const file = storedPath(row.id, row.file_type);
@@ -257,13 +294,24 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       return fail(row, error instanceof AppError ? error.message : 'The module cannot be imported into.');
     }
     if (!fs.existsSync(file)) {
-      // Every row written and the file removed, but the job stopped before saying so.
-      if (row.total_rows !== null && row.rows_read >= row.total_rows)
-        return updateImport(database.db, row.id, { status: 'done', finished_at: ctx.now() });
+      // Every row written and the file removed, but the runner stopped (or has not yet got) to saying so: read afresh,
+      // as another runner may have just finished.
+      const current = (await findImportById(database.db, row.id)) ?? row;
+      if (current.total_rows !== null && current.rows_read >= current.total_rows)
+        return finishImport(database.db, row.id, { status: 'done', finished_at: ctx.now() });
       return fail(row, 'The uploaded file is no longer there.');
     }
+    // A sign of life every quarter of the staleness limit, besides the one each batch writes.
+    let beating: Promise<void> = Promise.resolve();
+    const beats = setInterval(
+      () => {
+        beating = beatImport(database.db, row.id).catch(() => undefined);
+      },
+      beatSeconds(ctx.config.workerStaleSeconds) * 1000,
+    );
+    beats.unref();
     try {
-      await updateImport(database.db, row.id, { status: 'running', started_at: row.started_at ?? ctx.now() });
+      if (!(await startImport(database.db, row.id, ctx.now()))) return; // another runner finished it meanwhile
       if (row.total_rows === null) await updateImport(database.db, row.id, { total_rows: await countRows(file, row.file_type) });
       const headers = row.headers as string[];
       const mapping = row.mapping as Mapping;
@@ -280,8 +328,17 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       let nextAnalyze = ANALYZE_FIRST_AT;
       const flush = async () => {
         if (batch.length === 0) return;
+        if (signal?.aborted) throw new RunnerStopped('stopping');
         const rowsRead = done + batch.length;
-        await database.transaction('imports.batch', (trx) => writeBatch(trx, row, auth, view, columns, users, batch, rowsRead));
+        const written = await database.transaction('imports.batch', async (trx) => {
+          // Another runner of the same import (a job run again after a crash while this one still runs) writes each
+          // batch once: the first to lock the row moves rows_read on, and the other finds it moved and stops.
+          const progress = await lockImportProgress(trx, row.id);
+          if (!progress || progress.status !== 'running' || progress.rows_read !== done) return false;
+          await writeBatch(trx, row, auth, view, columns, users, batch, rowsRead);
+          return true;
+        });
+        if (!written) throw new RunnerStopped('superseded');
         // The planner's statistics follow the import: a table that was small when last analyzed gets
         // sequential scans (the duplicate check's key lookups) that grow with every batch.
         if (rowsRead >= nextAnalyze) {
@@ -300,10 +357,22 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
       await flush();
       await updateImport(database.db, row.id, { total_rows: done });
       await fs.promises.rm(file, { force: true });
-      await updateImport(database.db, row.id, { status: 'done', finished_at: ctx.now() });
+      await finishImport(database.db, row.id, { status: 'done', finished_at: ctx.now() });
     } catch (error) {
+      if (error instanceof RunnerStopped) {
+        // Superseded: the other runner goes on. Stopping: the next look (here after a restart, or another node) resumes it.
+        if (error.why === 'stopping') {
+          // No beat may land after the release.
+          clearInterval(beats);
+          await beating;
+          await releaseImport(database.db, row.id);
+        }
+        return;
+      }
       const message = error instanceof AppError ? error.message : 'The file could not be read to the end.';
       await fail(row, message);
+    } finally {
+      clearInterval(beats);
     }
   }
 
@@ -427,7 +496,7 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
     });
   }
 
-  return { uploadPath, preview, start, get, list, errorReport, run };
+  return { uploadPath, preview, start, get, list, errorReport, run, recover };
 }
 
 function present(row: ImportRow) {

@@ -42,12 +42,56 @@ export function resultTable(result: RunResult, totalLabel: string): { header: st
   return { header, rows };
 }
 
-function pdf(title: string, table: { header: string[]; rows: Cell[][] }): Promise<Buffer> {
+/** What a report's chart draws: each top-level group's value of the chart's aggregate (else the first one). */
+export function chartBars(result: RunResult, value?: string): { title: string; bars: Array<{ label: string; value: number }> } | null {
+  const group = result.columns.find((column) => column.kind === 'group');
+  const measure =
+    result.columns.find((column) => column.key === value && (column.kind === 'aggregate' || column.kind === 'formula')) ??
+    result.columns.find((column) => column.kind === 'aggregate' || column.kind === 'formula');
+  if (!group || !measure || !result.groups?.length) return null;
+  const bars = result.groups.slice(0, MAX_BARS).map((entry) => ({
+    label: entry.labels[group.key] ?? '—',
+    value: typeof entry.values[measure.key] === 'number' ? (entry.values[measure.key] as number) : 0,
+  }));
+  return { title: `${measure.label} · ${group.label}`, bars };
+}
+
+const MAX_BARS = 20;
+const BAR_HEIGHT = 14;
+
+/** A horizontal bar chart (pdfkit vector shapes): the label, a bar scaled to the largest value, the value. */
+function drawBars(doc: PDFKit.PDFDocument, chart: NonNullable<ReturnType<typeof chartBars>>, format: (value: number) => string) {
+  const left = 36;
+  const labelWidth = 170;
+  const barMax = doc.page.width - 72 - labelWidth - 90;
+  const largest = Math.max(...chart.bars.map((bar) => Math.abs(bar.value)), 0);
+  doc.font('Helvetica-Bold').fontSize(10).text(chart.title, left, doc.y).moveDown(0.4);
+  doc.font('Helvetica').fontSize(8);
+  for (const bar of chart.bars) {
+    const y = doc.y;
+    const length = largest === 0 ? 0 : (Math.abs(bar.value) / largest) * barMax;
+    doc.fillColor('#333333').text(bar.label, left, y + 3, { width: labelWidth - 8, height: BAR_HEIGHT, ellipsis: true });
+    doc.rect(left + labelWidth, y + 1, Math.max(length, 0.5), BAR_HEIGHT - 3).fill(bar.value < 0 ? '#e03131' : '#1c7ed6');
+    doc.fillColor('#333333').text(format(bar.value), left + labelWidth + length + 6, y + 3, { width: 84 });
+    doc.x = left;
+    doc.y = y + BAR_HEIGHT + 2;
+  }
+  doc.fillColor('black').moveDown();
+}
+
+function pdf(
+  title: string,
+  table: { header: string[]; rows: Cell[][] },
+  chart: ReturnType<typeof chartBars>,
+  language: string,
+): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: 36 });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
   doc.fontSize(16).text(title).moveDown();
+  const number = new Intl.NumberFormat(language, { maximumFractionDigits: 2 });
+  if (chart) drawBars(doc, chart, (value) => number.format(value));
   const width = (doc.page.width - 72) / Math.max(table.header.length, 1);
   const line = (cells: Cell[], bold: boolean) => {
     if (doc.y > doc.page.height - 60) doc.addPage();
@@ -70,7 +114,7 @@ function pdf(title: string, table: { header: string[]; rows: Cell[][] }): Promis
 /** The report's file in the schedule's format. */
 export async function renderAttachment(
   format: 'csv' | 'xlsx' | 'pdf',
-  input: { name: string; result: RunResult; totalLabel: string },
+  input: { name: string; result: RunResult; totalLabel: string; chartValue?: string; language?: string },
 ): Promise<MailAttachment> {
   const table = resultTable(input.result, input.totalLabel);
   const base = input.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'report';
@@ -91,5 +135,7 @@ export async function renderAttachment(
       content: Buffer.from(await workbook.xlsx.writeBuffer()),
     };
   }
-  return { filename: `${base}.pdf`, contentType: 'application/pdf', content: await pdf(input.name, table) };
+  // The PDF draws the report's chart (its value per top-level group) above the table.
+  const chart = input.result.groups ? chartBars(input.result, input.chartValue) : null;
+  return { filename: `${base}.pdf`, contentType: 'application/pdf', content: await pdf(input.name, table, chart, input.language ?? 'es') };
 }

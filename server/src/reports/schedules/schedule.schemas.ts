@@ -16,7 +16,7 @@ export const ScheduleFrequency = Type.Union([Type.Literal('daily'), Type.Literal
   description: 'daily; weekly on `weekday`; monthly on `monthDay` (the last day in shorter months). Always at `time`.',
 });
 export const ScheduleFormat = Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('pdf')], {
-  description: 'The attachment: CSV, an Excel workbook, or a PDF table.',
+  description: 'The attachment: CSV, an Excel workbook, or a PDF with the report’s chart (its value per top-level group) above the table.',
 });
 
 export const CreateReportScheduleBody = Type.Object(

@@ -258,7 +258,13 @@ export function createReportScheduleService(ctx: AppContext, deps: { reports: Pi
       if (!owner || owner.orgId !== data.orgId) throw new AppError('validation_failed', 'The report’s owner is no longer an active user.');
       const text = owner.language === 'en' ? TEXT.en : TEXT.es;
       const result = await deps.reports.runDefinition(owner, report.definition);
-      const attachment = await renderAttachment(schedule.format, { name: report.name, result, totalLabel: text.total });
+      const attachment = await renderAttachment(schedule.format, {
+        name: report.name,
+        result,
+        totalLabel: text.total,
+        chartValue: report.definition.chart?.value,
+        language: owner.language === 'en' ? 'en' : 'es',
+      });
       const to = await listRecipientEmails(database.db, data.orgId, schedule.recipients);
       if (to.length === 0) throw new AppError('validation_failed', 'No active user among the recipients.');
       const date = run.due_at.toISOString().slice(0, 10);

@@ -965,6 +965,29 @@ export async function seedDemo(app: App, clock: DemoClock, options: DemoOptions 
         url: `https://www.${account.domain}/noticias/${i + 1}`,
       })),
     );
+
+    // ── Reports: the gallery's ready reports, shared, on one dashboard ───────
+    log('Reports and a dashboard…');
+    const gallery = await call<{ data: Array<{ name: string; description: string; definition: unknown }> }>('GET', '/reports/gallery');
+    const everyone = { roles: [], groups: [], everyone: true };
+    const reportIds: string[] = [];
+    for (const entry of gallery.data) {
+      const report = await call<{ id: string }>('POST', '/reports', {
+        name: `${run}${entry.name}`,
+        description: entry.description,
+        folder: 'Demo',
+        definition: entry.definition,
+        sharedWith: everyone,
+      });
+      reportIds.push(report.id);
+    }
+    count('reports', reportIds.length);
+    await call('POST', '/dashboards', {
+      name: `${run}Dirección comercial`,
+      sharedWith: everyone,
+      widgets: reportIds.map((reportId, i) => ({ reportId, x: (i % 2) * 6, y: Math.floor(i / 2), w: 6, h: 3 })),
+    });
+    count('dashboards', 1);
     await drainEvents();
   } finally {
     clock.set(null);

@@ -88,8 +88,8 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await bars(preview).last().click();
       const drawer = admin.getByRole('dialog');
       await expect.poll(() => drawer.getByTestId('drill-record').count(), { timeout: 10_000 }).toBe(2);
-      expect(await drawer.getByRole('link', { name: 'Renovación Talleres Norte' }).isVisible()).toBe(true);
-      expect(await drawer.getByRole('link', { name: 'Ampliación Frutas Levante' }).isVisible()).toBe(true);
+      await expect.poll(() => drawer.getByRole('link', { name: 'Renovación Talleres Norte' }).isVisible()).toBe(true);
+      await expect.poll(() => drawer.getByRole('link', { name: 'Ampliación Frutas Levante' }).isVisible()).toBe(true);
       expect(await drawer.getByText('Licencias Grupo Sur').count()).toBe(0);
     });
 
@@ -141,8 +141,8 @@ describe.skipIf(!hasChromium)('reports journey', () => {
       await dialog.getByRole('button', { name: 'Programar', exact: true }).click();
       const row = dialog.getByTestId('report-schedule');
       await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1);
-      expect(await row.textContent()).toContain('Cada semana · Lunes · 08:00 · XLSX');
-      expect(await row.getByText(/^Próximo: /).isVisible()).toBe(true);
+      await expect.poll(() => row.textContent()).toContain('Cada semana · Lunes · 08:00 · XLSX');
+      await expect.poll(() => row.getByText(/^Próximo: /).isVisible()).toBe(true);
     });
   });
   it('starts from the gallery, turns it into a matrix and a KPI', async () => {

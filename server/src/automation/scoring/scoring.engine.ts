@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
+import { createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
@@ -133,27 +134,13 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     return org;
   }
 
-  const rulesCache = new Map<string, { at: number; byModule: Map<string, ScoringRuleRow[]> }>();
-  const generations = new Map<string, number>();
-  const forget = (orgId: string) => {
-    rulesCache.delete(orgId);
-    generations.set(orgId, (generations.get(orgId) ?? 0) + 1);
-  };
-  void ctx.cluster.subscribe(RULES_CHANNEL, forget);
-  ctx.cluster.onReconnect(() => {
-    for (const orgId of [...rulesCache.keys()]) forget(orgId);
+  // The active rules of each organization, by module (see ../rules-cache.ts).
+  const rulesCache = createRulesCache(ctx, {
+    channel: RULES_CHANNEL,
+    maxAgeMs: RULES_MAX_AGE_MS,
+    load: (schema) => listActiveRules(database.db, schema),
   });
-
-  /** The active rules of each organization by module, kept in memory (imports make thousands of events). */
-  async function activeRules(orgId: string, schema: string): Promise<Map<string, ScoringRuleRow[]>> {
-    const cached = rulesCache.get(orgId);
-    if (cached && Date.now() - cached.at < RULES_MAX_AGE_MS) return cached.byModule;
-    const generation = generations.get(orgId) ?? 0;
-    const byModule = new Map<string, ScoringRuleRow[]>();
-    for (const rule of await listActiveRules(database.db, schema)) byModule.set(rule.module, [...(byModule.get(rule.module) ?? []), rule]);
-    if ((generations.get(orgId) ?? 0) === generation) rulesCache.set(orgId, { at: Date.now(), byModule });
-    return byModule;
-  }
+  const activeRules = (orgId: string, schema: string) => rulesCache.byModule(orgId, schema);
 
   /** A module of the organization that has a score field (undefined: no such module). */
   function scoredTarget(orgId: string, schema: string, metadata: OrgMetadata, moduleName: string): Target | undefined {
@@ -342,7 +329,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
   ): Promise<void> {
     const target = await targetOf(data.orgId, data.module);
     if (!target) return;
-    forget(data.orgId);
+    rulesCache.forget(data.orgId);
     const rules = (await activeRules(data.orgId, target.schema)).get(data.module) ?? [];
     const link = TOUCHPOINT_LINKS[data.module];
     const touchEntries = rules.flatMap((rule) =>
@@ -385,8 +372,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     },
     /** Tells every node that an organization's rules changed (call after the write). */
     async rulesChanged(orgId: string) {
-      forget(orgId);
-      await ctx.cluster.publish(RULES_CHANNEL, orgId);
+      await rulesCache.changed(orgId);
     },
     async subscribe() {
       for (const type of TOUCHPOINT_TRIGGERS) ctx.events.on(type, handleEvent, { name: `automation.scoring.${type}` });

@@ -1,4 +1,5 @@
 import type { Executor, Trx } from '../../db/database.js';
+import { createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
 import type { Job, JobPayloads } from '../../platform/jobs/jobs.js';
@@ -92,31 +93,12 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     return org;
   }
 
-  /**
-   * The enabled rules of each organization, by module, kept in memory: every record event asks, and an import makes
-   * thousands. A rule write on any node drops the organization's copy (a cluster message); a load that raced with a
-   * write is not kept (the generation moved), and no copy lives longer than RULES_MAX_AGE_MS.
-   */
-  const rulesCache = new Map<string, { at: number; byModule: Map<string, RuleRow[]> }>();
-  const generations = new Map<string, number>();
-  const forget = (orgId: string) => {
-    rulesCache.delete(orgId);
-    generations.set(orgId, (generations.get(orgId) ?? 0) + 1);
-  };
-  void ctx.cluster.subscribe(RULES_CHANNEL, forget);
-  ctx.cluster.onReconnect(() => {
-    for (const orgId of [...rulesCache.keys()]) forget(orgId);
+  // The enabled rules of each organization, by module (see ../rules-cache.ts).
+  const rulesCache = createRulesCache(ctx, {
+    channel: RULES_CHANNEL,
+    maxAgeMs: RULES_MAX_AGE_MS,
+    load: (schema) => listEnabledRules(database.db, schema),
   });
-
-  async function enabledRules(orgId: string, schema: string): Promise<Map<string, RuleRow[]>> {
-    const cached = rulesCache.get(orgId);
-    if (cached && Date.now() - cached.at < RULES_MAX_AGE_MS) return cached.byModule;
-    const generation = generations.get(orgId) ?? 0;
-    const byModule = new Map<string, RuleRow[]>();
-    for (const rule of await listEnabledRules(database.db, schema)) byModule.set(rule.module, [...(byModule.get(rule.module) ?? []), rule]);
-    if ((generations.get(orgId) ?? 0) === generation) rulesCache.set(orgId, { at: Date.now(), byModule });
-    return byModule;
-  }
 
   /** The criteria as SQL on the record (the list-view filter compiler, seeing every field as the rule's owner). */
   async function matches(executor: Executor, rule: RuleRow, target: Target, includeDeleted: boolean): Promise<boolean> {
@@ -246,7 +228,9 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     if (!kind || !event.orgId || typeof moduleName !== 'string' || typeof id !== 'string') return;
     const org = await organization(event.orgId);
     if (!org) return;
-    const rules = ((await enabledRules(event.orgId, org.schema)).get(moduleName) ?? []).filter((rule) => triggerFires(rule, kind, changes));
+    const rules = ((await rulesCache.byModule(event.orgId, org.schema)).get(moduleName) ?? []).filter((rule) =>
+      triggerFires(rule, kind, changes),
+    );
     if (rules.length === 0) return;
     const target = await targetOf(event.orgId, moduleName, id);
     if (!target) return;
@@ -369,9 +353,7 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
   return {
     /** Tells every node that an organization's rules changed (call after the write). */
     async rulesChanged(orgId: string) {
-      // At once here (the message comes back later), then on the other nodes.
-      forget(orgId);
-      await ctx.cluster.publish(RULES_CHANNEL, orgId);
+      await rulesCache.changed(orgId);
     },
     handleEvent,
     runScheduled,

@@ -1,0 +1,41 @@
+import type { AppContext } from '../platform/context.js';
+
+/**
+ * An organization's active rules of one kind, by module, kept in memory: every record event asks, and an import makes
+ * thousands. A rule write on any node drops the organization's copy (a message on `channel`); a load that raced with a
+ * write is not kept (the generation moved), and no copy lives longer than `maxAgeMs`.
+ */
+export function createRulesCache<Rule extends { module: string }>(
+  ctx: Pick<AppContext, 'cluster'>,
+  options: { channel: string; maxAgeMs: number; load: (schema: string) => Promise<Rule[]> },
+) {
+  const copies = new Map<string, { at: number; byModule: Map<string, Rule[]> }>();
+  const generations = new Map<string, number>();
+  const forget = (orgId: string) => {
+    copies.delete(orgId);
+    generations.set(orgId, (generations.get(orgId) ?? 0) + 1);
+  };
+  void ctx.cluster.subscribe(options.channel, forget);
+  ctx.cluster.onReconnect(() => {
+    for (const orgId of [...copies.keys()]) forget(orgId);
+  });
+
+  return {
+    async byModule(orgId: string, schema: string): Promise<Map<string, Rule[]>> {
+      const cached = copies.get(orgId);
+      if (cached && Date.now() - cached.at < options.maxAgeMs) return cached.byModule;
+      const generation = generations.get(orgId) ?? 0;
+      const byModule = new Map<string, Rule[]>();
+      for (const rule of await options.load(schema)) byModule.set(rule.module, [...(byModule.get(rule.module) ?? []), rule]);
+      if ((generations.get(orgId) ?? 0) === generation) copies.set(orgId, { at: Date.now(), byModule });
+      return byModule;
+    },
+    /** Drops this node's copy now (a test, a recalculation). */
+    forget,
+    /** Tells every node that an organization's rules changed (call after the write): here at once, then on the others. */
+    async changed(orgId: string) {
+      forget(orgId);
+      await ctx.cluster.publish(options.channel, orgId);
+    },
+  };
+}

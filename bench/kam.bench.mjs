@@ -54,7 +54,7 @@ async function baselineRunner(db, org, userIds) {
       return module[`${name}Family`];
     }),
   );
-  const periods = await dist('periods.js');
+  const periods = await import(pathToFileURL(path.join(root, 'server/dist/platform/orgs/periods.js')).href);
   const settings = (
     await db.query(
       'SELECT time_zone, fiscal_year_start_month, currency, exchange_rates, business_hours, holidays FROM platform.organizations WHERE id = $1',

@@ -255,6 +255,51 @@ describe('the outbox', () => {
     await bus.stop();
   });
 
+  it('a batch handler takes the events together, after the handlers registered before it; an event it fails is retried alone', async () => {
+    const type = uniqueType('batch');
+    const calls: string[][] = [];
+    const order: string[] = [];
+    const bus = makeBus();
+    bus.on(type, async (event) => void order.push(`first:${event.payload.n}`));
+    bus.onBatch(
+      type,
+      async (events) => {
+        calls.push(events.map((event) => String(event.payload.n)));
+        for (const event of events) order.push(`batch:${event.payload.n}`);
+        return new Map(events.filter((event) => event.payload.n === 2).map((event) => [event.id, new Error('two is refused')]));
+      },
+      { name: 'test.batch' },
+    );
+    const ids = await database.transaction('three', (trx) => bus.emitMany(trx, type, null, [{ n: 1 }, { n: 2 }, { n: 3 }]));
+    await bus.drain();
+    expect(calls).toEqual([['1', '2', '3']]);
+    // Every event met the plain handler before the batch handler.
+    expect(order).toEqual(['first:1', 'first:2', 'first:3', 'batch:1', 'batch:2', 'batch:3']);
+    expect(await outboxRow(ids[0]!)).toMatchObject({ processed_at: expect.any(Date), handled: [`${type}:handler`, 'test.batch'] });
+    const refused = await outboxRow(ids[1]!);
+    expect(refused).toMatchObject({ processed_at: null, handled: [`${type}:handler`], last_error: 'test.batch: two is refused' });
+  });
+
+  it('a batch handler that throws has each event of the call tried alone, so only the bad one fails', async () => {
+    const type = uniqueType('batch-throws');
+    const calls: number[] = [];
+    const bus = makeBus();
+    bus.onBatch(
+      type,
+      async (events) => {
+        calls.push(events.length);
+        if (events.some((event) => event.payload.n === 2)) throw new Error('a bad event in the batch');
+      },
+      { name: 'test.batch-throws' },
+    );
+    const ids = await database.transaction('three', (trx) => bus.emitMany(trx, type, null, [{ n: 1 }, { n: 2 }, { n: 3 }]));
+    await bus.drain();
+    expect(calls).toEqual([3, 1, 1, 1]);
+    expect((await outboxRow(ids[0]!)).processed_at).toEqual(expect.any(Date));
+    expect(await outboxRow(ids[1]!)).toMatchObject({ processed_at: null, last_error: 'test.batch-throws: a bad event in the batch' });
+    expect((await outboxRow(ids[2]!)).processed_at).toEqual(expect.any(Date));
+  });
+
   it('refuses two handlers with the same explicit name for one type (their bookkeeping would mix)', () => {
     const bus = makeBus();
     bus.on('test.named', async () => undefined, { name: 'same' });

@@ -14,6 +14,7 @@ import {
   type MetadataStore,
   type ModuleMeta,
   type OrgMetadata,
+  type RecordRow,
   type RecordService,
 } from '../../records/index.js';
 import { systemActor } from '../../kam/kam.repository.js';
@@ -24,15 +25,16 @@ import { TOUCHPOINT_EVENTS, TOUCHPOINT_LINKS } from './scoring.events.js';
 import {
   clearTouchpoint,
   evaluateRecords,
+  existingRuns,
   insertLedger,
-  insertRun,
+  insertRuns,
   listActiveRules,
   nextRecordIds,
   rebuildLedger,
-  runExists,
   touchpointHits,
   type EvaluatedRow,
   type LedgerRow,
+  type RunRow,
   type ScoringRuleRow,
 } from './scoring.repository.js';
 import type { BreakdownItem } from './scoring.schemas.js';
@@ -61,6 +63,15 @@ export interface Score {
   score: number | null;
   total: number;
   items: BreakdownItem[];
+}
+
+/** One record to score for one idempotency key (an event id, or a recalculation's). */
+interface ScoreItem {
+  id: string;
+  key: string;
+  name: string;
+  depth: number;
+  actorId?: string;
 }
 
 interface Target {
@@ -168,92 +179,116 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
   }
 
   /**
-   * Scores records again in the caller's transaction: locks them, evaluates, writes the scores that changed and logs
-   * each record under `trigger.key` (a key that already scored a record leaves it alone). `logUnchanged` false: only
-   * the records whose score changed are logged (recalculation).
+   * Scores records again in the caller's transaction: locks them, evaluates them together, writes the scores that
+   * changed (one statement per actor and depth) and logs each record under its item's key (a key that already scored
+   * its record leaves it alone). Several items of one record (two events of a batch) log once each; the first that
+   * may write does. `logUnchanged` false: only the records whose score changed are logged (recalculation).
    */
-  async function rescore(
-    trx: Trx,
-    target: Target,
-    rules: ScoringRuleRow[],
-    ids: string[],
-    trigger: { key: string; name: string; depth: number; logUnchanged: boolean; actorId?: string | null },
-  ): Promise<number> {
-    if (ids.length === 0) return 0;
+  async function rescore(trx: Trx, target: Target, rules: ScoringRuleRow[], items: ScoreItem[], logUnchanged: boolean): Promise<number> {
+    if (items.length === 0) return 0;
     const started = performance.now();
     const { schema, module } = target;
-    const pending: string[] = [];
-    for (const id of [...new Set(ids)].sort())
-      if (!trigger.logUnchanged || !(await runExists(trx, schema, trigger.key, module.apiName, id))) pending.push(id);
-    if (pending.length === 0) return 0;
+    const done = logUnchanged
+      ? await existingRuns(trx, schema, module.apiName, items.map((item) => ({ key: item.key, recordId: item.id })))
+      : new Set<string>();
+    const pending = items.filter((item) => !done.has(`${item.key}:${item.id}`));
+    const ids = [...new Set(pending.map((item) => item.id))].sort();
+    if (ids.length === 0) return 0;
     const rows = await selectRecords(trx, {
       schema,
       table: module.table,
       columns: ['id', 'deleted_at', ...module.fields.map((field) => field.apiName)],
-      where: [sql<boolean>`r.id = ANY(${pending}::uuid[])`, sql<boolean>`r.deleted_at IS NULL`],
+      where: [sql<boolean>`r.id = ANY(${ids}::uuid[])`, sql<boolean>`r.deleted_at IS NULL`],
       orderBy: sql`r.id`,
       forUpdate: true,
     });
-    const scores = await evaluate(trx, target, rules, pending);
-    let actor: AuthContext | null | undefined;
-    let changed = 0;
+    const scores = await evaluate(trx, target, rules, ids);
+    const runs: Array<Omit<RunRow, 'created_at'>> = [];
+    // Score writes by who caused them (the timeline names them, else an administrator), depth and trigger.
+    const writes = new Map<
+      string,
+      { actorId: string | null; depth: number; name: string; items: Array<{ current: RecordRow; values: Record<string, unknown> }> }
+    >();
     for (const row of rows) {
       const score = scores.get(row.id);
       if (!score) continue;
-      const same = score.total === score.score;
-      if (same && !trigger.logUnchanged) continue;
-      const stopped = !same && trigger.depth >= MAX_CHAIN_DEPTH;
-      if (!same && !stopped) {
-        // Who caused it (the timeline names them), else an administrator.
-        actor ??= await systemActor(trx, target.orgId, [trigger.actorId]);
-        if (!actor) return changed;
-        const writer = { ...actor, automationDepth: trigger.depth + 1 };
-        await deps.records.writeSystemFields(
-          trx,
-          writer,
-          viewOf(writer, target.metadata, module),
-          row,
-          { score: score.total },
-          {
-            data: { scoring: { trigger: trigger.name } },
-          },
-        );
-        changed++;
+      let current = score.score;
+      for (const item of pending.filter((candidate) => candidate.id === row.id)) {
+        const same = score.total === current;
+        if (same && !logUnchanged) continue;
+        const stopped = !same && item.depth >= MAX_CHAIN_DEPTH;
+        if (!same && !stopped) {
+          const key = `${item.actorId ?? ''}:${item.depth}:${item.name}`;
+          const write = writes.get(key) ?? { actorId: item.actorId ?? null, depth: item.depth, name: item.name, items: [] };
+          write.items.push({ current: row, values: { score: score.total } });
+          writes.set(key, write);
+        }
+        runs.push({
+          id: newId(),
+          key: item.key,
+          module: module.apiName,
+          record_id: row.id,
+          trigger: item.name,
+          depth: item.depth,
+          status: same ? 'unchanged' : stopped ? 'stopped' : 'done',
+          score_before: current,
+          score_after: stopped ? current : score.total,
+          breakdown: score.items,
+          reason: stopped
+            ? `Stopped: this change ends a chain of ${item.depth} rule-caused changes (the limit is ${MAX_CHAIN_DEPTH}); the score stays ${current ?? 'empty'} instead of ${score.total}.`
+            : null,
+          duration_ms: Math.round(performance.now() - started),
+        });
+        if (!stopped) current = score.total;
       }
-      await insertRun(trx, schema, {
-        id: newId(),
-        key: trigger.key,
-        module: module.apiName,
-        record_id: row.id,
-        trigger: trigger.name,
-        depth: trigger.depth,
-        status: same ? 'unchanged' : stopped ? 'stopped' : 'done',
-        score_before: score.score,
-        score_after: stopped ? score.score : score.total,
-        breakdown: score.items,
-        reason: stopped
-          ? `Stopped: this change ends a chain of ${trigger.depth} rule-caused changes (the limit is ${MAX_CHAIN_DEPTH}); the score stays ${score.score ?? 'empty'} instead of ${score.total}.`
-          : null,
-        duration_ms: Math.round(performance.now() - started),
-      });
     }
+    let changed = 0;
+    for (const write of writes.values()) {
+      const actor = await systemActor(trx, target.orgId, [write.actorId ?? undefined]);
+      if (!actor) return changed;
+      const writer = { ...actor, automationDepth: write.depth + 1 };
+      const written = await deps.records.writeSystemFieldsMany(trx, writer, viewOf(writer, target.metadata, module), write.items, {
+        data: { scoring: { trigger: write.name } },
+      });
+      changed += written.length;
+    }
+    await insertRuns(trx, schema, runs);
     return changed;
   }
 
-  /** record.created / updated / restored of a module with active rules: score the record again. */
-  async function handleRecordEvent(event: DomainEvent, trigger: string, moduleName: string, id: string, depth: number): Promise<void> {
-    const { changes, actorId } = event.payload as { changes?: Record<string, unknown>; actorId?: string };
-    // The score's own change (or a change of nothing the rules read) is not a reason to score again.
-    if (trigger === 'edit' && changes && Object.keys(changes).every((key) => key === 'score')) return;
-    const org = await organization(event.orgId!);
-    if (!org) return;
-    const rules = (await activeRules(event.orgId!, org.schema)).get(moduleName) ?? [];
-    if (rules.length === 0) return;
-    const target = await targetOf(event.orgId!, moduleName);
-    if (!target) return;
-    await database.transaction('automation.scoring', async (trx) => {
-      await rescore(trx, target, rules, [id], { key: event.id, name: trigger, depth, logUnchanged: true, actorId });
-    });
+  /** record.created / updated / restored of modules with active rules: their records scored again, a group per organization and module. */
+  async function handleRecordEvents(events: DomainEvent[], failures: Map<string, unknown>): Promise<void> {
+    const groups = new Map<string, { orgId: string; module: string; items: Array<ScoreItem & { eventId: string }> }>();
+    for (const event of events) {
+      const { module, id, automationDepth, changes, actorId } = event.payload as {
+        module?: unknown;
+        id?: unknown;
+        automationDepth?: unknown;
+        changes?: Record<string, unknown>;
+        actorId?: string;
+      };
+      const trigger = TRIGGERS[event.type];
+      if (!trigger || !event.orgId || typeof module !== 'string' || typeof id !== 'string') continue;
+      // The score's own change (or a change of nothing the rules read) is not a reason to score again.
+      if (trigger === 'edit' && changes && Object.keys(changes).every((key) => key === 'score')) continue;
+      const key = `${event.orgId}:${module}`;
+      const group = groups.get(key) ?? { orgId: event.orgId, module, items: [] };
+      group.items.push({ eventId: event.id, id, key: event.id, name: trigger, depth: typeof automationDepth === 'number' ? automationDepth : 0, actorId });
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      try {
+        const org = await organization(group.orgId);
+        if (!org) continue;
+        const rules = (await activeRules(group.orgId, org.schema)).get(group.module) ?? [];
+        if (rules.length === 0) continue;
+        const target = await targetOf(group.orgId, group.module);
+        if (!target) continue;
+        await database.transaction('automation.scoring', (trx) => rescore(trx, target, rules, group.items, true));
+      } catch (error) {
+        for (const item of group.items) failures.set(item.eventId, error);
+      }
+    }
   }
 
   /** A touchpoint created, changed, deleted or restored: its ledger rows follow its state, its records are scored. */
@@ -296,27 +331,41 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       for (const [moduleName, ids] of byRecords) {
         const target = scoredTarget(event.orgId!, org.schema, metadata, moduleName);
         if (target)
-          await rescore(trx, target, byModule.get(moduleName) ?? [], ids, {
-            key: event.id,
-            name: 'touchpoint',
-            depth,
-            logUnchanged: true,
-            actorId: (event.payload as { actorId?: string }).actorId,
-          });
+          await rescore(
+            trx,
+            target,
+            byModule.get(moduleName) ?? [],
+            ids.map((id) => ({ id, key: event.id, name: 'touchpoint', depth, actorId: (event.payload as { actorId?: string }).actorId })),
+            true,
+          );
       }
     });
   }
 
-  async function handleEvent(event: DomainEvent): Promise<void> {
-    const { module, id, automationDepth } = event.payload as { module?: unknown; id?: unknown; automationDepth?: unknown };
-    if (!event.orgId || typeof module !== 'string' || typeof id !== 'string') return;
-    const depth = typeof automationDepth === 'number' ? automationDepth : 0;
-    if (module === 'touchpoints') {
-      if (TOUCHPOINT_TRIGGERS.has(event.type)) await handleTouchpointEvent(event, id, depth);
-      return;
+  /**
+   * Outbox batch handler: touchpoint events one by one (their ledger), the other record events together. Resolves
+   * with the events that failed.
+   */
+  async function handleEvents(events: DomainEvent[]): Promise<Map<string, unknown>> {
+    const failures = new Map<string, unknown>();
+    const records: DomainEvent[] = [];
+    for (const event of events) {
+      const { module, id, automationDepth } = event.payload as { module?: unknown; id?: unknown; automationDepth?: unknown };
+      if (!event.orgId || typeof module !== 'string' || typeof id !== 'string') continue;
+      if (module !== 'touchpoints') records.push(event);
+      else if (TOUCHPOINT_TRIGGERS.has(event.type))
+        await handleTouchpointEvent(event, id, typeof automationDepth === 'number' ? automationDepth : 0).catch((error: unknown) =>
+          failures.set(event.id, error),
+        );
     }
-    const trigger = TRIGGERS[event.type];
-    if (trigger) await handleRecordEvent(event, trigger, module, id, depth);
+    await handleRecordEvents(records, failures);
+    return failures;
+  }
+
+  /** One event (tests replay events through it). */
+  async function handleEvent(event: DomainEvent): Promise<void> {
+    const failures = await handleEvents([event]);
+    if (failures.has(event.id)) throw failures.get(event.id);
   }
 
   /**
@@ -346,13 +395,14 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       if (ids.length === 0) return;
       await database.transaction('automation.scoring-recalculate', async (trx) => {
         if (link) await rebuildLedger(trx, target.schema, { module: data.module, link, ids }, touchEntries);
-        await rescore(trx, target, rules, ids, {
-          key: `recalculate:${newId()}`,
-          name: 'recalculate',
-          depth: 0,
-          logUnchanged: false,
-          actorId: data.actorId,
-        });
+        const key = `recalculate:${newId()}`;
+        await rescore(
+          trx,
+          target,
+          rules,
+          ids.map((id) => ({ id, key, name: 'recalculate', depth: 0, actorId: data.actorId ?? undefined })),
+          false,
+        );
       });
       after = ids[ids.length - 1]!;
       if (ids.length < sizes.chunk) return;
@@ -375,7 +425,7 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       await rulesCache.changed(orgId);
     },
     async subscribe() {
-      for (const type of TOUCHPOINT_TRIGGERS) ctx.events.on(type, handleEvent, { name: `automation.scoring.${type}` });
+      for (const type of TOUCHPOINT_TRIGGERS) ctx.events.onBatch(type, handleEvents, { name: `automation.scoring.${type}` });
       await ctx.jobs.work(RECALC_JOB, (job) => recalculate(job.data));
     },
   };

@@ -192,21 +192,35 @@ export interface RunRow {
   created_at: Date;
 }
 
-/** Logs one scoring of a record for an idempotency key; false when that key already scored it (a second delivery). */
-export async function insertRun(trx: Trx, schema: string, row: Omit<RunRow, 'created_at'>): Promise<boolean> {
-  const result = await sql`INSERT INTO ${t(schema, 'automation_scoring_runs')}
-      (id, key, module, record_id, trigger, depth, status, score_before, score_after, breakdown, reason, duration_ms)
-    VALUES (${row.id}, ${row.key}, ${row.module}, ${row.record_id}, ${row.trigger}, ${row.depth}, ${row.status}, ${row.score_before},
-      ${row.score_after}, ${JSON.stringify(row.breakdown)}::jsonb, ${row.reason}, ${row.duration_ms})
-    ON CONFLICT (key, module, record_id) DO NOTHING`.execute(trx);
-  return Number(result.numAffectedRows ?? 0) > 0;
+/** Logs scorings of records, each under its idempotency key; a key that already scored its record is left alone (a second delivery). */
+export async function insertRuns(trx: Trx, schema: string, rows: Array<Omit<RunRow, 'created_at'>>): Promise<void> {
+  for (let start = 0; start < rows.length; start += 1000) {
+    const values = rows
+      .slice(start, start + 1000)
+      .map(
+        (row) =>
+          sql`(${row.id}::uuid, ${row.key}, ${row.module}, ${row.record_id}::uuid, ${row.trigger}, ${row.depth}::int, ${row.status},
+            ${row.score_before}::int, ${row.score_after}::int, ${JSON.stringify(row.breakdown)}::jsonb, ${row.reason}, ${row.duration_ms}::int)`,
+      );
+    await sql`INSERT INTO ${t(schema, 'automation_scoring_runs')}
+        (id, key, module, record_id, trigger, depth, status, score_before, score_after, breakdown, reason, duration_ms)
+      VALUES ${sql.join(values)} ON CONFLICT (key, module, record_id) DO NOTHING`.execute(trx);
+  }
 }
 
-/** Whether a key already scored a record. */
-export async function runExists(executor: Executor, schema: string, key: string, module: string, recordId: string): Promise<boolean> {
-  const result = await sql<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM ${t(schema, 'automation_scoring_runs')}
-    WHERE key = ${key} AND module = ${module} AND record_id = ${recordId}) AS found`.execute(executor);
-  return result.rows[0]?.found === true;
+/** Which (key, record) pairs of a module were already scored: `key:record_id` of each. */
+export async function existingRuns(
+  executor: Executor,
+  schema: string,
+  module: string,
+  pairs: Array<{ key: string; recordId: string }>,
+): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const result = await sql<{ key: string; record_id: string }>`SELECT r.key, r.record_id FROM ${t(schema, 'automation_scoring_runs')} r
+    JOIN unnest(${pairs.map((pair) => pair.key)}::text[], ${pairs.map((pair) => pair.recordId)}::uuid[]) AS p(key, record_id)
+      ON r.key = p.key AND r.record_id = p.record_id
+    WHERE r.module = ${module}`.execute(executor);
+  return new Set(result.rows.map((row) => `${row.key}:${row.record_id}`));
 }
 
 export async function listRuns(

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../db/database.js';
+import { newId } from '../../platform/ids.js';
 import { afterKeyset, keysetTimestamp } from '../../db/keyset.js';
 import { toAuthContext } from '../../platform/auth/session.service.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
@@ -204,6 +205,82 @@ export async function recordMatches(
       SELECT 1 FROM ${sql.raw(qualifiedTable(target.schema, target.table))} r WHERE r.id = ${target.id} ${live} AND ${condition}
     ) AS matches`.execute(executor);
   return result.rows[0]?.matches === true;
+}
+
+/** Which of `ids` meet a compiled condition now: the list-view filter run as SQL over many rows at once. */
+export async function matchingRecordIds(
+  executor: Executor,
+  target: { schema: string; table: string; ids: string[]; includeDeleted: boolean },
+  condition: RawBuilder<boolean>,
+): Promise<Set<string>> {
+  const live = target.includeDeleted ? sql`` : sql`AND r.deleted_at IS NULL`;
+  const result = await sql<{ id: string }>`SELECT r.id FROM ${sql.raw(qualifiedTable(target.schema, target.table))} r
+    WHERE r.id = ANY(${target.ids}::uuid[]) ${live} AND ${condition}`.execute(executor);
+  return new Set(result.rows.map((row) => row.id));
+}
+
+/**
+ * Logs executions that ran no action (criteria not met, chain too deep, criteria unusable) in one statement; a key
+ * already logged for its rule is left alone (a second delivery of the event).
+ */
+export async function insertFinishedExecutions(
+  executor: Executor,
+  schema: string,
+  rows: Array<{
+    rule_id: string;
+    key: string;
+    module: string;
+    record_id: string;
+    trigger: string;
+    depth: number;
+    matched: boolean | null;
+    status: ExecutionStatus;
+    reason: string | null;
+    error: string | null;
+    duration_ms: number;
+  }>,
+): Promise<void> {
+  // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
+  for (let start = 0; start < rows.length; start += 2000) {
+    const chunk = rows.slice(start, start + 2000);
+    const values = chunk.map(
+      (row) =>
+        sql`(${newId()}::uuid, ${row.rule_id}::uuid, ${row.key}, ${row.module}, ${row.record_id}::uuid, ${row.trigger}, ${row.depth}::int,
+          ${row.matched}::boolean, ${row.status}, ${row.reason}, ${row.error}, ${row.duration_ms}::int)`,
+    );
+    await sql`INSERT INTO ${t(schema, 'automation_executions')}
+        (id, rule_id, key, module, record_id, trigger, depth, matched, status, reason, error, duration_ms)
+      VALUES ${sql.join(values)} ON CONFLICT (rule_id, key) DO NOTHING`.execute(executor);
+  }
+}
+
+/** Starts executions of one rule for many keys at once; returns the keys claimed (those already logged are left out). */
+export async function claimExecutions(
+  executor: Executor,
+  schema: string,
+  rows: Array<{ id: string; rule_id: string; key: string; module: string; record_id: string; trigger: string; depth: number }>,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const result = await sql<{ key: string }>`INSERT INTO ${t(schema, 'automation_executions')} (id, rule_id, key, module, record_id, trigger, depth, status)
+    SELECT id, rule_id, key, module, record_id, trigger, depth, 'running'
+    FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.rule_id)}::uuid[], ${rows.map((row) => row.key)}::text[],
+      ${rows.map((row) => row.module)}::text[], ${rows.map((row) => row.record_id)}::uuid[], ${rows.map((row) => row.trigger)}::text[],
+      ${rows.map((row) => row.depth)}::int[]) AS v(id, rule_id, key, module, record_id, trigger, depth)
+    ON CONFLICT (rule_id, key) DO NOTHING RETURNING key`.execute(executor);
+  return new Set(result.rows.map((row) => row.key));
+}
+
+/** Finishes matched executions together (`finishExecution` for many). */
+export async function finishExecutions(
+  executor: Executor,
+  schema: string,
+  rows: Array<{ id: string; status: ExecutionStatus; actions: ActionOutcome[]; duration_ms: number }>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`UPDATE ${t(schema, 'automation_executions')} e SET matched = true, status = v.status, actions = v.actions, duration_ms = v.duration_ms
+    FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.status)}::text[],
+      ${rows.map((row) => JSON.stringify(row.actions))}::jsonb[], ${rows.map((row) => row.duration_ms)}::int[]) AS v(id, status, actions, duration_ms)
+    WHERE e.id = v.id`.execute(executor);
 }
 
 /** The moment `days` days after a date (or a date-time's local day) at `time` in a time zone; null without a date. */

@@ -123,6 +123,35 @@ export async function updateRecord(
   return result.rows[0];
 }
 
+/**
+ * Updates many records in one statement: `common` is set on all of them, and each row's own `values` over `columns`
+ * (SQL types in `columnTypes`, none an array) travel as one array per column. Returns `returning` of each.
+ */
+export async function updateRecords(
+  executor: Executor,
+  schema: string,
+  tableName: string,
+  rows: Array<{ id: string; values: Record<string, unknown> }>,
+  columns: readonly string[],
+  columnTypes: Readonly<Record<string, string>>,
+  common: Record<string, unknown>,
+  returning: readonly string[],
+): Promise<RecordRow[]> {
+  if (rows.length === 0) return [];
+  const arrays = [
+    sql`${rows.map((row) => row.id)}::uuid[]`,
+    ...columns.map((column) => sql`${rows.map((row) => row.values[column] ?? null)}::${sql.raw(columnTypes[column]!)}[]`),
+  ];
+  const names = ['id', ...columns].map((column) => sql.raw(quoteIdent(column)));
+  const assignments = [
+    ...columns.map((column) => sql`${sql.raw(quoteIdent(column))} = v.${sql.raw(quoteIdent(column))}`),
+    ...Object.entries(common).map(([column, value]) => sql`${sql.raw(quoteIdent(column))} = ${value}`),
+  ];
+  const result = await sql<RecordRow>`UPDATE ${table(schema, tableName)} AS r SET ${sql.join(assignments)}
+    FROM unnest(${sql.join(arrays)}) AS v(${sql.join(names)}) WHERE r.id = v.id RETURNING ${columnList(returning, 'r')}`.execute(executor);
+  return result.rows;
+}
+
 /** The ids among `ids` of live records (optionally only those of the given owners). */
 export async function findExistingIds(
   executor: Executor,

@@ -25,6 +25,7 @@ import {
   selectRecordsPrepared,
   takeCounterNumbers,
   updateRecord,
+  updateRecords,
   type RecordRow,
   type TimelineEntry,
 } from './record.repository.js';
@@ -595,6 +596,150 @@ export function createRecordService(
   }
 
   /**
+   * The same values on many records in the caller's transaction, set-wise (a rule's field update over a batch):
+   * each record is read, checked and prepared like `updateOne`, then those whose values differ are written by one
+   * statement per distinct change, with their timeline entries and record.updated events together. All or nothing:
+   * the first record refused (404/403/400/409) throws, so a caller can fall back to `updateOne` per record.
+   * Returns, per id in `ids` order, the stored row, whether it changed and the changes made.
+   */
+  async function updateMany(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    scopes: (module: string) => RecordScope,
+    ids: string[],
+    input: Record<string, unknown>,
+  ): Promise<Array<{ row: RecordRow; changed: boolean; changes: Record<string, { from: unknown; to: unknown }> }>> {
+    const { module, metadata } = view;
+    const scope = scopes(module.apiName);
+    const unique = [...new Set(ids)];
+    const currentRows = await selectRecords(trx, {
+      schema: metadata.schema,
+      table: module.table,
+      columns: ['id', ...module.fields.map((f) => f.apiName)],
+      where: [sql<boolean>`r.id = ANY(${unique}::uuid[])`, liveRow(), ...ownerIn(scope.read)],
+      orderBy: sql`r.id`,
+      forUpdate: true,
+    });
+    if (currentRows.length !== unique.length) throw notFound();
+    const outcomes = new Map<string, { row: RecordRow; changed: boolean; changes: Record<string, { from: unknown; to: unknown }> }>();
+    const writes: Array<{ current: RecordRow; set: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }> = [];
+    for (const current of currentRows) {
+      if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
+      for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update');
+      const prepared = prepareValues({ ...input }, view, { auth, current, orgCurrency: auth.organization.currency });
+      await applyBehaviour(trx, auth, module, prepared.values, current);
+      const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
+      if (errors.length > 0) throw invalid(errors);
+      const set: Record<string, unknown> = {};
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [key, value] of Object.entries(prepared.values)) {
+        const field = module.fields.find((f) => f.apiName === key)!;
+        if (sameValue(field, current[key], value)) continue;
+        set[key] = value;
+        changes[key] = { from: formatFieldValue(field, current[key]), to: formatFieldValue(field, value) };
+      }
+      if (Object.keys(set).length === 0) outcomes.set(current.id, { row: current, changed: false, changes });
+      else writes.push({ current, set, changes });
+    }
+    if (writes.length > 0) {
+      const referenceErrors = await checkReferences(trx, {
+        auth,
+        view,
+        scopes,
+        canRead: canRead(auth),
+        items: writes.map((write) => ({ values: write.set, current: write.current })),
+      });
+      if (referenceErrors.size > 0) throw invalid([...referenceErrors.values()][0]!);
+      const now = ctx.now();
+      const columns = [...new Set(writes.flatMap((write) => Object.keys(write.set)))];
+      const columnTypes = Object.fromEntries(
+        columns.map((column) => {
+          const field = module.fields.find((f) => f.apiName === column)!;
+          return [column, columnType(field.type, field.options)];
+        }),
+      );
+      // A behaviour may set other fields on some records: each distinct set of columns is one statement.
+      const bySet = new Map<string, typeof writes>();
+      for (const write of writes) {
+        const key = Object.keys(write.set).sort().join(',');
+        bySet.set(key, [...(bySet.get(key) ?? []), write]);
+      }
+      const rows: RecordRow[] = [];
+      try {
+        await withSavepoint(trx, async () => {
+          for (const [key, group] of bySet) {
+            const groupColumns = key.split(',');
+            if (groupColumns.some((column) => columnTypes[column]!.endsWith('[]'))) {
+              for (const write of group)
+                rows.push(
+                  (await updateRecord(trx, metadata.schema, module.table, write.current.id, { ...write.set, updated_at: now, updated_by: auth.userId }, [
+                    'id',
+                    ...module.fields.map((f) => f.apiName),
+                  ]))!,
+                );
+            } else
+              rows.push(
+                ...(await updateRecords(
+                  trx,
+                  metadata.schema,
+                  module.table,
+                  group.map((write) => ({ id: write.current.id, values: write.set })),
+                  groupColumns,
+                  columnTypes,
+                  { updated_at: now, updated_by: auth.userId },
+                  ['id', ...module.fields.map((f) => f.apiName)],
+                )),
+              );
+          }
+        });
+      } catch (error) {
+        const violation = uniqueViolationError(error, module);
+        if (violation) throw invalid([violation]);
+        throw error;
+      }
+      const violation = [...(await violatedRules(trx, metadata, module, rows.map((row) => row.id))).values()][0];
+      if (violation) throw invalid([violation]);
+      for (const hook of hooks.afterWrite) await hook(trx, metadata, module, rows, false);
+      const byId = new Map(writes.map((write) => [write.current.id, write]));
+      await recomputeRollups(
+        trx,
+        metadata,
+        module.apiName,
+        rows.map((row) => ({ before: byId.get(row.id)!.current, after: row })),
+      );
+      await insertTimeline(
+        trx,
+        metadata.schema,
+        rows.map((row) => ({
+          id: newId(),
+          module: module.apiName,
+          record_id: row.id,
+          kind: 'updated',
+          actor_id: auth.userId,
+          at: now,
+          data: { changes: byId.get(row.id)!.changes },
+        })),
+      );
+      await ctx.events.emitMany(
+        trx,
+        'record.updated',
+        auth.orgId,
+        rows.map((row) => ({
+          module: module.apiName,
+          id: row.id,
+          record: presentAll(module, row),
+          changes: byId.get(row.id)!.changes,
+          actorId: auth.userId,
+          ...automationCause(auth),
+        })),
+      );
+      for (const row of rows) outcomes.set(row.id, { row, changed: true, changes: byId.get(row.id)!.changes });
+    }
+    return ids.map((id) => outcomes.get(id)!);
+  }
+
+  /**
    * In the caller's transaction: the record, locked for update, when the
    * caller may change it (404 when they cannot see it, 403 when they can only
    * look). For features that write beside a record (line items…).
@@ -662,6 +807,72 @@ export function createRecordService(
         ...automationCause(auth),
       });
     return { row, changed };
+  }
+
+  /** `writeSystemFields` over many records locked by the caller (a batch's scores): one statement per set of columns. */
+  async function writeSystemFieldsMany(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    items: Array<{ current: RecordRow; values: Record<string, unknown> }>,
+    timeline: { data?: Record<string, unknown> } = {},
+  ): Promise<RecordRow[]> {
+    const { module, metadata } = view;
+    const writes = new Map<string, Array<{ id: string; values: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }>>();
+    const columnTypes: Record<string, string> = {};
+    for (const { current, values } of items) {
+      const set: Record<string, unknown> = {};
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const [key, value] of Object.entries(values)) {
+        const field = module.fields.find((f) => f.apiName === key);
+        if (!field?.isSystem) throw new Error(`${key} is not a system field of ${module.apiName}.`);
+        if (sameValue(field, current[key], value)) continue;
+        set[key] = value;
+        changes[key] = { from: formatFieldValue(field, current[key]), to: formatFieldValue(field, value) };
+        columnTypes[key] = columnType(field.type, field.options);
+      }
+      const key = Object.keys(set).sort().join(',');
+      if (key) writes.set(key, [...(writes.get(key) ?? []), { id: current.id, values: set, changes }]);
+    }
+    const now = ctx.now();
+    const rows: RecordRow[] = [];
+    const changesOf = new Map<string, Record<string, { from: unknown; to: unknown }>>();
+    for (const [key, group] of writes) {
+      for (const write of group) changesOf.set(write.id, write.changes);
+      rows.push(
+        ...(await updateRecords(trx, metadata.schema, module.table, group, key.split(','), columnTypes, { updated_at: now, updated_by: auth.userId }, [
+          'id',
+          ...module.fields.map((f) => f.apiName),
+        ])),
+      );
+    }
+    await insertTimeline(
+      trx,
+      metadata.schema,
+      rows.map((row) => ({
+        id: newId(),
+        module: module.apiName,
+        record_id: row.id,
+        kind: 'updated',
+        actor_id: auth.userId,
+        at: now,
+        data: { ...timeline.data, changes: changesOf.get(row.id) },
+      })),
+    );
+    await ctx.events.emitMany(
+      trx,
+      'record.updated',
+      auth.orgId,
+      rows.map((row) => ({
+        module: module.apiName,
+        id: row.id,
+        record: presentAll(module, row),
+        changes: changesOf.get(row.id),
+        actorId: auth.userId,
+        ...automationCause(auth),
+      })),
+    );
+    return rows;
   }
 
   /** Adds an entry to a record's timeline in the caller's transaction (conversions, documents made from it…). */
@@ -1012,9 +1223,11 @@ export function createRecordService(
     timeline,
     createMany,
     updateOne,
+    updateMany,
     setDeletedOne,
     lockWritable,
     writeSystemFields,
+    writeSystemFieldsMany,
     addTimelineEntry,
   };
 }

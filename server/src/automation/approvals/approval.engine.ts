@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
+import { createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
@@ -98,12 +99,30 @@ export function criteriaFields(node: unknown, into = new Set<string>()): Set<str
  * routing each step to its approvers (and their delegates) with a notification and an e-mail, decisions, the final
  * actions, and the lock on records under approval.
  */
+/** Cluster channel: an organization's approval processes changed (payload: its id). */
+const PROCESSES_CHANNEL = 'clave_approval_processes';
+
 export function createApprovalEngine(ctx: AppContext, deps: { records: RecordService; metadata: MetadataStore }) {
   const { database } = ctx;
   const notifier = createNotifier(ctx);
+  // The enabled processes of each organization, by module: every record event asks (see ../rules-cache.ts).
+  const processesCache = createRulesCache(ctx, {
+    channel: PROCESSES_CHANNEL,
+    maxAgeMs: 5 * 60_000,
+    load: (schema) => listProcesses(database.db, schema, { enabled: true }),
+  });
+  const organizations = new Map<string, { org: { schema: string; timeZone: string }; at: number }>();
+  /** The organization's schema and time zone (a copy serves a minute: every record event asks). */
+  async function organization(orgId: string) {
+    const cached = organizations.get(orgId);
+    if (cached && Date.now() - cached.at < 60_000) return cached.org;
+    const org = await findOrganization(database.db, orgId);
+    if (org) organizations.set(orgId, { org, at: Date.now() });
+    return org;
+  }
 
   async function targetOf(orgId: string, moduleName: string): Promise<Target | undefined> {
-    const org = await findOrganization(database.db, orgId);
+    const org = await organization(orgId);
     if (!org) return undefined;
     const metadata = await deps.metadata.get(orgId, org.schema);
     const module = metadata.modules.get(moduleName);
@@ -482,9 +501,10 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     if (!kind || !event.orgId || typeof moduleName !== 'string' || typeof id !== 'string') return;
     const depth = typeof automationDepth === 'number' ? automationDepth : 0;
     if (depth >= MAX_CHAIN_DEPTH) return;
-    const org = await findOrganization(database.db, event.orgId);
+    const org = await organization(event.orgId);
     if (!org) return;
-    const processes = (await listProcesses(database.db, org.schema, { module: moduleName, enabled: true })).filter((process) => {
+    const enabled = (await processesCache.byModule(event.orgId, org.schema)).get(moduleName) ?? [];
+    const processes = enabled.filter((process) => {
       if (process.trigger === 'manual' || (process.trigger !== 'create_or_edit' && process.trigger !== kind)) return false;
       if (kind === 'create') return true;
       const changed = Object.keys((changes as Record<string, unknown> | undefined) ?? {});
@@ -612,6 +632,10 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     handleEvent,
     sendEmail,
     guard,
+    /** Tells every node that an organization's processes changed (call after the write). */
+    async processesChanged(orgId: string) {
+      await processesCache.changed(orgId);
+    },
     async subscribe() {
       // Registered after the workflow engine's handlers: an event runs its workflow rules first, then approvals.
       for (const type of ['record.created', 'record.updated']) ctx.events.on(type, handleEvent, { name: `automation.approval.${type}` });

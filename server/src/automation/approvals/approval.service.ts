@@ -310,25 +310,29 @@ export function createApprovalService(ctx: AppContext, deps: { metadata: Metadat
     async createProcess(auth: AuthContext, input: CreateProcessBody) {
       assertAllowed(auth, 'manage');
       const values = await validate(auth, input, auth.userId);
-      return database.transaction('automation.approval-process.create', async (trx) => {
+      const created = await database.transaction('automation.approval-process.create', async (trx) => {
         const id = newId();
         await insertProcess(trx, auth.orgSchema, id, auth.userId, values);
         const after = presentProcess(await getProcessRow(trx, auth, id));
         await audit(trx, auth, 'created', id, undefined, after);
         return after;
       });
+      await engine.processesChanged(auth.orgId);
+      return created;
     },
     async updateProcess(auth: AuthContext, id: string, input: UpdateProcessBody) {
       assertAllowed(auth, 'manage');
       const current = presentProcess(await getProcessRow(database.db, auth, id));
       const merged = { ...current, ...input } as CreateProcessBody;
       const values = await validate(auth, merged, current.ownerId);
-      return database.transaction('automation.approval-process.update', async (trx) => {
+      const updated = await database.transaction('automation.approval-process.update', async (trx) => {
         await updateProcess(trx, auth.orgSchema, id, values);
         const after = presentProcess(await getProcessRow(trx, auth, id));
         await audit(trx, auth, 'updated', id, current, after);
         return after;
       });
+      await engine.processesChanged(auth.orgId);
+      return updated;
     },
     async removeProcess(auth: AuthContext, id: string) {
       assertAllowed(auth, 'manage');
@@ -337,6 +341,7 @@ export function createApprovalService(ctx: AppContext, deps: { metadata: Metadat
         await deleteProcess(trx, auth.orgSchema, id);
         await audit(trx, auth, 'deleted', id, before);
       });
+      await engine.processesChanged(auth.orgId);
     },
 
     /** The caller's inbox: waiting for their decision (pending), or what they submitted. */

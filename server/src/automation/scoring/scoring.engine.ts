@@ -189,7 +189,12 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
     const started = performance.now();
     const { schema, module } = target;
     const done = logUnchanged
-      ? await existingRuns(trx, schema, module.apiName, items.map((item) => ({ key: item.key, recordId: item.id })))
+      ? await existingRuns(
+          trx,
+          schema,
+          module.apiName,
+          items.map((item) => ({ key: item.key, recordId: item.id })),
+        )
       : new Set<string>();
     const pending = items.filter((item) => !done.has(`${item.key}:${item.id}`));
     const ids = [...new Set(pending.map((item) => item.id))].sort();
@@ -273,7 +278,14 @@ export function createScoringEngine(ctx: AppContext, deps: { records: RecordServ
       if (trigger === 'edit' && changes && Object.keys(changes).every((key) => key === 'score')) continue;
       const key = `${event.orgId}:${module}`;
       const group = groups.get(key) ?? { orgId: event.orgId, module, items: [] };
-      group.items.push({ eventId: event.id, id, key: event.id, name: trigger, depth: typeof automationDepth === 'number' ? automationDepth : 0, actorId });
+      group.items.push({
+        eventId: event.id,
+        id,
+        key: event.id,
+        name: trigger,
+        depth: typeof automationDepth === 'number' ? automationDepth : 0,
+        actorId,
+      });
       groups.set(key, group);
     }
     for (const group of groups.values()) {

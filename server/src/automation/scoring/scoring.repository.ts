@@ -195,13 +195,11 @@ export interface RunRow {
 /** Logs scorings of records, each under its idempotency key; a key that already scored its record is left alone (a second delivery). */
 export async function insertRuns(trx: Trx, schema: string, rows: Array<Omit<RunRow, 'created_at'>>): Promise<void> {
   for (let start = 0; start < rows.length; start += 1000) {
-    const values = rows
-      .slice(start, start + 1000)
-      .map(
-        (row) =>
-          sql`(${row.id}::uuid, ${row.key}, ${row.module}, ${row.record_id}::uuid, ${row.trigger}, ${row.depth}::int, ${row.status},
+    const values = rows.slice(start, start + 1000).map(
+      (row) =>
+        sql`(${row.id}::uuid, ${row.key}, ${row.module}, ${row.record_id}::uuid, ${row.trigger}, ${row.depth}::int, ${row.status},
             ${row.score_before}::int, ${row.score_after}::int, ${JSON.stringify(row.breakdown)}::jsonb, ${row.reason}, ${row.duration_ms}::int)`,
-      );
+    );
     await sql`INSERT INTO ${t(schema, 'automation_scoring_runs')}
         (id, key, module, record_id, trigger, depth, status, score_before, score_after, breakdown, reason, duration_ms)
       VALUES ${sql.join(values)} ON CONFLICT (key, module, record_id) DO NOTHING`.execute(trx);

@@ -80,10 +80,7 @@ interface Trigger {
   changes?: unknown;
 }
 
-type ActionsBody = (
-  trx: Trx,
-  run: RunContext,
-) => Promise<{ outcomes: ActionOutcome[]; reason?: string | null; status?: ExecutionStatus }>;
+type ActionsBody = (trx: Trx, run: RunContext) => Promise<{ outcomes: ActionOutcome[]; reason?: string | null; status?: ExecutionStatus }>;
 
 /** Matched executions run in transactions of this many, each in its own savepoint (a commit per execution was the cost). */
 const MATCHED_PER_TRANSACTION = 100;
@@ -158,13 +155,23 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
   ): Promise<void> {
     const actor = await ruleActor(database.db, target.orgId, rule.owner_id);
     const started = performance.now();
-    await database.transaction('automation.workflow-run', (trx) => executeIn(trx, { rule, target, trigger, body, checked, actor, started }));
+    await database.transaction('automation.workflow-run', (trx) =>
+      executeIn(trx, { rule, target, trigger, body, checked, actor, started }),
+    );
   }
 
   /** `execute`'s work in the caller's transaction. */
   async function executeIn(
     trx: Trx,
-    { rule, target, trigger, body, checked, actor, started }: {
+    {
+      rule,
+      target,
+      trigger,
+      body,
+      checked,
+      actor,
+      started,
+    }: {
       rule: RuleRow;
       target: Target;
       trigger: Trigger;
@@ -303,7 +310,9 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     const org = await organization(orgId);
     if (!org) return;
     const moduleRules = (await rulesCache.byModule(orgId, org.schema)).get(moduleName) ?? [];
-    const pairs = group.flatMap((item) => moduleRules.filter((rule) => triggerFires(rule, kind, item.changes)).map((rule) => ({ item, rule })));
+    const pairs = group.flatMap((item) =>
+      moduleRules.filter((rule) => triggerFires(rule, kind, item.changes)).map((rule) => ({ item, rule })),
+    );
     if (pairs.length === 0) return;
     const base = await targetOf(orgId, moduleName, '');
     if (!base) return;
@@ -318,7 +327,10 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
         const condition = rule.criteria
           ? compileFilter(rule.criteria, base.module, { ...fullFilterScope(base.metadata), userId: rule.owner_id })
           : sql<boolean>`true`;
-        verdicts.set(rule.id, await matchingRecordIds(database.db, { schema: base.schema, table: base.module.table, ids, includeDeleted }, condition));
+        verdicts.set(
+          rule.id,
+          await matchingRecordIds(database.db, { schema: base.schema, table: base.module.table, ids, includeDeleted }, condition),
+        );
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         verdicts.set(rule.id, error);
@@ -363,8 +375,10 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
           status: 'stopped',
           reason: `Stopped: this change ends a chain of ${item.depth} rule-caused changes (the limit is ${MAX_CHAIN_DEPTH}).`,
         });
-      else if (!actor) log({ matched: null, status: 'failed', error: 'No active user to act as (the owner and every administrator are gone).' });
-      else if (verdict instanceof AppError) log({ matched: null, status: 'failed', error: `The criteria no longer apply: ${verdict.message}` });
+      else if (!actor)
+        log({ matched: null, status: 'failed', error: 'No active user to act as (the owner and every administrator are gone).' });
+      else if (verdict instanceof AppError)
+        log({ matched: null, status: 'failed', error: `The criteria no longer apply: ${verdict.message}` });
       else if (!verdict?.has(item.id)) log({ matched: false, status: 'skipped', reason: 'The record does not meet the criteria.' });
       else matched.push({ item, rule, actor });
     }

@@ -261,7 +261,9 @@ export async function claimExecutions(
   rows: Array<{ id: string; rule_id: string; key: string; module: string; record_id: string; trigger: string; depth: number }>,
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const result = await sql<{ key: string }>`INSERT INTO ${t(schema, 'automation_executions')} (id, rule_id, key, module, record_id, trigger, depth, status)
+  const result = await sql<{
+    key: string;
+  }>`INSERT INTO ${t(schema, 'automation_executions')} (id, rule_id, key, module, record_id, trigger, depth, status)
     SELECT id, rule_id, key, module, record_id, trigger, depth, 'running'
     FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.rule_id)}::uuid[], ${rows.map((row) => row.key)}::text[],
       ${rows.map((row) => row.module)}::text[], ${rows.map((row) => row.record_id)}::uuid[], ${rows.map((row) => row.trigger)}::text[],

@@ -52,6 +52,15 @@ export async function listFollowers(executor: Executor, schema: string, recordId
   return result.rows.map((row) => row.user_id);
 }
 
+/** The followers of each of many records (records nobody follows are absent). */
+export async function listFollowersOf(executor: Executor, schema: string, recordIds: string[]): Promise<Map<string, string[]>> {
+  const result = await sql<{ record_id: string; user_id: string }>`SELECT record_id, user_id FROM ${t(schema, '_follows')}
+    WHERE record_id = ANY(${recordIds}::uuid[])`.execute(executor);
+  const followers = new Map<string, string[]>();
+  for (const row of result.rows) followers.set(row.record_id, [...(followers.get(row.record_id) ?? []), row.user_id]);
+  return followers;
+}
+
 /** Marks an event as handled by `handler`; false when it already was (a redelivery). */
 export async function markHandled(executor: Executor, schema: string, eventId: string, handler: string): Promise<boolean> {
   const result =

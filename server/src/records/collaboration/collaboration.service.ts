@@ -6,7 +6,16 @@ import { badRequest } from '../../platform/http/app-error.js';
 import type { MetadataStore } from '../metadata/metadata-store.js';
 import type { RecordService } from '../records/record.service.js';
 import { insertTimeline } from '../records/record.repository.js';
-import { countTags, findOrgSchema, listFollowers, listTags, markHandled, replaceTags, setFollow } from './collaboration.repository.js';
+import {
+  countTags,
+  findOrgSchema,
+  listFollowers,
+  listFollowersOf,
+  listTags,
+  markHandled,
+  replaceTags,
+  setFollow,
+} from './collaboration.repository.js';
 import { mentionedUserIds, plainMentions } from './mentions.js';
 
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,39}$/u;
@@ -144,14 +153,38 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
     });
   }
 
-  /** record.updated: followers (but the one who changed it) are told; a task given to someone else is assigned to them. */
-  async function onUpdated(event: DomainEvent) {
+  /**
+   * record.updated, a batch at a time: followers (but the one who changed it) are told; a task given to someone else
+   * is assigned to them. The followers of the whole batch are read at once: most changed records (an import's rules
+   * at work) have none, and cost no more.
+   */
+  async function onUpdatedBatch(events: DomainEvent[]): Promise<Map<string, unknown>> {
+    const failures = new Map<string, unknown>();
+    const byOrg = new Map<string, DomainEvent[]>();
+    for (const event of events) if (event.orgId) byOrg.set(event.orgId, [...(byOrg.get(event.orgId) ?? []), event]);
+    for (const [orgId, orgEvents] of byOrg) {
+      try {
+        const schema = await findOrgSchema(database.db, orgId);
+        if (!schema) continue;
+        const followers = await listFollowersOf(
+          database.db,
+          schema,
+          orgEvents.map((event) => (event.payload as unknown as RecordEventPayload).id),
+        );
+        for (const event of orgEvents)
+          await onUpdated(event, orgId, schema, followers.get((event.payload as unknown as RecordEventPayload).id) ?? []).catch(
+            (error: unknown) => failures.set(event.id, error),
+          );
+      } catch (error) {
+        for (const event of orgEvents) failures.set(event.id, error);
+      }
+    }
+    return failures;
+  }
+
+  async function onUpdated(event: DomainEvent, orgId: string, schema: string, following: string[]) {
     const payload = event.payload as unknown as RecordEventPayload;
-    const orgId = event.orgId;
-    if (!orgId) return;
-    const schema = await findOrgSchema(database.db, orgId);
-    if (!schema) return;
-    const followers = (await listFollowers(database.db, schema, payload.id)).filter((id) => id !== payload.actorId);
+    const followers = following.filter((id) => id !== payload.actorId);
     const newOwner =
       payload.module === 'tasks' && payload.changes?.owner_id && payload.changes.owner_id.to !== payload.actorId
         ? (payload.changes.owner_id.to as string)
@@ -188,7 +221,7 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
 
   function subscribe() {
     ctx.events.on('record.created', onCreated, { name: 'records.activity-created' });
-    ctx.events.on('record.updated', onUpdated, { name: 'records.record-updated' });
+    ctx.events.onBatch('record.updated', onUpdatedBatch, { name: 'records.record-updated' });
   }
 
   return { getTags, putTags, tagsInUse, follow, followStatus, subscribe };

@@ -673,10 +673,14 @@ export function createRecordService(
             if (groupColumns.some((column) => columnTypes[column]!.endsWith('[]'))) {
               for (const write of group)
                 rows.push(
-                  (await updateRecord(trx, metadata.schema, module.table, write.current.id, { ...write.set, updated_at: now, updated_by: auth.userId }, [
-                    'id',
-                    ...module.fields.map((f) => f.apiName),
-                  ]))!,
+                  (await updateRecord(
+                    trx,
+                    metadata.schema,
+                    module.table,
+                    write.current.id,
+                    { ...write.set, updated_at: now, updated_by: auth.userId },
+                    ['id', ...module.fields.map((f) => f.apiName)],
+                  ))!,
                 );
             } else
               rows.push(
@@ -698,7 +702,16 @@ export function createRecordService(
         if (violation) throw invalid([violation]);
         throw error;
       }
-      const violation = [...(await violatedRules(trx, metadata, module, rows.map((row) => row.id))).values()][0];
+      const violation = [
+        ...(
+          await violatedRules(
+            trx,
+            metadata,
+            module,
+            rows.map((row) => row.id),
+          )
+        ).values(),
+      ][0];
       if (violation) throw invalid([violation]);
       for (const hook of hooks.afterWrite) await hook(trx, metadata, module, rows, false);
       const byId = new Map(writes.map((write) => [write.current.id, write]));
@@ -818,7 +831,10 @@ export function createRecordService(
     timeline: { data?: Record<string, unknown> } = {},
   ): Promise<RecordRow[]> {
     const { module, metadata } = view;
-    const writes = new Map<string, Array<{ id: string; values: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }>>();
+    const writes = new Map<
+      string,
+      Array<{ id: string; values: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }>
+    >();
     const columnTypes: Record<string, string> = {};
     for (const { current, values } of items) {
       const set: Record<string, unknown> = {};
@@ -840,10 +856,16 @@ export function createRecordService(
     for (const [key, group] of writes) {
       for (const write of group) changesOf.set(write.id, write.changes);
       rows.push(
-        ...(await updateRecords(trx, metadata.schema, module.table, group, key.split(','), columnTypes, { updated_at: now, updated_by: auth.userId }, [
-          'id',
-          ...module.fields.map((f) => f.apiName),
-        ])),
+        ...(await updateRecords(
+          trx,
+          metadata.schema,
+          module.table,
+          group,
+          key.split(','),
+          columnTypes,
+          { updated_at: now, updated_by: auth.userId },
+          ['id', ...module.fields.map((f) => f.apiName)],
+        )),
       );
     }
     await insertTimeline(

@@ -179,6 +179,14 @@ async function main() {
     await post('/api/v1/automation/assignment-rules', assignment);
     for (const rule of workflow) await post('/api/v1/automation/workflow-rules', rule);
     for (const rule of scoring) await post('/api/v1/automation/scoring-rules', rule);
+    // New scoring rules score the leads already there (the first import's) in background jobs: that is not this
+    // import's work, so it is let finish before the clock starts.
+    const recalculating = async () =>
+      Number(
+        (await db.query(`SELECT count(*) FROM pgboss.job WHERE name = 'automation.scoring-recalculate' AND state IN ('created', 'retry', 'active')`))
+          .rows[0].count,
+      );
+    while ((await recalculating()) > 0 || (await pendingEvents()) > 0) await sleep(250);
     await request(port, 'DELETE', '/api/v1/automation/stats', { headers: bearer });
 
     const withRules = await importLeads(rulesCsv, 'with rules');

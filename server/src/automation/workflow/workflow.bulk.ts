@@ -6,13 +6,14 @@ import { formatFieldValue, moduleView, type ModuleMeta, type OrgMetadata, type R
 import { claimExecutions, finishExecutions, type ActionOutcome, type RuleRow } from './workflow.repository.js';
 
 /**
- * The set-wise path of the workflow engine: a rule whose only work is to set fields of the record itself runs over
- * all the records of a batch that met its criteria at once — executions claimed together, one update through the
- * record service's `updateMany` (checks, timeline and record.updated events as for one record), executions
- * finished together. What it logs is what running the rule record by record would have logged.
+ * The set-wise path of the workflow engine: rules whose only work is to set fields of the record itself run over all
+ * the records of a batch that met their criteria at once — executions claimed together, each record's values (every
+ * such rule it met, in rule order) written by one update through the record service's `updateMany` (checks, timeline
+ * and one record.updated event per record), executions finished together. Each rule's execution logs the outcome of
+ * its own fields.
  */
 
-type FieldUpdate = { type: 'field_update'; field: string; value: unknown };
+export type FieldUpdate = { type: 'field_update'; field: string; value: unknown };
 
 /** The rule's field updates when it can run set-wise: only field updates of the record itself, each of its own field, nothing scheduled. */
 export function bulkFieldUpdates(rule: RuleRow): FieldUpdate[] | null {
@@ -28,66 +29,76 @@ export function bulkFieldUpdates(rule: RuleRow): FieldUpdate[] | null {
   return updates;
 }
 
+/** One rule met by one record event. */
+export interface BulkPair {
+  rule: RuleRow;
+  updates: FieldUpdate[];
+  key: string;
+  recordId: string;
+  trigger: string;
+}
+
 /**
- * Runs a field-update rule over many records in the caller's transaction (call it in a savepoint: it throws when any
- * record refuses the values, and the caller then runs the records one by one to log each refusal). `items` are the
- * events' keys and records, all at one automation depth; returns how many executions it claimed.
+ * Runs field-update rules over many records in the caller's transaction (call it in a savepoint: it throws when any
+ * record refuses its values, and the caller then runs the pairs one by one so that each refusal is logged). The
+ * pairs are in rule order, all at one automation depth; a pair whose execution is already logged (a second delivery)
+ * is left out. Returns how many executions it ran.
  */
 export async function runFieldUpdatesInBulk(
   trx: Trx,
   records: RecordService,
-  input: {
-    schema: string;
-    metadata: OrgMetadata;
-    module: ModuleMeta;
-    rule: RuleRow;
-    updates: FieldUpdate[];
-    actor: AuthContext;
-    depth: number;
-    trigger: string;
-    items: Array<{ key: string; recordId: string }>;
-  },
+  input: { schema: string; metadata: OrgMetadata; module: ModuleMeta; actor: AuthContext; depth: number; pairs: BulkPair[] },
 ): Promise<number> {
   const started = performance.now();
-  const { schema, module, rule, items } = input;
-  const executions = items.map((item) => ({
-    id: newId(),
-    rule_id: rule.id,
-    key: item.key,
-    module: module.apiName,
-    record_id: item.recordId,
-    trigger: input.trigger,
-    depth: input.depth,
+  const { schema, module } = input;
+  const executions = input.pairs.map((pair) => ({
+    pair,
+    row: {
+      id: newId(),
+      rule_id: pair.rule.id,
+      key: pair.key,
+      module: module.apiName,
+      record_id: pair.recordId,
+      trigger: pair.trigger,
+      depth: input.depth,
+    },
   }));
-  const claimed = await claimExecutions(trx, schema, executions);
-  const mine = executions.filter((execution) => claimed.has(execution.key));
+  const claimed = await claimExecutions(
+    trx,
+    schema,
+    executions.map((execution) => execution.row),
+  );
+  const mine = executions.filter((execution) => claimed.has(`${execution.row.rule_id}:${execution.row.key}`));
   if (mine.length === 0) return 0;
+  // Each record's values: its rules' updates in rule order (a later rule's value wins, as run one after the other).
+  const values = new Map<string, Record<string, unknown>>();
+  for (const { pair } of mine) {
+    const own = values.get(pair.recordId) ?? {};
+    for (const update of pair.updates) own[update.field] = update.value;
+    values.set(pair.recordId, own);
+  }
   const actor = { ...input.actor, automationDepth: input.depth + 1 };
   const view = moduleView(actor, input.metadata, module.apiName, 'edit');
-  const scopes = await loadRecordScopes(trx, actor);
-  const values = Object.fromEntries(input.updates.map((update) => [update.field, update.value]));
   const results = await records.updateMany(
     trx,
     actor,
     view,
-    scopes,
-    mine.map((execution) => execution.record_id),
-    values,
+    await loadRecordScopes(trx, actor),
+    [...values].map(([id, recordValues]) => ({ id, values: recordValues })),
   );
   const took = Math.round(performance.now() - started);
-  // A record met twice in the batch (two events) is changed by the first execution; the second finds nothing to do.
-  const seen = new Set<string>();
+  // A field is reported changed once per record (the first execution that set it); the others found it so.
+  const reported = new Set<string>();
   await finishExecutions(
     trx,
     schema,
-    mine.map((execution, index) => {
-      const result = results[index]!;
-      const first = !seen.has(execution.record_id);
-      seen.add(execution.record_id);
-      const outcomes: ActionOutcome[] = input.updates.map((update) => {
+    mine.map(({ pair, row: execution }) => {
+      const result = results.get(pair.recordId)!;
+      const outcomes: ActionOutcome[] = pair.updates.map((update) => {
         const field = module.fields.find((f) => f.apiName === update.field);
-        const change = first ? result.changes[update.field] : undefined;
         const now = field ? formatFieldValue(field, result.row[update.field]) : null;
+        const change = reported.has(`${pair.recordId}:${update.field}`) ? undefined : result.changes[update.field];
+        reported.add(`${pair.recordId}:${update.field}`);
         return {
           type: 'field_update',
           status: change ? 'done' : 'unchanged',

@@ -84,8 +84,8 @@ type ActionsBody = (trx: Trx, run: RunContext) => Promise<{ outcomes: ActionOutc
 
 /** Matched executions run in transactions of this many, each in its own savepoint (a commit per execution was the cost). */
 const MATCHED_PER_TRANSACTION = 100;
-/** Records per set-wise field update (one transaction each). */
-const BULK_PER_TRANSACTION = 500;
+/** Rule executions per set-wise field update (one transaction each). */
+const BULK_PER_TRANSACTION = 1000;
 
 interface Target {
   orgId: string;
@@ -384,43 +384,46 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     }
     await insertFinishedExecutions(database.db, base.schema, finished);
     recordEvaluation(performance.now() - evaluationStarted, group.length);
-    // Rule by rule, so that each record still meets its rules in their order.
-    for (const rule of new Set(matched.map((pair) => pair.rule))) {
-      const pairs = matched.filter((pair) => pair.rule === rule);
-      const updates = bulkFieldUpdates(rule);
-      const oneByOne = updates ? await runInBulk(base, rule, updates, pairs, kind) : pairs;
-      await runOneByOne(base, oneByOne, trigger, failures);
-    }
+    // Field updates of the record itself first, all such rules together (one write per record); then the other rules,
+    // rule by rule, so that each record still meets them in their order.
+    const bulk = matched.filter((pair) => bulkFieldUpdates(pair.rule));
+    const refused = new Set(await runInBulk(base, bulk, trigger));
+    for (const rule of new Set(matched.map((pair) => pair.rule)))
+      await runOneByOne(
+        base,
+        matched.filter((pair) => pair.rule === rule && (!bulk.includes(pair) || refused.has(pair))),
+        trigger,
+        failures,
+      );
   }
 
   /**
-   * A field-update rule over the batch's matching records, set-wise, by automation depth; returns the pairs left to
-   * run one by one (a record refused the values: each one then logs its own outcome).
+   * Field-update rules over the batch's matching records, set-wise, by automation depth and owner; returns the pairs left to
+   * run one by one (a record refused its values: each one then logs its own outcome).
    */
-  async function runInBulk(
-    base: Target,
-    rule: RuleRow,
-    updates: NonNullable<ReturnType<typeof bulkFieldUpdates>>,
-    pairs: MatchedPair[],
-    kind: string,
-  ): Promise<MatchedPair[]> {
+  async function runInBulk(base: Target, pairs: MatchedPair[], trigger: (pair: MatchedPair) => Trigger): Promise<MatchedPair[]> {
     const left: MatchedPair[] = [];
-    for (const depth of new Set(pairs.map((pair) => pair.item.depth))) {
-      const atDepth = pairs.filter((pair) => pair.item.depth === depth);
-      for (let start = 0; start < atDepth.length; start += BULK_PER_TRANSACTION) {
-        const chunk = atDepth.slice(start, start + BULK_PER_TRANSACTION);
+    // Each rule acts as its owner: one write per automation depth and owner.
+    for (const key of new Set(pairs.map((pair) => `${pair.item.depth}:${pair.actor.userId}`))) {
+      const group = pairs.filter((pair) => `${pair.item.depth}:${pair.actor.userId}` === key);
+      const depth = group[0]!.item.depth;
+      for (let start = 0; start < group.length; start += BULK_PER_TRANSACTION) {
+        const chunk = group.slice(start, start + BULK_PER_TRANSACTION);
         try {
           await database.transaction('automation.workflow-bulk', (trx) =>
             runFieldUpdatesInBulk(trx, deps.records, {
               schema: base.schema,
               metadata: base.metadata,
               module: base.module,
-              rule,
-              updates,
               actor: chunk[0]!.actor,
               depth,
-              trigger: rule.trigger === 'field_update' ? 'field_update' : kind,
-              items: chunk.map((pair) => ({ key: pair.item.event.id, recordId: pair.item.id })),
+              pairs: chunk.map((pair) => ({
+                rule: pair.rule,
+                updates: bulkFieldUpdates(pair.rule)!,
+                key: pair.item.event.id,
+                recordId: pair.item.id,
+                trigger: trigger(pair).name,
+              })),
             }),
           );
         } catch (error) {

@@ -240,21 +240,18 @@ export async function insertFinishedExecutions(
     duration_ms: number;
   }>,
 ): Promise<void> {
-  // Chunks keep each statement well under PostgreSQL's 65,535 parameters.
-  for (let start = 0; start < rows.length; start += 2000) {
-    const chunk = rows.slice(start, start + 2000);
-    const values = chunk.map(
-      (row) =>
-        sql`(${newId()}::uuid, ${row.rule_id}::uuid, ${row.key}, ${row.module}, ${row.record_id}::uuid, ${row.trigger}, ${row.depth}::int,
-          ${row.matched}::boolean, ${row.status}, ${row.reason}, ${row.error}, ${row.duration_ms}::int)`,
-    );
-    await sql`INSERT INTO ${t(schema, 'automation_executions')}
-        (id, rule_id, key, module, record_id, trigger, depth, matched, status, reason, error, duration_ms)
-      VALUES ${sql.join(values)} ON CONFLICT (rule_id, key) DO NOTHING`.execute(executor);
-  }
+  if (rows.length === 0) return;
+  // One array per column: a dozen parameters however many rows (PostgreSQL parses and plans it at once).
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+  await sql`INSERT INTO ${t(schema, 'automation_executions')}
+      (id, rule_id, key, module, record_id, trigger, depth, matched, status, reason, error, duration_ms)
+    SELECT * FROM unnest(${rows.map(() => newId())}::uuid[], ${column('rule_id')}::uuid[], ${column('key')}::text[], ${column('module')}::text[],
+      ${column('record_id')}::uuid[], ${column('trigger')}::text[], ${column('depth')}::int[], ${column('matched')}::boolean[],
+      ${column('status')}::text[], ${column('reason')}::text[], ${column('error')}::text[], ${column('duration_ms')}::int[])
+    ON CONFLICT (rule_id, key) DO NOTHING`.execute(executor);
 }
 
-/** Starts executions of one rule for many keys at once; returns the keys claimed (those already logged are left out). */
+/** Starts many executions at once; returns `rule_id:key` of those claimed (those already logged are left out). */
 export async function claimExecutions(
   executor: Executor,
   schema: string,
@@ -262,14 +259,15 @@ export async function claimExecutions(
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const result = await sql<{
+    rule_id: string;
     key: string;
   }>`INSERT INTO ${t(schema, 'automation_executions')} (id, rule_id, key, module, record_id, trigger, depth, status)
     SELECT id, rule_id, key, module, record_id, trigger, depth, 'running'
     FROM unnest(${rows.map((row) => row.id)}::uuid[], ${rows.map((row) => row.rule_id)}::uuid[], ${rows.map((row) => row.key)}::text[],
       ${rows.map((row) => row.module)}::text[], ${rows.map((row) => row.record_id)}::uuid[], ${rows.map((row) => row.trigger)}::text[],
       ${rows.map((row) => row.depth)}::int[]) AS v(id, rule_id, key, module, record_id, trigger, depth)
-    ON CONFLICT (rule_id, key) DO NOTHING RETURNING key`.execute(executor);
-  return new Set(result.rows.map((row) => row.key));
+    ON CONFLICT (rule_id, key) DO NOTHING RETURNING rule_id, key`.execute(executor);
+  return new Set(result.rows.map((row) => `${row.rule_id}:${row.key}`));
 }
 
 /** Finishes matched executions together (`finishExecution` for many). */

@@ -596,23 +596,23 @@ export function createRecordService(
   }
 
   /**
-   * The same values on many records in the caller's transaction, set-wise (a rule's field update over a batch):
-   * each record is read, checked and prepared like `updateOne`, then those whose values differ are written by one
-   * statement per distinct change, with their timeline entries and record.updated events together. All or nothing:
-   * the first record refused (404/403/400/409) throws, so a caller can fall back to `updateOne` per record.
-   * Returns, per id in `ids` order, the stored row, whether it changed and the changes made.
+   * Values on many records in the caller's transaction, set-wise (rules' field updates over a batch): each record is
+   * read, checked and prepared like `updateOne`, then those whose values differ are written by one statement per set
+   * of changed columns, with their timeline entries and record.updated events together. All or nothing: the first
+   * record refused (404/403/400/409) throws, so a caller can fall back to `updateOne` per record. Returns, by id, the
+   * stored row, whether it changed and the changes made.
    */
   async function updateMany(
     trx: Trx,
     auth: AuthContext,
     view: ModuleView,
     scopes: (module: string) => RecordScope,
-    ids: string[],
-    input: Record<string, unknown>,
-  ): Promise<Array<{ row: RecordRow; changed: boolean; changes: Record<string, { from: unknown; to: unknown }> }>> {
+    items: Array<{ id: string; values: Record<string, unknown> }>,
+  ): Promise<Map<string, { row: RecordRow; changed: boolean; changes: Record<string, { from: unknown; to: unknown }> }>> {
     const { module, metadata } = view;
     const scope = scopes(module.apiName);
-    const unique = [...new Set(ids)];
+    const inputs = new Map(items.map((item) => [item.id, item.values]));
+    const unique = [...inputs.keys()];
     const currentRows = await selectRecords(trx, {
       schema: metadata.schema,
       table: module.table,
@@ -627,7 +627,7 @@ export function createRecordService(
     for (const current of currentRows) {
       if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
       for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update');
-      const prepared = prepareValues({ ...input }, view, { auth, current, orgCurrency: auth.organization.currency });
+      const prepared = prepareValues({ ...inputs.get(current.id) }, view, { auth, current, orgCurrency: auth.organization.currency });
       await applyBehaviour(trx, auth, module, prepared.values, current);
       const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
       if (errors.length > 0) throw invalid(errors);
@@ -659,7 +659,7 @@ export function createRecordService(
           return [column, columnType(field.type, field.options)];
         }),
       );
-      // A behaviour may set other fields on some records: each distinct set of columns is one statement.
+      // Records may change different columns (other values, a behaviour): each set of columns is one statement.
       const bySet = new Map<string, typeof writes>();
       for (const write of writes) {
         const key = Object.keys(write.set).sort().join(',');
@@ -749,7 +749,7 @@ export function createRecordService(
       );
       for (const row of rows) outcomes.set(row.id, { row, changed: true, changes: byId.get(row.id)!.changes });
     }
-    return ids.map((id) => outcomes.get(id)!);
+    return outcomes;
   }
 
   /**

@@ -202,3 +202,15 @@ export const TestResult = Type.Object({
   actions: Type.Array(ActionOutcome, { description: 'What the instant actions would do (nothing was done).' }),
   scheduled: Type.Array(ActionOutcome, { description: 'When the scheduled actions would fall due.' }),
 });
+
+export const AutomationStats = Type.Object(
+  {
+    evaluation: Type.Object({
+      events: Type.Integer({ description: 'Record events counted (those of a module with workflow rules).' }),
+      batches: Type.Integer({ description: 'Batches they came in.' }),
+      medianMicros: Type.Union([Type.Integer(), Type.Null()], { description: 'Median per-event cost, µs (null: no event yet).' }),
+      p95Micros: Type.Union([Type.Integer(), Type.Null()], { description: '95th percentile per-event cost, µs.' }),
+    }),
+  },
+  { description: 'Rule evaluation on this server node.' },
+);

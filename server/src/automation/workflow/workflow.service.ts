@@ -301,6 +301,15 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
       assertAllowed(auth, 'manage');
       return create(auth, exampleRule(name, auth.organization.defaultLanguage === 'en' ? 'en' : 'es'));
     },
+    /** This node's rule evaluation figures (administrators). */
+    stats(auth: AuthContext) {
+      if (!auth.isAdmin) throw forbidden('Only administrators see the automation figures.');
+      return { evaluation: deps.engine.stats() };
+    },
+    resetStats(auth: AuthContext) {
+      if (!auth.isAdmin) throw forbidden('Only administrators see the automation figures.');
+      deps.engine.stats.reset();
+    },
     async executions(auth: AuthContext, query: { ruleId?: string; recordId?: string; limit?: number; cursor?: string }) {
       assertAllowed(auth, 'read');
       const limit = query.limit ?? 50;

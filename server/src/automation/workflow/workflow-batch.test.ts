@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
+import { waitFor } from '../../test/wait-for.js';
+import { getWorkflowEngine } from '../index.js';
+import type { DomainEvent } from '../../platform/events/event-bus.js';
+
+/**
+ * Record events reach the workflow engine in batches (an import's thousands): the criteria are checked per rule for
+ * the whole batch, the field updates of the record itself run set-wise, one write per record, and the log must still
+ * say, per rule and record, what a run one record at a time would have said.
+ */
+let t: TestContext;
+let admin: TestUser;
+let standard: TestUser;
+
+async function rule(body: Record<string, unknown>) {
+  const response = await t.request('POST', '/api/v1/automation/workflow-rules', {
+    as: admin,
+    body: { module: 'leads', trigger: 'create', ...body },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.data.id as string;
+}
+
+/** Leads created in one request: their record.created events are handled together. */
+async function createLeads(records: Array<Record<string, unknown>>): Promise<string[]> {
+  const response = await t.request('POST', '/api/v1/records/leads/bulk', { as: admin, body: { mode: 'create', records } });
+  expect(response.statusCode, response.body).toBe(200);
+  return (response.data.data as Array<{ id: string }>).map((result) => result.id);
+}
+
+async function executionsOf(recordId: string) {
+  const response = await t.request('GET', `/api/v1/automation/executions?recordId=${recordId}`, { as: admin });
+  expect(response.statusCode, response.body).toBe(200);
+  return response.data.data as Array<Record<string, any>>;
+}
+
+async function events(type: string, ids: string[]): Promise<DomainEvent[]> {
+  const { rows } = await t.database.query<{ id: string; type: string; org_id: string; payload: Record<string, unknown>; created_at: Date }>(
+    `SELECT id, type, org_id, payload, created_at FROM platform.outbox WHERE type = $1 AND payload->>'id' = ANY($2) ORDER BY id`,
+    [type, ids],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type,
+    orgId: row.org_id,
+    payload: row.payload,
+    createdAt: row.created_at,
+    attempt: 2,
+  }));
+}
+
+const lead = async (id: string) => (await t.request('GET', `/api/v1/records/leads/${id}`, { as: admin })).data.data;
+
+beforeAll(async () => {
+  t = await createTestContext();
+  admin = await t.make.org();
+  standard = await t.make.user(admin);
+});
+afterAll(() => t.close());
+
+describe('workflow rules over a batch of record events', () => {
+  it('writes each record once for every field-update rule it met, logs each rule apart, and does nothing more on a second delivery', async () => {
+    const hot = await rule({
+      name: 'Calientes',
+      criteria: { field: 'rating', op: 'eq', value: 'hot' },
+      actions: [{ type: 'field_update', field: 'lead_status', value: 'contacted' }],
+    });
+    const madrid = await rule({
+      name: 'Madrid',
+      criteria: { field: 'city', op: 'eq', value: 'Madrid' },
+      actions: [
+        { type: 'field_update', field: 'state', value: 'Comunidad de Madrid' },
+        { type: 'field_update', field: 'industry', value: 'retail' },
+      ],
+    });
+    const task = await rule({
+      name: 'Tarea',
+      criteria: { field: 'rating', op: 'eq', value: 'hot' },
+      actions: [{ type: 'task', subject: 'Llamar a {{last_name}}', assignTo: 'owner' }],
+    });
+    const [both, onlyHot, neither] = await createLeads([
+      { last_name: 'Ambos', rating: 'hot', city: 'Madrid' },
+      { last_name: 'Caliente', rating: 'hot', city: 'Soria' },
+      { last_name: 'Ninguno', rating: 'cold', city: 'Soria' },
+    ]);
+    const finished = async (id: string) => {
+      const logged = await executionsOf(id);
+      return logged.length === 3 && logged.every((execution) => execution.status !== 'running');
+    };
+    for (const id of [both!, onlyHot!, neither!]) await waitFor(() => finished(id), 'every rule to be logged, finished, for each lead');
+
+    expect(await lead(both!)).toMatchObject({ lead_status: 'contacted', state: 'Comunidad de Madrid', industry: 'retail' });
+    expect(await lead(onlyHot!)).toMatchObject({ lead_status: 'contacted', state: null, industry: null });
+    expect(await lead(neither!)).toMatchObject({ lead_status: 'not_contacted', state: null });
+    // One write for the two rules: one record.updated event holding the three fields.
+    const updates = await events('record.updated', [both!]);
+    const ruleWrites = updates.filter((event) => event.payload.automationDepth === 1 && 'state' in (event.payload.changes as object));
+    expect(ruleWrites).toHaveLength(1);
+    expect(Object.keys(ruleWrites[0]!.payload.changes as object).sort()).toEqual(['industry', 'lead_status', 'state']);
+
+    // Each rule's execution tells its own outcome, as a run one record at a time would.
+    const logged = await executionsOf(both!);
+    const byRule = new Map(logged.map((execution) => [execution.ruleId, execution]));
+    expect(byRule.get(hot)).toMatchObject({
+      status: 'done',
+      matched: true,
+      actions: [{ type: 'field_update', status: 'done', detail: { field: 'lead_status', from: 'not_contacted', to: 'contacted' } }],
+    });
+    expect(byRule.get(madrid)).toMatchObject({
+      status: 'done',
+      actions: [
+        { type: 'field_update', status: 'done', detail: { field: 'state', from: null, to: 'Comunidad de Madrid' } },
+        { type: 'field_update', status: 'done', detail: { field: 'industry' } },
+      ],
+    });
+    expect(byRule.get(task)).toMatchObject({ status: 'done', actions: [{ type: 'task', status: 'done' }] });
+    expect((await executionsOf(neither!)).map((execution) => execution.status)).toEqual(['skipped', 'skipped', 'skipped']);
+
+    // The same events again, together (a redelivery after a crash): nothing is written or logged twice.
+    const created = await events('record.created', [both!, onlyHot!, neither!]);
+    const failures = await getWorkflowEngine(t.app.ctx).handleEvents(created);
+    expect(failures.size).toBe(0);
+    expect(await events('record.updated', [both!])).toHaveLength(updates.length);
+    expect(await executionsOf(both!)).toHaveLength(logged.length);
+    const tasks = await t.request('POST', '/api/v1/records/tasks/query', {
+      as: admin,
+      body: { filter: { field: 'related_id', op: 'eq', value: both } },
+    });
+    expect(tasks.data.data).toHaveLength(1);
+  });
+
+  it('runs the records one by one when one of them refuses the values, so that only its execution fails', async () => {
+    const org = await t.make.org();
+    const validation = await t.request('POST', '/api/v1/modules/leads/validation-rules', {
+      as: org,
+      body: {
+        name: 'Contactado con empresa',
+        condition: {
+          and: [
+            { field: 'lead_status', op: 'eq', value: 'contacted' },
+            { field: 'company', op: 'is_empty' },
+          ],
+        },
+        message: 'Un posible cliente contactado necesita empresa.',
+      },
+    });
+    expect(validation.statusCode, validation.body).toBe(201);
+    const created = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: org,
+      body: {
+        name: 'Web → contactado',
+        module: 'leads',
+        trigger: 'create',
+        criteria: { field: 'lead_source', op: 'eq', value: 'web' },
+        actions: [{ type: 'field_update', field: 'lead_status', value: 'contacted' }],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const bulk = await t.request('POST', '/api/v1/records/leads/bulk', {
+      as: org,
+      body: {
+        mode: 'create',
+        records: [
+          { last_name: 'Con empresa', company: 'Zylker', lead_source: 'web' },
+          { last_name: 'Sin empresa', lead_source: 'web' },
+          { last_name: 'Otra', company: 'Acme', lead_source: 'web' },
+        ],
+      },
+    });
+    const [good, refused, other] = (bulk.data.data as Array<{ id: string }>).map((result) => result.id);
+    const log = async (id: string) =>
+      (await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: org })).data.data as Array<Record<string, any>>;
+    await waitFor(async () => (await log(other!)).some((execution) => execution.status !== 'running'), 'the rule to run');
+    await waitFor(async () => (await log(refused!)).some((execution) => execution.status !== 'running'), 'the refused one to be logged');
+
+    const read = async (id: string) => (await t.request('GET', `/api/v1/records/leads/${id}`, { as: org })).data.data;
+    expect((await read(good!)).lead_status).toBe('contacted');
+    expect((await read(other!)).lead_status).toBe('contacted');
+    expect((await read(refused!)).lead_status).toBe('not_contacted');
+    expect(await log(refused!)).toMatchObject([
+      { status: 'failed', actions: [{ type: 'field_update', status: 'failed', error: expect.stringContaining('necesita empresa') }] },
+    ]);
+    expect(await log(good!)).toMatchObject([{ status: 'done' }]);
+  });
+
+  it('tells administrators how much deciding which rules run costs per event, on this node', async () => {
+    const answer = await t.request('GET', '/api/v1/automation/stats', { as: admin });
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.data.evaluation.events).toBeGreaterThanOrEqual(3);
+    expect(answer.data.evaluation.medianMicros).toBeGreaterThan(0);
+    expect(answer.data.evaluation.p95Micros).toBeGreaterThanOrEqual(answer.data.evaluation.medianMicros);
+    expect((await t.request('GET', '/api/v1/automation/stats', { as: standard })).statusCode).toBe(403);
+    expect((await t.request('DELETE', '/api/v1/automation/stats', { as: standard })).statusCode).toBe(403);
+    expect((await t.request('DELETE', '/api/v1/automation/stats', { as: admin })).statusCode).toBe(204);
+    const reset = await t.request('GET', '/api/v1/automation/stats', { as: admin });
+    expect(reset.data.evaluation).toEqual({ events: 0, batches: 0, medianMicros: null, p95Micros: null });
+  });
+});

@@ -40,6 +40,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+describe('the OpenAPI document', () => {
+  it('describes the new action options, the escalation changes and the delivery’s method', async () => {
+    const doc = await t.request('GET', '/api/openapi.json');
+    expect(doc.statusCode).toBe(200);
+    const rules = JSON.stringify(doc.data.paths['/api/v1/automation/workflow-rules'].post);
+    for (const name of ['"target"', '"bodyTemplate"', '"contentType"', '"headers"', '"method"']) expect(rules).toContain(name);
+    expect(JSON.stringify(doc.data.paths['/api/v1/automation/escalation-rules'].post)).toContain('"setFields"');
+    const deliveries = JSON.stringify(doc.data.paths['/api/v1/webhooks/{id}/deliveries'].get);
+    expect(deliveries).toContain('"method"');
+    expect(deliveries).toContain('"request"');
+  });
+});
+
 describe('field update on a related record', () => {
   it('refuses a target that is not a lookup, a field or value the target module does not take, naming the part', async () => {
     const base = { name: 'X', module: 'deals', trigger: 'create_or_edit', criteria: WON };

@@ -86,6 +86,7 @@ describe.skipIf(!hasChromium)('webhooks journey', () => {
       await picker.fill('record.last_name');
       await admin.getByRole('option', { name: /record\.last_name$/ }).click();
       await expect.poll(() => body.inputValue()).toBe('{"apellidos": "{{record.last_name}}"}');
+      await expect.poll(() => picker.inputValue()).toBe('');
       await journey.screenshot(admin, 'webhooks-04-rule-editor');
       await dialog.getByRole('button', { name: 'Crear' }).click();
       await expect.poll(() => admin.getByTestId('workflow-rule-row').count()).toBe(1);

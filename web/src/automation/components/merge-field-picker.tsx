@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Select } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Field } from '../../records/api';
@@ -29,14 +30,22 @@ export function insertAtCursor(text: string, element: HTMLTextAreaElement | null
  */
 export function MergeFieldPicker({ fields, onPick }: { fields: Field[]; onPick: (snippet: string) => void }) {
   const { t } = useTranslation('automation');
+  const [search, setSearch] = useState('');
   const visible = fields.filter((field) => !field.hidden);
+  const pick = (name: string | null) => {
+    // The list is a command, not a value: it empties itself for the next one.
+    setSearch('');
+    if (name) onPick(`{{${name}}}`);
+  };
   return (
     <Select
       aria-label={t('actionEditor.merge.insert')}
       placeholder={t('actionEditor.merge.insert')}
       searchable
+      searchValue={search}
+      onSearchChange={setSearch}
       value={null}
-      onChange={(name) => name && onPick(`{{${name}}}`)}
+      onChange={pick}
       data={[
         {
           group: t('actionEditor.merge.groups.api'),

@@ -68,6 +68,12 @@ describe.skipIf(!hasChromium)('webhooks journey', () => {
       await dialog.getByRole('textbox', { name: /^Nombre/ }).fill('Enviar al ERP');
       await dialog.getByRole('button', { name: 'Añadir acción' }).click();
       const action = dialog.getByTestId('rule-action');
+      // A field update can write the record a lookup points to: the field list follows that module (accounts' Tier).
+      await action.getByLabel(/^Registro/).click();
+      await admin.getByRole('option', { name: 'Referido por (cuenta) (registro relacionado)' }).click();
+      await action.getByLabel(/^Campo/).click();
+      await admin.getByRole('option', { name: 'Nivel', exact: true }).click();
+      await journey.screenshot(admin, 'webhooks-04-related-field');
       await action.getByLabel('Añadir acción').click();
       await admin.getByRole('option', { name: 'Llamar a un webhook' }).click();
       await action.getByLabel(/^Webhook/).click();

@@ -60,10 +60,21 @@ describe.skipIf(!hasChromium)('assignment rules journey', () => {
       await editor.getByRole('textbox', { name: /^Nombre/ }).fill('Casos urgentes');
       await editor.getByRole('button', { name: 'Añadir nivel' }).click();
       await expect.poll(() => editor.getByTestId('escalation-level').count()).toBe(2);
+      // Level 1 also hands the case to the manager and raises its priority to urgent.
+      const first = editor.getByTestId('escalation-level').first();
+      await first.getByLabel('Reasignar el caso a quien se escala').check({ force: true });
+      await first.getByRole('button', { name: 'Añadir campo' }).click();
+      await first.getByTestId('escalation-set-field').getByLabel('Campo', { exact: true }).first().click();
+      await page.getByRole('option', { name: 'Prioridad' }).click();
+      await first.getByTestId('escalation-set-field').getByLabel('Nuevo valor', { exact: true }).first().click();
+      await page.getByRole('option', { name: 'Urgente' }).click();
       await journey.screenshot(page, 'escalation-rules-01-editor');
       await editor.getByRole('button', { name: 'Guardar' }).click();
       await page.getByTestId('escalation-rule-row').filter({ hasText: 'Casos urgentes' }).waitFor({ timeout: 10_000 });
       await page.getByText('Nivel 2: +4 h → El responsable del propietario').waitFor();
+      const saved = await page.evaluate(async () => (await fetch('/api/v1/automation/escalation-rules')).json());
+      expect(saved.data[0].levels[0]).toMatchObject({ reassign: true, setFields: [{ field: 'priority', value: 'urgent' }] });
+      expect(saved.data[0].levels[1].reassign).toBeUndefined();
       await journey.screenshot(page, 'escalation-rules-02-list');
     } catch (error) {
       await journey.screenshot(page, 'FAILED-escalation-rules');

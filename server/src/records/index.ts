@@ -34,7 +34,7 @@ export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.typ
 export type { MetadataStore } from './metadata/metadata-store.js';
 export { COMPUTED_TYPES } from './metadata/field-types.js';
 export { quoteIdent, qualifiedTable, isBaseColumn } from './metadata/ddl.js';
-export { formatFieldValue, isEmptyValue } from './records/field-values.js';
+export { formatFieldValue, isEmptyValue, parseFieldValue } from './records/field-values.js';
 export { moduleView, viewOf, getModule, type ModuleView } from './records/record-access.js';
 export { findDisplayNames, findUserNames, insertTimeline, selectRecords, type RecordRow } from './records/record.repository.js';
 // Automation conditions are list-view filters: the same compiler, so a rule's criteria mean what a view's filter means.

@@ -8,11 +8,28 @@ export const TRIGGERS: readonly Trigger[] = ['create', 'edit', 'create_or_edit',
 
 export type Recipient = 'owner' | 'manager' | 'user' | 'contact';
 
+export type WebhookMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'GET';
+export const WEBHOOK_METHODS: readonly WebhookMethod[] = ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'];
+export type WebhookContentType = 'application/json' | 'application/x-www-form-urlencoded' | 'text/plain';
+export const WEBHOOK_CONTENT_TYPES: readonly WebhookContentType[] = ['application/json', 'application/x-www-form-urlencoded', 'text/plain'];
+export interface WebhookHeader {
+  name: string;
+  value: string;
+}
+
+/** `target`: `record` (or absent) the rule's record; else a lookup field of the module, whose record is written. */
 export type Action =
-  | { type: 'field_update'; field: string; value: unknown }
+  | { type: 'field_update'; target?: string; field: string; value: unknown }
   | { type: 'task'; subject: string; assignTo: 'owner' | 'user'; userId?: string; dueInDays?: number; priority?: 'high' | 'normal' | 'low' }
   | { type: 'email'; to: Recipient; userId?: string; templateId?: string; subject?: string; body?: string }
-  | { type: 'webhook'; webhookId: string }
+  | {
+      type: 'webhook';
+      webhookId: string;
+      method?: WebhookMethod;
+      headers?: WebhookHeader[];
+      contentType?: WebhookContentType;
+      bodyTemplate?: string;
+    }
   | { type: 'custom_function'; functionId: string };
 export type ActionType = Action['type'];
 export const ACTION_TYPES: readonly ActionType[] = ['field_update', 'task', 'email', 'webhook', 'custom_function'];

@@ -1,5 +1,8 @@
+import { actionEditorMessages } from './action-messages';
+
 /** Automation: workflow rules, assignment rules, case escalation and scoring rules. Spanish first, the same keys in English. */
 const es = {
+  actionEditor: actionEditorMessages.es,
   title: 'Reglas de flujo de trabajo',
   description:
     'Cuando se crea, cambia o elimina un registro que cumple los criterios: actualizar campos, crear tareas, avisar por correo o llamar a un webhook, al momento o más tarde.',
@@ -371,6 +374,7 @@ const es = {
 };
 
 const en: typeof es = {
+  actionEditor: actionEditorMessages.en,
   title: 'Workflow rules',
   description:
     'When a record that meets the criteria is created, changed or deleted: update fields, create tasks, send e-mail or call a webhook, at once or later.',

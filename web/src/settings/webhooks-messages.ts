@@ -67,6 +67,7 @@ const es = {
   noAnswer: 'Sin respuesta',
   duration: '{{ms}} ms',
   payload: 'Datos enviados',
+  requestSent: 'Petición de la regla (método, cabeceras y cuerpo exactos)',
   response: 'Respuesta',
   attemptLog: 'Intentos',
 };
@@ -138,6 +139,7 @@ const en: typeof es = {
   noAnswer: 'No answer',
   duration: '{{ms}} ms',
   payload: 'Data sent',
+  requestSent: 'The rule’s request (exact method, headers and body)',
   response: 'Answer',
   attemptLog: 'Attempts',
 };

@@ -106,8 +106,10 @@ export function createApprovalService(ctx: AppContext, deps: { metadata: Metadat
     }
     const onApprove = input.onApprove ?? [];
     const onReject = input.onReject ?? [];
-    for (const [index, action] of onApprove.entries()) await checkAction(database.db, auth, module, action, `onApprove[${index}]`, 'edit');
-    for (const [index, action] of onReject.entries()) await checkAction(database.db, auth, module, action, `onReject[${index}]`, 'edit');
+    for (const [index, action] of onApprove.entries())
+      await checkAction(database.db, auth, metadata, module, action, `onApprove[${index}]`, 'edit');
+    for (const [index, action] of onReject.entries())
+      await checkAction(database.db, auth, metadata, module, action, `onReject[${index}]`, 'edit');
     if (input.ownerId) await checkUser(database.db, auth, input.ownerId, 'ownerId');
     return {
       name: input.name.trim(),

@@ -24,6 +24,27 @@ export const EscalationLevel = Type.Object(
       { description: 'Who is told.' },
     ),
     notifyOwner: Type.Optional(Type.Boolean({ description: 'Tell the case owner too (default false).' })),
+    reassign: Type.Optional(
+      Type.Boolean({
+        description:
+          'Make the person escalated to the case’s owner (default false): the named user, or the first of the managers found. Not when nobody was found and the administrators are told instead.',
+      }),
+    ),
+    setFields: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            field: Type.String({ minLength: 1, maxLength: 63, description: 'API name of a writable field of cases (priority…).' }),
+            value: Type.Unknown({ description: 'The new value, as the record API takes it (a picklist code: high).' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 5,
+          description: 'Fields the level sets on the case (priority → high…), through the records service, as the rule’s creator.',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

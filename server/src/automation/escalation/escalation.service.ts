@@ -5,9 +5,10 @@ import { newId } from '../../platform/ids.js';
 import { isUniqueViolation } from '../../db/pg-errors.js';
 import { recordAudit } from '../../platform/audit/audit.service.js';
 import type { Executor } from '../../db/database.js';
-import { type MetadataStore } from '../../records/index.js';
+import { type MetadataStore, type ModuleMeta } from '../../records/index.js';
 import { settingsPermission } from '../settings-permission.js';
 import { assertCriteria } from '../criteria.js';
+import { checkFieldValue, writableField } from '../field-writes.js';
 import {
   deleteRule,
   findRule,
@@ -53,6 +54,20 @@ const presentEscalation = (row: CaseEscalationRow): CaseEscalation => ({
   escalatedTo: row.escalated_to,
 });
 
+/** The changes a level makes to the case: writable fields of cases, each once, values they take; the owner by `reassign` only. */
+function checkCaseChanges(cases: ModuleMeta, level: EscalationLevel, path: string): void {
+  const seen = new Set<string>();
+  for (const [index, set] of (level.setFields ?? []).entries()) {
+    const field = writableField(cases, set.field, `${path}.setFields.${index}.field`);
+    if (field.apiName === 'owner_id')
+      throw badRequest('Change the owner with "reassign", not as a field.', `${path}.setFields.${index}.field`);
+    if (seen.has(field.apiName)) throw badRequest(`The field "${field.apiName}" is set twice.`, `${path}.setFields.${index}.field`);
+    seen.add(field.apiName);
+    if (!Object.hasOwn(set, 'value')) throw badRequest('Give the value (null empties the field).', `${path}.setFields.${index}.value`);
+    checkFieldValue(field, set.value, `${path}.setFields.${index}.value`);
+  }
+}
+
 const activeTaken = () =>
   new AppError('conflict', 'Another escalation rule is active; deactivate it first.', { reason: 'active_rule_exists' });
 
@@ -60,11 +75,13 @@ export function createEscalationService(ctx: AppContext, deps: { metadata: Metad
   const { database } = ctx;
 
   async function check(executor: Executor, auth: AuthContext, criteria: unknown, levels: EscalationLevel[]): Promise<void> {
-    if (criteria !== null && criteria !== undefined) {
+    const changes = levels.some((level) => level.reassign || (level.setFields ?? []).length > 0);
+    if ((criteria !== null && criteria !== undefined) || changes) {
       const metadata = await deps.metadata.get(auth.orgId, auth.orgSchema);
       const cases = metadata.modules.get('cases');
       if (!cases) throw badRequest('This organization has no cases module.', 'criteria');
       assertCriteria(criteria, cases, metadata, 'criteria');
+      levels.forEach((level, index) => checkCaseChanges(cases, level, `levels.${index}`));
     }
     const userIds = levels.flatMap((level) => (level.target.type === 'user' ? [level.target.userId] : []));
     if (userIds.length > 0) {

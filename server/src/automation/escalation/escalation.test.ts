@@ -29,7 +29,8 @@ async function escalatedNotifications(user: TestUser) {
 beforeAll(async () => {
   t = await createTestContext();
   t.app.ctx.now = () => now;
-  runner = createEscalationRunner(t.app.ctx, { metadata: getRecords(t.app.ctx).metadata });
+  const { metadata, records } = getRecords(t.app.ctx);
+  runner = createEscalationRunner(t.app.ctx, { metadata, records });
   admin = await t.make.org();
   await api('PATCH', '/api/v1/organization', {
     businessHours: { days: [1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '18:00' })) },
@@ -153,5 +154,95 @@ describe('case escalation', () => {
     expect(toAdmin).toHaveLength(2);
     const timeline = await t.request('GET', `/api/v1/records/cases/${urgent.id}/timeline`, { as: admin });
     expect(timeline.data.data.filter((e: { kind: string }) => e.kind === 'escalated')).toHaveLength(3);
+  });
+});
+
+describe('escalation that changes the case (AUT-7)', () => {
+  it('reassigns the case to the manager escalated to and raises its priority, through the records service; bad changes 400', async () => {
+    const boss = await t.make.org();
+    const call = async (method: 'POST' | 'PUT', url: string, body: unknown) => {
+      const response = await t.request(method, url, { as: boss, body });
+      expect(response.statusCode, response.body).toBeLessThan(300);
+      return response.data;
+    };
+    await call('PUT', '/api/v1/settings/case-sla', { policies: { urgent: 60, medium: 480 } });
+    const top = (await call('POST', '/api/v1/roles', { name: 'Dirección' })).id;
+    const lead = (await call('POST', '/api/v1/roles', { name: 'Jefatura', parentId: top })).id;
+    const desk = (await call('POST', '/api/v1/roles', { name: 'Soporte', parentId: lead })).id;
+    const director = await t.make.user(boss, { name: 'Dora Directora', roleId: top });
+    const chief = await t.make.user(boss, { name: 'Jaime Jefe', roleId: lead });
+    const agent = await t.make.user(boss, { name: 'Ana Agente', roleId: desk });
+
+    const levels = [
+      { afterMinutes: 0, target: { type: 'manager' }, reassign: true, setFields: [{ field: 'priority', value: 'urgent' }] },
+      // Counted from the new owner: one role above the chief.
+      { afterMinutes: 60, target: { type: 'manager' } },
+    ];
+    const bad = async (level: Record<string, unknown>, field: string) => {
+      const response = await t.request('POST', RULES, {
+        as: boss,
+        body: { name: 'X', active: false, levels: [{ ...levels[0], ...level }] },
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(JSON.stringify(response.data.error.details)).toContain(field);
+    };
+    await bad({ setFields: [{ field: 'nope', value: 1 }] }, 'levels.0.setFields.0.field');
+    await bad({ setFields: [{ field: 'priority', value: 'apocalyptic' }] }, 'levels.0.setFields.0.value');
+    await bad({ setFields: [{ field: 'owner_id', value: chief.userId }] }, 'levels.0.setFields.0.field');
+    await bad({ setFields: [{ field: 'created_at', value: null }] }, 'levels.0.setFields.0.field');
+    await bad({ setFields: [{ field: 'status' }] }, 'levels.0.setFields.0.value');
+    await bad(
+      {
+        setFields: [
+          { field: 'priority', value: 'urgent' },
+          { field: 'priority', value: 'low' },
+        ],
+      },
+      'levels.0.setFields.1.field',
+    );
+    await bad({ reassign: 'yes' }, 'levels');
+    // Without the permission key: 403, whatever the level does.
+    expect((await t.request('POST', RULES, { as: agent, body: { name: 'X', levels } })).statusCode).toBe(403);
+
+    const rule = await call('POST', RULES, { name: 'Reasignar', levels });
+    expect(rule.levels[0]).toMatchObject({ reassign: true, setFields: [{ field: 'priority', value: 'urgent' }] });
+    const kase = (await call('POST', '/api/v1/records/cases', { subject: 'Sin servicio', priority: 'medium', owner_id: agent.userId }))
+      .data;
+    // The top of the tree: nobody above, the administrators are told and the case keeps its owner.
+    const topCase = (await call('POST', '/api/v1/records/cases', { subject: 'Arriba', priority: 'medium', owner_id: director.userId }))
+      .data;
+
+    await runner.runAll(new Date('2027-03-01T12:00:00Z'));
+    const changed = (await t.request('GET', `/api/v1/records/cases/${kase.id}`, { as: boss })).data.data;
+    expect(changed).toMatchObject({ owner_id: chief.userId, priority: 'urgent' });
+    const log = await t.request('GET', `/api/v1/automation/case-escalations?caseId=${kase.id}`, { as: boss });
+    expect(log.data.data.map((e: { level: number; escalatedTo: string[] }) => [e.level, e.escalatedTo])).toEqual([
+      [2, [director.userId]],
+      [1, [chief.userId]],
+    ]);
+    const told = await escalatedNotifications(chief);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.title).toContain('nivel 1');
+    const timeline = (await t.request('GET', `/api/v1/records/cases/${kase.id}/timeline`, { as: boss })).data.data as Array<{
+      kind: string;
+      data: Record<string, unknown>;
+    }>;
+    expect(timeline.find((entry) => entry.kind === 'escalated' && entry.data.level === 1)?.data).toMatchObject({
+      reassignedTo: chief.userId,
+      set: { priority: 'urgent' },
+    });
+    // The change itself is an ordinary edit: on the timeline, with its record.updated event.
+    expect(timeline.some((entry) => entry.kind === 'updated')).toBe(true);
+    const { rows } = await t.database.query<{ payload: Record<string, any> }>(
+      `SELECT payload FROM platform.outbox WHERE type = 'record.updated' AND payload->>'id' = $1`,
+      [kase.id],
+    );
+    expect(rows.map((row) => row.payload.changes)).toContainEqual(
+      expect.objectContaining({ owner_id: { from: agent.userId, to: chief.userId }, priority: { from: 'medium', to: 'urgent' } }),
+    );
+
+    const kept = (await t.request('GET', `/api/v1/records/cases/${topCase.id}`, { as: boss })).data.data;
+    expect(kept).toMatchObject({ owner_id: director.userId, priority: 'urgent' });
+    expect((await escalatedNotifications(boss)).some((n) => n.link === `/records/cases/${topCase.id}`)).toBe(true);
   });
 });

@@ -7,9 +7,9 @@ import { createEscalationRunner, ESCALATION_JOB } from './escalation.runner.js';
 
 /** Case escalation (AUT-7): the rules' API and the job that escalates overdue cases every 5 minutes. */
 export const escalationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
-  const { metadata } = getRecords(ctx);
+  const { metadata, records } = getRecords(ctx);
   await app.register(escalationRoutes, { rules: createEscalationService(ctx, { metadata }) });
-  const runner = createEscalationRunner(ctx, { metadata });
+  const runner = createEscalationRunner(ctx, { metadata, records });
   await ctx.jobs.work(ESCALATION_JOB, async () => {
     await runner.runAll();
   });

@@ -189,3 +189,163 @@ describe('webhook action', () => {
     });
   });
 });
+
+describe('webhook action with a request of its own', () => {
+  it('refuses header names that are not tokens or that Clave sets, and bodies that cannot be sent', async () => {
+    const hook = await t.request('POST', '/api/v1/webhooks', {
+      as: admin,
+      body: { name: 'Validación', url: `${receiver.url}/never`, events: ['automation.workflow'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const bad = async (action: Record<string, unknown>, field: string) => {
+      const response = await t.request('POST', '/api/v1/automation/workflow-rules', {
+        as: admin,
+        body: { name: 'X', module: 'leads', trigger: 'create', actions: [{ type: 'webhook', webhookId: hook.data.id, ...action }] },
+      });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(JSON.stringify(response.data.error.details)).toContain(field);
+    };
+    const header = (name: string, value = 'v') => ({
+      headers: [
+        { name: 'X-Ok', value: '1' },
+        { name, value },
+      ],
+    });
+    await bad(header('Bad Header'), 'actions[0].headers[1].name');
+    await bad(header('X-Acción'), 'actions[0].headers[1].name');
+    await bad(header('Content-Length'), 'actions[0].headers[1].name');
+    await bad(header('host'), 'actions[0].headers[1].name');
+    await bad(header('X-Clave-Signature'), 'actions[0].headers[1].name');
+    await bad(header('Idempotency-Key'), 'actions[0].headers[1].name');
+    await bad(header('Transfer-Encoding'), 'actions[0].headers[1].name');
+    await bad(header('Content-Type'), 'actions[0].headers[1].name');
+    await bad(header('x-ok'), 'actions[0].headers[1].name');
+    await bad(header('X-Token', 'a\r\nX-Injected: 1'), 'actions[0].headers[1].value');
+    await bad({ method: 'GET', bodyTemplate: '{"a": 1}' }, 'actions[0].bodyTemplate');
+    await bad({ method: 'CONNECT' }, 'actions');
+    await bad({ bodyTemplate: '{"name": {{last_name}' }, 'actions[0].bodyTemplate');
+    await bad({ bodyTemplate: '{"name": "{{no_such_field}}"}' }, 'actions[0].bodyTemplate');
+    await bad({ contentType: 'text/plain' }, 'actions[0].contentType');
+    await bad({ contentType: 'application/xml', bodyTemplate: '<a/>' }, 'actions');
+  });
+
+  it('sends PUT with its headers and the rendered body, signed over the bytes received; the log shows it and a re-send repeats it', async () => {
+    const hook = await t.request('POST', '/api/v1/webhooks', {
+      as: admin,
+      body: { name: 'ERP', url: `${receiver.url}/erp`, events: ['automation.workflow'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+    const webhookId = hook.data.id as string;
+    const json =
+      '{"name": "{{record.last_name}}", "rating": "{{record.rating}}", "label": "{{rating}}", "note": "{{description}}", "owner": "{{owner.name}}", "rule": "{{rule.name}}", "id": "{{record.id}}"}';
+    const rule = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: admin,
+      body: {
+        name: 'Enviar al ERP',
+        module: 'leads',
+        trigger: 'create',
+        criteria: { field: 'company', op: 'eq', value: 'ERP S.L.' },
+        actions: [
+          { type: 'webhook', webhookId, method: 'PUT', headers: [{ name: 'X-Api-Key', value: 'k-123' }], bodyTemplate: json },
+          {
+            type: 'webhook',
+            webhookId,
+            contentType: 'application/x-www-form-urlencoded',
+            bodyTemplate: 'name={{record.last_name}}&note={{description}}',
+          },
+          { type: 'webhook', webhookId, method: 'DELETE', headers: [{ name: 'Authorization', value: 'Bearer s3cret' }] },
+        ],
+      },
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const note = 'Dice "hola" & adiós\\fin\nsegunda línea';
+    const id = await createLead(seller, { last_name: 'Ñúñez', company: 'ERP S.L.', rating: 'warm', description: note });
+
+    const put = await waitFor(() => receiver.requests.find((r) => r.url === '/erp' && r.method === 'PUT'), 'the PUT delivery');
+    expect(put.headers['x-api-key']).toBe('k-123');
+    expect(put.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(put.body)).toEqual({
+      name: 'Ñúñez',
+      rating: 'warm',
+      label: 'Templado',
+      note,
+      owner: 'Sergio Vende',
+      rule: 'Enviar al ERP',
+      id,
+    });
+    expect(verifySignature(hook.data.secret, put.body, String(put.headers['x-clave-signature']))).toBe(true);
+    expect(verifySignature(hook.data.secret, `${put.body} `, String(put.headers['x-clave-signature']))).toBe(false);
+    expect(put.headers['idempotency-key']).toBe(put.headers['x-clave-delivery']);
+
+    const form = await waitFor(() => receiver.requests.find((r) => r.url === '/erp' && r.method === 'POST'), 'the form delivery');
+    expect(form.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(Object.fromEntries(new URLSearchParams(form.body))).toEqual({ name: 'Ñúñez', note });
+    expect(verifySignature(hook.data.secret, form.body, String(form.headers['x-clave-signature']))).toBe(true);
+
+    const remove = await waitFor(() => receiver.requests.find((r) => r.url === '/erp' && r.method === 'DELETE'), 'the DELETE delivery');
+    expect(remove.body).toBe('');
+    expect(remove.headers.authorization).toBe('Bearer s3cret');
+    expect(remove.headers['content-type']).toBeUndefined();
+    expect(verifySignature(hook.data.secret, '', String(remove.headers['x-clave-signature']))).toBe(true);
+
+    // The delivery log shows the method and the exact body; a re-send sends the same bytes again.
+    const log = await waitFor(async () => {
+      const response = await t.request('GET', `/api/v1/webhooks/${webhookId}/deliveries`, { as: admin });
+      expect(response.statusCode, response.body).toBe(200);
+      const deliveries = response.data.data as Array<Record<string, any>>;
+      return deliveries.length === 3 && deliveries.every((d) => d.status === 'delivered') ? deliveries : null;
+    }, 'the delivery log');
+    const logged = log.find((d) => d.method === 'PUT')!;
+    expect(logged.request).toEqual({ headers: [{ name: 'X-Api-Key', value: 'k-123' }], contentType: 'application/json', body: put.body });
+    expect(logged.data).toMatchObject({ trigger: 'create', module: 'leads', record: { id } });
+    expect(logged.data.request).toBeUndefined();
+    expect(log.map((d) => d.method).sort()).toEqual(['DELETE', 'POST', 'PUT']);
+    const resent = await t.request('POST', `/api/v1/webhooks/${webhookId}/deliveries/${logged.id}/redeliver`, { as: admin });
+    expect(resent.statusCode, resent.body).toBe(202);
+    expect(resent.data).toMatchObject({ method: 'PUT', redeliveryOf: logged.id });
+    const again = await waitFor(
+      () => receiver.requests.find((r) => r.method === 'PUT' && r.headers['x-clave-delivery'] === resent.data.id),
+      'the re-sent PUT',
+    );
+    expect(again.body).toBe(put.body);
+    expect(again.headers['x-api-key']).toBe('k-123');
+    expect(verifySignature(hook.data.secret, again.body, String(again.headers['x-clave-signature']))).toBe(true);
+
+    // A test run renders the body without sending anything.
+    const count = receiver.requests.length;
+    const dry = await t.request('POST', `/api/v1/automation/workflow-rules/${rule.data.id}/test`, { as: admin, body: { recordId: id } });
+    expect(dry.statusCode, dry.body).toBe(200);
+    expect(dry.data.actions[0]).toMatchObject({ status: 'would', detail: { method: 'PUT', body: put.body } });
+    expect(receiver.requests.length).toBe(count);
+    await t.request('DELETE', `/api/v1/automation/workflow-rules/${rule.data.id}`, { as: admin });
+  });
+
+  it('keeps sending the standard envelope for a stored action that names only its webhook', async () => {
+    const hook = await t.request('POST', '/api/v1/webhooks', {
+      as: admin,
+      body: { name: 'Clásico', url: `${receiver.url}/classic`, events: ['automation.workflow'] },
+    });
+    const rule = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: admin,
+      body: {
+        name: 'Clásico',
+        module: 'leads',
+        trigger: 'create',
+        criteria: { field: 'company', op: 'eq', value: 'Clásico S.A.' },
+        actions: [{ type: 'webhook', webhookId: hook.data.id }],
+      },
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    expect(rule.data.actions).toEqual([{ type: 'webhook', webhookId: hook.data.id }]);
+    await createLead(seller, { last_name: 'Antiguo', company: 'Clásico S.A.' });
+    const request = await waitFor(() => receiver.requests.find((r) => r.url === '/classic'), 'the classic delivery');
+    expect(request.method).toBe('POST');
+    expect(request.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(request.body);
+    expect(body).toMatchObject({ event: 'automation.workflow', data: { module: 'leads', record: { last_name: 'Antiguo' } } });
+    expect(body.data.request).toBeUndefined();
+    const log = await t.request('GET', `/api/v1/webhooks/${hook.data.id}/deliveries`, { as: admin });
+    expect(log.data.data[0]).toMatchObject({ method: 'POST', request: null });
+    await t.request('DELETE', `/api/v1/automation/workflow-rules/${rule.data.id}`, { as: admin });
+  });
+});

@@ -18,17 +18,12 @@ import {
   type RecordRow,
   type RecordService,
 } from '../../records/index.js';
-import {
-  dueMoment,
-  findPerson,
-  findRecordNames,
-  findTemplate,
-  findWebhook,
-  listManagers,
-  type ActionOutcome,
-} from './workflow.repository.js';
+import { dueMoment, findPerson, findTemplate, findWebhook, listManagers, type ActionOutcome } from './workflow.repository.js';
 import type { Action, ScheduledActions } from './workflow.schemas.js';
 import { runFunctionAction } from '../functions/function.action.js';
+import { runFieldUpdate } from './workflow.field-update.js';
+import { mergeValues } from './workflow.merge.js';
+import { webhookRequest } from './workflow.webhook.js';
 
 export const EMAIL_JOB = 'automation.workflow-email';
 export const SCHEDULED_JOB = 'automation.workflow-scheduled';
@@ -97,41 +92,6 @@ function localDatePlus(now: Date, timeZone: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Merge values of the record (picklists by label, lookups and users by name) and `me.*` = the rule's owner. */
-async function mergeValues(trx: Trx, run: RunContext, used: string[]): Promise<Map<string, string>> {
-  const language = run.actor.language === 'en' ? 'en' : 'es';
-  const values = new Map<string, string>([
-    ['me.name', run.actor.name],
-    ['me.email', run.actor.email],
-  ]);
-  for (const field of run.module.fields) {
-    const raw = run.record[field.apiName];
-    if (raw === null || raw === undefined) {
-      values.set(field.apiName, '');
-      continue;
-    }
-    const value = formatFieldValue(field, raw);
-    if (field.type === 'picklist')
-      values.set(field.apiName, field.options.values?.find((v) => v.code === value)?.labels[language] ?? String(value));
-    else if (Array.isArray(value)) values.set(field.apiName, value.join(', '));
-    else values.set(field.apiName, String(value));
-    if (!used.includes(field.apiName)) continue;
-    if (field.type === 'user') {
-      const person = await findPerson(trx, run.orgId, String(raw));
-      values.set(field.apiName, person?.name ?? '');
-    } else if (field.type === 'lookup' && field.options.target) {
-      const target = run.metadata.modules.get(field.options.target);
-      if (target) {
-        const names = await findRecordNames(trx, { schema: run.schema, table: target.table, displayFields: target.displayFields }, [
-          String(raw),
-        ]);
-        values.set(field.apiName, names.get(String(raw)) ?? '');
-      }
-    }
-  }
-  return values;
-}
-
 /** The record as the API shows it (every field): what a webhook receives. */
 function presentRecord(run: RunContext): Record<string, unknown> {
   const record: Record<string, unknown> = { id: run.record.id };
@@ -184,18 +144,8 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
   try {
     return await withSavepoint(trx, async () => {
       switch (action.type) {
-        case 'field_update': {
-          const view = moduleView(run.actor, run.metadata, run.module.apiName, 'edit');
-          const scopes = await loadRecordScopes(trx, run.actor);
-          const field = run.module.fields.find((f) => f.apiName === action.field);
-          const from = field ? formatFieldValue(field, run.record[action.field]) : null;
-          const { row, changed } = await deps.records.updateOne(trx, run.actor, view, scopes, run.record.id, {
-            [action.field]: action.value,
-          });
-          run.record = row;
-          const to = field ? formatFieldValue(field, row[action.field]) : null;
-          return { type: action.type, status: changed ? done : 'unchanged', detail: { field: action.field, from, to }, durationMs: took() };
-        }
+        case 'field_update':
+          return { ...(await runFieldUpdate(deps, trx, run, action, done)), durationMs: took() };
         case 'task': {
           const owner = action.assignTo === 'owner' ? run.record.owner_id : action.userId;
           const subject = renderMergeFields(action.subject, await mergeValues(trx, run, placeholders(action.subject))).slice(0, 255);
@@ -256,6 +206,7 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
           const webhook = await findWebhook(trx, run.orgId, action.webhookId);
           if (!webhook) throw new AppError('validation_failed', 'The webhook no longer exists.');
           if (!webhook.active) throw new AppError('validation_failed', `The webhook "${webhook.name}" is inactive.`);
+          const request = await webhookRequest(trx, run, action);
           let deliveryId: string | null = null;
           if (!run.dryRun)
             deliveryId = await queueDelivery(ctx, trx, {
@@ -271,11 +222,19 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
                 module: run.module.apiName,
                 record: presentRecord(run),
               },
+              request,
             });
           return {
             type: action.type,
             status: run.dryRun ? 'would' : 'queued',
-            detail: { webhookId: webhook.id, url: webhook.url, deliveryId },
+            detail: {
+              webhookId: webhook.id,
+              url: webhook.url,
+              method: request?.method ?? 'POST',
+              deliveryId,
+              // A test run shows what would be sent.
+              ...(run.dryRun && typeof request?.body === 'string' ? { body: request.body } : {}),
+            },
             durationMs: took(),
           };
         }

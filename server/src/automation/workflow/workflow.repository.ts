@@ -372,8 +372,8 @@ export async function findRecordNames(
 }
 
 /** The rule's owner as an actor with full rights (an administrator of the org when the owner is gone). */
-export async function ruleActor(executor: Executor, orgId: string, ownerId: string): Promise<AuthContext | null> {
-  const owner = await toAuthContext(executor, ownerId, 'token');
+export async function ruleActor(executor: Executor, orgId: string, ownerId: string | null): Promise<AuthContext | null> {
+  const owner = ownerId ? await toAuthContext(executor, ownerId, 'token') : null;
   if (owner && owner.orgId === orgId) return { ...owner, isAdmin: true };
   const admin = await executor
     .selectFrom('platform.users as u')

@@ -18,10 +18,21 @@ const Recipient = Type.Union([Type.Literal('owner'), Type.Literal('manager'), Ty
 export const FieldUpdateAction = Type.Object(
   {
     type: Type.Literal('field_update'),
-    field: Type.String({ minLength: 1, maxLength: 63, description: 'API name of a writable field of the rule’s module.' }),
+    target: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 63,
+        description:
+          'Which record: `record` (default) the rule’s record itself, or the API name of a lookup field of the rule’s module (account_id on a deal, contact_id on a case): the record it points to.',
+      }),
+    ),
+    field: Type.String({ minLength: 1, maxLength: 63, description: 'API name of a writable field of the target record’s module.' }),
     value: Type.Unknown({ description: 'The new value, as the record API takes it (null empties the field).' }),
   },
-  { additionalProperties: false, description: 'Sets a field of the record, as the rule’s owner (checked like any edit).' },
+  {
+    additionalProperties: false,
+    description: 'Sets a field of the record, or of the record a lookup points to, as the rule’s owner (checked like any edit).',
+  },
 );
 
 export const TaskAction = Type.Object(
@@ -48,6 +59,19 @@ export const EmailAction = Type.Object(
   { additionalProperties: false, description: 'An e-mail notification from a template, or a subject and body, with merge fields.' },
 );
 
+export const WebhookHeader = Type.Object(
+  {
+    name: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description:
+        'An HTTP header name (token characters). Refused: connection headers (Connection, Transfer-Encoding…) and those Clave sets (Content-Length, Host, Content-Type, Idempotency-Key, X-Clave-*).',
+    }),
+    value: Type.String({ maxLength: 2000, description: 'Sent as it is (no merge fields); no line breaks.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const WebhookAction = Type.Object(
   {
     type: Type.Literal('webhook'),
@@ -56,8 +80,31 @@ export const WebhookAction = Type.Object(
       description:
         'A webhook of the organization (Settings › Webhooks): its URL and signing secret; deliveries are signed, retried and logged.',
     }),
+    method: Type.Optional(
+      Type.Union([Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH'), Type.Literal('DELETE'), Type.Literal('GET')], {
+        description: 'HTTP method (default POST). GET and DELETE send no body.',
+      }),
+    ),
+    headers: Type.Optional(Type.Array(WebhookHeader, { maxItems: 20, description: 'Extra request headers, names unique.' })),
+    contentType: Type.Optional(
+      Type.Union([Type.Literal('application/json'), Type.Literal('application/x-www-form-urlencoded'), Type.Literal('text/plain')], {
+        description: 'The body’s type (default application/json). Another type needs a body template.',
+      }),
+    ),
+    bodyTemplate: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 20000,
+        description:
+          'The body, with merge fields ({{record.last_name}} or {{last_name}}, {{record.id}}, {{owner.name}}, {{owner.email}}, {{me.name}}, {{rule.name}}, {{trigger}}); values are JSON-escaped for JSON and URL-encoded for forms. Without it: the standard JSON envelope {id, event, createdAt, orgId, data: {rule, executionId, trigger, module, record}}.',
+      }),
+    ),
   },
-  { additionalProperties: false, description: 'Posts the rule, the trigger and the record to a registered webhook.' },
+  {
+    additionalProperties: false,
+    description:
+      'Calls a registered webhook with the rule, the trigger and the record, or a request of its own (method, headers, body template).',
+  },
 );
 
 export const CustomFunctionAction = Type.Object(

@@ -6,7 +6,6 @@ import { newId } from '../../platform/ids.js';
 import { canFeature } from '../../platform/access/index.js';
 import {
   compileFilter,
-  COMPUTED_TYPES,
   filterScopeFor,
   loadRecordScopes,
   type MetadataStore,
@@ -20,7 +19,6 @@ import {
   findPerson,
   findRule,
   findTemplate,
-  findWebhook,
   insertRule,
   listExecutions,
   listRules,
@@ -32,6 +30,8 @@ import {
 import type { Action, CreateRuleBody, UpdateRuleBody } from './workflow.schemas.js';
 import { exampleRule, type ExampleName } from './workflow.examples.js';
 import { findFunction } from '../functions/function.repository.js';
+import { checkFieldUpdate } from './workflow.field-update.js';
+import { checkWebhookAction } from './workflow.webhook.js';
 
 /**
  * Workflow rules are not records: the profile key `automation` grants them, and only when named (the '*' entry of
@@ -130,20 +130,15 @@ export async function checkUser(executor: Executor, auth: AuthContext, userId: s
 export async function checkAction(
   executor: Executor,
   auth: AuthContext,
+  metadata: OrgMetadata,
   module: ModuleMeta,
   action: Action,
   path: string,
   trigger: string,
 ) {
   switch (action.type) {
-    case 'field_update': {
-      const field = fieldOf(module, action.field, `${path}.field`);
-      if (field.isSystem || COMPUTED_TYPES.has(field.type) || field.apiName === 'id')
-        throw badRequest(`The field "${action.field}" is set by the system: a rule cannot write it.`, `${path}.field`);
-      if (trigger === 'delete') throw badRequest('A rule on deletion cannot update the deleted record.', path);
-      if (!Object.hasOwn(action, 'value')) throw badRequest('A field update needs a value (null empties the field).', `${path}.value`);
-      return;
-    }
+    case 'field_update':
+      return checkFieldUpdate(auth, metadata, module, action, path, trigger);
     case 'task':
       if (action.assignTo === 'user') await checkUser(executor, auth, action.userId, `${path}.userId`);
       return;
@@ -166,9 +161,7 @@ export async function checkAction(
         throw badRequest(`Records of ${module.apiName} have no contact to write to (no e-mail or contact field).`, `${path}.to`);
       return;
     case 'webhook':
-      if (!(await findWebhook(executor, auth.orgId, action.webhookId)))
-        throw badRequest('No webhook of your organization has this id.', `${path}.webhookId`);
-      return;
+      return checkWebhookAction(executor, auth, module, action, path);
     case 'custom_function':
       if (!(await findFunction(executor, auth.orgSchema, action.functionId)))
         throw badRequest('No custom function of your organization has this id.', `${path}.functionId`);
@@ -200,7 +193,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     const actions = input.actions ?? [];
     const scheduled = input.scheduled ?? [];
     for (const [index, action] of actions.entries())
-      await checkAction(database.db, auth, module, action, `actions[${index}]`, input.trigger);
+      await checkAction(database.db, auth, metadata, module, action, `actions[${index}]`, input.trigger);
     for (const [index, schedule] of scheduled.entries()) {
       if ('field' in schedule.when) {
         const field = fieldOf(module, schedule.when.field, `scheduled[${index}].when.field`);
@@ -208,7 +201,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
           throw badRequest(`"${field.apiName}" is not a date field.`, `scheduled[${index}].when.field`);
       }
       for (const [position, action] of schedule.actions.entries())
-        await checkAction(database.db, auth, module, action, `scheduled[${index}].actions[${position}]`, input.trigger);
+        await checkAction(database.db, auth, metadata, module, action, `scheduled[${index}].actions[${position}]`, input.trigger);
     }
     if (actions.length === 0 && scheduled.length === 0) throw badRequest('A rule needs at least one action.', 'actions');
     const ownerId = input.ownerId ?? ownerFallback;
@@ -268,7 +261,7 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
       const module = moduleOf(metadata, input.module);
       if (input.criteria) await checkCriteria(database.db, auth, metadata, module, input.criteria, 'criteria');
       for (const [index, action] of input.actions.entries())
-        await checkAction(database.db, auth, module, action, `actions[${index}]`, 'schedule');
+        await checkAction(database.db, auth, metadata, module, action, `actions[${index}]`, 'schedule');
       if (input.ownerId) await checkUser(database.db, auth, input.ownerId, 'ownerId');
       return module.apiName;
     },

@@ -135,6 +135,7 @@ describe('workflow rules API', () => {
     await bad({ module: 'nothing' }, 'module');
     await bad({ actions: [{ type: 'field_update', field: 'no_such_field', value: 1 }] }, 'actions[0].field');
     await bad({ actions: [{ type: 'field_update', field: 'is_converted', value: true }] }, 'actions[0].field');
+    await bad({ actions: [{ type: 'field_update', field: 'lead_status', value: 'no_such_status' }] }, 'actions[0].value');
     await bad({ criteria: { field: 'no_such_field', op: 'eq', value: 1 } }, 'criteria');
     await bad({ criteria: { field: 'rating', op: 'frobnicate', value: 1 } }, 'criteria');
     await bad({ actions: [{ type: 'email', to: 'owner', templateId: '01900000-0000-7000-8000-000000000000' }] }, 'actions[0].templateId');
@@ -410,7 +411,8 @@ describe('running rules', () => {
       criteria: HOT,
       actions: [
         { type: 'field_update', field: 'lead_status', value: 'contacted' },
-        { type: 'field_update', field: 'lead_status', value: 'no_such_status' },
+        // A value the field takes, refused by the record (the last name is required).
+        { type: 'field_update', field: 'last_name', value: null },
         { type: 'task', subject: 'Llamar', assignTo: 'owner' },
         { type: 'email', to: 'owner', subject: 'Hola {{last_name}}', body: 'Texto' },
       ],

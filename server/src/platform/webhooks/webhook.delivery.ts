@@ -3,6 +3,7 @@ import type { Trx } from '../../db/database.js';
 import { newId } from '../ids.js';
 import { webhookSubscriptions } from './webhook.subscriptions.js';
 import { signPayload, SIGNATURE_HEADER } from './webhook.signature.js';
+import { eventData, hasBody, storedRequest, type DeliveryMethod, type DeliveryRequest } from './webhook.request.js';
 import {
   deleteOldDeliveries,
   findDelivery,
@@ -11,6 +12,7 @@ import {
   insertDelivery,
   lockDelivery,
   updateDelivery,
+  type DeliveryRow,
 } from './webhook.repository.js';
 
 export const DELIVER_JOB = 'webhooks.deliver';
@@ -64,6 +66,8 @@ type DeliveryContext = Pick<AppContext, 'database' | 'events' | 'jobs' | 'now'>;
  * Creates a delivery of an event to one webhook and queues its first attempt,
  * in the caller's transaction. A second call for the same event and webhook
  * does nothing (unless it is a redelivery). Returns the delivery id, or null.
+ * A `request` (method, headers, exact body) is kept with the delivery so that
+ * every attempt and a re-send send the same thing.
  */
 export async function queueDelivery(
   ctx: Pick<AppContext, 'jobs' | 'now'>,
@@ -75,11 +79,14 @@ export async function queueDelivery(
     eventType: string;
     eventCreatedAt: Date;
     payload: Record<string, unknown>;
+    request?: DeliveryRequest;
     redeliveryOf?: string;
   },
 ): Promise<string | null> {
   const id = newId();
-  const inserted = await insertDelivery(trx, { ...delivery, id, now: ctx.now() });
+  const { request, ...row } = delivery;
+  const payload = request ? { ...delivery.payload, request } : delivery.payload;
+  const inserted = await insertDelivery(trx, { ...row, payload, id, now: ctx.now() });
   if (!inserted) return null;
   await ctx.jobs.send(DELIVER_JOB, { deliveryId: id, attempt: 1 }, { trx, singletonKey: `${id}:1` });
   return id;
@@ -113,29 +120,31 @@ interface AttemptOutcome {
   delivered: boolean;
 }
 
-/** One HTTP attempt: POST the signed body, never follow a redirect, give up after DELIVERY_TIMEOUT_MS. */
-export async function postDelivery(
-  url: string,
-  secret: string,
-  headers: Record<string, string>,
-  body: string,
-  now: Date,
-): Promise<AttemptOutcome> {
+/** What one attempt sends: the body is signed as it is (no body: the signature covers the empty string). */
+export interface OutgoingRequest {
+  method: DeliveryMethod;
+  headers: Record<string, string>;
+  contentType: string;
+  body: string | null;
+}
+
+/** One HTTP attempt: send the signed body, never follow a redirect, give up after DELIVERY_TIMEOUT_MS. */
+export async function postDelivery(url: string, secret: string, request: OutgoingRequest, now: Date): Promise<AttemptOutcome> {
   const started = performance.now();
   const signal = AbortSignal.timeout(DELIVERY_TIMEOUT_MS);
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const response = await fetch(url, {
-      method: 'POST',
+      method: request.method,
       redirect: 'manual',
       signal,
       headers: {
-        'content-type': 'application/json',
+        ...(request.body === null ? {} : { 'content-type': request.contentType }),
         'user-agent': USER_AGENT,
-        ...headers,
-        [SIGNATURE_HEADER]: signPayload(secret, body, Math.floor(now.getTime() / 1000)),
+        ...request.headers,
+        [SIGNATURE_HEADER]: signPayload(secret, request.body ?? '', Math.floor(now.getTime() / 1000)),
       },
-      body,
+      ...(request.body === null ? {} : { body: request.body }),
     });
     const responseBody = await readStart(response, RESPONSE_LOG_BYTES);
     const delivered = response.status >= 200 && response.status < 300;
@@ -154,6 +163,38 @@ export async function postDelivery(
         : (error.cause?.code ?? error.cause?.message ?? error.message ?? String(thrown));
     return { statusCode: null, responseBody: null, durationMs: elapsed(), error: message.slice(0, 500), delivered: false };
   }
+}
+
+/**
+ * What an attempt of a delivery sends: the standard signed JSON envelope, or the custom request kept with the
+ * delivery (its headers first, then Clave's, which it may not override).
+ */
+export function outgoingRequest(
+  delivery: Pick<DeliveryRow, 'id' | 'event_type' | 'event_created_at' | 'org_id' | 'payload'>,
+): OutgoingRequest {
+  const request = delivery.event_type === WORKFLOW_WEBHOOK_EVENT ? storedRequest(delivery.payload) : null;
+  const envelope = () =>
+    JSON.stringify({
+      id: delivery.id,
+      event: delivery.event_type,
+      createdAt: delivery.event_created_at.toISOString(),
+      orgId: delivery.org_id,
+      data: eventData(delivery.payload),
+    });
+  const method = request?.method ?? 'POST';
+  const body = !hasBody(method) ? null : typeof request?.body === 'string' ? request.body : envelope();
+  return {
+    method,
+    contentType: request && typeof request.body === 'string' ? request.contentType : 'application/json',
+    body,
+    headers: {
+      ...Object.fromEntries((request?.headers ?? []).map((header) => [header.name.toLowerCase(), header.value])),
+      // The delivery id is also the idempotency key: retries and a re-send after a crash repeat it.
+      'x-clave-event': delivery.event_type,
+      'x-clave-delivery': delivery.id,
+      'idempotency-key': delivery.id,
+    },
+  };
 }
 
 /** Deletes finished deliveries older than DELIVERY_RETENTION_DAYS, in batches; returns how many. */
@@ -209,22 +250,8 @@ export async function registerWebhookDelivery(ctx: AppContext): Promise<void> {
     if (!webhook) return;
 
     const now = ctx.now();
-    const body = JSON.stringify({
-      id: delivery.id,
-      event: delivery.event_type,
-      createdAt: delivery.event_created_at.toISOString(),
-      orgId: delivery.org_id,
-      data: delivery.payload,
-    });
     const outcome: AttemptOutcome = webhook.active
-      ? await postDelivery(
-          webhook.url,
-          webhook.secret,
-          // The delivery id is also the idempotency key: retries and a re-send after a crash repeat it.
-          { 'x-clave-event': delivery.event_type, 'x-clave-delivery': delivery.id, 'idempotency-key': delivery.id },
-          body,
-          now,
-        )
+      ? await postDelivery(webhook.url, webhook.secret, outgoingRequest(delivery), now)
       : { statusCode: null, responseBody: null, durationMs: 0, error: 'The webhook is inactive: nothing was sent.', delivered: false };
 
     await database.transaction('webhook-attempt', async (trx) => {

@@ -79,6 +79,23 @@ export const Delivery = Type.Object({
   nextAttemptAt: NullableTimestamp,
   deliveredAt: NullableTimestamp,
   redeliveryOf: Type.Union([Uuid, Type.Null()], { description: 'The delivery this one repeats.' }),
+  method: Type.String({ description: 'The HTTP method of every attempt: POST, or what a workflow rule’s webhook action chose.' }),
+  request: Type.Union(
+    [
+      Type.Object({
+        headers: Type.Array(Type.Object({ name: Type.String(), value: Type.String() }), { description: 'Headers the action added.' }),
+        contentType: Type.String(),
+        body: Type.Union([Type.String(), Type.Null()], {
+          description:
+            'The exact body sent (its bytes are what the signature covers); null: the standard envelope, or none for GET and DELETE.',
+        }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description: 'The custom request of a workflow rule’s webhook action (kept so that retries and re-sends repeat it); null: standard.',
+    },
+  ),
   data: Type.Unknown({ description: 'The event payload sent as data.' }),
   attemptLog: Type.Array(DeliveryAttempt, { description: 'Every attempt, first first.' }),
   createdAt: Timestamp,

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { AppError, badRequest, notFound } from '../http/app-error.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { newId } from '../ids.js';
-import { queueDelivery, TEST_EVENT, WEBHOOK_EVENT_TYPES } from './webhook.delivery.js';
+import { queueDelivery, TEST_EVENT, WEBHOOK_EVENT_TYPES, WORKFLOW_WEBHOOK_EVENT } from './webhook.delivery.js';
 import {
   deleteWebhook,
   findDelivery,
@@ -22,6 +22,7 @@ import {
   type WebhookRow,
 } from './webhook.repository.js';
 import { newWebhookSecret } from './webhook.signature.js';
+import { eventData, storedRequest } from './webhook.request.js';
 
 export interface WebhookInput {
   name?: string;
@@ -47,17 +48,20 @@ function present(row: WebhookRow) {
 }
 
 function presentDelivery(row: DeliveryRow, attempts: AttemptRow[]) {
+  const request = row.event_type === WORKFLOW_WEBHOOK_EVENT ? storedRequest(row.payload) : null;
   return {
     id: row.id,
     eventId: row.event_id,
     event: row.event_type,
+    method: request?.method ?? 'POST',
+    request: request ? { headers: request.headers, contentType: request.contentType, body: request.body ?? null } : null,
     status: row.status,
     attempts: row.attempts,
     lastStatusCode: row.last_status_code,
     nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
     deliveredAt: row.delivered_at?.toISOString() ?? null,
     redeliveryOf: row.redelivery_of,
-    data: row.payload,
+    data: eventData(row.payload),
     attemptLog: attempts
       .filter((attempt) => attempt.delivery_id === row.id)
       .map((attempt) => ({

@@ -2,17 +2,17 @@ import { ActionIcon, Group, NumberInput, Paper, Select, Stack, Textarea, TextInp
 import { IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { Field } from '../../records/api';
-import { FieldInput } from '../../records/components/field-input';
 import { useDirectoryUsers } from '../../records/hooks/use-records';
-import { useWebhooks } from '../../settings/hooks/use-webhooks';
 import { useFunctions } from '../functions/api';
 import { ACTION_TYPES, useEmailTemplates, type Action, type ActionType, type Recipient } from '../api';
+import { FieldUpdateFields, writableFields } from './field-update-fields';
+import { WebhookActionFields } from './webhook-action-fields';
 
 /** A new action of a type, with sensible starting values. */
 export function newAction(type: ActionType, fields: Field[]): Action {
   switch (type) {
     case 'field_update':
-      return { type, field: writable(fields)[0]?.apiName ?? '', value: null };
+      return { type, field: writableFields(fields)[0]?.apiName ?? '', value: null };
     case 'task':
       return { type, subject: '', assignTo: 'owner' };
     case 'email':
@@ -23,8 +23,6 @@ export function newAction(type: ActionType, fields: Field[]): Action {
       return { type, functionId: '' };
   }
 }
-
-const writable = (fields: Field[]) => fields.filter((field) => !field.isSystem && !field.readOnly && !field.hidden);
 
 /** One action of a rule: its type, then the inputs that type needs. */
 export function ActionEditor({
@@ -82,35 +80,11 @@ function UserSelect({ value, onChange }: { value: string | undefined; onChange: 
 function ActionFields({ action, fields, onChange }: { action: Action; fields: Field[]; onChange: (action: Action) => void }) {
   const { t } = useTranslation('automation');
   const templates = useEmailTemplates();
-  const webhooks = useWebhooks();
   const functions = useFunctions();
   const mergeHint = t('editor.mergeHint', { examples: '{{first_name}}, {{owner_id}}, {{me.name}}' });
   switch (action.type) {
-    case 'field_update': {
-      const field = fields.find((candidate) => candidate.apiName === action.field);
-      return (
-        <Group grow align="flex-start">
-          <Select
-            label={t('editor.field')}
-            required
-            searchable
-            data={writable(fields).map((candidate) => ({ value: candidate.apiName, label: candidate.label }))}
-            value={action.field || null}
-            onChange={(name) => name && onChange({ ...action, field: name, value: null })}
-            allowDeselect={false}
-          />
-          {field ? (
-            <FieldInput
-              field={{ ...field, label: t('editor.value'), required: false }}
-              value={action.value}
-              onChange={(value) => onChange({ ...action, value })}
-            />
-          ) : (
-            <span />
-          )}
-        </Group>
-      );
-    }
+    case 'field_update':
+      return <FieldUpdateFields action={action} fields={fields} onChange={onChange} />;
     case 'task':
       return (
         <Stack gap="xs">
@@ -203,17 +177,7 @@ function ActionFields({ action, fields, onChange }: { action: Action; fields: Fi
         </Stack>
       );
     case 'webhook':
-      return (
-        <Select
-          label={t('editor.webhook')}
-          description={t('editor.webhookHint')}
-          required
-          data={(webhooks.data ?? []).map((webhook) => ({ value: webhook.id, label: `${webhook.name} — ${webhook.url}` }))}
-          value={action.webhookId || null}
-          onChange={(webhookId) => webhookId && onChange({ ...action, webhookId })}
-          allowDeselect={false}
-        />
-      );
+      return <WebhookActionFields action={action} fields={fields} onChange={onChange} />;
     case 'custom_function':
       return (
         <Select

@@ -6,6 +6,10 @@ export interface EscalationLevel {
   afterMinutes: number;
   target: { type: 'manager' } | { type: 'user'; userId: string };
   notifyOwner?: boolean;
+  /** Make the person escalated to the case's owner. */
+  reassign?: boolean;
+  /** Fields of the case the level sets (priority → high…). */
+  setFields?: Array<{ field: string; value: unknown }>;
 }
 
 export interface EscalationRule {

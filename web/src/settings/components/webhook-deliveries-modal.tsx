@@ -87,6 +87,9 @@ function DeliveryItem({ webhook, delivery }: { webhook: Webhook; delivery: Webho
           <Badge variant="light" color={STATUS_COLORS[delivery.status]}>
             {t(`webhooks.status.${delivery.status}`)}
           </Badge>
+          <Badge variant="outline" color="gray" tt="none" data-testid="delivery-method">
+            {delivery.method}
+          </Badge>
           <Text size="sm" fw={500}>
             {t(`webhooks.event.${delivery.event}`, { defaultValue: delivery.event })}
           </Text>
@@ -135,6 +138,21 @@ function DeliveryItem({ webhook, delivery }: { webhook: Webhook; delivery: Webho
                 </Table.Tbody>
               </Table>
             </ScrollArea>
+          )}
+          {delivery.request && (
+            <>
+              <Text size="xs" fw={600}>
+                {t('webhooks.requestSent')}
+              </Text>
+              <Code block fz="xs" mah={200} style={{ overflow: 'auto', whiteSpace: 'pre-wrap' }}>
+                {[
+                  `${delivery.method} ${webhook.url}`,
+                  ...(delivery.request.body === null ? [] : [`Content-Type: ${delivery.request.contentType}`]),
+                  ...delivery.request.headers.map((header) => `${header.name}: ${header.value}`),
+                  ...(delivery.request.body === null ? [] : ['', delivery.request.body]),
+                ].join('\n')}
+              </Code>
+            </>
           )}
           <Text size="xs" fw={600}>
             {t('webhooks.payload')}

@@ -44,6 +44,10 @@ export interface WebhookDelivery {
   nextAttemptAt: string | null;
   deliveredAt: string | null;
   redeliveryOf: string | null;
+  /** POST, or the method a workflow rule's webhook action chose. */
+  method: string;
+  /** The custom request of a workflow rule's webhook action (body: the exact bytes sent, null for the standard envelope). */
+  request: { headers: Array<{ name: string; value: string }>; contentType: string; body: string | null } | null;
   data: unknown;
   attemptLog: DeliveryAttempt[];
   createdAt: string;

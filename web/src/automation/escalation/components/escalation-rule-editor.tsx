@@ -10,12 +10,15 @@ import { CriteriaButton } from '../../components/criteria-button';
 import { useModule } from '../../../records/hooks/use-records';
 import { useUsers } from '../../../settings/hooks/use-users';
 import { useSaveEscalationRule, type EscalationLevel, type EscalationRule } from '../api';
+import { CaseFieldsEditor } from './case-fields-editor';
 
 interface DraftLevel {
   hours: number | string;
   target: 'manager' | 'user';
   userId: string | null;
   notifyOwner: boolean;
+  reassign: boolean;
+  setFields: Array<{ field: string; value: unknown }>;
 }
 
 const toDraft = (level: EscalationLevel): DraftLevel => ({
@@ -23,15 +26,19 @@ const toDraft = (level: EscalationLevel): DraftLevel => ({
   target: level.target.type,
   userId: level.target.type === 'user' ? level.target.userId : null,
   notifyOwner: level.notifyOwner === true,
+  reassign: level.reassign === true,
+  setFields: level.setFields ?? [],
 });
 
 const fromDraft = (level: DraftLevel): EscalationLevel => ({
   afterMinutes: Math.round(Number(level.hours || 0) * 60),
   target: level.target === 'user' ? { type: 'user', userId: level.userId ?? '' } : { type: 'manager' },
   notifyOwner: level.notifyOwner,
+  ...(level.reassign ? { reassign: true } : {}),
+  ...(level.setFields.length > 0 ? { setFields: level.setFields } : {}),
 });
 
-const firstLevel = (): DraftLevel => ({ hours: 0, target: 'manager', userId: null, notifyOwner: false });
+const firstLevel = (): DraftLevel => ({ hours: 0, target: 'manager', userId: null, notifyOwner: false, reassign: false, setFields: [] });
 
 /** The dialog that creates or edits a case escalation rule: which cases, then the levels (when, to whom). */
 export function EscalationRuleEditor({ rule, opened, onClose }: { rule: EscalationRule | null; opened: boolean; onClose: () => void }) {
@@ -146,6 +153,17 @@ export function EscalationRuleEditor({ rule, opened, onClose }: { rule: Escalati
                 label={t('escalation.notifyOwner')}
                 checked={level.notifyOwner}
                 onChange={(event) => change(index, { notifyOwner: event.currentTarget.checked })}
+              />
+              <Switch
+                label={t('actionEditor.escalation.reassign')}
+                description={t('actionEditor.escalation.reassignHint')}
+                checked={level.reassign}
+                onChange={(event) => change(index, { reassign: event.currentTarget.checked })}
+              />
+              <CaseFieldsEditor
+                fields={cases.data?.fields ?? []}
+                value={level.setFields}
+                onChange={(setFields) => change(index, { setFields })}
               />
             </Stack>
           </Paper>

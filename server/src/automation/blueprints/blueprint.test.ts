@@ -419,6 +419,49 @@ describe('the lead qualification of the article', () => {
     expect((await leadOf(id)).lead_status).toBe('not_contacted');
   });
 
+  it('escalates an overdue state to the owner’s manager once, with its actions', async () => {
+    const direction = (await ok(await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Dirección' } }), 201)).id;
+    const sales = (await ok(await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Ventas', parentId: direction } }), 201))
+      .id;
+    const boss = await t.make.user(admin, { name: 'Berta Jefa', roleId: direction });
+    const seller = await t.make.user(admin, { name: 'Santi Vende', roleId: sales });
+    const created = await ok(
+      await t.request('POST', BLUEPRINTS, {
+        as: admin,
+        body: ratingBlueprint({
+          enabled: true,
+          definition: {
+            states: [
+              {
+                value: 'cold',
+                timeLimitHours: 2,
+                escalation: { notify: 'owner_manager', actions: [{ type: 'field_update', field: 'description', value: 'Sin avances' }] },
+              },
+              { value: 'warm' },
+              { value: 'hot' },
+            ],
+            transitions: [{ id: 'warm_up', name: 'Calentar', from: ['cold'], to: 'warm' }],
+          },
+        }),
+      }),
+      201,
+    );
+    const id = await createLead(seller, { last_name: 'Lento', rating: 'cold', lead_status: 'future' });
+    const state = (await panel(seller, id)).state;
+    expect(Date.parse(state.dueAt) - Date.parse(state.enteredAt)).toBe(2 * HOUR);
+    const runner = createBlueprintRunner(t.app.ctx, { engine: createBlueprintEngine(t.app.ctx, getRecords(t.app.ctx)) });
+    const later = new Date(Date.parse(state.dueAt) + 60_000);
+    const schema = await schemaOf(admin);
+    expect(await runner.runOrg(admin.orgId, schema, later)).toBe(1);
+    expect(await runner.runOrg(admin.orgId, schema, later)).toBe(0);
+    const told = async (user: TestUser) =>
+      (await ok(await t.request('GET', '/api/v1/notifications', { as: user }))).data.filter((n: any) => n.kind === 'blueprint.overdue');
+    expect(await told(boss)).toHaveLength(1);
+    expect(await told(seller)).toHaveLength(0);
+    expect((await leadOf(id)).description).toBe('Sin avances');
+    await ok(await t.request('DELETE', `${BLUEPRINTS}/${created.id}`, { as: admin }), 204);
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = await t.request('GET', '/api/openapi.json', { as: null });
     expect(Object.keys(doc.data.paths)).toEqual(

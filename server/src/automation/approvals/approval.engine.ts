@@ -78,6 +78,20 @@ export interface Target {
   module: ModuleMeta;
 }
 
+/** An organization's module with its metadata, time zone and schema (undefined when either is gone). Blueprints use it too. */
+export async function findTarget(
+  executor: Executor,
+  metadataStore: MetadataStore,
+  orgId: string,
+  moduleName: string,
+): Promise<Target | undefined> {
+  const org = await findOrganization(executor, orgId);
+  if (!org) return undefined;
+  const metadata = await metadataStore.get(orgId, org.schema);
+  const module = metadata.modules.get(moduleName);
+  return module ? { orgId, schema: org.schema, timeZone: org.timeZone, metadata, module } : undefined;
+}
+
 /** The local date (YYYY-MM-DD) of a moment in a time zone. */
 const localDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);

@@ -40,6 +40,7 @@ import {
   type FieldError,
   type RecordBehaviour,
   type RecordHooks,
+  type UpdateOptions,
 } from './record-write.js';
 
 export type ApiRecord = Record<string, unknown> & { id: string };
@@ -542,12 +543,15 @@ export function createRecordService(
     scopes: (module: string) => RecordScope,
     id: string,
     input: unknown,
+    options: UpdateOptions = {},
   ): Promise<{ row: RecordRow; changed: boolean }> {
     const { module, metadata } = view;
     const scope = scopes(module.apiName);
     const current = await findVisible(trx, view, scope, id, true);
     if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
-    for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update');
+    const given = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+    for (const hook of hooks.beforeUpdate ?? [])
+      await hook(trx, auth, view, current, 'update', { values: given, allowBlueprintField: options.allowBlueprintField });
     const prepared = prepareValues(input, view, { auth, current, orgCurrency: auth.organization.currency });
     await applyBehaviour(trx, auth, module, prepared.values, current);
     const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];
@@ -626,7 +630,7 @@ export function createRecordService(
     const writes: Array<{ current: RecordRow; set: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }> = [];
     for (const current of currentRows) {
       if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
-      for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update');
+      for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update', { values: { ...inputs.get(current.id) } });
       const prepared = prepareValues({ ...inputs.get(current.id) }, view, { auth, current, orgCurrency: auth.organization.currency });
       await applyBehaviour(trx, auth, module, prepared.values, current);
       const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];

@@ -1,3 +1,4 @@
+import type { Executor } from '../db/database.js';
 import type { AppContext } from '../platform/context.js';
 
 /**
@@ -7,7 +8,7 @@ import type { AppContext } from '../platform/context.js';
  */
 export function createRulesCache<Rule extends { module: string }>(
   ctx: Pick<AppContext, 'cluster'>,
-  options: { channel: string; maxAgeMs: number; load: (schema: string) => Promise<Rule[]> },
+  options: { channel: string; maxAgeMs: number; load: (schema: string, executor?: Executor) => Promise<Rule[]> },
 ) {
   const copies = new Map<string, { at: number; byModule: Map<string, Rule[]> }>();
   const generations = new Map<string, number>();
@@ -21,12 +22,13 @@ export function createRulesCache<Rule extends { module: string }>(
   });
 
   return {
-    async byModule(orgId: string, schema: string): Promise<Map<string, Rule[]>> {
+    /** The rules by module; `executor`: the caller's transaction, should they have to be read (inside one, the pool is off limits). */
+    async byModule(orgId: string, schema: string, executor?: Executor): Promise<Map<string, Rule[]>> {
       const cached = copies.get(orgId);
       if (cached && Date.now() - cached.at < options.maxAgeMs) return cached.byModule;
       const generation = generations.get(orgId) ?? 0;
       const byModule = new Map<string, Rule[]>();
-      for (const rule of await options.load(schema)) byModule.set(rule.module, [...(byModule.get(rule.module) ?? []), rule]);
+      for (const rule of await options.load(schema, executor)) byModule.set(rule.module, [...(byModule.get(rule.module) ?? []), rule]);
       if ((generations.get(orgId) ?? 0) === generation) copies.set(orgId, { at: Date.now(), byModule });
       return byModule;
     },

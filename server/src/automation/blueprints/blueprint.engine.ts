@@ -72,18 +72,18 @@ export function createBlueprintEngine(ctx: AppContext, deps: { records: RecordSe
   const enabledCache = createRulesCache(ctx, {
     channel: BLUEPRINTS_CHANNEL,
     maxAgeMs: 5 * 60_000,
-    load: (schema) => listBlueprints(database.db, schema, { enabled: true }),
+    load: (schema, executor) => listBlueprints(executor ?? database.db, schema, { enabled: true }),
   });
   const organizations = new Map<string, { schema: string; at: number }>();
-  /** The enabled Blueprints of a module (an organization's schema is kept a minute). */
-  async function enabledBlueprints(orgId: string, moduleName: string, schema?: string) {
+  /** The enabled Blueprints of a module (an organization's schema is kept a minute); `trx` when called inside one. */
+  async function enabledBlueprints(orgId: string, moduleName: string, schema?: string, trx?: Trx) {
     let known = schema ?? organizations.get(orgId)?.schema;
     if (!known || (!schema && Date.now() - organizations.get(orgId)!.at > 60_000)) {
       known = (await findOrganization(database.db, orgId))?.schema;
       if (!known) return [];
       organizations.set(orgId, { schema: known, at: Date.now() });
     }
-    return (await enabledCache.byModule(orgId, known)).get(moduleName) ?? [];
+    return (await enabledCache.byModule(orgId, known, trx)).get(moduleName) ?? [];
   }
 
   /** Whether a live record meets a filter now (null: every record), judged with every field visible. */
@@ -268,7 +268,7 @@ export function createBlueprintEngine(ctx: AppContext, deps: { records: RecordSe
     const { module, metadata } = view;
     const touched = Object.keys(input.values).filter((key) => module.fields.some((f) => f.apiName === key && f.type === 'picklist'));
     if (touched.length === 0) return;
-    for (const blueprint of await enabledBlueprints(auth.orgId, module.apiName, metadata.schema)) {
+    for (const blueprint of await enabledBlueprints(auth.orgId, module.apiName, metadata.schema, trx)) {
       if (!touched.includes(blueprint.field)) continue;
       const field = module.fields.find((f) => f.apiName === blueprint.field)!;
       const next = input.values[blueprint.field];

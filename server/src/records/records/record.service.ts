@@ -630,7 +630,8 @@ export function createRecordService(
     const writes: Array<{ current: RecordRow; set: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }> = [];
     for (const current of currentRows) {
       if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
-      for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update', { values: { ...inputs.get(current.id) } });
+      for (const hook of hooks.beforeUpdate ?? [])
+        await hook(trx, auth, view, current, 'update', { values: { ...inputs.get(current.id) } });
       const prepared = prepareValues({ ...inputs.get(current.id) }, view, { auth, current, orgCurrency: auth.organization.currency });
       await applyBehaviour(trx, auth, module, prepared.values, current);
       const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];

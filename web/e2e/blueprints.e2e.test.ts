@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { hasChromium, startJourney, type Journey } from './harness';
+
+/**
+ * Blueprint (AUT-4): the administrator installs the lead-qualification example and enables it, then walks a lead
+ * through it on the record page — "Sin respuesta" with a note, "Contactado", "Cualificado" filling industry and
+ * annual revenue — and sees the state and three steps of history; the edit form keeps the status read-only; the
+ * editor draws the states as nodes.
+ */
+describe.skipIf(!hasChromium)('Blueprint journey', () => {
+  let journey: Journey;
+  beforeAll(async () => {
+    journey = await startJourney();
+  });
+  afterAll(async () => {
+    await journey?.close();
+  });
+
+  it('installs the example, takes three transitions on a lead and shows the diagram', async () => {
+    const { page, api } = await journey.setUpAndSignIn({
+      organization: 'Bodegas Sil',
+      name: 'Iria Castro',
+      email: 'iria@bodegas.test',
+      password: 'una-contraseña-larga',
+    });
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${journey.baseUrl}/api/v1${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...api },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      expect(response.status, `${method} ${path}: ${text}`).toBeLessThan(300);
+      return text ? JSON.parse(text) : undefined;
+    };
+
+    await journey.step(page, 'blueprints-01-example-installed', async () => {
+      await page.goto(`${journey.baseUrl}/settings/automation/blueprints`);
+      await page.getByRole('heading', { name: 'Blueprints', level: 2 }).waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Ejemplos' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'Blueprints de ejemplo' });
+      await dialog.getByTestId('blueprint-example').first().waitFor({ timeout: 10_000 });
+      await dialog
+        .getByRole('button', { name: /^Instalar/ })
+        .first()
+        .click();
+      await page.getByTestId('blueprint-row').first().waitFor({ timeout: 10_000 });
+    });
+    await journey.step(page, 'blueprints-02-enabled', async () => {
+      const toggle = page.getByTestId('blueprint-row').first().getByRole('switch');
+      if (!(await toggle.isChecked())) await toggle.click({ force: true });
+      await expect.poll(() => toggle.isChecked(), { timeout: 10_000 }).toBe(true);
+      const [saved] = (await call('GET', '/automation/blueprints')).items as Array<{ enabled: boolean; module: string; field: string }>;
+      expect(saved).toMatchObject({ enabled: true, module: 'leads', field: 'lead_status' });
+    });
+
+    const lead = (
+      await call('POST', '/records/leads', {
+        first_name: 'Xoán',
+        last_name: 'Vilar',
+        company: 'Adega Vilar',
+        phone: '+34 600 123 456',
+        lead_status: 'not_contacted',
+      })
+    ).data.id as string;
+
+    const take = async (name: string, fill?: (dialog: ReturnType<Page['getByRole']>) => Promise<void>) => {
+      const panel = page.getByTestId('blueprint-panel');
+      const before = await panel
+        .getByTestId('blueprint-history')
+        .getByRole('listitem')
+        .count()
+        .catch(() => 0);
+      await panel.getByRole('button', { name, exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: new RegExp(`^${name}:`) });
+      await dialog.waitFor();
+      await fill?.(dialog);
+      await dialog.getByRole('button', { name: /^Guardar y pasar a/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      await expect.poll(() => panel.getByTestId('blueprint-history').getByRole('listitem').count(), { timeout: 10_000 }).toBe(before + 1);
+    };
+
+    await journey.step(page, 'blueprints-03-record-panel', async () => {
+      await page.goto(`${journey.baseUrl}/records/leads/${lead}`);
+      const panel = page.getByTestId('blueprint-panel');
+      await panel.waitFor({ timeout: 15_000 });
+      await expect.poll(() => panel.getByTestId('blueprint-state').textContent()).toBe('No contactado');
+      await panel.getByText('Aún no se ha tomado ninguna transición.').waitFor();
+    });
+    await journey.step(page, 'blueprints-04-no-answer', async () => {
+      await take('Sin respuesta', async (dialog) => {
+        await dialog.getByRole('textbox', { name: /^Nota/ }).fill('Llamé a las 10, no contesta');
+      });
+      await page.getByTestId('blueprint-panel').getByText('“Llamé a las 10, no contesta”').waitFor();
+    });
+    await journey.step(page, 'blueprints-05-contacted', async () => {
+      await take('Contactado', async (dialog) => {
+        const note = dialog.getByRole('textbox', { name: /^Nota/ });
+        if (await note.count()) await note.fill('Hablamos por teléfono');
+      });
+    });
+    await journey.step(page, 'blueprints-06-qualified-modal', async () => {
+      const panel = page.getByTestId('blueprint-panel');
+      await panel.getByRole('button', { name: 'Cualificado', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: /^Cualificado:/ });
+      // Sent empty, the required fields are named beside their inputs.
+      await dialog.getByRole('button', { name: /^Guardar y pasar a/ }).click();
+      await dialog.getByText('Este campo es obligatorio.').first().waitFor();
+      await dialog.getByRole('combobox', { name: /^Sector/ }).click();
+      await page.getByRole('option').first().click();
+      await dialog.getByRole('textbox', { name: /^Facturación anual/ }).fill('1200000');
+      const note = dialog.getByRole('textbox', { name: /^Nota/ });
+      if (await note.count()) await note.fill('Interesados en la gama reserva');
+    });
+    await journey.step(page, 'blueprints-07-qualified', async () => {
+      const panel = page.getByTestId('blueprint-panel');
+      const dialog = page.getByRole('dialog', { name: /^Cualificado:/ });
+      await dialog.getByRole('button', { name: /^Guardar y pasar a/ }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+      await expect.poll(() => panel.getByTestId('blueprint-state').textContent(), { timeout: 10_000 }).toBe('Cualificado');
+      await expect.poll(() => panel.getByTestId('blueprint-history').getByRole('listitem').count()).toBe(3);
+      const record = (await call('GET', `/records/leads/${lead}`)).data as Record<string, unknown>;
+      expect(record.lead_status).toBe('qualified');
+      expect(record.industry).toBeTruthy();
+      expect(Number(record.annual_revenue)).toBe(1200000);
+    });
+    await journey.step(page, 'blueprints-08-edit-form-read-only', async () => {
+      await page.getByRole('button', { name: 'Editar', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Editar' });
+      await expect.poll(() => dialog.getByRole('combobox', { name: /^Estado/ }).isDisabled()).toBe(true);
+      await dialog.getByText('Se cambia con las transiciones del Blueprint').waitFor();
+      await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    });
+    await journey.step(page, 'blueprints-09-editor', async () => {
+      await page.goto(`${journey.baseUrl}/settings/automation/blueprints`);
+      await page
+        .getByTestId('blueprint-row')
+        .first()
+        .getByRole('button', { name: /^Editar/ })
+        .click();
+      await page.waitForURL(/\/settings\/automation\/blueprints\/[0-9a-f-]{36}$/);
+      const canvas = page.getByTestId('blueprint-canvas');
+      await canvas.locator('.react-flow__node').first().waitFor({ timeout: 15_000 });
+      for (const state of ['No contactado', 'Contactado', 'Cualificado']) {
+        await expect.poll(() => canvas.locator('.react-flow__node', { hasText: new RegExp(`^${state}`) }).count()).toBeGreaterThan(0);
+      }
+      expect(await canvas.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(3);
+    });
+    await journey.step(page, 'blueprints-10-transition-drawer', async () => {
+      // The list beside the diagram opens the same drawer as the arrows, from the keyboard too.
+      const item = page.getByRole('region', { name: 'Transiciones' }).getByRole('button', { name: /^Cualificado/ });
+      await item.focus();
+      await page.keyboard.press('Enter');
+      const drawer = page.getByTestId('transition-drawer');
+      await drawer.waitFor();
+      await drawer.getByText('Sector').first().waitFor();
+    });
+  });
+});

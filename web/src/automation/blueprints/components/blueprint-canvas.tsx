@@ -1,0 +1,113 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Background,
+  Controls,
+  MarkerType,
+  ReactFlow,
+  applyNodeChanges,
+  type Connection,
+  type Edge,
+  type Node,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import type { BlueprintDefinition } from '../api';
+import { edgesOf } from '../definition';
+
+interface StateData extends Record<string, unknown> {
+  label: string;
+}
+
+/**
+ * The Blueprint drawn with React Flow: a node per state (dragged to place it), an arrow per transition and source
+ * state. Connecting two nodes asks for a transition; clicking an arrow or a node opens its drawer. Positions are
+ * written back to the definition when a drag ends.
+ */
+export function BlueprintCanvas({
+  definition,
+  labelOf,
+  subtitleOf,
+  problems,
+  label,
+  onMove,
+  onConnect,
+  onOpenState,
+  onOpenTransition,
+}: {
+  definition: BlueprintDefinition;
+  labelOf: (value: string) => string;
+  /** A second line under a state's name (its time limit). */
+  subtitleOf: (value: string) => string | null;
+  /** States and transitions the server found fault with, drawn in red. */
+  problems: Set<string>;
+  label: string;
+  onMove: (value: string, position: { x: number; y: number }) => void;
+  onConnect: (from: string, to: string) => void;
+  onOpenState: (value: string) => void;
+  onOpenTransition: (id: string) => void;
+}) {
+  const [nodes, setNodes] = useState<Array<Node<StateData>>>([]);
+
+  // The definition is the truth; the local copy keeps what React Flow measures and the position while dragging.
+  useEffect(() => {
+    setNodes((current) =>
+      definition.states.map((state) => {
+        const before = current.find((node) => node.id === state.value);
+        const subtitle = subtitleOf(state.value);
+        return {
+          ...before,
+          id: state.value,
+          position: before?.dragging ? before.position : state.position,
+          data: { label: subtitle ? `${labelOf(state.value)}\n${subtitle}` : labelOf(state.value) },
+          ariaLabel: labelOf(state.value),
+          style: {
+            whiteSpace: 'pre-line',
+            fontSize: 13,
+            borderColor: problems.has(`state:${state.value}`) ? 'var(--mantine-color-red-6)' : undefined,
+            borderWidth: problems.has(`state:${state.value}`) ? 2 : undefined,
+          },
+        };
+      }),
+    );
+  }, [definition.states, labelOf, subtitleOf, problems]);
+
+  const edges = useMemo<Edge[]>(
+    () =>
+      edgesOf(definition).map((edge) => {
+        const faulty = problems.has(`transition:${edge.transitionId}`);
+        return {
+          id: edge.id,
+          source: edge.source,
+          target: edge.target,
+          label: edge.label,
+          data: { transitionId: edge.transitionId },
+          markerEnd: { type: MarkerType.ArrowClosed },
+          style: faulty ? { stroke: 'var(--mantine-color-red-6)', strokeWidth: 2 } : { strokeWidth: 1.5 },
+          labelStyle: { fontSize: 12, fill: faulty ? 'var(--mantine-color-red-7)' : undefined },
+          labelBgPadding: [6, 3] as [number, number],
+          labelBgBorderRadius: 4,
+        };
+      }),
+    [definition, problems],
+  );
+
+  return (
+    <ReactFlow
+      nodes={nodes}
+      edges={edges}
+      onNodesChange={(changes: Array<NodeChange<Node<StateData>>>) => setNodes((current) => applyNodeChanges(changes, current))}
+      onNodeDragStop={(_, node) => onMove(node.id, { x: Math.round(node.position.x), y: Math.round(node.position.y) })}
+      onConnect={(connection: Connection) => connection.source && connection.target && onConnect(connection.source, connection.target)}
+      onNodeClick={(_, node) => onOpenState(node.id)}
+      onEdgeClick={(_, edge) => onOpenTransition(String((edge.data as { transitionId: string }).transitionId))}
+      edgesReconnectable={false}
+      deleteKeyCode={null}
+      fitView
+      fitViewOptions={{ padding: 0.2 }}
+      aria-label={label}
+    >
+      <Background gap={20} />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  );
+}

@@ -8,6 +8,7 @@ import { PRUNE_EXECUTIONS_JOB, pruneExecutions } from './workflow/workflow.reten
 import { assignmentPlugin } from './assignment/index.js';
 import { escalationPlugin } from './escalation/index.js';
 import { approvalsPlugin } from './approvals/index.js';
+import { blueprintsPlugin } from './blueprints/index.js';
 import { scoringPlugin } from './scoring/index.js';
 import { functionsPlugin } from './functions/index.js';
 import { schedulesPlugin } from './schedules/index.js';
@@ -31,7 +32,7 @@ export function getWorkflowEngine(ctx: AppContext): WorkflowEngine {
 
 /**
  * Automation: workflow rules (triggers, criteria, instant and scheduled actions) and their execution log,
- * assignment rules (in the create transaction), case escalation, approval processes and scoring rules.
+ * assignment rules (in the create transaction), case escalation, approval processes, Blueprints and scoring rules.
  */
 export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
   const { records, metadata } = getRecords(ctx);
@@ -49,6 +50,8 @@ export const automationPlugin: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = 
   await app.register(schedulesPlugin, { ctx });
   // After the workflow engine subscribed: a record event runs workflow rules, then approval processes.
   await app.register(approvalsPlugin, { ctx });
+  // After approvals: a record event puts records in their Blueprint state once the approval processes ran.
+  await app.register(blueprintsPlugin, { ctx });
   // Last: its event handlers run after the other rules' (workflow → approval → Blueprint → scoring).
   await app.register(scoringPlugin, { ctx });
 };

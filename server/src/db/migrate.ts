@@ -696,6 +696,65 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       );
     `,
   },
+  {
+    name: '0021-automation-blueprints',
+    sql: `
+      -- Blueprints (AUT-4): a process as a state machine on one picklist field of a module. definition: the states
+      -- (picklist values, canvas position, time limit and escalation) and the transitions (from, to, who, criteria,
+      -- what to ask during, actions after), JSON checked by automation/blueprints. criteria: which records it governs.
+      CREATE TABLE automation_blueprints (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        description text,
+        module text NOT NULL,
+        field text NOT NULL,
+        criteria jsonb,
+        enabled boolean NOT NULL DEFAULT false,
+        owner_id uuid NOT NULL,
+        definition jsonb NOT NULL,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- At most one enabled Blueprint per field.
+      CREATE UNIQUE INDEX automation_blueprints_enabled ON automation_blueprints (module, field) WHERE enabled;
+      -- The state of each record a Blueprint governs: entered when, due when (the state's time limit), escalated or
+      -- not (escalation_level 1: the time limit's escalation ran for this entry). entered_key: the record event or the
+      -- transition that put it there, so an event handled twice enters once.
+      CREATE TABLE automation_blueprint_records (
+        blueprint_id uuid NOT NULL REFERENCES automation_blueprints (id) ON DELETE CASCADE,
+        record_id uuid NOT NULL,
+        module text NOT NULL,
+        state text NOT NULL,
+        entered_at timestamptz NOT NULL,
+        due_at timestamptz,
+        escalation_level integer NOT NULL DEFAULT 0,
+        entered_key text NOT NULL,
+        PRIMARY KEY (blueprint_id, record_id)
+      );
+      CREATE INDEX automation_blueprint_records_record ON automation_blueprint_records (record_id);
+      -- What the time-limit job reads: records past their state's time limit, not yet escalated.
+      CREATE INDEX automation_blueprint_records_overdue ON automation_blueprint_records (blueprint_id, due_at)
+        WHERE due_at IS NOT NULL AND escalation_level = 0;
+      -- One row per transition taken: who, from and to, the note, the values given and the attachment.
+      CREATE TABLE automation_blueprint_history (
+        id uuid PRIMARY KEY,
+        blueprint_id uuid NOT NULL REFERENCES automation_blueprints (id) ON DELETE CASCADE,
+        module text NOT NULL,
+        record_id uuid NOT NULL,
+        transition_id text NOT NULL,
+        transition_name text NOT NULL,
+        from_state text,
+        to_state text NOT NULL,
+        user_id uuid,
+        note text,
+        "values" jsonb NOT NULL DEFAULT '{}',
+        attachment_id uuid,
+        at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX automation_blueprint_history_record ON automation_blueprint_history (record_id, at DESC);
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

@@ -26,7 +26,7 @@ import { createDuplicatesService, type DuplicatesService } from './duplicates/du
 import { createMergeService } from './duplicates/merge.service.js';
 import { duplicateRoutes } from './duplicates/duplicates.routes.js';
 
-export type { RecordBehaviour, DuplicateMatch, NewRecord, RecordHooks } from './records/record-write.js';
+export type { RecordBehaviour, DuplicateMatch, NewRecord, RecordHooks, UpdateInput } from './records/record-write.js';
 export type { DuplicatesService } from './duplicates/duplicates.service.js';
 export type { RecordService, ApiRecord, BatchResult } from './records/record.service.js';
 export type { ModuleMeta, FieldMeta, OrgMetadata } from './metadata/metadata.types.js';

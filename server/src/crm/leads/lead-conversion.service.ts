@@ -276,6 +276,8 @@ export function createLeadConversionService(ctx: AppContext) {
         scopes,
         id,
         Object.fromEntries(CONVERSION_FIELDS.map((f) => [f, conversion[f as keyof typeof conversion]])),
+        // Converting ends a lead's Blueprint (its status becomes converted): the one other write allowed to change it.
+        { allowBlueprintField: true },
       );
 
       const converted = { leadId: id, contactId, accountId, dealId };

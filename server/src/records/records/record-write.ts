@@ -42,10 +42,12 @@ export interface RecordHooks {
   beforeInsert?: Array<(trx: Trx, auth: AuthContext, view: ModuleView, items: NewRecord[]) => Promise<void>>;
   /**
    * Before an existing record is changed (`update`) or moved to the recycle bin (`delete`), with the record read and
-   * locked: may refuse by throwing an AppError (a record under approval is locked). Runs for single, mass and bulk
-   * updates and deletes.
+   * locked: may refuse by throwing an AppError (a record under approval is locked; a Blueprint's field changes only
+   * through its transitions). Runs for single, mass and bulk updates and deletes; an update passes what it brings.
    */
-  beforeUpdate?: Array<(trx: Trx, auth: AuthContext, view: ModuleView, current: RecordRow, change: 'update' | 'delete') => Promise<void>>;
+  beforeUpdate?: Array<
+    (trx: Trx, auth: AuthContext, view: ModuleView, current: RecordRow, change: 'update' | 'delete', input?: UpdateInput) => Promise<void>
+  >;
   /** After records were inserted (`created`) or changed; `rows` hold every field. */
   afterWrite: Array<(trx: Trx, metadata: OrgMetadata, module: ModuleMeta, rows: RecordRow[], created: boolean) => Promise<void>>;
   /**
@@ -59,6 +61,19 @@ export interface RecordHooks {
     scopes: (module: string) => RecordScope,
     batch: Array<Record<string, unknown>>,
   ) => Promise<Array<{ matches: DuplicateMatch[]; repeats: number | null }>>;
+}
+
+/** What an update brings, as `beforeUpdate` hooks see it. */
+export interface UpdateInput {
+  /** The values sent, by API name, as given (not yet checked). */
+  values: Record<string, unknown>;
+  /** The write of a Blueprint transition (or of a lead's conversion): it may change a Blueprint's field. */
+  allowBlueprintField?: boolean;
+}
+
+/** Options of an update: `allowBlueprintField` lets this write change the field of a Blueprint governing the record. */
+export interface UpdateOptions {
+  allowBlueprintField?: boolean;
 }
 
 /** A record about to be inserted, as `beforeInsert` hooks see it. */

@@ -39,6 +39,7 @@ import {
   type FieldError,
   type RecordBehaviour,
   type RecordHooks,
+  type UpdateOptions,
 } from './record-write.js';
 
 export type ApiRecord = Record<string, unknown> & { id: string };
@@ -541,12 +542,15 @@ export function createRecordService(
     scopes: (module: string) => RecordScope,
     id: string,
     input: unknown,
+    options: UpdateOptions = {},
   ): Promise<{ row: RecordRow; changed: boolean }> {
     const { module, metadata } = view;
     const scope = scopes(module.apiName);
     const current = await findVisible(trx, view, scope, id, true);
     if (!isOwnerInScope(scope.write, current.owner_id)) throw forbidden('You can see this record but not change it.');
-    for (const hook of hooks.beforeUpdate ?? []) await hook(trx, auth, view, current, 'update');
+    const given = input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+    for (const hook of hooks.beforeUpdate ?? [])
+      await hook(trx, auth, view, current, 'update', { values: given, allowBlueprintField: options.allowBlueprintField });
     const prepared = prepareValues(input, view, { auth, current, orgCurrency: auth.organization.currency });
     await applyBehaviour(trx, auth, module, prepared.values, current);
     const errors = [...prepared.errors, ...checkRequired(view, prepared.values, current)];

@@ -156,5 +156,60 @@ describe.skipIf(!hasChromium)('Blueprint journey', () => {
       await drawer.waitFor();
       await drawer.getByText('Sector').first().waitFor();
     });
+    await journey.step(page, 'blueprints-11-refused-save', async () => {
+      await page.getByTestId('transition-drawer').getByRole('button', { name: 'Hecho' }).click();
+      const states = page.getByRole('region', { name: 'Estados' });
+      await states.getByRole('button', { name: /^Contactado/ }).click();
+      const drawer = page.getByTestId('state-drawer');
+      await drawer.getByRole('textbox', { name: /^Plazo \(horas\)/ }).fill('48');
+      await drawer.getByRole('combobox', { name: /^Al vencer el plazo/ }).click();
+      await page.getByRole('option', { name: 'Un usuario' }).click();
+      await drawer.getByRole('button', { name: 'Hecho' }).click();
+      await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+      // The server's 400 names definition.states[2].escalation.userId: the message sits on that state.
+      await states.getByRole('alert').filter({ hasText: 'Name the user (userId).' }).waitFor({ timeout: 10_000 });
+      await states.getByText('Revisar').waitFor();
+    });
+    await journey.step(page, 'blueprints-12-saved', async () => {
+      const states = page.getByRole('region', { name: 'Estados' });
+      await states.getByRole('button', { name: /^Contactado/ }).click();
+      const drawer = page.getByTestId('state-drawer');
+      await drawer.getByRole('combobox', { name: /^Usuario/ }).click();
+      await page.getByRole('option', { name: 'Iria Castro' }).click();
+      await drawer.getByRole('button', { name: 'Hecho' }).click();
+      await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+      await page.getByText('Blueprint guardado').waitFor({ timeout: 10_000 });
+      await page.reload();
+      await page
+        .getByRole('region', { name: 'Estados' })
+        .getByRole('button', { name: /^Contactado\s*Plazo: 48 h/ })
+        .waitFor({ timeout: 10_000 });
+    });
+    await journey.step(page, 'blueprints-13-connect', async () => {
+      // Drawing a transition: drag from "Basura" to "No contactado"; its drawer opens, named after the target.
+      const canvas = page.getByTestId('blueprint-canvas');
+      const edges = await canvas.locator('.react-flow__edge').count();
+      const source = canvas.locator('.react-flow__node[data-id="junk"] .react-flow__handle.source');
+      const target = canvas.locator('.react-flow__node[data-id="not_contacted"]');
+      const from = (await source.boundingBox())!;
+      const to = (await target.boundingBox())!;
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+      await page.mouse.up();
+      const drawer = page.getByTestId('transition-drawer');
+      await drawer.waitFor({ timeout: 5_000 });
+      await expect.poll(() => drawer.getByRole('textbox', { name: /^Nombre/ }).inputValue()).toBe('No contactado');
+      await drawer.getByRole('button', { name: 'Hecho' }).click();
+      await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+      await page.getByText('Blueprint guardado').first().waitFor({ timeout: 10_000 });
+      await expect.poll(() => canvas.locator('.react-flow__edge').count()).toBe(edges + 1);
+      const [saved] = (await call('GET', '/automation/blueprints')).items as Array<{
+        definition: { transitions: Array<{ from: string[]; to: string }> };
+      }>;
+      expect(
+        saved!.definition.transitions.some((transition) => transition.to === 'not_contacted' && transition.from.includes('junk')),
+      ).toBe(true);
+    });
   });
 });

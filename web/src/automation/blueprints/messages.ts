@@ -38,6 +38,14 @@ const es = {
   criteria: 'Registros que gobierna',
   criteriaNone: 'Todos los registros',
   canvas: 'Diagrama del Blueprint',
+  canvasA11y: {
+    node: 'Pulsa Intro o espacio para seleccionar el estado; las flechas lo mueven. La lista de estados abre su configuración.',
+    edge: 'Pulsa Intro o espacio para seleccionar la transición. La lista de transiciones abre su configuración.',
+    controls: 'Controles del diagrama',
+    zoomIn: 'Acercar',
+    zoomOut: 'Alejar',
+    fitView: 'Ver todo',
+  },
   canvasHint:
     'Arrastra los estados para colocarlos; une el borde de un estado con otro para crear una transición; haz clic en una flecha o en un estado para editarlo.',
   addState: 'Añadir estado',
@@ -139,6 +147,14 @@ const en: typeof es = {
   criteria: 'Records it governs',
   criteriaNone: 'All records',
   canvas: 'Blueprint diagram',
+  canvasA11y: {
+    node: 'Press Enter or Space to select the state; the arrow keys move it. The list of states opens its settings.',
+    edge: 'Press Enter or Space to select the transition. The list of transitions opens its settings.',
+    controls: 'Diagram controls',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    fitView: 'Fit view',
+  },
   canvasHint:
     'Drag states to place them; connect the edge of one state to another to make a transition; click an arrow or a state to edit it.',
   addState: 'Add state',

@@ -242,9 +242,17 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
       'approval_approved',
       'approval_rejected',
       'approval_recalled',
+      'blueprint_transition',
     ];
     const key = known.includes(entry.kind) ? entry.kind : 'other';
-    return t(`record.kinds.${key}`, { actor, kind: entry.kind, process: entry.data.process ?? '', step: entry.data.step ?? '' });
+    return t(`record.kinds.${key}`, {
+      actor,
+      kind: entry.kind,
+      process: entry.data.process ?? '',
+      step: entry.data.step ?? '',
+      transition: entry.data.transition ?? '',
+      blueprint: entry.data.blueprint ?? '',
+    });
   };
   const show = (apiName: string, value: unknown) => {
     const field = fields.get(apiName);
@@ -278,9 +286,10 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
                   ))}
                 </Stack>
               )}
-              {typeof entry.data.comment === 'string' && entry.data.comment && (
+              {/* An approval's comment, a Blueprint transition's note. */}
+              {typeof (entry.data.comment ?? entry.data.note) === 'string' && Boolean(entry.data.comment ?? entry.data.note) && (
                 <Text size="sm" fs="italic" mt={4}>
-                  “{entry.data.comment}”
+                  “{String(entry.data.comment ?? entry.data.note)}”
                 </Text>
               )}
               <Text size="xs" c="dimmed" mt={4}>

@@ -11,6 +11,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import { useTranslation } from 'react-i18next';
 import type { BlueprintDefinition } from '../api';
 import { edgesOf } from '../definition';
 
@@ -46,6 +47,7 @@ export function BlueprintCanvas({
   onOpenState: (value: string) => void;
   onOpenTransition: (id: string) => void;
 }) {
+  const { t } = useTranslation('automationBlueprints');
   const [nodes, setNodes] = useState<Array<Node<StateData>>>([]);
 
   // The definition is the truth; the local copy keeps what React Flow measures and the position while dragging.
@@ -105,6 +107,15 @@ export function BlueprintCanvas({
       fitView
       fitViewOptions={{ padding: 0.2 }}
       aria-label={label}
+      ariaLabelConfig={{
+        'node.a11yDescription.default': t('canvasA11y.node'),
+        'node.a11yDescription.keyboardDisabled': t('canvasA11y.node'),
+        'edge.a11yDescription.default': t('canvasA11y.edge'),
+        'controls.ariaLabel': t('canvasA11y.controls'),
+        'controls.zoomIn.ariaLabel': t('canvasA11y.zoomIn'),
+        'controls.zoomOut.ariaLabel': t('canvasA11y.zoomOut'),
+        'controls.fitView.ariaLabel': t('canvasA11y.fitView'),
+      }}
     >
       <Background gap={20} />
       <Controls showInteractive={false} />

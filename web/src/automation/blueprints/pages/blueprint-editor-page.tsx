@@ -5,10 +5,10 @@ import {
   Badge,
   Box,
   Button,
-  Grid,
   Group,
   Paper,
   Select,
+  SimpleGrid,
   Stack,
   Switch,
   Text,
@@ -193,103 +193,99 @@ function Editor({ blueprint, module }: { blueprint: Blueprint; module: ModuleDet
         label={t('criteria')}
         emptyLabel={t('criteriaNone')}
       />
-      <Grid gap="md">
-        <Grid.Col span={{ base: 12, lg: 8 }}>
-          <Paper withBorder radius="md" h={560} style={{ overflow: 'hidden' }} data-testid="blueprint-canvas">
-            <BlueprintCanvas
-              definition={definition}
-              labelOf={stateLabel}
-              subtitleOf={stateSubtitle}
-              problems={faulty}
-              label={t('canvas')}
-              onMove={(value, position) => edit(updateState(definition, value, { position }))}
-              onConnect={handleConnect}
-              onOpenState={setOpenState}
-              onOpenTransition={setOpenTransition}
-            />
-          </Paper>
-          <Text size="xs" c="dimmed" mt={4}>
-            {t('canvasHint')}
-          </Text>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 4 }}>
-          <Stack gap="md">
-            <Paper withBorder radius="md" p="md" component="section" aria-label={t('states')}>
-              <Title order={4} mb="xs">
-                {t('states')}
-              </Title>
-              <Stack gap={4} role="list">
-                {definition.states.map((candidate) => (
-                  <ListButton
-                    key={candidate.value}
-                    title={stateLabel(candidate.value)}
-                    subtitle={stateSubtitle(candidate.value) ?? t('noLimit')}
-                    problems={problems.byPlace.get(`state:${candidate.value}`) ?? []}
-                    onClick={() => setOpenState(candidate.value)}
-                  />
-                ))}
-              </Stack>
-              <Group gap="xs" mt="sm" align="flex-end" wrap="nowrap">
-                <Select
-                  label={t('addState')}
-                  placeholder={unused.length === 0 ? t('allStatesUsed') : t('addStateHint')}
-                  data={unused.map((option) => ({ value: option.code, label: labelIn(option.labels, i18n.language) }))}
-                  value={stateToAdd}
-                  onChange={setStateToAdd}
-                  disabled={unused.length === 0}
-                  style={{ flex: 1 }}
-                />
-                <Button
-                  variant="light"
-                  leftSection={<IconPlus size={16} />}
-                  disabled={!stateToAdd}
-                  onClick={() => {
-                    if (!stateToAdd) return;
-                    edit(addState(definition, stateToAdd));
-                    setStateToAdd(null);
-                  }}
-                >
-                  {t('addState')}
-                </Button>
-              </Group>
-            </Paper>
-            <Paper withBorder radius="md" p="md" component="section" aria-label={t('transitions')}>
-              <Group justify="space-between" mb="xs">
-                <Title order={4}>{t('transitions')}</Title>
-                <Button
-                  size="xs"
-                  variant="light"
-                  leftSection={<IconPlus size={14} />}
-                  disabled={definition.states.length === 0}
-                  onClick={handleNewTransition}
-                >
-                  {t('newTransition')}
-                </Button>
-              </Group>
-              {definition.transitions.length === 0 ? (
-                <Text size="sm" c="dimmed">
-                  {t('noTransitions')}
-                </Text>
-              ) : (
-                <Stack gap={4} role="list">
-                  {definition.transitions.map((candidate) => (
-                    <ListButton
-                      key={candidate.id}
-                      title={candidate.name}
-                      subtitle={t('transitionSummary', {
-                        from: candidate.from.map(stateLabel).join(', '),
-                        to: stateLabel(candidate.to),
-                      })}
-                      problems={problems.byPlace.get(`transition:${candidate.id}`) ?? []}
-                      onClick={() => setOpenTransition(candidate.id)}
-                    />
-                  ))}
-                </Stack>
-              )}
-            </Paper>
+      <Box>
+        <Paper withBorder radius="md" h={560} style={{ overflow: 'hidden' }} data-testid="blueprint-canvas">
+          <BlueprintCanvas
+            definition={definition}
+            labelOf={stateLabel}
+            subtitleOf={stateSubtitle}
+            problems={faulty}
+            label={t('canvas')}
+            onMove={(value, position) => edit(updateState(definition, value, { position }))}
+            onConnect={handleConnect}
+            onOpenState={setOpenState}
+            onOpenTransition={setOpenTransition}
+          />
+        </Paper>
+        <Text size="xs" c="dimmed" mt={4}>
+          {t('canvasHint')}
+        </Text>
+      </Box>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <Paper withBorder radius="md" p="md" component="section" aria-label={t('states')}>
+          <Title order={4} mb="xs">
+            {t('states')}
+          </Title>
+          <Stack gap={4} role="list">
+            {definition.states.map((candidate) => (
+              <ListButton
+                key={candidate.value}
+                title={stateLabel(candidate.value)}
+                subtitle={stateSubtitle(candidate.value) ?? t('noLimit')}
+                problems={problems.byPlace.get(`state:${candidate.value}`) ?? []}
+                onClick={() => setOpenState(candidate.value)}
+              />
+            ))}
           </Stack>
-        </Grid.Col>
-      </Grid>
+          <Group gap="xs" mt="sm" align="flex-end" wrap="nowrap">
+            <Select
+              label={t('addState')}
+              placeholder={unused.length === 0 ? t('allStatesUsed') : t('addStateHint')}
+              data={unused.map((option) => ({ value: option.code, label: labelIn(option.labels, i18n.language) }))}
+              value={stateToAdd}
+              onChange={setStateToAdd}
+              disabled={unused.length === 0}
+              style={{ flex: 1 }}
+            />
+            <Button
+              variant="light"
+              leftSection={<IconPlus size={16} />}
+              disabled={!stateToAdd}
+              onClick={() => {
+                if (!stateToAdd) return;
+                edit(addState(definition, stateToAdd));
+                setStateToAdd(null);
+              }}
+            >
+              {t('addState')}
+            </Button>
+          </Group>
+        </Paper>
+        <Paper withBorder radius="md" p="md" component="section" aria-label={t('transitions')}>
+          <Group justify="space-between" mb="xs">
+            <Title order={4}>{t('transitions')}</Title>
+            <Button
+              size="xs"
+              variant="light"
+              leftSection={<IconPlus size={14} />}
+              disabled={definition.states.length === 0}
+              onClick={handleNewTransition}
+            >
+              {t('newTransition')}
+            </Button>
+          </Group>
+          {definition.transitions.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('noTransitions')}
+            </Text>
+          ) : (
+            <Stack gap={4} role="list">
+              {definition.transitions.map((candidate) => (
+                <ListButton
+                  key={candidate.id}
+                  title={candidate.name}
+                  subtitle={t('transitionSummary', {
+                    from: candidate.from.map(stateLabel).join(', '),
+                    to: stateLabel(candidate.to),
+                  })}
+                  problems={problems.byPlace.get(`transition:${candidate.id}`) ?? []}
+                  onClick={() => setOpenTransition(candidate.id)}
+                />
+              ))}
+            </Stack>
+          )}
+        </Paper>
+      </SimpleGrid>
       <TransitionDrawer
         transition={transition}
         states={stateOptions}

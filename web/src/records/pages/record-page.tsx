@@ -243,6 +243,7 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
       'approval_rejected',
       'approval_recalled',
       'blueprint_transition',
+      'blueprint_overdue',
     ];
     const key = known.includes(entry.kind) ? entry.kind : 'other';
     return t(`record.kinds.${key}`, {

@@ -302,6 +302,21 @@ describe('the lead qualification of the article', () => {
     expect(kinds.filter((kind: string) => kind === 'blueprint_transition')).toHaveLength(3);
     expect(kinds).toContain('blueprint_overdue');
 
+    // A record event handled again (at least once delivery) does not restart the state.
+    const engine = createBlueprintEngine(t.app.ctx, getRecords(t.app.ctx));
+    const event = { id: 'replayed-event', type: 'record.updated', orgId: admin.orgId, createdAt: new Date(), attempt: 2 };
+    await engine.handleEvent({
+      ...event,
+      payload: { module: 'leads', id, changes: { lead_status: { from: 'contacted', to: 'qualified' } } },
+    });
+    expect((await panel(rep, id)).state.enteredAt).toBe(qualified.state.enteredAt);
+
+    // Converting the lead is the one other write that changes its status: it leaves the Blueprint.
+    const conversion = await t.request('POST', `/api/v1/records/leads/${id}/convert`, { as: rep, body: {} });
+    expect(conversion.statusCode, conversion.body).toBe(200);
+    expect((await leadOf(id)).lead_status).toBe('converted');
+    expect((await panel(rep, id)).blueprint).toBeNull();
+
     // A lead outside the Blueprint's states (converted, future) is not governed: its status changes freely.
     const free = await createLead(rep, { last_name: 'Libre', lead_status: 'future' });
     expect((await panel(rep, free)).blueprint).toBeNull();

@@ -130,8 +130,8 @@ describe.skipIf(!hasChromium)('Blueprint journey', () => {
       const dialog = page.getByRole('dialog', { name: 'Editar' });
       await expect.poll(() => dialog.getByRole('combobox', { name: /^Estado/ }).isDisabled()).toBe(true);
       await dialog.getByText('Se cambia con las transiciones del Blueprint').waitFor();
-      await dialog.getByRole('button', { name: 'Cancelar' }).click();
     });
+    await page.getByRole('dialog', { name: 'Editar' }).getByRole('button', { name: 'Cancelar' }).click();
     await journey.step(page, 'blueprints-09-editor', async () => {
       await page.goto(`${journey.baseUrl}/settings/automation/blueprints`);
       await page

@@ -211,5 +211,34 @@ describe.skipIf(!hasChromium)('Blueprint journey', () => {
         saved!.definition.transitions.some((transition) => transition.to === 'not_contacted' && transition.from.includes('junk')),
       ).toBe(true);
     });
+    await journey.step(page, 'blueprints-14-new-blueprint', async () => {
+      await page.goto(`${journey.baseUrl}/settings/automation/blueprints`);
+      await page.getByRole('button', { name: 'Nuevo Blueprint' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Nuevo Blueprint' });
+      await dialog.getByRole('textbox', { name: /^Nombre/ }).fill('Embudo de oportunidades');
+      await dialog.getByRole('combobox', { name: /^Módulo/ }).click();
+      await page.getByRole('option', { name: 'Oportunidades' }).click();
+      await dialog.getByRole('combobox', { name: /^Campo de lista de selección/ }).click();
+      await page.getByRole('option', { name: 'Etapa' }).click();
+      await dialog.getByRole('button', { name: 'Crear' }).click();
+      await page.waitForURL(/\/settings\/automation\/blueprints\/[0-9a-f-]{36}$/);
+      const canvas = page.getByTestId('blueprint-canvas');
+      await expect.poll(() => canvas.locator('.react-flow__node').count(), { timeout: 10_000 }).toBe(1);
+      await page.getByRole('combobox', { name: 'Añadir estado' }).click();
+      await page.getByRole('option').first().click();
+      await page.getByRole('button', { name: 'Añadir estado' }).click();
+      await expect.poll(() => canvas.locator('.react-flow__node').count()).toBe(2);
+      await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+      await page.getByText('Blueprint guardado').first().waitFor({ timeout: 10_000 });
+      const { items } = (await call('GET', '/automation/blueprints')) as {
+        items: Array<{ name: string; module: string; field: string; enabled: boolean; definition: { states: unknown[] } }>;
+      };
+      expect(items.find((item) => item.name === 'Embudo de oportunidades')).toMatchObject({
+        module: 'deals',
+        field: 'stage',
+        enabled: false,
+      });
+      expect(items.find((item) => item.name === 'Embudo de oportunidades')!.definition.states).toHaveLength(2);
+    });
   });
 });

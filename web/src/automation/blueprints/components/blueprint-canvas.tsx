@@ -5,6 +5,7 @@ import {
   MarkerType,
   ReactFlow,
   applyNodeChanges,
+  useReactFlow,
   type Connection,
   type Edge,
   type Node,
@@ -17,6 +18,20 @@ import { edgesOf } from '../definition';
 
 interface StateData extends Record<string, unknown> {
   label: string;
+}
+
+// Never zoom past natural size: a Blueprint with one or two states would otherwise fill the canvas.
+const FIT = { padding: 0.2, maxZoom: 1 };
+
+/** A state added from the list may land outside the view: fit the view again whenever the number of states changes. */
+function FitOnNewState({ count }: { count: number }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    // After React Flow has measured the new node.
+    const timer = setTimeout(() => void flow.fitView({ ...FIT, duration: 200 }), 50);
+    return () => clearTimeout(timer);
+  }, [count, flow]);
+  return null;
 }
 
 /**
@@ -105,7 +120,7 @@ export function BlueprintCanvas({
       edgesReconnectable={false}
       deleteKeyCode={null}
       fitView
-      fitViewOptions={{ padding: 0.2 }}
+      fitViewOptions={FIT}
       aria-label={label}
       ariaLabelConfig={{
         'node.a11yDescription.default': t('canvasA11y.node'),
@@ -117,6 +132,7 @@ export function BlueprintCanvas({
         'controls.fitView.ariaLabel': t('canvasA11y.fitView'),
       }}
     >
+      <FitOnNewState count={definition.states.length} />
       <Background gap={20} />
       <Controls showInteractive={false} />
     </ReactFlow>

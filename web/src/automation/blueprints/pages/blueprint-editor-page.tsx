@@ -227,7 +227,7 @@ function Editor({ blueprint, module }: { blueprint: Blueprint; module: ModuleDet
               />
             ))}
           </Stack>
-          <Group gap="xs" mt="sm" align="flex-end" wrap="nowrap">
+          <Group gap="xs" mt="sm" align="flex-end">
             <Select
               label={t('addState')}
               placeholder={unused.length === 0 ? t('allStatesUsed') : t('addStateHint')}
@@ -235,7 +235,7 @@ function Editor({ blueprint, module }: { blueprint: Blueprint; module: ModuleDet
               value={stateToAdd}
               onChange={setStateToAdd}
               disabled={unused.length === 0}
-              style={{ flex: 1 }}
+              style={{ flex: '1 1 200px' }}
             />
             <Button
               variant="light"

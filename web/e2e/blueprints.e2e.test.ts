@@ -112,6 +112,11 @@ describe.skipIf(!hasChromium)('Blueprint journey', () => {
       await dialog.getByRole('textbox', { name: /^Facturación anual/ }).fill('1200000');
       const note = dialog.getByRole('textbox', { name: /^Nota/ });
       if (await note.count()) await note.fill('Interesados en la gama reserva');
+      // The optional attachment: uploaded to the record's files when chosen, its id sent with the transition.
+      const chooser = page.waitForEvent('filechooser');
+      await dialog.getByRole('button', { name: 'Elegir archivo' }).click();
+      await (await chooser).setFiles({ name: 'visita.txt', mimeType: 'text/plain', buffer: Buffer.from('Notas de la visita') });
+      await dialog.getByRole('link', { name: 'visita.txt' }).waitFor({ timeout: 10_000 });
     });
     await journey.step(page, 'blueprints-07-qualified', async () => {
       const panel = page.getByTestId('blueprint-panel');
@@ -124,6 +129,7 @@ describe.skipIf(!hasChromium)('Blueprint journey', () => {
       expect(record.lead_status).toBe('qualified');
       expect(record.industry).toBeTruthy();
       expect(Number(record.annual_revenue)).toBe(1200000);
+      await page.getByRole('region', { name: 'Archivos' }).getByRole('link', { name: 'visita.txt' }).waitFor({ timeout: 10_000 });
     });
     await journey.step(page, 'blueprints-08-edit-form-read-only', async () => {
       await page.getByRole('button', { name: 'Editar', exact: true }).click();

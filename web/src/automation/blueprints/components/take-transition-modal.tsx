@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Anchor, Button, FileButton, Group, Stack, Text, Textarea } from '@mantine/core';
 import { IconPaperclip } from '@tabler/icons-react';
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import i18n from 'i18next';
 import { ApiError, apiUpload } from '../../../app/api';
@@ -108,6 +108,7 @@ function TakeForm({
   const { t } = useTranslation('automationBlueprints');
   const recordId = record?.id ?? '';
   const take = useTakeTransition(module.apiName, recordId);
+  const client = useQueryClient();
   const fields = transition.requiredFields.map((required) => fieldOf(module, required));
   const [values, setValues] = useState<Record<string, unknown>>(() =>
     Object.fromEntries(fields.map((field) => [field.apiName, record?.[field.apiName] ?? null])),
@@ -121,7 +122,11 @@ function TakeForm({
       form.append('file', file, file.name);
       return apiUpload<{ id: string; name: string }>(`/records/${module.apiName}/${recordId}/attachments`, form);
     },
-    onSuccess: (file) => setAttachment({ id: file.id, name: file.name }),
+    onSuccess: (file) => {
+      setAttachment({ id: file.id, name: file.name });
+      // The file is the record's from now on, whether or not the transition is taken: its files panel shows it.
+      void client.invalidateQueries({ queryKey: ['records', module.apiName, recordId, 'attachments'] });
+    },
   });
   const serverErrors = problemsByField(take.error);
   const errors = { ...serverErrors, ...localErrors };

@@ -77,6 +77,20 @@ export interface Target {
   module: ModuleMeta;
 }
 
+/** An organization's module with its metadata, time zone and schema (undefined when either is gone). Blueprints use it too. */
+export async function findTarget(
+  executor: Executor,
+  metadataStore: MetadataStore,
+  orgId: string,
+  moduleName: string,
+): Promise<Target | undefined> {
+  const org = await findOrganization(executor, orgId);
+  if (!org) return undefined;
+  const metadata = await metadataStore.get(orgId, org.schema);
+  const module = metadata.modules.get(moduleName);
+  return module ? { orgId, schema: org.schema, timeZone: org.timeZone, metadata, module } : undefined;
+}
+
 /** The local date (YYYY-MM-DD) of a moment in a time zone. */
 const localDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
@@ -102,13 +116,7 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
   const { database } = ctx;
   const notifier = createNotifier(ctx);
 
-  async function targetOf(orgId: string, moduleName: string): Promise<Target | undefined> {
-    const org = await findOrganization(database.db, orgId);
-    if (!org) return undefined;
-    const metadata = await deps.metadata.get(orgId, org.schema);
-    const module = metadata.modules.get(moduleName);
-    return module ? { orgId, schema: org.schema, timeZone: org.timeZone, metadata, module } : undefined;
-  }
+  const targetOf = (orgId: string, moduleName: string) => findTarget(database.db, deps.metadata, orgId, moduleName);
 
   /** Whether the record meets a filter now (null: every record), judged with every field visible. */
   async function meets(executor: Executor, target: Target, criteria: unknown, recordId: string, userId: string): Promise<boolean> {

@@ -60,14 +60,14 @@ export function createBlueprintRecordService(
   }
 
   /** Whether the caller is among the transition's `who` (empty: anyone who may edit; administrators always). */
-  async function isAllowed(auth: AuthContext, transition: BlueprintTransition, row: RecordRow): Promise<boolean> {
+  async function isAllowed(executor: Executor, auth: AuthContext, transition: BlueprintTransition, row: RecordRow): Promise<boolean> {
     const who = transition.before?.who;
     if (auth.isAdmin || (!who?.owner && !who?.users?.length && !who?.roles?.length && !who?.groups?.length)) return true;
     if (who.owner && row.owner_id === auth.userId) return true;
     if (who.users?.includes(auth.userId)) return true;
     if (auth.roleId && who.roles?.includes(auth.roleId)) return true;
     for (const groupId of who.groups ?? [])
-      if ((await listActivePoolUsers(database.db, auth.orgId, { groupId })).includes(auth.userId)) return true;
+      if ((await listActivePoolUsers(executor, auth.orgId, { groupId })).includes(auth.userId)) return true;
     return false;
   }
 
@@ -116,7 +116,7 @@ export function createBlueprintRecordService(
     if (writable && !pending)
       for (const transition of blueprint.definition.transitions) {
         if (!transition.from.includes(state.state)) continue;
-        if (!(await isAllowed(auth, transition, row)) || !(await meetsCriteria(database.db, target, transition, id))) continue;
+        if (!(await isAllowed(database.db, auth, transition, row)) || !(await meetsCriteria(database.db, target, transition, id))) continue;
         transitions.push({
           id: transition.id,
           name: transition.name,
@@ -160,7 +160,13 @@ export function createBlueprintRecordService(
   }
 
   /** The values, note and attachment a transition asks for, checked (400 naming every missing or unwanted one). */
-  async function checkDuring(auth: AuthContext, moduleName: string, id: string, transition: BlueprintTransition, body: TransitionBody) {
+  function checkDuring(
+    moduleName: string,
+    id: string,
+    transition: BlueprintTransition,
+    body: TransitionBody,
+    file: { module: string | null; recordId: string | null } | undefined,
+  ) {
     const during = transition.during ?? {};
     const required = during.requiredFields ?? [];
     const values = body.values ?? {};
@@ -182,11 +188,8 @@ export function createBlueprintRecordService(
         errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
         { field: errors[0]!.field, reason: 'required', fields: errors.map((e) => e.field), errors },
       );
-    if (body.attachmentId) {
-      const file = await files.get(auth, body.attachmentId).catch(() => undefined);
-      if (!file || file.module !== moduleName || file.recordId !== id)
-        throw badRequest('No file attached to this record has this id.', 'attachmentId');
-    }
+    if (body.attachmentId && (!file || file.module !== moduleName || file.recordId !== id))
+      throw badRequest('No file attached to this record has this id.', 'attachmentId');
     return { values, note };
   }
 
@@ -200,6 +203,8 @@ export function createBlueprintRecordService(
     const target = await targetOf(auth, moduleName);
     const view = moduleView(auth, target.metadata, moduleName, 'edit');
     const language = languageOf(auth);
+    // Read before the transaction (the file service reads through the shared pool).
+    const file = body.attachmentId ? await files.get(auth, body.attachmentId).catch(() => undefined) : undefined;
     await database.transaction('automation.blueprint-transition', async (trx) => {
       const scopes = await loadRecordScopes(trx, auth);
       const row = await deps.records.lockWritable(trx, view, scopes, id);
@@ -221,10 +226,10 @@ export function createBlueprintRecordService(
           `The record is no longer in a state this transition leaves (it is now “${valueLabel(picklist, state.state, language)}”).`,
           { reason: 'state_changed', state: state.state },
         );
-      if (!(await isAllowed(auth, transition, row))) throw forbidden('This transition is not open to you.');
+      if (!(await isAllowed(trx, auth, transition, row))) throw forbidden('This transition is not open to you.');
       if (!(await meetsCriteria(trx, target, transition, id)))
         throw forbidden('The record does not meet the conditions of this transition.');
-      const { values, note } = await checkDuring(auth, moduleName, id, transition, body);
+      const { values, note } = checkDuring(moduleName, id, transition, body, file);
       await deps.records.updateOne(
         trx,
         auth,

@@ -12,7 +12,6 @@ import {
   type MetadataStore,
   type ModuleMeta,
   type ModuleView,
-  type OrgMetadata,
   type RecordRow,
   type RecordService,
   type UpdateInput,
@@ -27,7 +26,7 @@ import {
   ruleActor,
 } from '../workflow/workflow.repository.js';
 import type { Action } from '../workflow/workflow.schemas.js';
-import { criteriaFields } from '../approvals/approval.engine.js';
+import { criteriaFields, findTarget, type Target } from '../approvals/approval.engine.js';
 import {
   enterState,
   findBlueprint,
@@ -39,14 +38,8 @@ import {
 } from './blueprint.repository.js';
 import { lockedFieldMessage } from './blueprint.texts.js';
 
-/** Where a Blueprint works: the organization and the record's module. */
-export interface Target {
-  orgId: string;
-  schema: string;
-  timeZone: string;
-  metadata: OrgMetadata;
-  module: ModuleMeta;
-}
+/** Where a Blueprint works: the organization and the record's module (as for approvals). */
+export type { Target };
 
 const HOUR = 3_600_000;
 
@@ -68,13 +61,7 @@ export function valueOf(module: ModuleMeta, field: string, row: RecordRow): stri
 export function createBlueprintEngine(ctx: AppContext, deps: { records: RecordService; metadata: MetadataStore }) {
   const { database } = ctx;
 
-  async function targetOf(orgId: string, moduleName: string): Promise<Target | undefined> {
-    const org = await findOrganization(database.db, orgId);
-    if (!org) return undefined;
-    const metadata = await deps.metadata.get(orgId, org.schema);
-    const module = metadata.modules.get(moduleName);
-    return module ? { orgId, schema: org.schema, timeZone: org.timeZone, metadata, module } : undefined;
-  }
+  const targetOf = (orgId: string, moduleName: string) => findTarget(database.db, deps.metadata, orgId, moduleName);
 
   /** Whether a live record meets a filter now (null: every record), judged with every field visible. */
   async function meets(executor: Executor, target: Pick<Target, 'schema' | 'metadata' | 'module'>, criteria: unknown, recordId: string) {

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestUser } from '../../test/test-app.js';
 import { waitFor } from '../../test/wait-for.js';
+import { multipartBody } from '../../test/multipart.js';
 import { getRecords } from '../../records/index.js';
 import { createBlueprintEngine } from './blueprint.engine.js';
 import { createBlueprintRunner } from './blueprint.runner.js';
@@ -19,6 +23,8 @@ let stranger: TestUser;
 const BLUEPRINTS = '/api/v1/automation/blueprints';
 const RECORDS = '/api/v1/automation/blueprint-records';
 const HOUR = 3_600_000;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clave-blueprints-'));
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
 
 async function ok(response: { statusCode: number; body: string; data: any }, status = 200) {
   expect(response.statusCode, response.body).toBe(status);
@@ -56,7 +62,7 @@ const ratingBlueprint = (extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  t = await createTestContext();
+  t = await createTestContext({ dataDir });
   admin = await t.make.org();
   rep = await t.make.user(admin, { name: 'Rita Comercial' });
   viewer = await t.make.user(admin, { name: 'Víctor Mira' });
@@ -66,7 +72,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Attaches a small PDF to a lead; returns the file's id. */
+async function attach(as: TestUser, id: string): Promise<string> {
+  const { body, contentType } = await multipartBody({}, { name: 'llamada.pdf', content: PDF, type: 'application/pdf' });
+  const response = await t.request('POST', `/api/v1/records/leads/${id}/attachments`, {
+    as,
+    body,
+    headers: { 'content-type': contentType },
+  });
+  return (await ok(response, 201)).id;
+}
 
 describe('Blueprint definitions', () => {
   it('creates, reads, changes and deletes; bad input 400 naming the part; 403 without the key; other organizations see nothing', async () => {
@@ -284,7 +302,19 @@ describe('the lead qualification of the article', () => {
     expect(invalid.statusCode).toBe(400);
     expect(invalid.data.error.details.field).toBe('industry');
     expect((await leadOf(id)).lead_status).toBe('contacted');
-    const qualified = await ok(await take(rep, id, 'qualified', { values: { industry: 'technology', annual_revenue: '1000000' } }));
+    // The attachment must be a file of this record; a transition that takes none refuses one.
+    const otherLead = await createLead(rep, { last_name: 'Otro', lead_status: 'future' });
+    const foreign = await take(rep, id, 'qualified', {
+      values: { industry: 'technology', annual_revenue: '1000000' },
+      attachmentId: await attach(rep, otherLead),
+    });
+    expect(foreign.statusCode).toBe(400);
+    expect(foreign.data.error.details.field).toBe('attachmentId');
+    const fileId = await attach(rep, id);
+    expect((await take(rep, id, 'junk', { note: 'x', attachmentId: fileId })).statusCode).toBe(400);
+    const qualified = await ok(
+      await take(rep, id, 'qualified', { values: { industry: 'technology', annual_revenue: '1000000' }, attachmentId: fileId }),
+    );
     expect(qualified.state.value).toBe('qualified');
     expect(qualified.transitions).toEqual([]);
     expect(qualified.history.map((h: any) => h.to)).toEqual(['qualified', 'contacted', 'attempted']);
@@ -344,6 +374,23 @@ describe('the lead qualification of the article', () => {
     await ok(await t.request('PATCH', `/api/v1/records/leads/${id}`, { as: rep, body: { company: 'Acme' } }));
     expect((await panel(rep, id)).transitions.map((tr: any) => tr.id)).toEqual(['heat']);
     expect((await ok(await take(rep, id, 'heat'))).state.value).toBe('hot');
+
+    // Named by a group the rep belongs to: now theirs to take.
+    const group = await ok(
+      await t.request('POST', '/api/v1/groups', { as: admin, body: { name: 'Comerciales', members: [{ type: 'user', id: rep.userId }] } }),
+      201,
+    );
+    const definition = ratingBlueprint().definition;
+    await ok(
+      await t.request('PATCH', `${BLUEPRINTS}/${created.id}`, {
+        as: admin,
+        body: { definition: { ...definition, transitions: [{ ...definition.transitions[0]!, before: { who: { groups: [group.id] } } }] } },
+      }),
+    );
+    const second = await createLead(rep, { last_name: 'Ruiz', rating: 'cold', lead_status: 'future' });
+    expect((await panel(rep, second)).transitions.map((tr: any) => tr.id)).toEqual(['warm_up']);
+    expect((await ok(await take(rep, second, 'warm_up'))).state.value).toBe('warm');
+    expect((await panel(viewer, second)).transitions).toEqual([]);
     await ok(await t.request('DELETE', `${BLUEPRINTS}/${created.id}`, { as: admin }), 204);
   });
 
@@ -370,6 +417,49 @@ describe('the lead qualification of the article', () => {
     expect(locked.statusCode).toBe(409);
     expect(locked.data.error.details.reason).toBe('approval_pending');
     expect((await leadOf(id)).lead_status).toBe('not_contacted');
+  });
+
+  it('escalates an overdue state to the owner’s manager once, with its actions', async () => {
+    const direction = (await ok(await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Dirección' } }), 201)).id;
+    const sales = (await ok(await t.request('POST', '/api/v1/roles', { as: admin, body: { name: 'Ventas', parentId: direction } }), 201))
+      .id;
+    const boss = await t.make.user(admin, { name: 'Berta Jefa', roleId: direction });
+    const seller = await t.make.user(admin, { name: 'Santi Vende', roleId: sales });
+    const created = await ok(
+      await t.request('POST', BLUEPRINTS, {
+        as: admin,
+        body: ratingBlueprint({
+          enabled: true,
+          definition: {
+            states: [
+              {
+                value: 'cold',
+                timeLimitHours: 2,
+                escalation: { notify: 'owner_manager', actions: [{ type: 'field_update', field: 'description', value: 'Sin avances' }] },
+              },
+              { value: 'warm' },
+              { value: 'hot' },
+            ],
+            transitions: [{ id: 'warm_up', name: 'Calentar', from: ['cold'], to: 'warm' }],
+          },
+        }),
+      }),
+      201,
+    );
+    const id = await createLead(seller, { last_name: 'Lento', rating: 'cold', lead_status: 'future' });
+    const state = (await panel(seller, id)).state;
+    expect(Date.parse(state.dueAt) - Date.parse(state.enteredAt)).toBe(2 * HOUR);
+    const runner = createBlueprintRunner(t.app.ctx, { engine: createBlueprintEngine(t.app.ctx, getRecords(t.app.ctx)) });
+    const later = new Date(Date.parse(state.dueAt) + 60_000);
+    const schema = await schemaOf(admin);
+    expect(await runner.runOrg(admin.orgId, schema, later)).toBe(1);
+    expect(await runner.runOrg(admin.orgId, schema, later)).toBe(0);
+    const told = async (user: TestUser) =>
+      (await ok(await t.request('GET', '/api/v1/notifications', { as: user }))).data.filter((n: any) => n.kind === 'blueprint.overdue');
+    expect(await told(boss)).toHaveLength(1);
+    expect(await told(seller)).toHaveLength(0);
+    expect((await leadOf(id)).description).toBe('Sin avances');
+    await ok(await t.request('DELETE', `${BLUEPRINTS}/${created.id}`, { as: admin }), 204);
   });
 
   it('is in the OpenAPI document', async () => {

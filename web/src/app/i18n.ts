@@ -17,6 +17,7 @@ import { forecastsMessages } from '../forecasts/messages';
 import { reportsMessages } from '../reports/messages';
 import { automationFunctionsMessages } from '../automation/functions/messages';
 import { automationSchedulesMessages } from '../automation/schedules/messages';
+import { automationBlueprintsMessages } from '../automation/blueprints/messages';
 
 export type Language = 'es' | 'en';
 export const LANGUAGES: Language[] = ['es', 'en'];
@@ -43,6 +44,7 @@ const features = {
   reports: reportsMessages,
   automationFunctions: automationFunctionsMessages,
   automationSchedules: automationSchedulesMessages,
+  automationBlueprints: automationBlueprintsMessages,
 };
 
 const resources = Object.fromEntries(

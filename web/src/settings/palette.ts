@@ -16,6 +16,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'assignmentRules', to: '/settings/automation/assignment-rules' },
   { id: 'escalationRules', to: '/settings/automation/escalation-rules' },
   { id: 'approvalProcesses', to: '/settings/automation/approval-processes' },
+  { id: 'blueprints', to: '/settings/automation/blueprints' },
   { id: 'scoringRules', to: '/settings/automation/scoring-rules' },
   { id: 'customFunctions', to: '/settings/automation/functions' },
   { id: 'schedules', to: '/settings/automation/schedules' },

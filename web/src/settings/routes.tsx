@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { createRoute, redirect, type AnyRoute } from '@tanstack/react-router';
+import { createRoute, lazyRouteComponent, redirect, type AnyRoute } from '@tanstack/react-router';
 import { SettingsLayout } from './pages/settings-layout';
 import { OrganizationPage } from './pages/organization-page';
 import { UsersPage } from './pages/users-page';
@@ -17,6 +17,7 @@ import { KamSettingsPage } from '../kam/pages/kam-settings-page';
 import { AssignmentRulesPage } from '../automation/assignment/pages/assignment-rules-page';
 import { EscalationRulesPage } from '../automation/escalation/pages/escalation-rules-page';
 import { ApprovalProcessesPage } from '../automation/approvals/pages/approval-processes-page';
+import { BlueprintsPage } from '../automation/blueprints/pages/blueprints-page';
 import { WorkflowRulesPage } from '../automation/pages/workflow-rules-page';
 import { ScoringRulesPage } from '../automation/scoring/pages/scoring-rules-page';
 import { ForecastSettingsPage } from '../forecasts';
@@ -50,6 +51,13 @@ export function settingsRoutes(parent: AnyRoute) {
       page('/automation/assignment-rules', AssignmentRulesPage),
       page('/automation/escalation-rules', EscalationRulesPage),
       page('/automation/approval-processes', ApprovalProcessesPage),
+      page('/automation/blueprints', BlueprintsPage),
+      // The visual editor loads on first visit: the graph library stays out of the main bundle.
+      createRoute({
+        getParentRoute: () => layout,
+        path: '/automation/blueprints/$id',
+        component: lazyRouteComponent(() => import('../automation/blueprints/pages/blueprint-editor-page'), 'BlueprintEditorPage'),
+      }),
       page('/automation/scoring-rules', ScoringRulesPage),
       page('/automation/functions', FunctionsPage),
       page('/automation/schedules', SchedulesPage),

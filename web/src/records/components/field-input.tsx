@@ -19,6 +19,10 @@ export interface FieldInputProps {
   autoFocus?: boolean;
   /** Filters: allow the caller ("$me") in user fields. */
   allowMe?: boolean;
+  /** Shown but not editable (a field another process owns); `hint` says why. */
+  disabled?: boolean;
+  /** A line under the input instead of the field's help text. */
+  hint?: string;
 }
 
 /** A datetime-local value (local time) from an ISO instant, and back. */
@@ -32,7 +36,7 @@ const toLocalInput = (iso: unknown) => {
 const fromLocalInput = (text: string) => (text ? new Date(text).toISOString() : null);
 
 /** The input a field's type calls for: text, number, date, picklist, lookup, user, yes/no. */
-export function FieldInput({ field, value, onChange, error, display, hideLabel, autoFocus, allowMe }: FieldInputProps) {
+export function FieldInput({ field, value, onChange, error, display, hideLabel, autoFocus, allowMe, disabled, hint }: FieldInputProps) {
   const { t, i18n } = useTranslation('records');
   const common = {
     label: hideLabel ? undefined : field.label,
@@ -40,8 +44,9 @@ export function FieldInput({ field, value, onChange, error, display, hideLabel, 
     required: field.required && !hideLabel,
     withAsterisk: field.required && !hideLabel,
     error,
-    description: hideLabel ? undefined : (field.helpText ?? undefined),
+    description: hideLabel ? undefined : (hint ?? field.helpText ?? undefined),
     autoFocus,
+    disabled,
   };
   switch (field.type) {
     case 'long_text':
@@ -81,6 +86,7 @@ export function FieldInput({ field, value, onChange, error, display, hideLabel, 
           aria-label={hideLabel ? field.label : undefined}
           error={error}
           checked={value === true}
+          disabled={disabled}
           onChange={(e) => onChange(e.currentTarget.checked)}
           mt={hideLabel ? 0 : 'sm'}
         />
@@ -127,6 +133,7 @@ export function FieldInput({ field, value, onChange, error, display, hideLabel, 
 }
 
 interface SelectCommon {
+  disabled?: boolean;
   label?: string;
   'aria-label'?: string;
   required?: boolean;

@@ -17,6 +17,8 @@ export function RecordEditModal(props: {
   module: ModuleDetail;
   record: RecordData;
   display: Display;
+  /** Fields shown read-only with the reason (the field a Blueprint moves). */
+  lockedFields?: Record<string, string>;
   onClose: () => void;
 }) {
   const { t } = useTranslation('records');
@@ -31,11 +33,13 @@ function EditForm({
   module,
   record,
   display,
+  lockedFields = {},
   onClose,
 }: {
   module: ModuleDetail;
   record: RecordData;
   display: Display;
+  lockedFields?: Record<string, string>;
   onClose: () => void;
 }) {
   const { t } = useTranslation('records');
@@ -47,7 +51,7 @@ function EditForm({
   const submit = () => {
     const changed: Record<string, unknown> = {};
     for (const field of module.fields) {
-      if (isComputed(field)) continue;
+      if (isComputed(field) || lockedFields[field.apiName]) continue;
       const before = record[field.apiName] ?? null;
       const after = values[field.apiName] === '' ? null : (values[field.apiName] ?? null);
       if (JSON.stringify(before) !== JSON.stringify(after)) changed[field.apiName] = after;
@@ -84,6 +88,8 @@ function EditForm({
                     value={values[field.apiName]}
                     display={display}
                     error={fieldErrors[field.apiName]}
+                    disabled={lockedFields[field.apiName] !== undefined}
+                    hint={lockedFields[field.apiName]}
                     onChange={(value) => setValues((current) => ({ ...current, [field.apiName]: value }))}
                   />
                 ))}

@@ -20,6 +20,7 @@ import { LeadConvertButton } from '../../crm';
 import { AttachmentsPanel } from '../components/attachments-panel';
 import { AccountKpiPanel, AccountPlanPanel, HealthPanel, RelationshipMapPanel } from '../../kam';
 import { ApprovalPanel, useRecordLocked } from '../../automation/approvals';
+import { BlueprintPanel, useRecordBlueprint } from '../../automation/blueprints';
 import { useMe } from '../../app/session';
 import { ScoreBadge } from '../../automation/scoring/components/score-badge';
 
@@ -52,6 +53,8 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
   // A record pending approval is locked: its edit and delete buttons go (the server refuses them anyway).
   const locked = useRecordLocked(module.apiName, record.id, me.data?.permissions.isAdmin === true);
   const canEdit = module.permissions.edit && !locked;
+  // The field a Blueprint governs moves only through its transitions: read-only here, with the reason in the form.
+  const blueprintField = useRecordBlueprint(module.apiName, record.id).data?.blueprint?.field;
 
   return (
     <Stack gap="md">
@@ -102,7 +105,7 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
                       field={field}
                       record={record}
                       display={display}
-                      canEdit={canEdit}
+                      canEdit={canEdit && field.apiName !== blueprintField}
                     />
                   ))}
                 </SimpleGrid>
@@ -129,13 +132,21 @@ function RecordView({ module, record, display }: { module: ModuleDetail; record:
             {module.apiName === 'accounts' && <HealthPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <RelationshipMapPanel accountId={record.id} />}
             {module.apiName === 'accounts' && <AccountPlanPanel accountId={record.id} canEdit={canEdit} />}
+            <BlueprintPanel module={module} record={record} display={display} />
             <ApprovalPanel module={module.apiName} id={record.id} />
             <AttachmentsPanel module={module.apiName} id={record.id} canEdit={canEdit} />
             <RecordTimeline module={module} id={record.id} />
           </Stack>
         </Grid.Col>
       </Grid>
-      <RecordEditModal opened={editing} module={module} record={record} display={display} onClose={() => setEditing(false)} />
+      <RecordEditModal
+        opened={editing}
+        module={module}
+        record={record}
+        display={display}
+        lockedFields={blueprintField ? { [blueprintField]: t('automationBlueprints:fieldLockedHint') } : undefined}
+        onClose={() => setEditing(false)}
+      />
       <ConfirmModal
         opened={confirming}
         title={t('record.deleteTitle', { name })}
@@ -231,9 +242,18 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
       'approval_approved',
       'approval_rejected',
       'approval_recalled',
+      'blueprint_transition',
+      'blueprint_overdue',
     ];
     const key = known.includes(entry.kind) ? entry.kind : 'other';
-    return t(`record.kinds.${key}`, { actor, kind: entry.kind, process: entry.data.process ?? '', step: entry.data.step ?? '' });
+    return t(`record.kinds.${key}`, {
+      actor,
+      kind: entry.kind,
+      process: entry.data.process ?? '',
+      step: entry.data.step ?? '',
+      transition: entry.data.transition ?? '',
+      blueprint: entry.data.blueprint ?? '',
+    });
   };
   const show = (apiName: string, value: unknown) => {
     const field = fields.get(apiName);
@@ -267,9 +287,10 @@ function RecordTimeline({ module, id }: { module: ModuleDetail; id: string }) {
                   ))}
                 </Stack>
               )}
-              {typeof entry.data.comment === 'string' && entry.data.comment && (
+              {/* An approval's comment, a Blueprint transition's note. */}
+              {typeof (entry.data.comment ?? entry.data.note) === 'string' && Boolean(entry.data.comment ?? entry.data.note) && (
                 <Text size="sm" fs="italic" mt={4}>
-                  “{entry.data.comment}”
+                  “{String(entry.data.comment ?? entry.data.note)}”
                 </Text>
               )}
               <Text size="xs" c="dimmed" mt={4}>

@@ -14,11 +14,22 @@ interface SettingsListPageProps<T> {
   onCreate: () => void;
   /** What an empty list shows instead of `children`; without it, `children` render the empty list too. */
   empty?: { icon: ReactNode; title: string; body: string };
+  /** More buttons beside the create button (header and empty state), e.g. "Examples". */
+  extraActions?: ReactNode;
   children: (list: T[]) => ReactNode;
 }
 
 /** A settings page that lists one kind of thing: header with a create button, loading and error states, an empty state. */
-export function SettingsListPage<T>({ title, description, query, createLabel, onCreate, empty, children }: SettingsListPageProps<T>) {
+export function SettingsListPage<T>({
+  title,
+  description,
+  query,
+  createLabel,
+  onCreate,
+  empty,
+  extraActions,
+  children,
+}: SettingsListPageProps<T>) {
   return (
     <>
       <SettingsPageHeader
@@ -26,9 +37,12 @@ export function SettingsListPage<T>({ title, description, query, createLabel, on
         description={description}
         actions={
           query.data && (
-            <Button leftSection={<IconPlus size={18} />} onClick={onCreate}>
-              {createLabel}
-            </Button>
+            <>
+              {extraActions}
+              <Button leftSection={<IconPlus size={18} />} onClick={onCreate}>
+                {createLabel}
+              </Button>
+            </>
           )
         }
       />
@@ -37,6 +51,7 @@ export function SettingsListPage<T>({ title, description, query, createLabel, on
           empty && list.length === 0 ? (
             <EmptyState mt="xl" icon={empty.icon} withIndicatorBackground title={empty.title} description={empty.body}>
               <EmptyState.Actions>
+                {extraActions}
                 <Button onClick={onCreate}>{createLabel}</Button>
               </EmptyState.Actions>
             </EmptyState>

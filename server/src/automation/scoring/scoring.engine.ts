@@ -2,7 +2,6 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
 import { createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
-import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
 import type { JobPayloads } from '../../platform/jobs/jobs.js';
 import { newId } from '../../platform/ids.js';

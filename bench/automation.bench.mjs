@@ -77,20 +77,83 @@ function rules({ roleId, users }) {
     ],
   };
   const workflow = [
-    { name: 'Caliente → contactado', trigger: 'create', criteria: eq('rating', 'hot'), actions: [{ type: 'field_update', field: 'lead_status', value: 'contacted' }] },
-    { name: 'Feria → sector', trigger: 'create', criteria: eq('lead_source', 'trade_show'), actions: [{ type: 'field_update', field: 'industry', value: 'manufacturing' }] },
-    { name: 'Grandes → valoración', trigger: 'create', criteria: { field: 'annual_revenue', op: 'gte', value: 800000 }, actions: [{ type: 'field_update', field: 'rating', value: 'warm' }] },
-    { name: 'Madrid → provincia', trigger: 'create_or_edit', criteria: eq('city', 'Madrid'), actions: [{ type: 'field_update', field: 'state', value: 'Madrid' }] },
-    { name: 'Seminario → descripción', trigger: 'create', criteria: eq('lead_source', 'seminar'), actions: [{ type: 'field_update', field: 'description', value: 'Vino a un seminario' }] },
-    { name: 'Socio → tarea', trigger: 'create', criteria: { and: [eq('lead_source', 'partner'), eq('rating', 'hot')] }, actions: [{ type: 'task', subject: 'Llamar a {{first_name}}', assignTo: 'owner', dueInDays: 1 }] },
-    { name: 'Contactado → tarea', trigger: 'field_update', triggerField: 'lead_status', criteria: { and: [eq('lead_status', 'contacted'), eq('lead_source', 'web')] }, actions: [{ type: 'task', subject: 'Seguimiento de {{company}}', assignTo: 'owner', dueInDays: 2 }] },
-    { name: 'Muy grandes → tarea', trigger: 'create', criteria: { field: 'annual_revenue', op: 'gte', value: 890000 }, actions: [{ type: 'task', subject: 'Cuenta grande: {{company}}', assignTo: 'owner', priority: 'high' }] },
-    { name: 'Sin teléfono → tarea', trigger: 'create', criteria: { field: 'phone', op: 'is_empty' }, actions: [{ type: 'task', subject: 'Buscar teléfono', assignTo: 'owner' }] },
-    { name: 'Basura → tarea', trigger: 'edit', criteria: eq('lead_status', 'junk'), actions: [{ type: 'task', subject: 'Revisar', assignTo: 'owner' }] },
+    {
+      name: 'Caliente → contactado',
+      trigger: 'create',
+      criteria: eq('rating', 'hot'),
+      actions: [{ type: 'field_update', field: 'lead_status', value: 'contacted' }],
+    },
+    {
+      name: 'Feria → sector',
+      trigger: 'create',
+      criteria: eq('lead_source', 'trade_show'),
+      actions: [{ type: 'field_update', field: 'industry', value: 'manufacturing' }],
+    },
+    {
+      name: 'Grandes → valoración',
+      trigger: 'create',
+      criteria: { field: 'annual_revenue', op: 'gte', value: 800000 },
+      actions: [{ type: 'field_update', field: 'rating', value: 'warm' }],
+    },
+    {
+      name: 'Madrid → provincia',
+      trigger: 'create_or_edit',
+      criteria: eq('city', 'Madrid'),
+      actions: [{ type: 'field_update', field: 'state', value: 'Madrid' }],
+    },
+    {
+      name: 'Seminario → descripción',
+      trigger: 'create',
+      criteria: eq('lead_source', 'seminar'),
+      actions: [{ type: 'field_update', field: 'description', value: 'Vino a un seminario' }],
+    },
+    {
+      name: 'Socio → tarea',
+      trigger: 'create',
+      criteria: { and: [eq('lead_source', 'partner'), eq('rating', 'hot')] },
+      actions: [{ type: 'task', subject: 'Llamar a {{first_name}}', assignTo: 'owner', dueInDays: 1 }],
+    },
+    {
+      name: 'Contactado → tarea',
+      trigger: 'field_update',
+      triggerField: 'lead_status',
+      criteria: { and: [eq('lead_status', 'contacted'), eq('lead_source', 'web')] },
+      actions: [{ type: 'task', subject: 'Seguimiento de {{company}}', assignTo: 'owner', dueInDays: 2 }],
+    },
+    {
+      name: 'Muy grandes → tarea',
+      trigger: 'create',
+      criteria: { field: 'annual_revenue', op: 'gte', value: 890000 },
+      actions: [{ type: 'task', subject: 'Cuenta grande: {{company}}', assignTo: 'owner', priority: 'high' }],
+    },
+    {
+      name: 'Sin teléfono → tarea',
+      trigger: 'create',
+      criteria: { field: 'phone', op: 'is_empty' },
+      actions: [{ type: 'task', subject: 'Buscar teléfono', assignTo: 'owner' }],
+    },
+    {
+      name: 'Basura → tarea',
+      trigger: 'edit',
+      criteria: eq('lead_status', 'junk'),
+      actions: [{ type: 'task', subject: 'Revisar', assignTo: 'owner' }],
+    },
   ].map((rule) => ({ module: 'leads', ...rule }));
   const scoring = [
-    { name: 'Origen', fieldRules: [{ criteria: eq('lead_source', 'web'), points: 10 }, { criteria: eq('lead_source', 'partner'), points: 15 }] },
-    { name: 'Valoración', fieldRules: [{ criteria: eq('rating', 'hot'), points: 20 }, { criteria: eq('rating', 'cold'), points: -5 }] },
+    {
+      name: 'Origen',
+      fieldRules: [
+        { criteria: eq('lead_source', 'web'), points: 10 },
+        { criteria: eq('lead_source', 'partner'), points: 15 },
+      ],
+    },
+    {
+      name: 'Valoración',
+      fieldRules: [
+        { criteria: eq('rating', 'hot'), points: 20 },
+        { criteria: eq('rating', 'cold'), points: -5 },
+      ],
+    },
     { name: 'Tamaño', fieldRules: [{ criteria: { field: 'annual_revenue', op: 'gte', value: 500000 }, points: 10 }] },
     { name: 'Estado', fieldRules: [{ criteria: eq('lead_status', 'contacted'), points: 5 }] },
     { name: 'Ciudad', fieldRules: [{ criteria: eq('city', 'Madrid'), points: 3 }] },
@@ -117,8 +180,14 @@ async function main() {
     IMPORT_MAX_BYTES: String(1024 * 1024 * 1024),
     DATABASE_URL: databaseUrl,
   };
-  const load = () => os.loadavg().map((v) => v.toFixed(2)).join(' ');
-  console.log(`Clave automation benchmark — PostgreSQL, ${ROWS} leads per import, Node ${process.version}, ${os.cpus().length} CPUs, load ${load()}`);
+  const load = () =>
+    os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ');
+  console.log(
+    `Clave automation benchmark — PostgreSQL, ${ROWS} leads per import, Node ${process.version}, ${os.cpus().length} CPUs, load ${load()}`,
+  );
   const plainCsv = path.join(dataDir, 'leads-plain.csv');
   const rulesCsv = path.join(dataDir, 'leads-rules.csv');
   await writeCsv(plainCsv, ROWS, 'plain', 600);
@@ -133,7 +202,10 @@ async function main() {
     });
     if (setup.status !== 201) throw new Error(`POST /api/v1/setup answered ${setup.status}: ${JSON.stringify(setup.json)}`);
     const cookie = String(setup.headers['set-cookie']?.[0] ?? '').split(';')[0];
-    const created = await request(port, 'POST', '/api/v1/tokens', { headers: { cookie, 'x-csrf-token': setup.json.csrfToken }, body: { name: 'bench' } });
+    const created = await request(port, 'POST', '/api/v1/tokens', {
+      headers: { cookie, 'x-csrf-token': setup.json.csrfToken },
+      body: { name: 'bench' },
+    });
     if (created.status !== 201) throw new Error(`POST /api/v1/tokens answered ${created.status}`);
     const bearer = { authorization: `Bearer ${created.json.token}` };
     const org = (await db.query(`SELECT id, schema_name FROM platform.organizations WHERE name = 'Bench Co'`)).rows[0];
@@ -141,8 +213,8 @@ async function main() {
 
     /** Whether an event of the organization is still to be handled (the rules' own updates and their events included). */
     const pendingEvents = async () =>
-      (await db.query(`SELECT EXISTS (SELECT 1 FROM platform.outbox WHERE processed_at IS NULL AND org_id = $1) AS pending`, [org.id])).rows[0]
-        .pending;
+      (await db.query(`SELECT EXISTS (SELECT 1 FROM platform.outbox WHERE processed_at IS NULL AND org_id = $1) AS pending`, [org.id]))
+        .rows[0].pending;
 
     async function importLeads(file, label) {
       const form = new FormData();
@@ -165,8 +237,15 @@ async function main() {
       // Polled each second: the poll reads the outbox, and must not slow down what it measures.
       while (await pendingEvents()) await sleep(1000);
       const seconds = (performance.now() - started) / 1000;
-      const figures = { created: state.counts.created, importSeconds: round(imported, 1), seconds: round(seconds, 1), perSecond: round(state.counts.created / seconds) };
-      console.log(`${label.padEnd(11)} ${figures.created} created; import done after ${figures.importSeconds} s, every event handled after ${figures.seconds} s: ${figures.perSecond} records/s (load ${load()})`);
+      const figures = {
+        created: state.counts.created,
+        importSeconds: round(imported, 1),
+        seconds: round(seconds, 1),
+        perSecond: round(state.counts.created / seconds),
+      };
+      console.log(
+        `${label.padEnd(11)} ${figures.created} created; import done after ${figures.importSeconds} s, every event handled after ${figures.seconds} s: ${figures.perSecond} records/s (load ${load()})`,
+      );
       return figures;
     }
 
@@ -185,8 +264,11 @@ async function main() {
     // import's work, so it is let finish before the clock starts.
     const recalculating = async () =>
       Number(
-        (await db.query(`SELECT count(*) FROM pgboss.job WHERE name = 'automation.scoring-recalculate' AND state IN ('created', 'retry', 'active')`))
-          .rows[0].count,
+        (
+          await db.query(
+            `SELECT count(*) FROM pgboss.job WHERE name = 'automation.scoring-recalculate' AND state IN ('created', 'retry', 'active')`,
+          )
+        ).rows[0].count,
       );
     while ((await recalculating()) > 0 || (await pendingEvents())) await sleep(1000);
     await request(port, 'DELETE', '/api/v1/automation/stats', { headers: bearer });
@@ -196,7 +278,8 @@ async function main() {
 
     // The rules' effects, by SQL: each count must be what the rules imply for the rows imported with them.
     const schema = org.schema_name;
-    const count = async (where) => Number((await db.query(`SELECT count(*) FROM "${schema}".leads WHERE email LIKE 'rules%' AND ${where}`)).rows[0].count);
+    const count = async (where) =>
+      Number((await db.query(`SELECT count(*) FROM "${schema}".leads WHERE email LIKE 'rules%' AND ${where}`)).rows[0].count);
     const expectRows = (predicate) => Array.from({ length: ROWS }, (_, k) => k + 1).filter(predicate).length;
     const checks = [
       ['hot → contacted', await count(`lead_status = 'contacted'`), expectRows((i) => i % 7 === 0)],
@@ -211,7 +294,9 @@ async function main() {
       console.log(`check ${name}: ${got} of ${want} ${ok ? 'ok' : 'WRONG'}`);
     }
     const ratio = withRules.perSecond / plain.perSecond;
-    console.log(`\nwith rules ${withRules.perSecond} records/s — baseline the same import with no rules ${plain.perSecond} records/s (ratio ${round(ratio, 3)})`);
+    console.log(
+      `\nwith rules ${withRules.perSecond} records/s — baseline the same import with no rules ${plain.perSecond} records/s (ratio ${round(ratio, 3)})`,
+    );
     console.log(
       `target ≥ ${TARGET_RECORDS_PER_SECOND} records/s: ×${round(withRules.perSecond / TARGET_RECORDS_PER_SECOND, 2)} ${withRules.perSecond >= TARGET_RECORDS_PER_SECOND ? '(met)' : '(NOT met)'}`,
     );

@@ -23,8 +23,8 @@ const engines = new WeakMap<AppContext, WorkflowEngine>();
 export function getWorkflowEngine(ctx: AppContext): WorkflowEngine {
   let engine = engines.get(ctx);
   if (!engine) {
-    const { records, metadata } = getRecords(ctx);
-    engine = createWorkflowEngine(ctx, { records, metadata });
+    const { records, metadata, behaviours } = getRecords(ctx);
+    engine = createWorkflowEngine(ctx, { records, metadata, behaviours });
     engines.set(ctx, engine);
   }
   return engine;

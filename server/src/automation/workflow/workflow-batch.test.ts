@@ -79,16 +79,18 @@ describe('workflow rules over a batch of record events', () => {
       criteria: { field: 'rating', op: 'eq', value: 'hot' },
       actions: [{ type: 'task', subject: 'Llamar a {{last_name}}', assignTo: 'owner' }],
     });
-    const [both, onlyHot, neither] = await createLeads([
+    const [both, onlyHot, neither, already] = await createLeads([
       { last_name: 'Ambos', rating: 'hot', city: 'Madrid' },
       { last_name: 'Caliente', rating: 'hot', city: 'Soria' },
       { last_name: 'Ninguno', rating: 'cold', city: 'Soria' },
+      { last_name: 'Ya', rating: 'cold', city: 'Madrid', state: 'Comunidad de Madrid', industry: 'retail' },
     ]);
     const finished = async (id: string) => {
       const logged = await executionsOf(id);
       return logged.length === 3 && logged.every((execution) => execution.status !== 'running');
     };
-    for (const id of [both!, onlyHot!, neither!]) await waitFor(() => finished(id), 'every rule to be logged, finished, for each lead');
+    for (const id of [both!, onlyHot!, neither!, already!])
+      await waitFor(() => finished(id), 'every rule to be logged, finished, for each lead');
 
     expect(await lead(both!)).toMatchObject({ lead_status: 'contacted', state: 'Comunidad de Madrid', industry: 'retail' });
     expect(await lead(onlyHot!)).toMatchObject({ lead_status: 'contacted', state: null, industry: null });
@@ -116,6 +118,16 @@ describe('workflow rules over a batch of record events', () => {
     });
     expect(byRule.get(task)).toMatchObject({ status: 'done', actions: [{ type: 'task', status: 'done' }] });
     expect((await executionsOf(neither!)).map((execution) => execution.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    // A record that already holds a rule's values: logged done, each field unchanged, and nothing written.
+    expect(new Map((await executionsOf(already!)).map((execution) => [execution.ruleId, execution])).get(madrid)).toMatchObject({
+      status: 'done',
+      matched: true,
+      actions: [
+        { type: 'field_update', status: 'unchanged', detail: { field: 'state' } },
+        { type: 'field_update', status: 'unchanged', detail: { field: 'industry' } },
+      ],
+    });
+    expect(await events('record.updated', [already!])).toHaveLength(0);
 
     // The same events again, together (a redelivery after a crash): nothing is written or logged twice.
     const created = await events('record.created', [both!, onlyHot!, neither!]);

@@ -2,7 +2,18 @@ import type { Trx } from '../../db/database.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { loadRecordScopes } from '../../platform/access/access.service.js';
 import { newId } from '../../platform/ids.js';
-import { formatFieldValue, moduleView, type ModuleMeta, type OrgMetadata, type RecordService } from '../../records/index.js';
+import type { RawBuilder } from 'kysely';
+import { AppError } from '../../platform/http/app-error.js';
+import {
+  compileFilter,
+  formatFieldValue,
+  fullFilterScope,
+  moduleView,
+  type FilterNode,
+  type ModuleMeta,
+  type OrgMetadata,
+  type RecordService,
+} from '../../records/index.js';
 import { claimExecutions, finishExecutions, type ActionOutcome, type RuleRow } from './workflow.repository.js';
 
 /**
@@ -27,6 +38,41 @@ export function bulkFieldUpdates(rule: RuleRow): FieldUpdate[] | null {
     updates.push(action as FieldUpdate);
   }
   return updates;
+}
+
+/** Field types whose stored value is exactly what a rule sends when equal (no conversion or normalizing on the way). */
+const PLAIN_TYPES = new Set(['text', 'long_text', 'email', 'url', 'integer', 'decimal', 'percent', 'date', 'boolean', 'picklist']);
+
+/**
+ * The condition "the record already holds every value of these updates", for the criteria query: such a record's
+ * execution is logged at once as done with nothing changed, without locking or writing it (an edit made meanwhile is
+ * an event of its own, which runs the rule again). Null when a field's stored value may differ from what the rule
+ * sends (currencies, phones, lookups, lists): those always take the write path.
+ */
+export function alreadySetCondition(metadata: OrgMetadata, module: ModuleMeta, updates: FieldUpdate[]): RawBuilder<boolean> | null {
+  const nodes: FilterNode[] = [];
+  for (const update of updates) {
+    const field = module.fields.find((f) => f.apiName === update.field);
+    if (!field || !PLAIN_TYPES.has(field.type)) return null;
+    const empty = update.value === null || update.value === undefined || update.value === '';
+    nodes.push(empty ? { field: update.field, op: 'is_empty' } : { field: update.field, op: 'eq', value: update.value });
+  }
+  try {
+    return compileFilter({ and: nodes }, module, fullFilterScope(metadata));
+  } catch (error) {
+    // A value the filter language does not take as it is (a label for a code…): the write path judges it.
+    if (error instanceof AppError) return null;
+    throw error;
+  }
+}
+
+/** What a rule whose fields already hold its values logs: each field unchanged. */
+export function unchangedOutcomes(module: ModuleMeta, updates: FieldUpdate[]): ActionOutcome[] {
+  return updates.map((update) => {
+    const field = module.fields.find((f) => f.apiName === update.field);
+    const value = field ? formatFieldValue(field, update.value) : null;
+    return { type: 'field_update', status: 'unchanged', detail: { field: update.field, from: value, to: value }, durationMs: 0 };
+  });
 }
 
 /** One rule met by one record event. */

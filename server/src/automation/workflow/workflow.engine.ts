@@ -17,13 +17,13 @@ import {
   withSavepoint,
 } from '../../records/index.js';
 import { sql } from 'kysely';
-import { bulkFieldUpdates, runFieldUpdatesInBulk } from './workflow.bulk.js';
+import { alreadySetCondition, bulkFieldUpdates, runFieldUpdatesInBulk, unchangedOutcomes } from './workflow.bulk.js';
 import { EMAIL_JOB, runActions, scheduleActions, scheduleDue, SCHEDULED_JOB, type RunContext } from './workflow.actions.js';
 import {
   claimExecution,
   findOrganization,
   insertFinishedExecutions,
-  matchingRecordIds,
+  matchingRecords,
   findRule,
   finishExecution,
   listEnabledRules,
@@ -100,7 +100,15 @@ interface Target {
  * Runs workflow rules: on record events from the outbox (at least once, so each rule runs once per event through
  * the execution's unique key), when scheduled actions fall due, and as a test run that is rolled back.
  */
-export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordService; metadata: MetadataStore }) {
+export function createWorkflowEngine(
+  ctx: AppContext,
+  deps: {
+    records: RecordService;
+    metadata: MetadataStore;
+    /** Modules with a save behaviour (a deal's stage sets its probability…): a rule's values are always written there. */
+    behaviours?: ReadonlyMap<string, unknown>;
+  },
+) {
   const { database } = ctx;
   const organizations = new Map<string, { schema: string; timeZone: string; at: number }>();
 
@@ -319,7 +327,10 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     const includeDeleted = kind === 'delete';
     // Every rule judges a record as its event left it: a rule that runs first does not decide whether the next one
     // matches (its own change is a new event). Deeper than the limit, nothing is evaluated.
-    const verdicts = new Map<string, Set<string> | AppError>();
+    // Per rule: the records that meet its criteria, each with whether it already holds the rule's values (a
+    // field-update rule on a module without save behaviour: nothing to write then).
+    const verdicts = new Map<string, Map<string, boolean> | AppError>();
+    const updatesOf = new Map(pairs.map((pair) => [pair.rule, bulkFieldUpdates(pair.rule)]));
     for (const rule of new Set(pairs.map((pair) => pair.rule))) {
       const ids = [...new Set(pairs.filter((pair) => pair.rule === rule && pair.item.depth < MAX_CHAIN_DEPTH).map((pair) => pair.item.id))];
       if (ids.length === 0) continue;
@@ -327,9 +338,19 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
         const condition = rule.criteria
           ? compileFilter(rule.criteria, base.module, { ...fullFilterScope(base.metadata), userId: rule.owner_id })
           : sql<boolean>`true`;
+        const updates = updatesOf.get(rule);
+        const already =
+          updates && kind !== 'delete' && !deps.behaviours?.has(moduleName)
+            ? alreadySetCondition(base.metadata, base.module, updates)
+            : null;
         verdicts.set(
           rule.id,
-          await matchingRecordIds(database.db, { schema: base.schema, table: base.module.table, ids, includeDeleted }, condition),
+          await matchingRecords(
+            database.db,
+            { schema: base.schema, table: base.module.table, ids, includeDeleted },
+            condition,
+            already ?? undefined,
+          ),
         );
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
@@ -353,7 +374,13 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
     const matched: MatchedPair[] = [];
     for (const pair of pairs) {
       const { item, rule } = pair;
-      const log = (values: { matched: boolean | null; status: ExecutionStatus; reason?: string; error?: string }) =>
+      const log = (values: {
+        matched: boolean | null;
+        status: ExecutionStatus;
+        reason?: string;
+        error?: string;
+        actions?: ActionOutcome[];
+      }) =>
         finished.push({
           rule_id: rule.id,
           key: item.event.id,
@@ -365,6 +392,7 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
           error: values.error ?? null,
           matched: values.matched,
           status: values.status,
+          actions: values.actions,
           duration_ms: 0,
         });
       const verdict = verdicts.get(rule.id);
@@ -380,6 +408,7 @@ export function createWorkflowEngine(ctx: AppContext, deps: { records: RecordSer
       else if (verdict instanceof AppError)
         log({ matched: null, status: 'failed', error: `The criteria no longer apply: ${verdict.message}` });
       else if (!verdict?.has(item.id)) log({ matched: false, status: 'skipped', reason: 'The record does not meet the criteria.' });
+      else if (verdict.get(item.id)) log({ matched: true, status: 'done', actions: unchangedOutcomes(base.module, updatesOf.get(rule)!) });
       else matched.push({ item, rule, actor });
     }
     await insertFinishedExecutions(database.db, base.schema, finished);

@@ -207,20 +207,26 @@ export async function recordMatches(
   return result.rows[0]?.matches === true;
 }
 
-/** Which of `ids` meet a compiled condition now: the list-view filter run as SQL over many rows at once. */
-export async function matchingRecordIds(
+/**
+ * Which of `ids` meet a compiled condition now (the list-view filter run as SQL over many rows at once), each with
+ * whether it also meets `also` (false without it).
+ */
+export async function matchingRecords(
   executor: Executor,
   target: { schema: string; table: string; ids: string[]; includeDeleted: boolean },
   condition: RawBuilder<boolean>,
-): Promise<Set<string>> {
+  also?: RawBuilder<boolean>,
+): Promise<Map<string, boolean>> {
   const live = target.includeDeleted ? sql`` : sql`AND r.deleted_at IS NULL`;
-  const result = await sql<{ id: string }>`SELECT r.id FROM ${sql.raw(qualifiedTable(target.schema, target.table))} r
+  const result = await sql<{ id: string; also: boolean | null }>`SELECT r.id, ${also ?? sql`false`} AS also
+    FROM ${sql.raw(qualifiedTable(target.schema, target.table))} r
     WHERE r.id = ANY(${target.ids}::uuid[]) ${live} AND ${condition}`.execute(executor);
-  return new Set(result.rows.map((row) => row.id));
+  return new Map(result.rows.map((row) => [row.id, row.also === true]));
 }
 
 /**
- * Logs executions that ran no action (criteria not met, chain too deep, criteria unusable) in one statement; a key
+ * Logs executions that need no transaction of their own (criteria not met, chain too deep, criteria unusable, fields
+ * already holding a rule's values) in one statement; a key
  * already logged for its rule is left alone (a second delivery of the event).
  */
 export async function insertFinishedExecutions(
@@ -238,16 +244,18 @@ export async function insertFinishedExecutions(
     reason: string | null;
     error: string | null;
     duration_ms: number;
+    actions?: ActionOutcome[];
   }>,
 ): Promise<void> {
   if (rows.length === 0) return;
   // One array per column: a dozen parameters however many rows (PostgreSQL parses and plans it at once).
   const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
   await sql`INSERT INTO ${t(schema, 'automation_executions')}
-      (id, rule_id, key, module, record_id, trigger, depth, matched, status, reason, error, duration_ms)
+      (id, rule_id, key, module, record_id, trigger, depth, matched, status, reason, error, duration_ms, actions)
     SELECT * FROM unnest(${rows.map(() => newId())}::uuid[], ${column('rule_id')}::uuid[], ${column('key')}::text[], ${column('module')}::text[],
       ${column('record_id')}::uuid[], ${column('trigger')}::text[], ${column('depth')}::int[], ${column('matched')}::boolean[],
-      ${column('status')}::text[], ${column('reason')}::text[], ${column('error')}::text[], ${column('duration_ms')}::int[])
+      ${column('status')}::text[], ${column('reason')}::text[], ${column('error')}::text[], ${column('duration_ms')}::int[],
+      ${rows.map((row) => JSON.stringify(row.actions ?? []))}::jsonb[])
     ON CONFLICT (rule_id, key) DO NOTHING`.execute(executor);
 }
 

@@ -1,4 +1,5 @@
-import type { Executor } from '../db/database.js';
+import type { Database, Executor } from '../db/database.js';
+import { findOrganization } from './workflow/workflow.repository.js';
 import type { AppContext } from '../platform/context.js';
 
 /**
@@ -39,5 +40,20 @@ export function createRulesCache<Rule extends { module: string }>(
       forget(orgId);
       await ctx.cluster.publish(options.channel, orgId);
     },
+  };
+}
+
+/**
+ * An organization's schema and time zone, each kept a minute (every record event asks; the time zone may change).
+ * The engines' shared lookup.
+ */
+export function createOrganizationLookup(database: Database) {
+  const copies = new Map<string, { org: { schema: string; timeZone: string }; at: number }>();
+  return async (orgId: string): Promise<{ schema: string; timeZone: string } | undefined> => {
+    const cached = copies.get(orgId);
+    if (cached && Date.now() - cached.at < 60_000) return cached.org;
+    const org = await findOrganization(database.db, orgId);
+    if (org) copies.set(orgId, { org, at: Date.now() });
+    return org;
   };
 }

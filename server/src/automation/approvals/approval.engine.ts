@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
-import { createRulesCache } from '../rules-cache.js';
+import { createOrganizationLookup, createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
@@ -125,15 +125,7 @@ export function createApprovalEngine(ctx: AppContext, deps: { records: RecordSer
     maxAgeMs: 5 * 60_000,
     load: (schema) => listProcesses(database.db, schema, { enabled: true }),
   });
-  const organizations = new Map<string, { org: { schema: string; timeZone: string }; at: number }>();
-  /** The organization's schema and time zone (a copy serves a minute: every record event asks). */
-  async function organization(orgId: string) {
-    const cached = organizations.get(orgId);
-    if (cached && Date.now() - cached.at < 60_000) return cached.org;
-    const org = await findOrganization(database.db, orgId);
-    if (org) organizations.set(orgId, { org, at: Date.now() });
-    return org;
-  }
+  const organization = createOrganizationLookup(database);
 
   async function targetOf(orgId: string, moduleName: string): Promise<Target | undefined> {
     const org = await organization(orgId);

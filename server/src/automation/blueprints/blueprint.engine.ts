@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
-import { createRulesCache } from '../rules-cache.js';
+import { createOrganizationLookup, createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
@@ -18,14 +18,7 @@ import {
   type UpdateInput,
 } from '../../records/index.js';
 import { runActions, type RunContext } from '../workflow/workflow.actions.js';
-import {
-  claimExecution,
-  finishExecution,
-  findOrganization,
-  lockRecord,
-  recordMatches,
-  ruleActor,
-} from '../workflow/workflow.repository.js';
+import { claimExecution, finishExecution, lockRecord, recordMatches, ruleActor } from '../workflow/workflow.repository.js';
 import type { Action } from '../workflow/workflow.schemas.js';
 import { criteriaFields, findTarget, type Target } from '../approvals/approval.engine.js';
 import {
@@ -74,15 +67,11 @@ export function createBlueprintEngine(ctx: AppContext, deps: { records: RecordSe
     maxAgeMs: 5 * 60_000,
     load: (schema, executor) => listBlueprints(executor ?? database.db, schema, { enabled: true }),
   });
-  const organizations = new Map<string, { schema: string; at: number }>();
-  /** The enabled Blueprints of a module (an organization's schema is kept a minute); `trx` when called inside one. */
+  const organization = createOrganizationLookup(database);
+  /** The enabled Blueprints of a module; `trx` when called inside one. */
   async function enabledBlueprints(orgId: string, moduleName: string, schema?: string, trx?: Trx) {
-    let known = schema ?? organizations.get(orgId)?.schema;
-    if (!known || (!schema && Date.now() - organizations.get(orgId)!.at > 60_000)) {
-      known = (await findOrganization(database.db, orgId))?.schema;
-      if (!known) return [];
-      organizations.set(orgId, { schema: known, at: Date.now() });
-    }
+    const known = schema ?? (await organization(orgId))?.schema;
+    if (!known) return [];
     return (await enabledCache.byModule(orgId, known, trx)).get(moduleName) ?? [];
   }
 

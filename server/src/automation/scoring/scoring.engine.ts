@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Executor, Trx } from '../../db/database.js';
-import { createRulesCache } from '../rules-cache.js';
+import { createOrganizationLookup, createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
 import type { JobPayloads } from '../../platform/jobs/jobs.js';
@@ -19,7 +19,6 @@ import {
 import { systemActor } from '../../kam/kam.repository.js';
 import { criteriaConditions } from '../criteria.js';
 import { MAX_CHAIN_DEPTH } from '../workflow/workflow.engine.js';
-import { findOrganization } from '../workflow/workflow.repository.js';
 import { TOUCHPOINT_EVENTS, TOUCHPOINT_LINKS } from './scoring.events.js';
 import {
   clearTouchpoint,
@@ -134,15 +133,8 @@ export function breakdownOf(rules: ScoringRuleRow[], row: EvaluatedRow): Score {
 export function createScoringEngine(ctx: AppContext, deps: { records: RecordService; metadata: MetadataStore }) {
   const { database } = ctx;
 
-  const organizations = new Map<string, { schema: string; at: number }>();
-  /** The organization's schema (a copy serves a minute: every record event asks). */
-  async function organization(orgId: string): Promise<{ schema: string } | undefined> {
-    const cached = organizations.get(orgId);
-    if (cached && Date.now() - cached.at < 60_000) return cached;
-    const org = await findOrganization(database.db, orgId);
-    if (org) organizations.set(orgId, { schema: org.schema, at: Date.now() });
-    return org;
-  }
+  /** The organization's schema (every record event asks). */
+  const organization = createOrganizationLookup(database);
 
   // The active rules of each organization, by module (see ../rules-cache.ts).
   const rulesCache = createRulesCache(ctx, {

@@ -1,6 +1,6 @@
 import type { Executor, Trx } from '../../db/database.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
-import { createRulesCache } from '../rules-cache.js';
+import { createOrganizationLookup, createRulesCache } from '../rules-cache.js';
 import type { AppContext } from '../../platform/context.js';
 import type { DomainEvent } from '../../platform/events/event-bus.js';
 import type { Job, JobPayloads } from '../../platform/jobs/jobs.js';
@@ -21,7 +21,6 @@ import { alreadySetCondition, bulkFieldUpdates, runFieldUpdatesInBulk, unchanged
 import { EMAIL_JOB, runActions, scheduleActions, scheduleDue, SCHEDULED_JOB, type RunContext } from './workflow.actions.js';
 import {
   claimExecution,
-  findOrganization,
   insertFinishedExecutions,
   matchingRecords,
   findRule,
@@ -110,16 +109,8 @@ export function createWorkflowEngine(
   },
 ) {
   const { database } = ctx;
-  const organizations = new Map<string, { schema: string; timeZone: string; at: number }>();
-
-  /** The organization's schema and time zone (the time zone may change: a copy serves a minute). */
-  async function organization(orgId: string) {
-    const cached = organizations.get(orgId);
-    if (cached && Date.now() - cached.at < 60_000) return cached;
-    const org = await findOrganization(database.db, orgId);
-    if (org) organizations.set(orgId, { ...org, at: Date.now() });
-    return org;
-  }
+  /** The organization's schema and time zone. */
+  const organization = createOrganizationLookup(database);
 
   // The enabled rules of each organization, by module (see ../rules-cache.ts).
   const rulesCache = createRulesCache(ctx, {

@@ -657,51 +657,17 @@ export function createRecordService(
       });
       if (referenceErrors.size > 0) throw invalid([...referenceErrors.values()][0]!);
       const now = ctx.now();
-      const columns = [...new Set(writes.flatMap((write) => Object.keys(write.set)))];
-      const columnTypes = Object.fromEntries(
-        columns.map((column) => {
-          const field = module.fields.find((f) => f.apiName === column)!;
-          return [column, columnType(field.type, field.options)];
-        }),
-      );
-      // Records may change different columns (other values, a behaviour): each set of columns is one statement.
-      const bySet = new Map<string, typeof writes>();
-      for (const write of writes) {
-        const key = Object.keys(write.set).sort().join(',');
-        bySet.set(key, [...(bySet.get(key) ?? []), write]);
-      }
-      const rows: RecordRow[] = [];
+      let rows: RecordRow[];
       try {
-        await withSavepoint(trx, async () => {
-          for (const [key, group] of bySet) {
-            const groupColumns = key.split(',');
-            if (groupColumns.some((column) => columnTypes[column]!.endsWith('[]'))) {
-              for (const write of group)
-                rows.push(
-                  (await updateRecord(
-                    trx,
-                    metadata.schema,
-                    module.table,
-                    write.current.id,
-                    { ...write.set, updated_at: now, updated_by: auth.userId },
-                    ['id', ...module.fields.map((f) => f.apiName)],
-                  ))!,
-                );
-            } else
-              rows.push(
-                ...(await updateRecords(
-                  trx,
-                  metadata.schema,
-                  module.table,
-                  group.map((write) => ({ id: write.current.id, values: write.set })),
-                  groupColumns,
-                  columnTypes,
-                  { updated_at: now, updated_by: auth.userId },
-                  ['id', ...module.fields.map((f) => f.apiName)],
-                )),
-              );
-          }
-        });
+        rows = await withSavepoint(trx, () =>
+          writeChanges(
+            trx,
+            auth,
+            view,
+            writes.map((write) => ({ id: write.current.id, set: write.set })),
+            now,
+          ),
+        );
       } catch (error) {
         const violation = uniqueViolationError(error, module);
         if (violation) throw invalid([violation]);
@@ -726,31 +692,12 @@ export function createRecordService(
         module.apiName,
         rows.map((row) => ({ before: byId.get(row.id)!.current, after: row })),
       );
-      await insertTimeline(
+      await announceUpdates(
         trx,
-        metadata.schema,
-        rows.map((row) => ({
-          id: newId(),
-          module: module.apiName,
-          record_id: row.id,
-          kind: 'updated',
-          actor_id: auth.userId,
-          at: now,
-          data: { changes: byId.get(row.id)!.changes },
-        })),
-      );
-      await ctx.events.emitMany(
-        trx,
-        'record.updated',
-        auth.orgId,
-        rows.map((row) => ({
-          module: module.apiName,
-          id: row.id,
-          record: presentAll(module, row),
-          changes: byId.get(row.id)!.changes,
-          actorId: auth.userId,
-          ...automationCause(auth),
-        })),
+        auth,
+        view,
+        rows.map((row) => ({ row, changes: byId.get(row.id)!.changes })),
+        now,
       );
       for (const row of rows) outcomes.set(row.id, { row, changed: true, changes: byId.get(row.id)!.changes });
     }
@@ -835,12 +782,9 @@ export function createRecordService(
     items: Array<{ current: RecordRow; values: Record<string, unknown> }>,
     timeline: { data?: Record<string, unknown> } = {},
   ): Promise<RecordRow[]> {
-    const { module, metadata } = view;
-    const writes = new Map<
-      string,
-      Array<{ id: string; values: Record<string, unknown>; changes: Record<string, { from: unknown; to: unknown }> }>
-    >();
-    const columnTypes: Record<string, string> = {};
+    const { module } = view;
+    const writes: Array<{ id: string; set: Record<string, unknown> }> = [];
+    const changesOf = new Map<string, Record<string, { from: unknown; to: unknown }>>();
     for (const { current, values } of items) {
       const set: Record<string, unknown> = {};
       const changes: Record<string, { from: unknown; to: unknown }> = {};
@@ -850,56 +794,107 @@ export function createRecordService(
         if (sameValue(field, current[key], value)) continue;
         set[key] = value;
         changes[key] = { from: formatFieldValue(field, current[key]), to: formatFieldValue(field, value) };
-        columnTypes[key] = columnType(field.type, field.options);
       }
-      const key = Object.keys(set).sort().join(',');
-      if (key) writes.set(key, [...(writes.get(key) ?? []), { id: current.id, values: set, changes }]);
+      if (Object.keys(set).length === 0) continue;
+      writes.push({ id: current.id, set });
+      changesOf.set(current.id, changes);
     }
     const now = ctx.now();
-    const rows: RecordRow[] = [];
-    const changesOf = new Map<string, Record<string, { from: unknown; to: unknown }>>();
-    for (const [key, group] of writes) {
-      for (const write of group) changesOf.set(write.id, write.changes);
-      rows.push(
-        ...(await updateRecords(
-          trx,
-          metadata.schema,
-          module.table,
-          group,
-          key.split(','),
-          columnTypes,
-          { updated_at: now, updated_by: auth.userId },
-          ['id', ...module.fields.map((f) => f.apiName)],
-        )),
-      );
+    const rows = await writeChanges(trx, auth, view, writes, now);
+    await announceUpdates(
+      trx,
+      auth,
+      view,
+      rows.map((row) => ({ row, changes: changesOf.get(row.id)! })),
+      now,
+      timeline.data,
+    );
+    return rows;
+  }
+
+  /**
+   * Writes changed values to many records and stamps them updated: one statement per set of columns (records may
+   * change different ones), or per record when a column holds a list. Returns the stored rows.
+   */
+  async function writeChanges(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    writes: Array<{ id: string; set: Record<string, unknown> }>,
+    now: Date,
+  ): Promise<RecordRow[]> {
+    const { module, metadata } = view;
+    const returning = ['id', ...module.fields.map((f) => f.apiName)];
+    const stamp = { updated_at: now, updated_by: auth.userId };
+    const columnTypes: Record<string, string> = {};
+    const bySet = new Map<string, typeof writes>();
+    for (const write of writes) {
+      for (const column of Object.keys(write.set)) {
+        const field = module.fields.find((f) => f.apiName === column)!;
+        columnTypes[column] ??= columnType(field.type, field.options);
+      }
+      const key = Object.keys(write.set).sort().join(',');
+      bySet.set(key, [...(bySet.get(key) ?? []), write]);
     }
+    const rows: RecordRow[] = [];
+    for (const [key, group] of bySet) {
+      const columns = key.split(',');
+      if (columns.some((column) => columnTypes[column]!.endsWith('[]'))) {
+        for (const write of group)
+          rows.push((await updateRecord(trx, metadata.schema, module.table, write.id, { ...write.set, ...stamp }, returning))!);
+      } else
+        rows.push(
+          ...(await updateRecords(
+            trx,
+            metadata.schema,
+            module.table,
+            group.map((write) => ({ id: write.id, values: write.set })),
+            columns,
+            columnTypes,
+            stamp,
+            returning,
+          )),
+        );
+    }
+    return rows;
+  }
+
+  /** The timeline entries and record.updated events of records just changed (`data`: more for the timeline). */
+  async function announceUpdates(
+    trx: Trx,
+    auth: AuthContext,
+    view: ModuleView,
+    updated: Array<{ row: RecordRow; changes: Record<string, { from: unknown; to: unknown }> }>,
+    now: Date,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    const { module, metadata } = view;
     await insertTimeline(
       trx,
       metadata.schema,
-      rows.map((row) => ({
+      updated.map(({ row, changes }) => ({
         id: newId(),
         module: module.apiName,
         record_id: row.id,
         kind: 'updated',
         actor_id: auth.userId,
         at: now,
-        data: { ...timeline.data, changes: changesOf.get(row.id) },
+        data: { ...data, changes },
       })),
     );
     await ctx.events.emitMany(
       trx,
       'record.updated',
       auth.orgId,
-      rows.map((row) => ({
+      updated.map(({ row, changes }) => ({
         module: module.apiName,
         id: row.id,
         record: presentAll(module, row),
-        changes: changesOf.get(row.id),
+        changes,
         actorId: auth.userId,
         ...automationCause(auth),
       })),
     );
-    return rows;
   }
 
   /** Adds an entry to a record's timeline in the caller's transaction (conversions, documents made from it…). */

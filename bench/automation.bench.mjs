@@ -9,13 +9,26 @@
  *
  * Usage: npm run build -w server && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/automation.bench.mjs
  * (a scratch database is created and dropped). Settings: BENCH_ROWS, BENCH_LOG_LEVEL (default warn),
- * BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof"). Target: ≥ 2,000 records/s with the rules on.
+ * BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=prof"), BENCH_PG_STATEMENTS=1 (PostgreSQL's costliest statements of
+ * the import with rules), BENCH_KEEP_DATABASE=1. Target: ≥ 2,000 records/s with the rules on.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { root, cleanups, sleep, round, freePort, request, startAndWait, preparePostgres, runBench, loadPg } from './lib.mjs';
+import {
+  root,
+  cleanups,
+  sleep,
+  round,
+  freePort,
+  request,
+  startAndWait,
+  preparePostgres,
+  runBench,
+  loadPg,
+  statementStatistics,
+} from './lib.mjs';
 
 const serverEntry = path.join(root, 'server/dist/main.js');
 const ROWS = Number(process.env.BENCH_ROWS || 100_000);
@@ -272,9 +285,12 @@ async function main() {
       );
     while ((await recalculating()) > 0 || (await pendingEvents())) await sleep(1000);
     await request(port, 'DELETE', '/api/v1/automation/stats', { headers: bearer });
+    const statements = statementStatistics(process.env.DATABASE_URL);
+    await statements.reset();
 
     const withRules = await importLeads(rulesCsv, 'with rules');
     const stats = (await request(port, 'GET', '/api/v1/automation/stats', { headers: bearer })).json ?? {};
+    await statements.print();
 
     // The rules' effects, by SQL: each count must be what the rules imply for the rows imported with them.
     const schema = org.schema_name;

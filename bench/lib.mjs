@@ -286,6 +286,7 @@ export async function preparePostgres(databaseUrl) {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   cleanups.push(async () => {
+    if (process.env.BENCH_KEEP_DATABASE) return console.log(`kept the scratch database ${name} (BENCH_KEEP_DATABASE)`);
     const dropper = new pg.Client({ connectionString: databaseUrl });
     await dropper.connect();
     await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -294,6 +295,41 @@ export async function preparePostgres(databaseUrl) {
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * Where PostgreSQL spends its time (BENCH_PG_STATEMENTS=1; needs pg_stat_statements in shared_preload_libraries):
+ * `reset()` before the measured phase, `print()` after it lists the statements that took the most time.
+ */
+export function statementStatistics(databaseUrl, top = 20) {
+  const enabled = Boolean(process.env.BENCH_PG_STATEMENTS);
+  const run = async (query) => {
+    const client = new (loadPg().Client)({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      return (await client.query(query)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    reset: async () => enabled && (await run('SELECT pg_stat_statements_reset()')),
+    async print() {
+      if (!enabled) return;
+      const rows = await run(`SELECT round(total_exec_time::numeric / 1000, 2) AS seconds, calls, rows,
+          left(regexp_replace(query, '\\s+', ' ', 'g'), 150) AS query
+        FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT ${Number(top)}`);
+      const total = await run(
+        'SELECT round(sum(total_exec_time)::numeric / 1000, 1) AS seconds, sum(calls) AS calls FROM pg_stat_statements',
+      );
+      console.log(`\nPostgreSQL: ${total[0].seconds} s in ${total[0].calls} statements; the ${top} that took longest:`);
+      for (const row of rows)
+        console.log(
+          `${String(row.seconds).padStart(8)} s ${String(row.calls).padStart(7)} calls ${String(row.rows).padStart(8)} rows  ${row.query}`,
+        );
+    },
+  };
 }
 
 /** Runs a benchmark's main(): on any end, children are killed, cleanups run (last first) and sockets closed. */

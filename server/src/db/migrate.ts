@@ -755,6 +755,25 @@ const ORG_MIGRATIONS: Array<{ name: string; sql: string }> = [
       CREATE INDEX automation_blueprint_history_record ON automation_blueprint_history (record_id, at DESC);
     `,
   },
+  {
+    name: '0022-record-table-fillfactor',
+    sql: `
+      -- Record tables keep 15% of each page free (records/metadata/ddl.ts, RECORD_TABLE_FILLFACTOR): an update that
+      -- changes no indexed column stays on its page and adds no index entries. Applies to pages filled from now on.
+      DO $$
+      DECLARE record_table regclass;
+      BEGIN
+        FOR record_table IN
+          SELECT c.oid::regclass FROM pg_class c
+          WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+            AND (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped
+                   AND a.attname IN ('id', 'owner_id', 'deleted_at', 'deleted_by')) = 4
+        LOOP
+          EXECUTE format('ALTER TABLE %s SET (fillfactor = 85)', record_table);
+        END LOOP;
+      END $$;
+    `,
+  },
 ];
 
 // Any constant works: it only has to be the same for every Clave process.

@@ -117,6 +117,8 @@ export function createEventBus(options: {
   cluster?: Cluster;
   log?: (msg: string, err?: unknown) => void;
   pollMs?: number;
+  /** Drain loops at once (default: 2 on PostgreSQL, 1 on the embedded database, which has one connection). */
+  workers?: number;
   /** After a crash, a node's claimed events wait this long for another node (default CLAIM_SECONDS). */
   claimSeconds?: number;
   /** The same for the events a node claimed as it wrote them (default LOCAL_CLAIM_SECONDS). */
@@ -125,6 +127,7 @@ export function createEventBus(options: {
   const { database } = options;
   const claimSeconds = options.claimSeconds ?? CLAIM_SECONDS;
   const localClaimSeconds = options.localClaimSeconds ?? LOCAL_CLAIM_SECONDS;
+  const workers = Math.max(1, options.workers ?? (database.kind === 'embedded' ? 1 : 2));
   const cluster = options.cluster ?? createCluster({ database, log: options.log });
   const log = (message: string, error?: unknown) => options.log?.(message, error);
   /** In registration order: an event's handlers run in this order ('*' handlers after the typed ones). */
@@ -135,8 +138,12 @@ export function createEventBus(options: {
   /** Committed events this node claimed when writing them, waiting for their handlers. */
   const local: ClaimedRow[] = [];
   let unsubscribe: (() => void) | null = null;
-  let running: Promise<number> | null = null;
-  let queued: Promise<number> | null = null;
+  /** Drain loops running now, and how many events they claimed since none was running. */
+  const loops = new Set<Promise<void>>();
+  let claimedSinceIdle = 0;
+  /** Drains asked for so far: a loop that found nothing ends only if none was asked for while it looked. */
+  let requests = 0;
+  const idleWaiters: Array<{ resolve: (claimed: number) => void }> = [];
   /** stop() was called: a drain hands back what it has not begun instead of finishing it. */
   let stopping = false;
 
@@ -301,41 +308,49 @@ export function createEventBus(options: {
     }
   }
 
-  async function drainAll(): Promise<number> {
+  /**
+   * One drain loop: this node's own events first (no claim, no read back), then claimed ones, until none is left and
+   * no drain was asked for since it last looked.
+   */
+  async function drainLoop(): Promise<number> {
     let total = 0;
-    // This node's own events first: no claim and no read back.
-    while (local.length > 0 && !stopping) {
-      const rows = local.splice(0, LOCAL_BATCH);
-      await handleClaimed(rows);
-      total += rows.length;
-    }
     for (;;) {
       if (stopping) return total;
-      const rows = await claimBatch();
-      await handleClaimed(rows);
+      const asked = requests;
+      const rows = local.length > 0 ? local.splice(0, LOCAL_BATCH) : await claimBatch();
+      if (rows.length > 0) await handleClaimed(rows);
       total += rows.length;
-      if (rows.length < BATCH) return total;
+      if (rows.length === 0 && asked === requests && local.length === 0) return total;
     }
   }
 
-  /** One drain at a time; a drain asked for while one runs starts right after it, so nothing committed meanwhile waits for the poll. */
+  /**
+   * Starts drain loops up to `workers` and resolves, once none runs any more, with how many events were claimed
+   * meanwhile. Several loops let the database work on one batch while this process prepares the next; a drain asked
+   * for while all run is taken by a running loop, so nothing committed meanwhile waits for the poll.
+   */
   function drain(): Promise<number> {
-    if (!running) {
-      running = drainAll().finally(() => {
-        running = null;
-      });
-      return running;
+    requests++;
+    while (loops.size < workers) {
+      const loop: Promise<void> = drainLoop()
+        .then((claimed) => {
+          claimedSinceIdle += claimed;
+        })
+        .finally(() => {
+          loops.delete(loop);
+          if (loops.size > 0) return;
+          const claimed = claimedSinceIdle;
+          claimedSinceIdle = 0;
+          for (const waiter of idleWaiters.splice(0)) waiter.resolve(claimed);
+        });
+      // A failing loop ends like any other (its error is logged); the drain still resolves.
+      loop.catch((error: unknown) => log('outbox drain failed', error));
+      loops.add(loop);
     }
-    queued ??= running
-      .catch(() => 0)
-      .then(() => {
-        queued = null;
-        return drain();
-      });
-    return queued;
+    return new Promise<number>((resolve) => idleWaiters.push({ resolve }));
   }
 
-  const drainInBackground = () => void drain().catch((error) => log('outbox drain failed', error));
+  const drainInBackground = () => void drain();
 
   const emitMany: EventBus['emitMany'] = async (trx, type, orgId, payloads) => {
     if (payloads.length === 0) return [];
@@ -427,7 +442,7 @@ export function createEventBus(options: {
       unsubscribe = null;
       // The event being handled finishes; the rest is given back for the next node (or this one after a restart).
       if (started) stopping = true;
-      await (queued ?? running)?.catch(() => undefined);
+      await Promise.all([...loops].map((loop) => loop.catch(() => undefined)));
       if (started) await release(local.splice(0));
       stopping = false;
     },

@@ -34,6 +34,12 @@ export const BASE_COLUMNS = ['id', 'owner_id', 'created_at', 'updated_at', 'crea
 const BASE_COLUMN_SET: ReadonlySet<string> = new Set(BASE_COLUMNS);
 export const isBaseColumn = (name: string) => BASE_COLUMN_SET.has(name);
 
+/**
+ * Room left free in each page of a record table: an update that changes no indexed column (a score, a status, a
+ * rule's field update) writes its new row version on the same page (a HOT update) and adds no index entries.
+ */
+export const RECORD_TABLE_FILLFACTOR = 85;
+
 /** Creates the table of a module with its base columns, the given fields' columns and their indexes, in one go. */
 export function createTableStatements(schema: string, table: string, fields: ColumnSpec[] = []): string[] {
   const t = qualifiedTable(schema, table);
@@ -48,7 +54,7 @@ export function createTableStatements(schema: string, table: string, fields: Col
       updated_by uuid,
       deleted_at timestamptz(3),
       deleted_by uuid${own.map((field) => `,\n      ${columnDefinition(field)}`).join('')}
-    )`,
+    ) WITH (fillfactor = ${RECORD_TABLE_FILLFACTOR})`,
     ...own.flatMap((field) => fieldIndexStatements(schema, table, field)),
     // Lists default to newest first; the recycle bin and owner views have their own.
     `CREATE INDEX IF NOT EXISTS ${quoteIdent(indexName(table, 'created'))} ON ${t} (created_at DESC, id DESC) WHERE deleted_at IS NULL`,

@@ -196,6 +196,63 @@ describe('workflow rules over a batch of record events', () => {
     expect(await log(good!)).toMatchObject([{ status: 'done' }]);
   });
 
+  it('logs, for a change a rule made, only the rules that acted; a person’s change logs every rule it set off', async () => {
+    const org = await t.make.org();
+    const make = async (body: Record<string, unknown>) => {
+      const created = await t.request('POST', '/api/v1/automation/workflow-rules', { as: org, body: { module: 'leads', ...body } });
+      expect(created.statusCode, created.body).toBe(201);
+      return created.data.id as string;
+    };
+    const contacted = await make({
+      name: 'Web → contactado',
+      trigger: 'create',
+      criteria: { field: 'lead_source', op: 'eq', value: 'web' },
+      actions: [{ type: 'field_update', field: 'lead_status', value: 'contacted' }],
+    });
+    const soria = await make({
+      name: 'Soria → tarea',
+      trigger: 'edit',
+      criteria: { field: 'city', op: 'eq', value: 'Soria' },
+      actions: [{ type: 'task', subject: 'Visitar', assignTo: 'owner' }],
+    });
+    const web = await make({
+      name: 'Web → descripción',
+      trigger: 'create_or_edit',
+      criteria: { field: 'lead_source', op: 'eq', value: 'web' },
+      actions: [{ type: 'field_update', field: 'description', value: 'Llegó por la web' }],
+    });
+    const created = await t.request('POST', '/api/v1/records/leads', {
+      as: org,
+      body: { last_name: 'Web', company: 'Zylker', lead_source: 'web', city: 'Madrid' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.data.data.id as string;
+    const log = async () =>
+      (await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: org })).data.data as Array<Record<string, any>>;
+    const settle = async () => {
+      for (let round = 0; round < 20; round++) if ((await t.app.ctx.events.drain()) === 0) return;
+    };
+    await settle();
+    // The rules' write (depth 1) set off the edit rules: one did not match, the other found its value there. Neither is logged.
+    const afterCreate = await log();
+    expect(afterCreate.map((execution) => [execution.ruleId, execution.trigger, execution.status]).sort()).toEqual(
+      [
+        [contacted, 'create', 'done'],
+        [web, 'create', 'done'],
+      ].sort(),
+    );
+    const edited = await t.request('PATCH', `/api/v1/records/leads/${id}`, { as: org, body: { phone: '+34 600 000 001' } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    await settle();
+    const afterEdit = (await log()).filter((execution) => execution.trigger === 'edit');
+    expect(new Map(afterEdit.map((execution) => [execution.ruleId, execution]))).toEqual(
+      new Map([
+        [soria, expect.objectContaining({ status: 'skipped', matched: false, depth: 0 })],
+        [web, expect.objectContaining({ status: 'done', matched: true, actions: [expect.objectContaining({ status: 'unchanged' })] })],
+      ]),
+    );
+  });
+
   it('tells administrators how much deciding which rules run costs per event, on this node', async () => {
     const answer = await t.request('GET', '/api/v1/automation/stats', { as: admin });
     expect(answer.statusCode, answer.body).toBe(200);

@@ -398,9 +398,14 @@ export function createWorkflowEngine(
         log({ matched: null, status: 'failed', error: 'No active user to act as (the owner and every administrator are gone).' });
       else if (verdict instanceof AppError)
         log({ matched: null, status: 'failed', error: `The criteria no longer apply: ${verdict.message}` });
-      else if (!verdict?.has(item.id)) log({ matched: false, status: 'skipped', reason: 'The record does not meet the criteria.' });
-      else if (verdict.get(item.id)) log({ matched: true, status: 'done', actions: unchangedOutcomes(base.module, updatesOf.get(rule)!) });
-      else matched.push({ item, rule, actor });
+      // A change a rule made (depth ≥ 1: a score, a field update) logs only what acted: the rules it did not match
+      // and the field updates that found their values already there would add a line per rule to every record's
+      // log on each score change. "Test on this record" still shows them.
+      else if (!verdict?.has(item.id)) {
+        if (item.depth === 0) log({ matched: false, status: 'skipped', reason: 'The record does not meet the criteria.' });
+      } else if (verdict.get(item.id)) {
+        if (item.depth === 0) log({ matched: true, status: 'done', actions: unchangedOutcomes(base.module, updatesOf.get(rule)!) });
+      } else matched.push({ item, rule, actor });
     }
     await insertFinishedExecutions(database.db, base.schema, finished);
     recordEvaluation(performance.now() - evaluationStarted, group.length);

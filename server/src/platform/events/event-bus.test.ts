@@ -280,6 +280,33 @@ describe('the outbox', () => {
     expect(refused).toMatchObject({ processed_at: null, handled: [`${type}:handler`], last_error: 'test.batch: two is refused' });
   });
 
+  it('works on two batches at once on PostgreSQL when more events wait than one batch (one loop on the embedded database)', async () => {
+    const type = uniqueType('parallel');
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const handled = new Set<number>();
+    const bus = makeBus();
+    bus.onBatch(
+      type,
+      async (events) => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        for (const event of events) handled.add(event.payload.n as number);
+        inFlight--;
+      },
+      { name: 'test.parallel' },
+    );
+    const payloads = Array.from({ length: 400 }, (_, n) => ({ n }));
+    await database.transaction('many', (trx) => bus.emitMany(trx, type, null, payloads));
+    // Not started: the events are written unclaimed and taken from the table, 100 per claim.
+    expect(await bus.drain()).toBeGreaterThanOrEqual(400);
+    expect(handled.size).toBe(400);
+    expect(mostInFlight).toBe(testDatabaseKind() === 'postgres' ? 2 : 1);
+    // Nothing is left waiting: a drain of an idle bus claims nothing.
+    expect(await bus.drain()).toBe(0);
+  });
+
   it('a batch handler that throws has each event of the call tried alone, so only the bad one fails', async () => {
     const type = uniqueType('batch-throws');
     const calls: number[] = [];

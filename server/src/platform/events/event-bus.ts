@@ -318,35 +318,43 @@ export function createEventBus(options: {
       if (stopping) return total;
       const asked = requests;
       const rows = local.length > 0 ? local.splice(0, LOCAL_BATCH) : await claimBatch();
+      // More waiting than this batch: another loop takes the next batch meanwhile.
+      if (local.length > 0 || rows.length === BATCH) startLoop();
       if (rows.length > 0) await handleClaimed(rows);
       total += rows.length;
       if (rows.length === 0 && asked === requests && local.length === 0) return total;
     }
   }
 
+  /** Starts a drain loop unless `workers` run already. */
+  function startLoop(): void {
+    if (loops.size >= workers) return;
+    const loop: Promise<void> = drainLoop()
+      .then((claimed) => {
+        claimedSinceIdle += claimed;
+      })
+      .finally(() => {
+        loops.delete(loop);
+        if (loops.size > 0) return;
+        const claimed = claimedSinceIdle;
+        claimedSinceIdle = 0;
+        for (const waiter of idleWaiters.splice(0)) waiter.resolve(claimed);
+      });
+    // A failing loop ends like any other (its error is logged); the drain still resolves.
+    loop.catch((error: unknown) => log('outbox drain failed', error));
+    loops.add(loop);
+  }
+
   /**
-   * Starts drain loops up to `workers` and resolves, once none runs any more, with how many events were claimed
-   * meanwhile. Several loops let the database work on one batch while this process prepares the next; a drain asked
-   * for while all run is taken by a running loop, so nothing committed meanwhile waits for the poll.
+   * Handles what is pending and resolves, once no drain loop runs any more, with how many events were claimed
+   * meanwhile. One loop runs while it keeps up; when events wait while it works (more than the batch it took, or
+   * committed since), a second one (up to `workers`) takes them, so the database works on one batch while this
+   * process prepares the other; an idle node makes no extra claim query. A drain
+   * asked for while loops run is taken by a running loop, so nothing committed meanwhile waits for the poll.
    */
   function drain(): Promise<number> {
     requests++;
-    while (loops.size < workers) {
-      const loop: Promise<void> = drainLoop()
-        .then((claimed) => {
-          claimedSinceIdle += claimed;
-        })
-        .finally(() => {
-          loops.delete(loop);
-          if (loops.size > 0) return;
-          const claimed = claimedSinceIdle;
-          claimedSinceIdle = 0;
-          for (const waiter of idleWaiters.splice(0)) waiter.resolve(claimed);
-        });
-      // A failing loop ends like any other (its error is logged); the drain still resolves.
-      loop.catch((error: unknown) => log('outbox drain failed', error));
-      loops.add(loop);
-    }
+    if (loops.size === 0 || local.length > 0) startLoop();
     return new Promise<number>((resolve) => idleWaiters.push({ resolve }));
   }
 

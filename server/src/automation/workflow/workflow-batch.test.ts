@@ -196,6 +196,104 @@ describe('workflow rules over a batch of record events', () => {
     expect(await log(good!)).toMatchObject([{ status: 'done' }]);
   });
 
+  it('makes the tasks of task rules together, each execution logging its own; one refused task fails only its execution', async () => {
+    const org = await t.make.org();
+    const validation = await t.request('POST', '/api/v1/modules/tasks/validation-rules', {
+      as: org,
+      body: { name: 'Sin rechazos', condition: { field: 'subject', op: 'contains', value: 'Rechazado' }, message: 'Ese asunto no vale.' },
+    });
+    expect(validation.statusCode, validation.body).toBe(201);
+    const created = await t.request('POST', '/api/v1/automation/workflow-rules', {
+      as: org,
+      body: {
+        name: 'Llamar',
+        module: 'leads',
+        trigger: 'create',
+        criteria: { field: 'lead_source', op: 'eq', value: 'web' },
+        actions: [
+          { type: 'task', subject: 'Llamar a {{last_name}}', assignTo: 'owner', dueInDays: 2 },
+          { type: 'task', subject: 'Escribir a {{last_name}}', assignTo: 'owner', priority: 'high' },
+        ],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const bulk = await t.request('POST', '/api/v1/records/leads/bulk', {
+      as: org,
+      body: {
+        mode: 'create',
+        records: [
+          { last_name: 'Uno', company: 'Zylker', lead_source: 'web' },
+          { last_name: 'Dos', company: 'Acme', lead_source: 'web' },
+          { last_name: 'Tres', company: 'Acme', lead_source: 'cold_call' },
+        ],
+      },
+    });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    const [one, two, three] = (bulk.data.data as Array<{ id: string }>).map((result) => result.id);
+    const settle = async () => {
+      for (let round = 0; round < 20; round++) if ((await t.app.ctx.events.drain()) === 0) return;
+    };
+    await settle();
+    const tasksOf = async (id: string) =>
+      (
+        await t.request('POST', '/api/v1/records/tasks/query', {
+          as: org,
+          body: { filter: { field: 'related_id', op: 'eq', value: id }, sort: [{ field: 'subject', direction: 'asc' }] },
+        })
+      ).data.data as Array<Record<string, any>>;
+    const log = async (id: string) =>
+      (await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: org })).data.data as Array<Record<string, any>>;
+    const ones = await tasksOf(one!);
+    expect(ones.map((task) => [task.subject, task.priority, task.owner_id])).toEqual([
+      ['Escribir a Uno', 'high', org.userId],
+      ['Llamar a Uno', 'normal', org.userId],
+    ]);
+    expect(ones.find((task) => task.subject === 'Llamar a Uno')!.due_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const [execution] = await log(one!);
+    expect(execution).toMatchObject({ status: 'done', matched: true, trigger: 'create' });
+    expect(execution!.actions.map((action: any) => [action.type, action.status, action.detail.subject])).toEqual([
+      ['task', 'done', 'Llamar a Uno'],
+      ['task', 'done', 'Escribir a Uno'],
+    ]);
+    expect(new Set(execution!.actions.map((action: any) => action.detail.taskId))).toEqual(new Set(ones.map((task) => task.id)));
+    const twos = await tasksOf(two!);
+    expect(twos).toHaveLength(2);
+    expect(await tasksOf(three!)).toHaveLength(0);
+    // Made by one write: the four tasks share their creation time (one by one, each would have its own).
+    expect(new Set([...ones, ...twos].map((task) => task.created_at)).size).toBe(1);
+
+    // A second delivery of the same events makes no task twice.
+    const again = await getWorkflowEngine(t.app.ctx).handleEvents(await events('record.created', [one!, two!]));
+    expect(again.size).toBe(0);
+    expect(await tasksOf(one!)).toHaveLength(2);
+
+    // One refused task: the batch runs one by one, and only that execution fails.
+    const refusedBatch = await t.request('POST', '/api/v1/records/leads/bulk', {
+      as: org,
+      body: {
+        mode: 'create',
+        records: [
+          { last_name: 'Bueno', company: 'Zylker', lead_source: 'web' },
+          { last_name: 'Rechazado', company: 'Acme', lead_source: 'web' },
+        ],
+      },
+    });
+    const [good, refused] = (refusedBatch.data.data as Array<{ id: string }>).map((result) => result.id);
+    await settle();
+    expect(await tasksOf(good!)).toHaveLength(2);
+    expect(await tasksOf(refused!)).toHaveLength(0);
+    expect(await log(good!)).toMatchObject([{ status: 'done' }]);
+    expect(await log(refused!)).toMatchObject([
+      {
+        status: 'failed',
+        actions: [
+          { type: 'task', status: 'failed', error: expect.stringContaining('no vale') },
+          { type: 'task', status: 'failed', error: expect.stringContaining('no vale') },
+        ],
+      },
+    ]);
+  });
+
   it('logs, for a change a rule made, only the rules that acted; a person’s change logs every rule it set off', async () => {
     const org = await t.make.org();
     const make = async (body: Record<string, unknown>) => {

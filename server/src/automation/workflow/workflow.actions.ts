@@ -136,6 +136,34 @@ async function recipients(trx: Trx, run: RunContext, action: Extract<Action, { t
   return listManagers(trx, run.orgId, ownerId);
 }
 
+export type TaskAction = Extract<Action, { type: 'task' }>;
+
+/** The task a task action creates for the run's record: subject with merge fields, owner, due date in the organization's time zone. */
+export async function taskValues(ctx: AppContext, trx: Trx, run: RunContext, action: TaskAction): Promise<Record<string, unknown>> {
+  const values: Record<string, unknown> = {
+    subject: renderMergeFields(action.subject, await mergeValues(trx, run, placeholders(action.subject))).slice(0, 255),
+    owner_id: action.assignTo === 'owner' ? run.record.owner_id : action.userId,
+    related_module: run.module.apiName,
+    related_id: run.record.id,
+    priority: action.priority ?? 'normal',
+  };
+  if (action.dueInDays !== undefined) values.due_date = localDatePlus(ctx.now(), run.timeZone, action.dueInDays);
+  return values;
+}
+
+/** What a task action logs. */
+export function taskOutcome(
+  values: Record<string, unknown>,
+  taskId: string | undefined,
+  status: 'done' | 'would',
+): Omit<ActionOutcome, 'durationMs'> {
+  return {
+    type: 'task',
+    status,
+    detail: { subject: values.subject, ownerId: values.owner_id, dueDate: values.due_date ?? null, ...(taskId ? { taskId } : {}) },
+  };
+}
+
 /** Runs one action in a savepoint: a refused action (bad value, missing template…) is logged and the others go on. */
 async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext, action: Action, index: number): Promise<ActionOutcome> {
   const started = performance.now();
@@ -147,26 +175,12 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
         case 'field_update':
           return { ...(await runFieldUpdate(deps, trx, run, action, done)), durationMs: took() };
         case 'task': {
-          const owner = action.assignTo === 'owner' ? run.record.owner_id : action.userId;
-          const subject = renderMergeFields(action.subject, await mergeValues(trx, run, placeholders(action.subject))).slice(0, 255);
-          const values: Record<string, unknown> = {
-            subject,
-            owner_id: owner,
-            related_module: run.module.apiName,
-            related_id: run.record.id,
-            priority: action.priority ?? 'normal',
-          };
-          if (action.dueInDays !== undefined) values.due_date = localDatePlus(ctx.now(), run.timeZone, action.dueInDays);
+          const values = await taskValues(ctx, trx, run, action);
           const view = moduleView(run.actor, run.metadata, 'tasks', 'create');
           const scopes = await loadRecordScopes(trx, run.actor);
           const [result] = await deps.records.createMany(trx, run.actor, view, scopes, [{ index: 0, values }], { allowDuplicates: true });
           if (result!.status === 'error') throw new AppError('validation_failed', result!.errors.map((e) => e.message).join(' '));
-          return {
-            type: action.type,
-            status: done,
-            detail: { subject, ownerId: owner, dueDate: values.due_date ?? null, ...(run.dryRun ? {} : { taskId: result!.id }) },
-            durationMs: took(),
-          };
+          return { ...taskOutcome(values, run.dryRun ? undefined : result!.id, done), durationMs: took() };
         }
         case 'email': {
           const template = action.templateId ? await findTemplate(trx, run.orgId, action.templateId) : undefined;

@@ -18,6 +18,7 @@ import {
 } from '../../records/index.js';
 import { sql } from 'kysely';
 import { alreadySetCondition, bulkFieldUpdates, runFieldUpdatesInBulk, unchangedOutcomes } from './workflow.bulk.js';
+import { bulkTasks, runTasksInBulk } from './workflow.bulk-tasks.js';
 import { EMAIL_JOB, runActions, scheduleActions, scheduleDue, SCHEDULED_JOB, type RunContext } from './workflow.actions.js';
 import {
   claimExecution,
@@ -83,7 +84,7 @@ type ActionsBody = (trx: Trx, run: RunContext) => Promise<{ outcomes: ActionOutc
 
 /** Matched executions run in transactions of this many, each in its own savepoint (a commit per execution was the cost). */
 const MATCHED_PER_TRANSACTION = 100;
-/** Rule executions per set-wise field update (one transaction each). */
+/** Rule executions per set-wise write (field updates, tasks): one transaction each. */
 const BULK_PER_TRANSACTION = 1000;
 
 interface Target {
@@ -409,48 +410,42 @@ export function createWorkflowEngine(
     }
     await insertFinishedExecutions(database.db, base.schema, finished);
     recordEvaluation(performance.now() - evaluationStarted, group.length);
-    // Field updates of the record itself first, all such rules together (one write per record); then the other rules,
-    // rule by rule, so that each record still meets them in their order.
-    const bulk = matched.filter((pair) => bulkFieldUpdates(pair.rule));
-    const refused = new Set(await runInBulk(base, bulk, trigger));
+    // Field updates of the record itself first, all such rules together (one write per record); then the rules that
+    // only create tasks, together too (a task is another record: its place among the rules changes nothing); then the
+    // other rules, rule by rule, so that each record still meets them in their order.
+    const fieldUpdates = matched.filter((pair) => bulkFieldUpdates(pair.rule));
+    const tasks = kind === 'delete' ? [] : matched.filter((pair) => bulkTasks(pair.rule));
+    const setWise = new Set([...fieldUpdates, ...tasks]);
+    const left = new Set([
+      ...(await runFieldUpdatesSetWise(base, fieldUpdates, trigger)),
+      ...(await runTasksSetWise(base, tasks, trigger)),
+    ]);
     for (const rule of new Set(matched.map((pair) => pair.rule)))
       await runOneByOne(
         base,
-        matched.filter((pair) => pair.rule === rule && (!bulk.includes(pair) || refused.has(pair))),
+        matched.filter((pair) => pair.rule === rule && (!setWise.has(pair) || left.has(pair))),
         trigger,
         failures,
       );
   }
 
   /**
-   * Field-update rules over the batch's matching records, set-wise, by automation depth and owner; returns the pairs left to
-   * run one by one (a record refused its values: each one then logs its own outcome).
+   * Pairs of the batch run set-wise by `run`, per automation depth and acting owner (each rule acts as its owner), in
+   * transactions of BULK_PER_TRANSACTION; returns the pairs left to run one by one: those `run` hands back, and every
+   * pair of a transaction it refused (one record refused its values: each one then logs its own outcome).
    */
-  async function runInBulk(base: Target, pairs: MatchedPair[], trigger: (pair: MatchedPair) => Trigger): Promise<MatchedPair[]> {
+  async function runSetWise(
+    name: string,
+    pairs: MatchedPair[],
+    run: (trx: Trx, chunk: MatchedPair[], depth: number) => Promise<MatchedPair[] | void>,
+  ): Promise<MatchedPair[]> {
     const left: MatchedPair[] = [];
-    // Each rule acts as its owner: one write per automation depth and owner.
     for (const key of new Set(pairs.map((pair) => `${pair.item.depth}:${pair.actor.userId}`))) {
       const group = pairs.filter((pair) => `${pair.item.depth}:${pair.actor.userId}` === key);
-      const depth = group[0]!.item.depth;
       for (let start = 0; start < group.length; start += BULK_PER_TRANSACTION) {
         const chunk = group.slice(start, start + BULK_PER_TRANSACTION);
         try {
-          await database.transaction('automation.workflow-bulk', (trx) =>
-            runFieldUpdatesInBulk(trx, deps.records, {
-              schema: base.schema,
-              metadata: base.metadata,
-              module: base.module,
-              actor: chunk[0]!.actor,
-              depth,
-              pairs: chunk.map((pair) => ({
-                rule: pair.rule,
-                updates: bulkFieldUpdates(pair.rule)!,
-                key: pair.item.event.id,
-                recordId: pair.item.id,
-                trigger: trigger(pair).name,
-              })),
-            }),
-          );
+          left.push(...((await database.transaction(name, (trx) => run(trx, chunk, chunk[0]!.item.depth))) ?? []));
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           left.push(...chunk);
@@ -459,6 +454,47 @@ export function createWorkflowEngine(
     }
     return left;
   }
+
+  /** Field-update rules of the record itself over the batch's matching records (workflow.bulk.ts). */
+  const runFieldUpdatesSetWise = (base: Target, pairs: MatchedPair[], trigger: (pair: MatchedPair) => Trigger) =>
+    runSetWise('automation.workflow-bulk', pairs, async (trx, chunk, depth) => {
+      await runFieldUpdatesInBulk(trx, deps.records, {
+        schema: base.schema,
+        metadata: base.metadata,
+        module: base.module,
+        actor: chunk[0]!.actor,
+        depth,
+        pairs: chunk.map((pair) => ({
+          rule: pair.rule,
+          updates: bulkFieldUpdates(pair.rule)!,
+          key: pair.item.event.id,
+          recordId: pair.item.id,
+          trigger: trigger(pair).name,
+        })),
+      });
+    });
+
+  /** Task-only rules over the batch's matching records (workflow.bulk-tasks.ts). */
+  const runTasksSetWise = (base: Target, pairs: MatchedPair[], trigger: (pair: MatchedPair) => Trigger) =>
+    runSetWise('automation.workflow-tasks', pairs, async (trx, chunk, depth) => {
+      const taskPairs = chunk.map((pair) => ({
+        pair,
+        task: { rule: pair.rule, key: pair.item.event.id, recordId: pair.item.id, trigger: trigger(pair).name, changes: pair.item.changes },
+      }));
+      const gone = new Set(
+        await runTasksInBulk(ctx, trx, deps.records, {
+          orgId: base.orgId,
+          schema: base.schema,
+          timeZone: base.timeZone,
+          metadata: base.metadata,
+          module: base.module,
+          actor: chunk[0]!.actor,
+          depth,
+          pairs: taskPairs.map(({ task }) => task),
+        }),
+      );
+      return taskPairs.filter(({ task }) => gone.has(task)).map(({ pair }) => pair);
+    });
 
   /** Matched pairs run one by one, in shared transactions with a savepoint each. */
   async function runOneByOne(

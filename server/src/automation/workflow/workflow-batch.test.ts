@@ -29,8 +29,8 @@ async function createLeads(records: Array<Record<string, unknown>>): Promise<str
   return (response.data.data as Array<{ id: string }>).map((result) => result.id);
 }
 
-async function executionsOf(recordId: string) {
-  const response = await t.request('GET', `/api/v1/automation/executions?recordId=${recordId}`, { as: admin });
+async function executionsOf(recordId: string, as: TestUser = admin) {
+  const response = await t.request('GET', `/api/v1/automation/executions?recordId=${recordId}`, { as });
   expect(response.statusCode, response.body).toBe(200);
   return response.data.data as Array<Record<string, any>>;
 }
@@ -48,6 +48,11 @@ async function events(type: string, ids: string[]): Promise<DomainEvent[]> {
     createdAt: row.created_at,
     attempt: 2,
   }));
+}
+
+/** Handles every pending event, the ones their handling causes included. */
+async function settle() {
+  for (let round = 0; round < 20; round++) if ((await t.app.ctx.events.drain()) === 0) return;
 }
 
 const lead = async (id: string) => (await t.request('GET', `/api/v1/records/leads/${id}`, { as: admin })).data.data;
@@ -181,8 +186,7 @@ describe('workflow rules over a batch of record events', () => {
       },
     });
     const [good, refused, other] = (bulk.data.data as Array<{ id: string }>).map((result) => result.id);
-    const log = async (id: string) =>
-      (await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: org })).data.data as Array<Record<string, any>>;
+    const log = (id: string) => executionsOf(id, org);
     await waitFor(async () => (await log(other!)).some((execution) => execution.status !== 'running'), 'the rule to run');
     await waitFor(async () => (await log(refused!)).some((execution) => execution.status !== 'running'), 'the refused one to be logged');
 
@@ -230,9 +234,6 @@ describe('workflow rules over a batch of record events', () => {
     });
     expect(bulk.statusCode, bulk.body).toBe(200);
     const [one, two, three] = (bulk.data.data as Array<{ id: string }>).map((result) => result.id);
-    const settle = async () => {
-      for (let round = 0; round < 20; round++) if ((await t.app.ctx.events.drain()) === 0) return;
-    };
     await settle();
     const tasksOf = async (id: string) =>
       (
@@ -241,8 +242,7 @@ describe('workflow rules over a batch of record events', () => {
           body: { filter: { field: 'related_id', op: 'eq', value: id }, sort: [{ field: 'subject', direction: 'asc' }] },
         })
       ).data.data as Array<Record<string, any>>;
-    const log = async (id: string) =>
-      (await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: org })).data.data as Array<Record<string, any>>;
+    const log = (id: string) => executionsOf(id, org);
     const ones = await tasksOf(one!);
     expect(ones.map((task) => [task.subject, task.priority, task.owner_id])).toEqual([
       ['Escribir a Uno', 'high', org.userId],
@@ -325,11 +325,7 @@ describe('workflow rules over a batch of record events', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.data.data.id as string;
-    const log = async () =>
-      (await t.request('GET', `/api/v1/automation/executions?recordId=${id}`, { as: org })).data.data as Array<Record<string, any>>;
-    const settle = async () => {
-      for (let round = 0; round < 20; round++) if ((await t.app.ctx.events.drain()) === 0) return;
-    };
+    const log = () => executionsOf(id, org);
     await settle();
     // The rules' write (depth 1) set off the edit rules: one did not match, the other found its value there. Neither is logged.
     const afterCreate = await log();

@@ -4,10 +4,10 @@ import type { AppContext } from '../../platform/context.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
 import { loadRecordScopes } from '../../platform/access/access.service.js';
 import { AppError } from '../../platform/http/app-error.js';
-import { newId } from '../../platform/ids.js';
 import { moduleView, selectRecords, type ModuleMeta, type OrgMetadata, type RecordService } from '../../records/index.js';
 import { taskOutcome, taskValues, type RunContext, type TaskAction } from './workflow.actions.js';
-import { claimExecutions, finishExecutions, type RuleRow } from './workflow.repository.js';
+import { claimPairs } from './workflow.bulk.js';
+import { finishExecutions, type RuleRow } from './workflow.repository.js';
 
 /**
  * The set-wise path of rules whose only actions create tasks (a follow-up call for each new lead): over the records
@@ -63,26 +63,13 @@ export async function runTasksInBulk(
   });
   const byId = new Map(rows.map((row) => [row.id as string, row]));
   const gone = input.pairs.filter((pair) => !byId.has(pair.recordId));
-  const executions = input.pairs
-    .filter((pair) => byId.has(pair.recordId))
-    .map((pair) => ({
-      pair,
-      row: {
-        id: newId(),
-        rule_id: pair.rule.id,
-        key: pair.key,
-        module: module.apiName,
-        record_id: pair.recordId,
-        trigger: pair.trigger,
-        depth: input.depth,
-      },
-    }));
-  const claimed = await claimExecutions(
+  const mine = await claimPairs(
     trx,
     schema,
-    executions.map((execution) => execution.row),
+    module,
+    input.depth,
+    input.pairs.filter((pair) => byId.has(pair.recordId)),
   );
-  const mine = executions.filter((execution) => claimed.has(`${execution.row.rule_id}:${execution.row.key}`));
   if (mine.length === 0) return gone;
   const actor = { ...input.actor, automationDepth: input.depth + 1 };
   // Every task of the chunk, in execution then action order: its position tells whose it is.

@@ -75,6 +75,37 @@ export function unchangedOutcomes(module: ModuleMeta, updates: FieldUpdate[]): A
   });
 }
 
+/**
+ * Claims the execution of each pair (rule, event key) in the caller's transaction, set-wise; returns the pairs this
+ * call claimed with their execution rows: a pair already logged (a second delivery) is left out.
+ */
+export async function claimPairs<P extends { rule: RuleRow; key: string; recordId: string; trigger: string }>(
+  trx: Trx,
+  schema: string,
+  module: ModuleMeta,
+  depth: number,
+  pairs: P[],
+): Promise<Array<{ pair: P; row: { id: string; rule_id: string; key: string } }>> {
+  const executions = pairs.map((pair) => ({
+    pair,
+    row: {
+      id: newId(),
+      rule_id: pair.rule.id,
+      key: pair.key,
+      module: module.apiName,
+      record_id: pair.recordId,
+      trigger: pair.trigger,
+      depth,
+    },
+  }));
+  const claimed = await claimExecutions(
+    trx,
+    schema,
+    executions.map((execution) => execution.row),
+  );
+  return executions.filter((execution) => claimed.has(`${execution.row.rule_id}:${execution.row.key}`));
+}
+
 /** One rule met by one record event. */
 export interface BulkPair {
   rule: RuleRow;
@@ -97,24 +128,7 @@ export async function runFieldUpdatesInBulk(
 ): Promise<number> {
   const started = performance.now();
   const { schema, module } = input;
-  const executions = input.pairs.map((pair) => ({
-    pair,
-    row: {
-      id: newId(),
-      rule_id: pair.rule.id,
-      key: pair.key,
-      module: module.apiName,
-      record_id: pair.recordId,
-      trigger: pair.trigger,
-      depth: input.depth,
-    },
-  }));
-  const claimed = await claimExecutions(
-    trx,
-    schema,
-    executions.map((execution) => execution.row),
-  );
-  const mine = executions.filter((execution) => claimed.has(`${execution.row.rule_id}:${execution.row.key}`));
+  const mine = await claimPairs(trx, schema, module, input.depth, input.pairs);
   if (mine.length === 0) return 0;
   // Each record's values: its rules' updates in rule order (a later rule's value wins, as run one after the other).
   const values = new Map<string, Record<string, unknown>>();

@@ -376,10 +376,15 @@ export function createImportService(ctx: AppContext, records: RecordsModule) {
     }
   }
 
+  /**
+   * Only the module table's size and the columns the duplicate check joins on: a whole-table ANALYZE also samples
+   * every expression index (the search indexes' normalized names, e-mails, phones), over a second per call on a large
+   * table, and autovacuum does that later anyway.
+   */
   async function refreshStatistics(view: ModuleView) {
     const schema = view.metadata.schema;
     await sql
-      .raw(`ANALYZE ${qualifiedTable(schema, view.module.table)}, ${qualifiedTable(schema, '_duplicate_keys')}`)
+      .raw(`ANALYZE ${qualifiedTable(schema, view.module.table)} (id, owner_id, deleted_at), ${qualifiedTable(schema, '_duplicate_keys')}`)
       .execute(database.db);
   }
 

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { RealtimeEvent } from '../events/realtime.js';
 import { presentNotification, type NotificationJson } from './notification.presenter.js';
-import { countUnread, findDueReminder, findNotification } from './notification.repository.js';
+import { countUnread, findDueReminder, findNotifications } from './notification.repository.js';
 import { NOTIFICATION_CREATED, NOTIFICATION_UPDATED } from './notifier.js';
 
 export const SNOOZE_DUE_JOB = 'notifications.snooze-due';
@@ -43,14 +43,27 @@ export async function registerNotificationDelivery(
   const pushNotification = (json: NotificationJson, userId: string) =>
     realtime.publish(userId, { type: 'notification', data: forPush(json) });
 
-  ctx.events.on(
+  // A batch at a time (a rule that assigns a thousand tasks): the notifications are read at once, and each user's
+  // unread count is pushed once, after their new notifications.
+  ctx.events.onBatch(
     NOTIFICATION_CREATED,
-    async (event) => {
-      const { notificationId, userId } = event.payload as { notificationId: string; userId: string };
-      const row = await findNotification(database.db, userId, notificationId);
-      const shown = row && !row.read_at && !row.ignored_at && (!row.snoozed_until || row.snoozed_until <= ctx.now());
-      if (shown) await pushNotification(presentNotification(row), userId);
-      await pushCount(userId);
+    async (events) => {
+      const wanted = events.map((event) => event.payload as { notificationId: string; userId: string });
+      const rows = new Map(
+        (
+          await findNotifications(
+            database.db,
+            wanted.map((item) => item.notificationId),
+          )
+        ).map((row) => [row.id, row]),
+      );
+      const now = ctx.now();
+      for (const { notificationId, userId } of wanted) {
+        const row = rows.get(notificationId);
+        const shown = row && row.user_id === userId && !row.read_at && !row.ignored_at && (!row.snoozed_until || row.snoozed_until <= now);
+        if (shown) await pushNotification(presentNotification(row), userId);
+      }
+      for (const userId of new Set(wanted.map((item) => item.userId))) await pushCount(userId);
     },
     { name: 'notifications.push-created' },
   );

@@ -28,16 +28,24 @@ const isUnread = (now: Date) => (eb: Eb) => eb.and([isShown(now)(eb), eb('read_a
 /** When the notification was (last) shown: a snoozed one comes back on top. Matches the index notifications_user_feed. */
 const shownAt = sql`coalesce(snoozed_until, created_at)`;
 
-export async function insertNotification(
+export async function insertNotifications(
   executor: Executor,
-  row: Omit<NotificationRow, 'read_at' | 'ignored_at' | 'snoozed_until'>,
+  rows: Array<Omit<NotificationRow, 'read_at' | 'ignored_at' | 'snoozed_until'>>,
 ): Promise<void> {
-  await executor.insertInto('platform.notifications').values(row).execute();
+  if (rows.length > 0) await executor.insertInto('platform.notifications').values(rows).execute();
 }
 
-export async function findUserOrg(executor: Executor, userId: string): Promise<string | undefined> {
-  const row = await executor.selectFrom('platform.users').select('org_id').where('id', '=', userId).executeTakeFirst();
-  return row?.org_id;
+/** The organization of each of these users that exists. */
+export async function findUsersOrg(executor: Executor, userIds: string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await executor.selectFrom('platform.users').select(['id', 'org_id']).where('id', 'in', userIds).execute();
+  return new Map(rows.map((row) => [row.id, row.org_id]));
+}
+
+/** Notifications by id, whoever they are for. */
+export async function findNotifications(executor: Executor, ids: string[]): Promise<NotificationRow[]> {
+  if (ids.length === 0) return [];
+  return executor.selectFrom('platform.notifications').selectAll().where('id', 'in', ids).execute();
 }
 
 /** One notification of the user (undefined for anyone else's). */

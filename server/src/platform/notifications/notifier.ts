@@ -1,7 +1,7 @@
 import type { Trx } from '../../db/database.js';
 import type { AppContext } from '../context.js';
 import { newId } from '../ids.js';
-import { findUserOrg, insertNotification } from './notification.repository.js';
+import { findUsersOrg, insertNotifications } from './notification.repository.js';
 
 /** Outbox events of this module. Payload: {notificationId, userId}. */
 export const NOTIFICATION_CREATED = 'notification.created';
@@ -38,6 +38,17 @@ function isSafeLink(link: string): boolean {
   }
 }
 
+/** The input checked and shortened; wrong input is a bug in the caller and throws. */
+function prepare(input: NotifyInput) {
+  if (!KIND.test(input.kind)) throw new Error(`notify: kind "${input.kind}" must be a code like "task.assigned"`);
+  const title = input.title.trim();
+  if (!title) throw new Error('notify: the title is empty');
+  const link = input.link?.trim() || null;
+  if (link && (link.length > LINK_MAX || !isSafeLink(link)))
+    throw new Error(`notify: link "${link.slice(0, 80)}" must be an app path or an http(s) address`);
+  return { ...input, title: shorten(title, TITLE_MAX), body: input.body ? shorten(input.body, BODY_MAX) : null, link };
+}
+
 /**
  * The notification service for every feature: `notify(trx, …)` writes the
  * notification in the caller's transaction and emits `notification.created`
@@ -46,30 +57,40 @@ function isSafeLink(link: string): boolean {
  * link, a user of another organization) is a bug in the caller and throws.
  */
 export function createNotifier({ events, now }: Pick<AppContext, 'events' | 'now'>) {
-  return {
-    async notify(trx: Trx, input: NotifyInput): Promise<string> {
-      if (!KIND.test(input.kind)) throw new Error(`notify: kind "${input.kind}" must be a code like "task.assigned"`);
-      const title = input.title.trim();
-      if (!title) throw new Error('notify: the title is empty');
-      const link = input.link?.trim() || null;
-      if (link && (link.length > LINK_MAX || !isSafeLink(link)))
-        throw new Error(`notify: link "${link.slice(0, 80)}" must be an app path or an http(s) address`);
-      if ((await findUserOrg(trx, input.userId)) !== input.orgId)
-        throw new Error(`notify: user ${input.userId} is not in organization ${input.orgId}`);
+  /** Several notifications in a few statements, whatever their number (a batch of assigned tasks); ids in order. */
+  async function notifyMany(trx: Trx, inputs: NotifyInput[]): Promise<string[]> {
+    const prepared = inputs.map(prepare);
+    const orgs = await findUsersOrg(trx, [...new Set(prepared.map((input) => input.userId))]);
+    for (const input of prepared)
+      if (orgs.get(input.userId) !== input.orgId) throw new Error(`notify: user ${input.userId} is not in organization ${input.orgId}`);
+    const rows = prepared.map((input) => ({
+      id: newId(),
+      org_id: input.orgId,
+      user_id: input.userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body,
+      link: input.link,
+      created_at: now(),
+    }));
+    await insertNotifications(trx, rows);
+    for (const orgId of new Set(rows.map((row) => row.org_id))) {
+      const own = rows.filter((row) => row.org_id === orgId);
+      await events.emitMany(
+        trx,
+        NOTIFICATION_CREATED,
+        orgId,
+        own.map((row) => ({ notificationId: row.id, userId: row.user_id })),
+      );
+    }
+    return rows.map((row) => row.id);
+  }
 
-      const id = newId();
-      await insertNotification(trx, {
-        id,
-        org_id: input.orgId,
-        user_id: input.userId,
-        kind: input.kind,
-        title: shorten(title, TITLE_MAX),
-        body: input.body ? shorten(input.body, BODY_MAX) : null,
-        link,
-        created_at: now(),
-      });
-      await events.emit(trx, NOTIFICATION_CREATED, input.orgId, { notificationId: id, userId: input.userId });
-      return id;
+  return {
+    notifyMany,
+    async notify(trx: Trx, input: NotifyInput): Promise<string> {
+      const [id] = await notifyMany(trx, [input]);
+      return id!;
     },
   };
 }

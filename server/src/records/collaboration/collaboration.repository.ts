@@ -63,11 +63,15 @@ export async function listFollowersOf(executor: Executor, schema: string, record
 
 /** Marks an event as handled by `handler`; false when it already was (a redelivery). */
 export async function markHandled(executor: Executor, schema: string, eventId: string, handler: string): Promise<boolean> {
-  const result =
-    await sql`INSERT INTO ${t(schema, '_handled_events')} (event_id, handler) VALUES (${eventId}, ${handler}) ON CONFLICT DO NOTHING`.execute(
-      executor,
-    );
-  return Number(result.numAffectedRows ?? 0) > 0;
+  return (await markHandledMany(executor, schema, [eventId], handler)).size > 0;
+}
+
+/** Marks events as handled by `handler`; resolves with those that were not yet (the others are redeliveries). */
+export async function markHandledMany(executor: Executor, schema: string, eventIds: string[], handler: string): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const result = await sql<{ event_id: string }>`INSERT INTO ${t(schema, '_handled_events')} (event_id, handler)
+    SELECT unnest(${eventIds}::uuid[]), ${handler} ON CONFLICT DO NOTHING RETURNING event_id`.execute(executor);
+  return new Set(result.rows.map((row) => row.event_id));
 }
 
 export async function findOrgSchema(executor: Executor, orgId: string): Promise<string | undefined> {

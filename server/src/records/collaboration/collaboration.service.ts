@@ -13,6 +13,7 @@ import {
   listFollowersOf,
   listTags,
   markHandled,
+  markHandledMany,
   replaceTags,
   setFollow,
 } from './collaboration.repository.js';
@@ -93,17 +94,22 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
     return new Map(rows.filter((r) => r.active).map((r) => [r.id, (r.language ?? r.default_language) === 'en' ? 'en' : 'es'] as const));
   }
 
+  async function userNames(ids: string[]) {
+    if (ids.length === 0) return new Map<string, string>();
+    const rows = await database.db.selectFrom('platform.users').select(['id', 'name']).where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   async function actorName(userId: string) {
     const row = await database.db.selectFrom('platform.users').select('name').where('id', '=', userId).executeTakeFirst();
     return row?.name ?? '—';
   }
 
-  /** record.created: an activity appears on its parent's timeline; a note's mentions and a task's owner are told. */
-  async function onCreated(event: DomainEvent) {
+  /** What a created record asks of this handler: a line on its parent's timeline, mentions, an assignee to tell. */
+  function createdWork(event: DomainEvent) {
     const payload = event.payload as unknown as RecordEventPayload;
-    const kind = ACTIVITY_KIND[payload.module];
-    const orgId = event.orgId;
     const record = payload.record;
+    const kind = ACTIVITY_KIND[payload.module];
     const parentModule = typeof record.related_module === 'string' ? record.related_module : null;
     const parentId = typeof record.related_id === 'string' ? record.related_id : null;
     const mentioned =
@@ -111,46 +117,84 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
         ? mentionedUserIds(record.content).filter((id) => id !== payload.actorId)
         : [];
     const assignee = payload.module === 'tasks' && record.owner_id !== payload.actorId ? (record.owner_id as string) : null;
-    // Most created records (an import's leads) need nothing here: no query for them.
-    if (!orgId || (!(kind && parentModule && parentId) && mentioned.length === 0 && !assignee)) return;
-    const schema = await findOrgSchema(database.db, orgId);
-    if (!schema) return;
-    const languages = await userLanguages(orgId, [...mentioned, ...(assignee ? [assignee] : [])]);
-    const who = await actorName(payload.actorId);
-    const link = parentModule && parentId ? `/records/${parentModule}/${parentId}` : `/records/${payload.module}/${payload.id}`;
-    await database.transaction('records.activity-created', async (trx) => {
-      if (!(await markHandled(trx, schema, event.id, 'records.activity-created'))) return;
-      if (kind && parentModule && parentId) {
-        const title = String(record.subject ?? record.title ?? '');
-        const excerpt = typeof record.content === 'string' ? plainMentions(record.content).slice(0, 280) : null;
-        await insertTimeline(trx, schema, [
-          {
-            id: event.id,
-            module: parentModule,
-            record_id: parentId,
-            kind,
-            actor_id: payload.actorId,
-            data: { module: payload.module, id: payload.id, title, excerpt },
-          },
-        ]);
-      }
-      for (const userId of mentioned) {
-        const language = languages.get(userId);
-        if (!language) continue;
-        const body = typeof record.content === 'string' ? plainMentions(record.content) : null;
-        await notifier.notify(trx, { orgId, userId, kind: 'note.mentioned', title: TEXT[language].mentioned(who), body, link });
-      }
-      if (assignee && languages.has(assignee)) {
-        const language = languages.get(assignee)!;
-        await notifier.notify(trx, {
-          orgId,
-          userId: assignee,
-          kind: 'task.assigned',
-          title: TEXT[language].assigned(who, String(record.subject ?? '')),
-          link: `/records/tasks/${payload.id}`,
+    const parent = kind && parentModule && parentId ? { kind, module: parentModule, id: parentId } : null;
+    if (!parent && mentioned.length === 0 && !assignee) return null;
+    return { event, payload, record, parent, mentioned, assignee };
+  }
+
+  /**
+   * record.created, a batch at a time: an activity appears on its parent's timeline; a note's mentions and a task's
+   * owner are told. Most created records (an import's leads) need nothing here and cost no query; the rest of a batch
+   * (the tasks a rule made for a thousand leads) is written in one transaction, a few statements in all.
+   */
+  async function onCreatedBatch(events: DomainEvent[]): Promise<void> {
+    const byOrg = new Map<string, Array<NonNullable<ReturnType<typeof createdWork>>>>();
+    for (const event of events) {
+      const work = event.orgId ? createdWork(event) : null;
+      if (work) byOrg.set(event.orgId!, [...(byOrg.get(event.orgId!) ?? []), work]);
+    }
+    for (const [orgId, works] of byOrg) {
+      const schema = await findOrgSchema(database.db, orgId);
+      if (!schema) continue;
+      const languages = await userLanguages(orgId, [
+        ...new Set(works.flatMap((work) => [...work.mentioned, ...(work.assignee ? [work.assignee] : [])])),
+      ]);
+      const names = await userNames([...new Set(works.map((work) => work.payload.actorId))]);
+      await database.transaction('records.activity-created', async (trx) => {
+        // A second delivery of an event (after a crash) finds it marked and does nothing again.
+        const fresh = await markHandledMany(
+          trx,
+          schema,
+          works.map((work) => work.event.id),
+          'records.activity-created',
+        );
+        const todo = works.filter((work) => fresh.has(work.event.id));
+        await insertTimeline(
+          trx,
+          schema,
+          todo.flatMap(({ event, payload, record, parent }) =>
+            parent
+              ? [
+                  {
+                    id: event.id,
+                    module: parent.module,
+                    record_id: parent.id,
+                    kind: parent.kind,
+                    actor_id: payload.actorId,
+                    data: {
+                      module: payload.module,
+                      id: payload.id,
+                      title: String(record.subject ?? record.title ?? ''),
+                      excerpt: typeof record.content === 'string' ? plainMentions(record.content).slice(0, 280) : null,
+                    },
+                  },
+                ]
+              : [],
+          ),
+        );
+        const notifications = todo.flatMap(({ payload, record, parent, mentioned, assignee }) => {
+          const who = names.get(payload.actorId) ?? '—';
+          const link = parent ? `/records/${parent.module}/${parent.id}` : `/records/${payload.module}/${payload.id}`;
+          const body = typeof record.content === 'string' ? plainMentions(record.content) : null;
+          const told = mentioned.flatMap((userId) => {
+            const language = languages.get(userId);
+            return language ? [{ orgId, userId, kind: 'note.mentioned', title: TEXT[language].mentioned(who), body, link }] : [];
+          });
+          const language = assignee ? languages.get(assignee) : undefined;
+          if (assignee && language)
+            told.push({
+              orgId,
+              userId: assignee,
+              kind: 'task.assigned',
+              title: TEXT[language].assigned(who, String(record.subject ?? '')),
+              body: null,
+              link: `/records/tasks/${payload.id}`,
+            });
+          return told;
         });
-      }
-    });
+        await notifier.notifyMany(trx, notifications);
+      });
+    }
   }
 
   /**
@@ -220,7 +264,7 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
   }
 
   function subscribe() {
-    ctx.events.on('record.created', onCreated, { name: 'records.activity-created' });
+    ctx.events.onBatch('record.created', onCreatedBatch, { name: 'records.activity-created' });
     ctx.events.onBatch('record.updated', onUpdatedBatch, { name: 'records.record-updated' });
   }
 

@@ -107,6 +107,58 @@ describe('follow, mentions and assignment', () => {
     );
     expect((await notificationsOf(bea)).find((n) => n.kind === 'task.assigned')!.title).toContain('Llamar a Aceros');
   });
+
+  it('tasks made together tell each assignee once per task and reach their deal’s timeline, also when delivered again', async () => {
+    const org = await t.make.org();
+    const bea = await t.make.user(org, { name: 'Bea' });
+    const carlos = await t.make.user(org, { name: 'Carlos' });
+    await t.database.query(`UPDATE platform.users SET language = 'en' WHERE id = $1`, [carlos.userId]);
+    const deal = (await t.request('POST', '/api/v1/records/deals', { as: org, body: { name: 'Renovación' } })).data.data;
+    const tasks = [bea, carlos, bea, org].map((user, index) => ({
+      subject: `Tarea ${index + 1}`,
+      owner_id: user.userId,
+      related_module: 'deals',
+      related_id: deal.id,
+    }));
+    const made = await t.request('POST', '/api/v1/records/tasks/bulk', { as: org, body: { mode: 'create', records: tasks } });
+    expect(made.statusCode).toBe(200);
+    await t.app.ctx.events.drain();
+    const assigned = async (user: TestUser) =>
+      (await notificationsOf(user))
+        .filter((n) => n.kind === 'task.assigned')
+        .map((n) => n.title)
+        .sort();
+    const settled = async () => {
+      await waitFor(
+        async () => ((await assigned(bea)).length === 2 && (await assigned(carlos)).length === 1) || undefined,
+        'notifications',
+      );
+      const timeline = (await t.request('GET', `/api/v1/records/deals/${deal.id}/timeline`, { as: org })).data.data as Array<{
+        kind: string;
+        data: { title: string };
+      }>;
+      return timeline
+        .filter((entry) => entry.kind === 'task')
+        .map((entry) => entry.data.title)
+        .sort();
+    };
+    expect(await settled()).toEqual(['Tarea 1', 'Tarea 2', 'Tarea 3', 'Tarea 4']);
+    expect(await assigned(bea)).toEqual([expect.stringContaining('«Tarea 1»'), expect.stringContaining('«Tarea 3»')]);
+    expect(await assigned(carlos)).toEqual([expect.stringContaining('“Tarea 2”')]);
+    // The one who made a task for themselves is not told.
+    expect(await assigned(org)).toEqual([]);
+
+    // The outbox hands the same events to their handlers again (at least once): nothing doubles.
+    await t.database.query(
+      `UPDATE platform.outbox SET processed_at = NULL, handled = '{}', claimed_until = NULL
+        WHERE type = 'record.created' AND org_id = $1 AND payload->>'module' = 'tasks'`,
+      [org.orgId],
+    );
+    await t.app.ctx.events.drain();
+    expect(await settled()).toEqual(['Tarea 1', 'Tarea 2', 'Tarea 3', 'Tarea 4']);
+    expect(await assigned(bea)).toHaveLength(2);
+    expect(await assigned(carlos)).toHaveLength(1);
+  });
 });
 
 describe('ICS and vCard', () => {

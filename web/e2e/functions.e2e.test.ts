@@ -48,7 +48,8 @@ describe.skipIf(!hasChromium)('custom functions journey', () => {
       await page.getByTestId('function-row').filter({ hasText: 'Marcar contactado' }).waitFor({ timeout: 10_000 });
       await page.getByRole('button', { name: 'Probar «Marcar contactado»' }).click();
       const tester = page.getByRole('dialog', { name: 'Probar «Marcar contactado»' });
-      await tester.getByRole('textbox', { name: /^Id del registro/ }).fill(leadId);
+      await tester.getByLabel('Registro', { exact: true }).fill('Souto');
+      await page.getByRole('option', { name: 'Souto' }).click();
       await tester.getByRole('button', { name: 'Ejecutar' }).click();
       await tester.getByTestId('function-test-logs').filter({ hasText: 'Empresa: Azulejos Souto' }).waitFor({ timeout: 20_000 });
       await tester.getByText('Correcta').waitFor();

@@ -130,12 +130,12 @@ const es = {
     types: { field_update: 'Campo', task: 'Tarea', email: 'Correo', webhook: 'Webhook', schedule: 'Programación' },
   },
   testRun: {
-    recordId: 'Id del registro',
-    recordIdHint: 'Cópialo de la dirección de la ficha del registro. No se cambia ni se envía nada.',
+    record: 'Registro',
+    recordHint: 'Búscalo por su nombre. No se cambia ni se envía nada.',
     run: 'Probar',
     matched: 'El registro cumple los criterios. Esto es lo que haría la regla:',
     notMatched: 'El registro no cumple los criterios: la regla no haría nada.',
-    badId: 'Escribe un id válido.',
+    noRecord: 'Elige un registro.',
   },
   assignment: {
     title: 'Reglas de asignación',
@@ -502,12 +502,12 @@ const en: typeof es = {
     types: { field_update: 'Field', task: 'Task', email: 'E-mail', webhook: 'Webhook', schedule: 'Schedule' },
   },
   testRun: {
-    recordId: 'Record id',
-    recordIdHint: "Copy it from the record page's address. Nothing is changed or sent.",
+    record: 'Record',
+    recordHint: 'Find it by its name. Nothing is changed or sent.',
     run: 'Test',
     matched: 'The record meets the criteria. This is what the rule would do:',
     notMatched: 'The record does not meet the criteria: the rule would do nothing.',
-    badId: 'Enter a valid id.',
+    noRecord: 'Pick a record.',
   },
   assignment: {
     title: 'Assignment rules',

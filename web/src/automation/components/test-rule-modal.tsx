@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { AppModal } from '../../components/app-modal';
 import { useTestRule, type WorkflowRule } from '../api';
+import { LookupSelect } from '../../records/components/field-input';
 import { OutcomeBadge } from './execution-log-modal';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** "Test on a record": what the rule would do to it now; nothing is changed or sent. */
 export function TestRuleModal({ rule, onClose }: { rule: WorkflowRule | null; onClose: () => void }) {
@@ -21,8 +20,8 @@ export function TestRuleModal({ rule, onClose }: { rule: WorkflowRule | null; on
 function TestRun({ rule }: { rule: WorkflowRule }) {
   const { t } = useTranslation('automation');
   const test = useTestRule();
-  const [recordId, setRecordId] = useState('');
-  const [badId, setBadId] = useState(false);
+  const [recordId, setRecordId] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
   const result = test.data;
   return (
     <Stack>
@@ -30,21 +29,24 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const id = recordId.trim();
-          setBadId(!UUID.test(id));
-          if (UUID.test(id)) test.mutate({ id: rule.id, recordId: id });
+          setMissing(!recordId);
+          if (recordId) test.mutate({ id: rule.id, recordId });
         }}
       >
         <Group align="flex-end">
-          <TextInput
-            label={t('testRun.recordId')}
-            description={t('testRun.recordIdHint')}
-            value={recordId}
-            onChange={(event) => setRecordId(event.currentTarget.value)}
-            error={badId ? t('testRun.badId') : undefined}
-            style={{ flex: 1 }}
-            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-          />
+          <div style={{ flex: 1 }}>
+            <LookupSelect
+              target={rule.module}
+              label={t('testRun.record')}
+              description={t('testRun.recordHint')}
+              value={recordId}
+              onChange={(next) => {
+                setRecordId(next);
+                if (next) setMissing(false);
+              }}
+              error={missing ? t('testRun.noRecord') : undefined}
+            />
+          </div>
           <Button type="submit" loading={test.isPending}>
             {t('testRun.run')}
           </Button>

@@ -25,9 +25,9 @@ import { ModalForm } from '../../../settings/components/modal-form';
 import { notifySuccess } from '../../../settings/components/feedback';
 import { TooltipIconButton } from '../../../components/tooltip-icon-button';
 import { useModules } from '../../../records/hooks/use-records';
+import { LookupSelect } from '../../../records/components/field-input';
 import { useDeleteFunction, useFunctions, useSaveFunction, useTestFunction, type CustomFunction, type FunctionRun } from '../api';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } };
 const STARTER = `// input: { trigger, record, changes, source }
 const lead = await clave.records.get('leads', input.record.id);
@@ -238,8 +238,7 @@ function TestPanel({ fn }: { fn: CustomFunction }) {
   const modules = useModules();
   const test = useTestFunction();
   const [module, setModule] = useState<string | null>('leads');
-  const [recordId, setRecordId] = useState('');
-  const [badId, setBadId] = useState(false);
+  const [recordId, setRecordId] = useState<string | null>(null);
   return (
     <Stack>
       <Text size="sm" c="dimmed">
@@ -249,10 +248,7 @@ function TestPanel({ fn }: { fn: CustomFunction }) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          const id = recordId.trim();
-          const valid = id === '' || UUID.test(id);
-          setBadId(!valid);
-          if (valid) test.mutate({ id: fn.id, module: module ?? undefined, recordId: id || undefined });
+          test.mutate({ id: fn.id, module: module ?? undefined, recordId: (module && recordId) || undefined });
         }}
       >
         <Group align="flex-end">
@@ -260,18 +256,24 @@ function TestPanel({ fn }: { fn: CustomFunction }) {
             label={t('module')}
             data={(modules.data ?? []).map((m) => ({ value: m.apiName, label: m.pluralLabel }))}
             value={module}
-            onChange={setModule}
+            onChange={(next) => {
+              setModule(next);
+              setRecordId(null);
+            }}
             w={180}
           />
-          <TextInput
-            label={t('recordId')}
-            description={t('recordIdHint')}
-            value={recordId}
-            onChange={(event) => setRecordId(event.currentTarget.value)}
-            error={badId ? t('badId') : undefined}
-            style={{ flex: 1 }}
-            styles={MONO}
-          />
+          <div style={{ flex: 1 }}>
+            {module && (
+              <LookupSelect
+                key={module}
+                target={module}
+                label={t('record')}
+                description={t('recordHint')}
+                value={recordId}
+                onChange={setRecordId}
+              />
+            )}
+          </div>
           <Button type="submit" loading={test.isPending} leftSection={<IconPlayerPlay size={16} />}>
             {t('run')}
           </Button>

@@ -80,6 +80,8 @@ describe.skipIf(!hasChromium)('workflow rules journey', () => {
       await dialog.getByRole('button', { name: 'Probar' }).click();
       await expect.poll(() => dialog.getByTestId('test-result').isVisible()).toBe(true);
       expect(await dialog.getByText('El registro cumple los criterios').isVisible()).toBe(true);
+      // Why the e-mail would not go, in the user's language (the administrator has no manager).
+      expect(await dialog.getByText('El propietario no tiene responsable (su rol no depende de otro).').isVisible()).toBe(true);
     });
   });
 });

@@ -128,6 +128,13 @@ const es = {
     would: 'se haría',
     schedule: 'Programación',
     types: { field_update: 'Campo', task: 'Tarea', email: 'Correo', webhook: 'Webhook', schedule: 'Programación' },
+    reasons: {
+      no_manager: 'El propietario no tiene responsable (su rol no depende de otro).',
+      no_contact: 'El registro no tiene dirección de contacto (o pidió no recibir correos).',
+      no_recipient: 'No hay destinatario.',
+      no_date: 'El registro no tiene «{{field}}».',
+      due_passed: 'La hora prevista ya ha pasado.',
+    },
   },
   testRun: {
     record: 'Registro',
@@ -500,6 +507,13 @@ const en: typeof es = {
     would: 'would',
     schedule: 'Schedule',
     types: { field_update: 'Field', task: 'Task', email: 'E-mail', webhook: 'Webhook', schedule: 'Schedule' },
+    reasons: {
+      no_manager: 'The owner has no manager (no parent role).',
+      no_contact: 'The record has no contact address (or it asked for no e-mail).',
+      no_recipient: 'No recipient.',
+      no_date: 'The record has no “{{field}}”.',
+      due_passed: 'The due time has already passed.',
+    },
   },
   testRun: {
     record: 'Record',

@@ -78,7 +78,12 @@ describe('the article’s example rule', () => {
       const found = await executionsOf(noManager);
       return found[0]?.status === 'done' ? found : null;
     }, 'the no-manager execution');
-    expect(topRun!.actions[0]).toMatchObject({ type: 'email', status: 'skipped' });
+    // The reason in English, and a code the screens say in the user's language.
+    expect(topRun!.actions[0]).toMatchObject({
+      type: 'email',
+      status: 'skipped',
+      detail: { reason: 'The owner has no manager (no parent role).', reasonCode: 'no_manager' },
+    });
     expect(t.mail.messages.filter((m) => m.subject.includes('Tranquilo') || m.subject.includes('SinJefe'))).toEqual([]);
     await t.request('DELETE', `/api/v1/automation/workflow-rules/${created.data.id}`, { as: admin });
   });

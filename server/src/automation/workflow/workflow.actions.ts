@@ -204,6 +204,8 @@ async function runAction(ctx: AppContext, deps: Deps, trx: Trx, run: RunContext,
                     : action.to === 'contact'
                       ? 'The record has no contact address (or it asked for no e-mail).'
                       : 'No recipient.',
+                // The screens say it in the user's language.
+                reasonCode: action.to === 'manager' ? 'no_manager' : action.to === 'contact' ? 'no_contact' : 'no_recipient',
               },
               durationMs: took(),
             };
@@ -295,14 +297,18 @@ export async function scheduleActions(ctx: AppContext, trx: Trx, run: RunContext
     const due = await scheduleDue(trx, run, schedule, now);
     if (!due) {
       const field = 'field' in schedule.when ? schedule.when.field : '';
-      outcomes.push({ type: 'schedule', status: 'skipped', detail: { index, reason: `The record has no ${field}.` } });
+      outcomes.push({
+        type: 'schedule',
+        status: 'skipped',
+        detail: { index, reason: `The record has no ${field}.`, reasonCode: 'no_date', dateField: field },
+      });
       continue;
     }
     if (due.getTime() <= now.getTime()) {
       outcomes.push({
         type: 'schedule',
         status: 'skipped',
-        detail: { index, dueAt: due.toISOString(), reason: 'The due time has already passed.' },
+        detail: { index, dueAt: due.toISOString(), reason: 'The due time has already passed.', reasonCode: 'due_passed' },
       });
       continue;
     }

@@ -1,6 +1,7 @@
 import { Anchor, Badge, Button, Group, ScrollArea, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { Link } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { AppModal } from '../../components/app-modal';
 import { PageLoader } from '../../components/page-loader';
 import { LoadError } from '../../settings/components/settings-states';
@@ -23,11 +24,19 @@ const OUTCOME_COLORS: Record<string, string> = {
   failed: 'red',
 };
 
+/** Why an action did not run, in the user's language when the server gave a known code (its English text else). */
+export function outcomeReason(detail: Record<string, unknown> | undefined, t: TFunction<'automation'>): string | undefined {
+  if (!detail) return undefined;
+  const english = typeof detail.reason === 'string' ? detail.reason : undefined;
+  if (typeof detail.reasonCode !== 'string') return english;
+  return t(`outcome.reasons.${detail.reasonCode}`, { field: String(detail.dateField ?? ''), defaultValue: english ?? '' }) || english;
+}
+
 /** One action's outcome as a badge: its type and how it went; the error or the reason on hover. */
 export function OutcomeBadge({ outcome }: { outcome: ActionOutcome }) {
   const { t } = useTranslation('automation');
   const type = t(`outcome.types.${outcome.type}`, { defaultValue: outcome.type });
-  const reason = outcome.error ?? (typeof outcome.detail?.reason === 'string' ? outcome.detail.reason : undefined);
+  const reason = outcome.error ?? outcomeReason(outcome.detail, t);
   const badge = (
     <Badge variant="light" color={OUTCOME_COLORS[outcome.status] ?? 'gray'} tt="none" styles={{ root: { maxWidth: 'none' } }}>
       {type}: {t(`outcome.${outcome.status}`, { defaultValue: outcome.status })}

@@ -5,7 +5,7 @@ import { errorMessage } from '../../app/errors';
 import { AppModal } from '../../components/app-modal';
 import { useTestRule, type WorkflowRule } from '../api';
 import { LookupSelect } from '../../records/components/field-input';
-import { OutcomeBadge } from './execution-log-modal';
+import { OutcomeBadge, outcomeReason } from './execution-log-modal';
 
 /** "Test on a record": what the rule would do to it now; nothing is changed or sent. */
 export function TestRuleModal({ rule, onClose }: { rule: WorkflowRule | null; onClose: () => void }) {
@@ -64,7 +64,7 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
             <Group key={index} gap="xs" wrap="nowrap" align="flex-start">
               <OutcomeBadge outcome={outcome} />
               <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
-                {outcome.error ?? describe(outcome.detail)}
+                {outcome.error ?? outcomeReason(outcome.detail, t) ?? describe(outcome.detail)}
               </Text>
             </Group>
           ))}
@@ -77,7 +77,6 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
 /** The useful facts of an outcome, in one line: field from → to, recipients and subject, due time… */
 function describe(detail: Record<string, unknown> | undefined): string {
   if (!detail) return '';
-  if (typeof detail.reason === 'string') return detail.reason;
   if ('field' in detail) return `${String(detail.field)}: ${JSON.stringify(detail.from)} → ${JSON.stringify(detail.to)}`;
   if ('to' in detail && Array.isArray(detail.to)) return `${detail.to.join(', ')} — ${String(detail.subject ?? '')}`;
   if ('dueAt' in detail) return new Date(String(detail.dueAt)).toLocaleString();

@@ -64,6 +64,8 @@ describe.skipIf(!hasChromium)('workflow rules journey', () => {
       const dialog = admin.getByRole('dialog');
       await expect.poll(() => dialog.getByTestId('execution-row').count(), { timeout: 20_000 }).toBe(1);
       await expect.poll(() => dialog.getByText('Hecha').isVisible()).toBe(true);
+      // The record by its name, not its id.
+      expect(await dialog.getByRole('link', { name: 'Paula Urgente' }).isVisible()).toBe(true);
     });
 
     await journey.step(admin, 'automation-06-closed', async () => {

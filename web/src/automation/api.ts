@@ -71,6 +71,8 @@ export interface Execution {
   ruleId: string;
   module: string;
   recordId: string;
+  /** The record's name, null when deleted since or not readable by this user. */
+  recordName: string | null;
   trigger: string;
   depth: number;
   matched: boolean | null;

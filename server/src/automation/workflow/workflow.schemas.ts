@@ -210,6 +210,9 @@ export const Execution = Type.Object({
   ruleId: Uuid,
   module: Type.String(),
   recordId: Uuid,
+  recordName: Type.Union([Type.String(), Type.Null()], {
+    description: 'The record’s name (its display fields) as the caller sees it; null when deleted since or not readable by the caller.',
+  }),
   trigger: Type.String({ description: 'The trigger (create, edit, field_update, delete), or scheduled.' }),
   depth: Type.Integer({ description: 'Rule-caused writes before this one in the chain (0: a person’s change).' }),
   matched: Type.Union([Type.Boolean(), Type.Null()], { description: 'The criteria result (null when not evaluated).' }),

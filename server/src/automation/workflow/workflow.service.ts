@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../db/database.js';
 import type { AuthContext } from '../../platform/auth/auth-context.js';
@@ -173,6 +174,36 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
   const { database } = ctx;
   const metadataOf = (auth: AuthContext) => deps.metadata.get(auth.orgId, auth.orgSchema);
 
+  /**
+   * The names of the log's records as the caller sees them (their module's display fields), one query per module: a
+   * record the caller may not read, or one deleted since, has none.
+   */
+  async function recordNames(auth: AuthContext, rows: ExecutionRow[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    const metadata = await metadataOf(auth);
+    for (const moduleName of new Set(rows.map((row) => row.module))) {
+      const module = metadata.modules.get(moduleName);
+      if (!module) continue;
+      const ids = [...new Set(rows.filter((row) => row.module === moduleName).map((row) => row.record_id))];
+      try {
+        const found = await deps.records.query(auth, moduleName, { limit: ids.length, fields: module.displayFields }, [
+          sql<boolean>`r.id = ANY(${ids}::uuid[])`,
+        ]);
+        for (const record of found.data) {
+          const name = module.displayFields
+            .map((field) => record[field])
+            .filter((value) => value !== null && value !== undefined && value !== '')
+            .join(' ');
+          if (name) names.set(record.id as string, name);
+        }
+      } catch (error) {
+        // A module the caller may not read: its records stay nameless.
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return names;
+  }
+
   function moduleOf(metadata: OrgMetadata, name: string): ModuleMeta {
     const module = metadata.modules.get(name);
     if (!module || module.hidden) throw badRequest(`Unknown module "${name}".`, 'module');
@@ -313,7 +344,11 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
-      return { data: page.map(presentExecution), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+      const names = await recordNames(auth, page);
+      return {
+        data: page.map((row) => ({ ...presentExecution(row), recordName: names.get(row.record_id) ?? null })),
+        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+      };
     },
   };
 }

@@ -218,7 +218,7 @@ describe('running rules', () => {
       const found = await executions(`ruleId=${id}&recordId=${hot}`);
       return found.length > 0 && found[0]!.status !== 'running' ? found : null;
     }, 'the execution');
-    expect(done).toMatchObject({ trigger: 'create', matched: true, status: 'done', depth: 0 });
+    expect(done).toMatchObject({ trigger: 'create', matched: true, status: 'done', depth: 0, recordName: 'Ana Caliente' });
     expect(done!.actions.map((a: { type: string; status: string }) => `${a.type}:${a.status}`)).toEqual(['field_update:done', 'task:done']);
     expect(done!.actions[0].detail).toMatchObject({ field: 'lead_status', from: 'not_contacted', to: 'contacted' });
     expect((await lead(hot)).lead_status).toBe('contacted');
@@ -230,8 +230,11 @@ describe('running rules', () => {
       const found = await executions(`ruleId=${id}&recordId=${cold}`);
       return found.length > 0 ? found : null;
     }, 'the skipped execution');
-    expect(skipped).toMatchObject({ matched: false, status: 'skipped', actions: [] });
+    expect(skipped).toMatchObject({ matched: false, status: 'skipped', actions: [], recordName: 'Luis Frío' });
     expect((await lead(cold)).lead_status).toBe('not_contacted');
+    // A record deleted since keeps its log, nameless.
+    expect((await t.request('DELETE', `/api/v1/records/leads/${cold}`, { as: admin })).statusCode).toBe(204);
+    expect((await executions(`ruleId=${id}&recordId=${cold}`))[0]).toMatchObject({ recordId: cold, recordName: null });
 
     // The log in pages: newest first, a cursor to the next page, a bad cursor refused.
     const first = await t.request('GET', `/api/v1/automation/executions?ruleId=${id}&limit=1`, { as: admin });

@@ -90,8 +90,14 @@ function ExecutionLog({ rule }: { rule: WorkflowRule }) {
               <Table.Tr key={execution.id} data-testid="execution-row">
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{format.dateTime(execution.createdAt)}</Table.Td>
                 <Table.Td>
-                  <Anchor component={Link} to={`/records/${execution.module}/${execution.recordId}`} size="sm" ff="monospace">
-                    {execution.recordId.slice(-8)}
+                  {/* Its name; the end of its id when it has none for this user (deleted since, or not theirs to read). */}
+                  <Anchor
+                    component={Link}
+                    to={`/records/${execution.module}/${execution.recordId}`}
+                    size="sm"
+                    ff={execution.recordName ? undefined : 'monospace'}
+                  >
+                    {execution.recordName ?? execution.recordId.slice(-8)}
                   </Anchor>
                 </Table.Td>
                 <Table.Td>

@@ -84,6 +84,8 @@ describe.skipIf(!hasChromium)('workflow rules journey', () => {
       expect(await dialog.getByText('El registro cumple los criterios').isVisible()).toBe(true);
       // Why the e-mail would not go, in the user's language (the administrator has no manager).
       expect(await dialog.getByText('El propietario no tiene responsable (su rol no depende de otro).').isVisible()).toBe(true);
+      // The field update in the field's label and the value's label, as the record page shows them.
+      expect(await dialog.getByText(/: Contactado → Contactado$/).isVisible()).toBe(true);
     });
   });
 });

@@ -4,7 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../app/errors';
 import { AppModal } from '../../components/app-modal';
 import { useTestRule, type WorkflowRule } from '../api';
+import type { Field } from '../../records/api';
 import { LookupSelect } from '../../records/components/field-input';
+import { useFormatContext } from '../../records/components/field-value';
+import { formatValue, type FormatContext } from '../../records/format';
+import { useModule } from '../../records/hooks/use-records';
 import { OutcomeBadge, outcomeReason } from './execution-log-modal';
 
 /** "Test on a record": what the rule would do to it now; nothing is changed or sent. */
@@ -20,6 +24,8 @@ export function TestRuleModal({ rule, onClose }: { rule: WorkflowRule | null; on
 function TestRun({ rule }: { rule: WorkflowRule }) {
   const { t } = useTranslation('automation');
   const test = useTestRule();
+  const fields = useModule(rule.module).data?.fields;
+  const context = useFormatContext();
   const [recordId, setRecordId] = useState<string | null>(null);
   const [missing, setMissing] = useState(false);
   const result = test.data;
@@ -64,7 +70,7 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
             <Group key={index} gap="xs" wrap="nowrap" align="flex-start">
               <OutcomeBadge outcome={outcome} />
               <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
-                {outcome.error ?? outcomeReason(outcome.detail, t) ?? describe(outcome.detail)}
+                {outcome.error ?? outcomeReason(outcome.detail, t) ?? describe(outcome.detail, fields, context)}
               </Text>
             </Group>
           ))}
@@ -74,10 +80,17 @@ function TestRun({ rule }: { rule: WorkflowRule }) {
   );
 }
 
-/** The useful facts of an outcome, in one line: field from → to, recipients and subject, due time… */
-function describe(detail: Record<string, unknown> | undefined): string {
+/**
+ * The useful facts of an outcome, in one line: field from → to (its label and values as the record page shows them),
+ * recipients and subject, due time…
+ */
+function describe(detail: Record<string, unknown> | undefined, fields: Field[] | undefined, context: FormatContext): string {
   if (!detail) return '';
-  if ('field' in detail) return `${String(detail.field)}: ${JSON.stringify(detail.from)} → ${JSON.stringify(detail.to)}`;
+  if ('field' in detail) {
+    const field = fields?.find((candidate) => candidate.apiName === detail.field);
+    const shown = (value: unknown) => (field ? formatValue(field, value, context) || '—' : JSON.stringify(value));
+    return `${field?.label ?? String(detail.field)}: ${shown(detail.from)} → ${shown(detail.to)}`;
+  }
   if ('to' in detail && Array.isArray(detail.to)) return `${detail.to.join(', ')} — ${String(detail.subject ?? '')}`;
   if ('dueAt' in detail) return new Date(String(detail.dueAt)).toLocaleString();
   if ('url' in detail) return String(detail.url);

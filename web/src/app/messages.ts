@@ -59,6 +59,7 @@ const es = {
     internal: 'Algo ha fallado en el servidor. Se ha registrado el error.',
   },
   reasons: {
+    example_exists: 'El ejemplo ya está entre tus reglas: edítalo allí.',
     approval_pending: 'Este registro está pendiente de aprobación: solo un administrador puede cambiarlo o eliminarlo hasta que se decida.',
     not_pending: 'Esta aprobación ya no está pendiente.',
     criteria_not_met: 'El registro no cumple los criterios de este proceso de aprobación.',
@@ -144,6 +145,7 @@ const en: typeof es = {
     internal: 'Something went wrong on the server. The error has been logged.',
   },
   reasons: {
+    example_exists: 'The example is already among your rules: edit it there.',
     approval_pending: 'This record is pending approval: only an administrator can change or delete it until it is decided.',
     not_pending: 'This approval is no longer pending.',
     criteria_not_met: 'The record does not meet this approval process’s criteria.',

@@ -51,6 +51,14 @@ describe('the article’s example rule', () => {
     expect(created.data).toMatchObject({ module: 'leads', trigger: 'create', enabled: true, name: 'Posible cliente de alta prioridad' });
     const unknown = await t.request('POST', '/api/v1/automation/workflow-rules/examples/nothing', { as: admin });
     expect(unknown.statusCode).toBe(400);
+    // Added twice, it would e-mail the manager twice: the second time is refused, naming the rule there.
+    const again = await t.request('POST', '/api/v1/automation/workflow-rules/examples/high_priority_lead', { as: admin });
+    expect(again.statusCode).toBe(409);
+    expect(again.data.error.details).toMatchObject({ reason: 'example_exists', ruleId: created.data.id });
+    const named = (await t.request('GET', '/api/v1/automation/workflow-rules?module=leads', { as: admin })).data.data.filter(
+      (rule: { name: string }) => rule.name === 'Posible cliente de alta prioridad',
+    );
+    expect(named).toHaveLength(1);
 
     const id = await createLead(seller, { first_name: 'Paula', last_name: 'Urgente', company: 'Acme', rating: 'hot' });
     const mail = await t.mail.waitFor((m) => m.subject.includes('Paula Urgente'));

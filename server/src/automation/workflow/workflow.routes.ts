@@ -54,9 +54,9 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ workflow: WorkflowServi
       schema: {
         tags,
         summary: 'Create a ready-made rule',
-        description: `${PERMISSION} high_priority_lead: a lead created with rating Hot e-mails the owner’s manager and sets Lead Status to Contacted.`,
+        description: `${PERMISSION} high_priority_lead: a lead created with rating Hot e-mails the owner’s manager and sets Lead Status to Contacted. 409 (reason example_exists, with its ruleId) when a rule of the module already has the example's name.`,
         params: Type.Object({ name: Type.Union(EXAMPLES.map((name) => Type.Literal(name))) }),
-        response: { 201: Rule, ...errorResponses(400, 401, 403) },
+        response: { 201: Rule, ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => reply.status(201).send(await workflow.createExample(requireAuth(request), request.params.name)),

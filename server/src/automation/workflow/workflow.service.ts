@@ -323,7 +323,15 @@ export function createWorkflowService(ctx: AppContext, deps: { metadata: Metadat
     /** A ready-made rule from the automation article, created disabled or enabled as asked. */
     async createExample(auth: AuthContext, name: ExampleName) {
       assertAllowed(auth, 'manage');
-      return create(auth, exampleRule(name, auth.organization.defaultLanguage === 'en' ? 'en' : 'es'));
+      const example = exampleRule(name, auth.organization.defaultLanguage === 'en' ? 'en' : 'es');
+      // A second copy would run every action twice (two e-mails to the manager): the one there is edited instead.
+      const existing = (await listRules(database.db, auth.orgSchema, example.module)).find((rule) => rule.name === example.name);
+      if (existing)
+        throw new AppError('conflict', `The example is already among your rules as “${existing.name}”.`, {
+          reason: 'example_exists',
+          ruleId: existing.id,
+        });
+      return create(auth, example);
     },
     /** This node's rule evaluation figures (administrators). */
     stats(auth: AuthContext) {

@@ -101,8 +101,7 @@ export function createCollaborationService(ctx: AppContext, deps: { records: Rec
   }
 
   async function actorName(userId: string) {
-    const row = await database.db.selectFrom('platform.users').select('name').where('id', '=', userId).executeTakeFirst();
-    return row?.name ?? '—';
+    return (await userNames([userId])).get(userId) ?? '—';
   }
 
   /** What a created record asks of this handler: a line on its parent's timeline, mentions, an assignee to tell. */

@@ -248,7 +248,7 @@ function TestPanel({ fn }: { fn: CustomFunction }) {
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
-          test.mutate({ id: fn.id, module: module ?? undefined, recordId: (module && recordId) || undefined });
+          test.mutate({ id: fn.id, module: module ?? undefined, recordId: recordId ?? undefined });
         }}
       >
         <Group align="flex-end">
